@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PermafrostError, InputError } from '../errors.js';
+import { version } from '../version.js';
+import { commands } from './commands.js';
+
+const usage = `permafrost-lab ${version}
+
+Usage: permafrost-lab <command> [options]
+
+Commands:
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`).join('\n')}
+
+Exit status: 0 ok, 1 failed, 2 bad usage.`;
+
+/** Runs one command line; resolves with the exit status (0 ok, 1 failed, 2 bad usage). */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version') { process.stdout.write(version + '\n'); return 0; }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`permafrost-lab: unknown command ${JSON.stringify(name)}\n\n${usage}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof InputError) {
+      process.stderr.write(`permafrost-lab ${name}: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof PermafrostError) {
+      process.stderr.write(`permafrost-lab ${name}: ${err.name}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+const invoked = process.argv[1] && realpathSync(process.argv[1]);
+if (invoked === realpathSync(fileURLToPath(import.meta.url))) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err) => {
+    process.stderr.write(`permafrost-lab: internal error: ${err?.stack ?? err}\n`);
+    process.exitCode = 1;
+  });
+}

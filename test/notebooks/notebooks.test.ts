@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeFailure, listNotebooks, runNotebookFiles, type NotebookReport } from '../../src/notebooks/runNotebooks.js';
+import { notebookJson, root, tempDir } from '../helpers.js';
+
+const notebooks = listNotebooks(join(root, 'notebooks'));
+
+describe('notebooks in git', () => {
+  for (const path of notebooks) {
+    const nb = JSON.parse(readFileSync(path, 'utf8'));
+    const name = path.split('/').pop();
+    it(`${name} carries no outputs and no execution counts`, () => {
+      const dirty = nb.cells.filter((c: any) => c.cell_type === 'code' && (c.outputs.length > 0 || c.execution_count !== null));
+      expect(dirty.map((c: any) => c.source.slice(0, 40))).toEqual([]);
+    });
+    it(`${name} uses the tslab kernel`, () => {
+      expect(nb.metadata.kernelspec?.name).toBe('tslab');
+    });
+  }
+});
+
+describe('runNotebooks executes every notebook', () => {
+  const tmp = tempDir();
+  let reports: NotebookReport[] = [];
+  beforeAll(async () => {
+    reports = await runNotebookFiles(notebooks, { out: tmp.dir, onProgress: () => {} });
+  }, 300_000);
+  afterAll(() => tmp.cleanup());
+  for (const path of notebooks) {
+    const name = path.split('/').pop()!.replace('.ipynb', '');
+    it(`${name} runs without error and every code cell has output`, () => {
+      const report = reports.find((r) => r.notebook === name)!;
+      expect(report.ok, describeFailure(report)).toBe(true);
+      expect(report.cells_run).toBe(report.cells);
+      const executed = JSON.parse(readFileSync(join(tmp.dir, `${name}.ipynb`), 'utf8'));
+      const silent = executed.cells.filter((c: any) => c.cell_type === 'code' && c.outputs.length === 0);
+      expect(silent.map((c: any) => c.source.slice(0, 40))).toEqual([]);
+    });
+  }
+});
+
+describe('a notebook with a failing cell', () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, 'broken-example.ipynb');
+  writeFileSync(path, notebookJson([
+    'const a = 1;\na',
+    "throw new Error('deliberate failure in the second cell')",
+    'a + 1',
+  ]));
+  afterAll(() => tmp.cleanup());
+
+  it('is reported with its name, the cell number and the error, and later cells are not run', async () => {
+    const [report] = await runNotebookFiles([path], { out: join(tmp.dir, 'out'), onProgress: () => {} });
+    expect(report.ok).toBe(false);
+    expect(report.cells_run).toBe(2);
+    expect(report.error?.cell).toBe(2);
+    expect(report.error?.message).toContain('deliberate failure in the second cell');
+    expect(describeFailure(report)).toMatch(/broken-example\.ipynb cell 2 .*\n.*deliberate failure/);
+  }, 120_000);
+
+  it('makes the command line (npm start) exit 1 naming the notebook, cell and error', () => {
+    const run = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'run-notebooks', tmp.dir, '--out', join(tmp.dir, 'cli-out')],
+      { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/FAILED broken-example\.ipynb cell 2 /);
+    expect(run.stderr).toContain('deliberate failure in the second cell');
+    const index = readFileSync(join(tmp.dir, 'cli-out', 'index.html'), 'utf8');
+    expect(index).toContain('failed: broken-example.ipynb cell 2');
+  }, 120_000);
+});
