@@ -20,3 +20,19 @@ export function notebookJson(cells: string[]): string {
     nbformat: 4, nbformat_minor: 4,
   });
 }
+
+import { spawnSync } from 'node:child_process';
+
+/** Debian's Python, which has GDAL, rasterio, scikit-learn and SciPy after setup. */
+export const python = process.env.PERMAFROST_PYTHON ?? '/usr/bin/python3';
+
+/** Runs a referee command (GDAL, PROJ, Python) and returns its stdout; throws with its stderr on failure. */
+export function referee(command: string, args: string[], input?: string): string {
+  const run = spawnSync(command, args, { encoding: 'utf8', input, maxBuffer: 1 << 28 });
+  if (run.error) throw new Error(`${command} is not available (${run.error.message}): run npm run setup`);
+  if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${run.stderr}`);
+  return run.stdout;
+}
+
+/** The real third-party files beside the checkout. */
+export const realdata = join(root, '..', 'shared', 'realdata');

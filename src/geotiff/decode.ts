@@ -1,0 +1,181 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { inflateSync } from 'node:zlib';
+import Lerc from 'lerc';
+
+type GetDecoder = (compression: number, parameters: unknown) => Promise<{ decodeBlock(buffer: ArrayBuffer): ArrayBuffer | Promise<ArrayBuffer> }>;
+let decoders: Promise<GetDecoder> | undefined;
+
+/**
+ * geotiff.js's decoder registry, loaded from its own file: importing the package's main module
+ * inside a worker thread starts its web-worker polyfill, which takes our worker for its own.
+ */
+function getDecoder(compression: number, parameters: unknown) {
+  decoders ??= (async () => {
+    const main = createRequire(import.meta.url).resolve('geotiff');
+    const registry = join(dirname(dirname(main)), 'dist-module', 'compression', 'index.js');
+    return ((await import(pathToFileURL(registry).href)) as { getDecoder: GetDecoder }).getDecoder;
+  })();
+  return decoders.then((get) => get(compression, parameters));
+}
+
+/** TIFF compression codes this reader knows by name. */
+export const COMPRESSION_NAMES: Record<number, string> = {
+  1: 'none', 5: 'LZW', 6: 'old-style JPEG', 7: 'JPEG', 8: 'DEFLATE', 32946: 'DEFLATE', 32773: 'PackBits',
+  34887: 'LERC', 34925: 'LZMA', 50000: 'ZSTD', 50001: 'WebP', 50002: 'JPEG XL',
+};
+
+/** Compressions decoded here: DEFLATE natively, the others through geotiff.js's decoders. */
+export const SUPPORTED_COMPRESSIONS = new Set([1, 5, 7, 8, 32946, 32773, 34887, 50000]);
+
+/** How the bytes of one tile or strip are laid out: everything a decoder needs, as plain data. */
+export interface BlockLayout {
+  compression: number;
+  /** 1 none, 2 horizontal differencing, 3 floating point. */
+  predictor: number;
+  bytesPerSample: number;
+  /** Float samples (LERC masks become NaN, as libtiff decodes them). */
+  floating: boolean;
+  /** Samples interleaved per pixel in this block: samples per pixel when chunky, 1 when planar. */
+  samples: number;
+  /** Pixels per row of the block (the tile width, or the image width for strips). */
+  width: number;
+  /** Rows in the block. */
+  rows: number;
+  littleEndian: boolean;
+  /** Planar configuration of the file (LERC needs it). */
+  planar: number;
+  lercParameters?: number[];
+  jpegTables?: Uint8Array;
+}
+
+/**
+ * Decompresses one block and undoes the predictor, returning its samples in this machine's
+ * (little-endian) byte order, `width × rows × samples × bytesPerSample` bytes.
+ * @throws Error with a short reason; the caller adds the file and block.
+ */
+export async function decodeBlock(bytes: Uint8Array, layout: BlockLayout): Promise<Uint8Array> {
+  const expected = layout.width * layout.rows * layout.samples * layout.bytesPerSample;
+  let raw: Uint8Array;
+  if (layout.compression === 8 || layout.compression === 32946) {
+    raw = inflate(bytes);
+  } else if (layout.compression === 1) {
+    raw = bytes;
+  } else if (layout.compression === 34887) {
+    raw = await decodeLerc(bytes, layout);
+  } else {
+    const decoder = await getDecoder(layout.compression, {
+      tileWidth: layout.width, tileHeight: layout.rows, predictor: 1,
+      bitsPerSample: layout.bytesPerSample * 8, planarConfiguration: layout.planar,
+      samplesPerPixel: layout.samples,
+      ...(layout.lercParameters ? { LercParameters: layout.lercParameters } : {}),
+      ...(layout.jpegTables ? { JPEGTables: layout.jpegTables } : {}),
+    });
+    const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+    raw = new Uint8Array(await decoder.decodeBlock(copy as ArrayBuffer));
+  }
+  if (raw.byteLength < expected) {
+    throw new Error(`decompressed to ${raw.byteLength} bytes, expected ${expected}`);
+  }
+  if (raw.byteLength > expected || raw.byteOffset % layout.bytesPerSample !== 0) raw = raw.slice(0, expected);
+  const native = layout.compression === 34887 || layout.compression === 7; // decoders that return native samples
+  if (layout.predictor === 3) {
+    return undoFloatPredictor(raw, layout);
+  }
+  if (!layout.littleEndian && !native && layout.bytesPerSample > 1) swapBytes(raw, layout.bytesPerSample);
+  if (layout.predictor === 2) undoHorizontalDifferencing(raw, layout);
+  return raw;
+}
+
+/**
+ * LERC, with its optional DEFLATE or ZSTD wrapping (LercParameters[1]: 0 none, 1 DEFLATE, 2 ZSTD).
+ * Masked pixels of float bands become NaN, as libtiff (and so GDAL) decodes them; geotiff.js's
+ * LERC decoder leaves them at 0.
+ */
+async function decodeLerc(bytes: Uint8Array, layout: BlockLayout): Promise<Uint8Array> {
+  const extra = layout.lercParameters?.[1] ?? 0;
+  let blob: Uint8Array;
+  if (extra === 0) blob = bytes;
+  else if (extra === 1) blob = inflate(bytes);
+  else if (extra === 2) {
+    const zstd = await getDecoder(50000, { tileWidth: layout.width, tileHeight: layout.rows, predictor: 1, bitsPerSample: 8, planarConfiguration: 1 });
+    blob = new Uint8Array(await zstd.decodeBlock(bytes.slice().buffer));
+  } else throw new Error(`unsupported LERC additional compression ${extra}`);
+  const buffer = blob.byteOffset === 0 && blob.byteLength === blob.buffer.byteLength ? blob.buffer : blob.slice().buffer;
+  const result = Lerc.decode(buffer as ArrayBuffer, { returnPixelInterleavedDims: layout.planar === 1 });
+  const pixels = result.pixels[0] as unknown as Float32Array;
+  if (layout.floating && result.mask) {
+    const { mask } = result;
+    const n = layout.samples;
+    for (let p = 0; p < mask.length; p++) if (!mask[p]) pixels.fill(NaN, p * n, p * n + n);
+  }
+  return new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+}
+
+function inflate(bytes: Uint8Array): Uint8Array {
+  try {
+    return inflateSync(bytes);
+  } catch (err) {
+    // Some writers store raw DEFLATE without the zlib header.
+    try { return inflateSync(bytes, { finishFlush: 2 }); } catch { /* report the first error */ }
+    throw new Error(`DEFLATE data is damaged (${(err as Error).message})`);
+  }
+}
+
+/** Reverses the byte order of every `size`-byte sample, in place. */
+export function swapBytes(bytes: Uint8Array, size: number): void {
+  for (let i = 0; i + size <= bytes.length; i += size) {
+    for (let a = i, b = i + size - 1; a < b; a++, b--) {
+      const t = bytes[a]; bytes[a] = bytes[b]; bytes[b] = t;
+    }
+  }
+}
+
+/** Predictor 2: each sample is stored as the difference from the one `samples` before it in the row. */
+function undoHorizontalDifferencing(bytes: Uint8Array, layout: BlockLayout): void {
+  const { width, rows, samples } = layout;
+  const rowLength = width * samples;
+  const view = unsignedView(bytes, layout.bytesPerSample);
+  if (view instanceof BigUint64Array) {
+    for (let r = 0; r < rows; r++) {
+      const start = r * rowLength;
+      for (let i = start + samples; i < start + rowLength; i++) view[i] = BigInt.asUintN(64, view[i] + view[i - samples]);
+    }
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const start = r * rowLength;
+    for (let i = start + samples; i < start + rowLength; i++) view[i] += view[i - samples];
+  }
+}
+
+function unsignedView(bytes: Uint8Array, size: number): Uint8Array | Uint16Array | Uint32Array | BigUint64Array {
+  const { buffer, byteOffset } = bytes;
+  switch (size) {
+    case 1: return bytes;
+    case 2: return new Uint16Array(buffer, byteOffset, bytes.byteLength / 2);
+    case 4: return new Uint32Array(buffer, byteOffset, bytes.byteLength / 4);
+    case 8: return new BigUint64Array(buffer, byteOffset, bytes.byteLength / 8);
+    default: throw new Error(`predictor 2 with ${size}-byte samples`);
+  }
+}
+
+/**
+ * Predictor 3 (floating point): each row holds the bytes of its samples split into planes, most
+ * significant first, then byte-differenced. The layout does not depend on the file's byte order.
+ */
+function undoFloatPredictor(bytes: Uint8Array, layout: BlockLayout): Uint8Array {
+  const { width, rows, samples, bytesPerSample: size } = layout;
+  const count = width * samples;
+  const rowBytes = count * size;
+  const out = new Uint8Array(bytes.byteLength);
+  for (let r = 0; r < rows; r++) {
+    const base = r * rowBytes;
+    for (let i = base + samples; i < base + rowBytes; i++) bytes[i] = (bytes[i] + bytes[i - samples]) & 0xff;
+    for (let k = 0; k < count; k++) {
+      for (let b = 0; b < size; b++) out[base + k * size + (size - 1 - b)] = bytes[base + b * count + k];
+    }
+  }
+  return out;
+}

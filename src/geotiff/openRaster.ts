@@ -1,0 +1,581 @@
+import { GeoTIFF, type ImageFileDirectory } from 'geotiff';
+import proj4 from 'proj4';
+import { FormatError, InputError, LimitError, invalid } from '../errors.js';
+import { epsgToProj4 as epsgProj4, geoKeysToCrs } from './crs.js';
+import { COMPRESSION_NAMES, SUPPORTED_COMPRESSIONS, decodeBlock, type BlockLayout } from './decode.js';
+import { readHeader, scanIfds } from './ifdScan.js';
+import { arrayTypeOf, bytesOf, dataTypeOf, parseGdalMetadata, parseNoData, type DataType, type TypedArray } from './metadata.js';
+import { asFormatError, openSource, type ByteSource, type SourceOptions, type SourceStats } from './source.js';
+import { decodePool } from './workerPool.js';
+
+/** A pixel window: column `x`, row `y`, size in pixels. */
+export interface Window {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The affine transform from pixel corners to CRS coordinates (GDAL's geotransform, by name). */
+export interface Transform {
+  /** CRS x of the top-left corner of the top-left pixel. */
+  originX: number;
+  /** CRS y of the top-left corner of the top-left pixel. */
+  originY: number;
+  /** Pixel width in CRS units. */
+  pixelWidth: number;
+  /** Pixel height in CRS units, negative for north-up images. */
+  pixelHeight: number;
+  /** x change per row (0 unless rotated). */
+  rotationX: number;
+  /** y change per column (0 unless rotated). */
+  rotationY: number;
+}
+
+/** A bounding box in CRS units (or degrees for geographic CRSs). */
+export interface BBox {
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+}
+
+/** A reduced-resolution copy stored in the file. */
+export interface Overview {
+  /** 1-based overview level, as `read({ overview })` takes it. */
+  level: number;
+  width: number;
+  height: number;
+}
+
+/** Options for {@link Raster.read}. */
+export interface ReadOptions {
+  /** Default: the whole image (of the overview, when one is chosen). */
+  window?: Window;
+  /** 0-based band indexes. Default: all bands. */
+  bands?: number[];
+  /** 0 = full resolution (default), 1… = the overviews, largest first. */
+  overview?: number;
+  signal?: AbortSignal;
+}
+
+/** A point given in longitude/latitude or in projected coordinates. */
+export type Point = { lon: number; lat: number } | { x: number; y: number };
+
+/** Options for {@link Raster.valuesAt}. */
+export interface ValuesAtOptions {
+  /** CRS of the points (proj4 string or `EPSG:4326`). Default: EPSG:4326 for `{lon, lat}`, the raster's for `{x, y}`. */
+  crs?: string;
+  bands?: number[];
+}
+
+/** An open GeoTIFF: its structure as plain data, and two methods to read pixels. */
+export interface Raster {
+  /** The path or URL it was opened from. */
+  source: string;
+  width: number;
+  height: number;
+  /** Number of bands. */
+  bands: number;
+  /** GDAL band descriptions, else `band_1`, `band_2`, … */
+  bandNames: string[];
+  /** Band units from GDAL metadata (`UNITTYPE`), else `''`. */
+  bandUnits: string[];
+  dataType: DataType;
+  /** The nodata value in the band's own precision (NaN allowed), or null. */
+  noData: number | null;
+  /** Per-band scale, when the file gives one. */
+  scale: number[] | null;
+  /** Per-band offset, when the file gives one. */
+  offset: number[] | null;
+  transform: Transform;
+  /** proj4 definition of the CRS ('' when the file has none). */
+  crs: string;
+  /** EPSG code of the CRS when the file names one. */
+  epsg: number | null;
+  bbox: BBox;
+  overviews: Overview[];
+  /** Dataset-level GDAL metadata items (for example `SYNTHETIC`). */
+  metadata: Record<string, string>;
+  /** Storage: compression name, predictor, block size, interleave, byte order, BigTIFF. */
+  layout: {
+    compression: string;
+    predictor: number;
+    tiled: boolean;
+    blockWidth: number;
+    blockHeight: number;
+    interleave: 'pixel' | 'band';
+    littleEndian: boolean;
+    bigTiff: boolean;
+  };
+  /** Bytes and requests fetched from the source so far. */
+  stats: SourceStats;
+  /** Reads a window of some bands: one typed array per band, row by row. */
+  read(options?: ReadOptions): Promise<TypedArray[]>;
+  /** Values of the bands at points: one Float64Array per band, NaN outside the image or at nodata. */
+  valuesAt(points: Point[], options?: ValuesAtOptions): Promise<Float64Array[]>;
+  /** Releases the file handle. */
+  close(): Promise<void>;
+}
+
+/** Options for {@link openRaster}. */
+export interface OpenRasterOptions extends SourceOptions {
+  /** Override the CRS read from the file (proj4 string or a known `EPSG:` code). */
+  crs?: string;
+  /** Largest width or height accepted. Default 1,000,000 pixels. */
+  maxDimension?: number;
+  /** Largest decoded tile or strip accepted, in bytes. Default 256 MiB. */
+  maxBlockBytes?: number;
+  /** Largest single read accepted, in bytes. Default 8 GiB. */
+  maxReadBytes?: number;
+  /** Bytes of decoded blocks kept for repeated reads. Default 64 MiB. */
+  cacheBytes?: number;
+}
+
+/** One image (full resolution or overview) of the file, with what reading it needs. */
+interface Image {
+  width: number;
+  height: number;
+  blockWidth: number;
+  blockHeight: number;
+  tiled: boolean;
+  blocksAcross: number;
+  blocksDown: number;
+  planar: 1 | 2;
+  samples: number;
+  offsets: ArrayLike<number>;
+  byteCounts: ArrayLike<number>;
+  compression: number;
+  predictor: number;
+  lercParameters?: number[];
+  jpegTables?: Uint8Array;
+  key: number;
+}
+
+/**
+ * Opens a GeoTIFF from a path, an `http(s)://` URL (read with range requests) or bytes. Only the
+ * header and directories are read here; pixels are read by `read` and `valuesAt`.
+ * @example
+ * const r = await openRaster('data/sample/magt.tif');
+ * const [band] = await r.read({ window: { x: 0, y: 0, width: 100, height: 100 }, bands: [7] });
+ */
+export async function openRaster(input: string | URL | Uint8Array | ArrayBuffer, options: OpenRasterOptions = {}): Promise<Raster> {
+  const source = await openSource(input, options);
+  try {
+    return await parseRaster(source, options);
+  } catch (err) {
+    await source.close();
+    throw asFormatError(err, source.name, 'cannot read the TIFF structure');
+  }
+}
+
+async function parseRaster(source: ByteSource, options: OpenRasterOptions): Promise<Raster> {
+  const name = source.name;
+  const header = await readHeader(source);
+  const ifdOffsets = await scanIfds(source, header);
+  const tiff = await GeoTIFF.fromSource(adapt(source) as never);
+  const ifds: ImageFileDirectory[] = [];
+  for (const offset of ifdOffsets) ifds.push(await tiff.parser.parseFileDirectoryAt(offset));
+
+  const main = ifds[0];
+  const value = async (ifd: ImageFileDirectory, tag: string) => (ifd.hasTag(tag as never) ? await ifd.loadValue(tag as never) : undefined);
+  const first = (v: unknown, fallback: number): number => {
+    if (v === undefined || v === null) return fallback;
+    const x = ArrayBuffer.isView(v) || Array.isArray(v) ? (v as ArrayLike<number>)[0] : v;
+    return Number(x);
+  };
+
+  const samples = first(await value(main, 'SamplesPerPixel'), 1);
+  const bitsArray = await value(main, 'BitsPerSample');
+  const formatArray = await value(main, 'SampleFormat');
+  const bits = first(bitsArray, 1);
+  const format = first(formatArray, 1);
+  const bitsList = bitsArray === undefined ? [bits] : Array.from(bitsArray as ArrayLike<number>);
+  const formatList = formatArray === undefined ? [format] : Array.from(formatArray as ArrayLike<number>);
+  if (bitsList.some((b) => b !== bits) || formatList.some((f) => f !== format)) {
+    throw new FormatError(`bands of different sample types (BitsPerSample ${bitsList}, SampleFormat ${formatList}) are not supported`, name);
+  }
+  const dataType = dataTypeOf(bits, format);
+  if (!dataType) throw new FormatError(`unsupported sample type: ${bits}-bit ${['', 'unsigned integer', 'signed integer', 'float', 'void', 'complex integer', 'complex float'][format] ?? `format ${format}`}`, name);
+  if (!(samples >= 1 && samples <= 65535)) throw new FormatError(invalid('SamplesPerPixel', samples, '1 or more'), name);
+
+  const maxDimension = options.maxDimension ?? 1_000_000;
+  const maxBlockBytes = options.maxBlockBytes ?? 256 * 2 ** 20;
+  const images: Image[] = [];
+  const overviews: Overview[] = [];
+  for (const [index, ifd] of ifds.entries()) {
+    const subfile = first(await value(ifd, 'NewSubfileType'), 0);
+    if (index > 0 && ((subfile & 1) === 0 || (subfile & 4) !== 0)) continue; // other pages, masks
+    if (index > 0 && first(await value(ifd, 'SamplesPerPixel'), 1) !== samples) continue;
+    const image = await describeImage(ifd, index);
+    if (index > 0) overviews.push({ level: overviews.length + 1, width: image.width, height: image.height });
+    images.push(image);
+  }
+
+  async function describeImage(ifd: ImageFileDirectory, index: number): Promise<Image> {
+    const where = index === 0 ? 'image' : `overview IFD ${index}`;
+    const width = first(await value(ifd, 'ImageWidth'), 0);
+    const height = first(await value(ifd, 'ImageLength'), 0);
+    if (!(width >= 1 && height >= 1)) throw new FormatError(`${where} has no pixels (${width} × ${height})`, name);
+    if (width > maxDimension || height > maxDimension) {
+      throw new LimitError(`${where} is ${width} × ${height} pixels, more than the maximum of ${maxDimension} per side (option maxDimension)`, name);
+    }
+    const tiled = ifd.hasTag('TileWidth' as never);
+    const blockWidth = tiled ? first(await value(ifd, 'TileWidth'), 0) : width;
+    const rowsPerStrip = first(await value(ifd, 'RowsPerStrip'), height);
+    const blockHeight = tiled ? first(await value(ifd, 'TileLength'), 0) : Math.min(rowsPerStrip, height);
+    if (!(blockWidth >= 1 && blockHeight >= 1)) throw new FormatError(`${where} has a block size of ${blockWidth} × ${blockHeight}`, name);
+    const planar = first(await value(ifd, 'PlanarConfiguration'), 1) === 2 ? 2 : 1;
+    const blockBytes = blockWidth * blockHeight * (planar === 1 ? samples : 1) * bytesOf(dataType!);
+    if (blockBytes > maxBlockBytes) {
+      throw new LimitError(`${where} has blocks of ${blockWidth} × ${blockHeight} pixels (${blockBytes} bytes), more than the maximum of ${maxBlockBytes} bytes (option maxBlockBytes)`, name);
+    }
+    const compression = first(await value(ifd, 'Compression'), 1);
+    if (!SUPPORTED_COMPRESSIONS.has(compression)) {
+      throw new FormatError(`unsupported compression ${COMPRESSION_NAMES[compression] ?? 'code'} (${compression})`, name);
+    }
+    const predictor = first(await value(ifd, 'Predictor'), 1);
+    if (![1, 2, 3].includes(predictor)) throw new FormatError(invalid('predictor', predictor, '1, 2 or 3'), name);
+    if (predictor === 3 && format !== 3) throw new FormatError('floating-point predictor (3) on integer samples', name);
+    const blocksAcross = Math.ceil(width / blockWidth);
+    const blocksDown = Math.ceil(height / blockHeight);
+    const expected = blocksAcross * blocksDown * (planar === 2 ? samples : 1);
+    const offsets = await value(ifd, tiled ? 'TileOffsets' : 'StripOffsets') as ArrayLike<number> | undefined;
+    const byteCounts = await value(ifd, tiled ? 'TileByteCounts' : 'StripByteCounts') as ArrayLike<number> | undefined;
+    if (!offsets || !byteCounts) throw new FormatError(`${where} has no ${tiled ? 'tile' : 'strip'} offsets or byte counts`, name);
+    if (offsets.length < expected || byteCounts.length < expected) {
+      throw new FormatError(`${where} lists ${offsets.length} ${tiled ? 'tiles' : 'strips'}, expected ${expected}`, name);
+    }
+    const lerc = compression === 34887 ? Array.from(((await value(ifd, 'LercParameters')) ?? []) as ArrayLike<number>) : undefined;
+    const jpegTables = compression === 7 ? (await value(ifd, 'JPEGTables')) as Uint8Array | undefined : undefined;
+    return {
+      width, height, blockWidth, blockHeight, tiled, blocksAcross, blocksDown, planar, samples,
+      offsets: toNumbers(offsets), byteCounts: toNumbers(byteCounts), compression, predictor,
+      lercParameters: lerc, jpegTables, key: index,
+    };
+  }
+
+  // Georeferencing.
+  const geoKeys = main.hasTag('GeoKeyDirectory' as never) ? main.parseGeoKeyDirectory() : null;
+  const crs = options.crs !== undefined ? crsFromOption(options.crs) : geoKeysToCrs(geoKeys as Record<string, unknown> | null, name);
+  const pixelIsPoint = (geoKeys as Record<string, unknown> | null)?.GTRasterTypeGeoKey === 2;
+  const transform = await readTransform(main, value, pixelIsPoint, name);
+
+  // GDAL metadata and nodata.
+  const gdal = parseGdalMetadata(await value(main, 'GDAL_METADATA') as string | undefined, samples);
+  const noData = parseNoData(await value(main, 'GDAL_NODATA') as string | undefined, dataType);
+  const bandNames = gdal.bands.map((b, i) => (b.DESCRIPTION?.trim() ? b.DESCRIPTION.trim() : `band_${i + 1}`));
+  const numbers = (key: string, fallback: number) => {
+    if (!gdal.bands.some((b) => b[key] !== undefined)) return null;
+    return gdal.bands.map((b) => (b[key] !== undefined && Number.isFinite(Number(b[key])) ? Number(b[key]) : fallback));
+  };
+  const mainImage = images[0];
+  const cache = new BlockCache(options.cacheBytes ?? 64 * 2 ** 20);
+  const bytesPerSample = bytesOf(dataType);
+  const maxReadBytes = options.maxReadBytes ?? 8 * 2 ** 30;
+
+  /** Decoded block `index` of `image`, samples in native order (cached). */
+  async function block(image: Image, index: number, bandForMessage: number, usePool: boolean): Promise<TypedArray | null> {
+    const key = `${image.key}:${index}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const offset = image.offsets[index];
+    const count = image.byteCounts[index];
+    if (!offset || !count) return null; // sparse: never written
+    const rows = image.tiled ? image.blockHeight : Math.min(image.blockHeight, image.height - Math.floor((index % (image.blocksAcross * image.blocksDown)) / image.blocksAcross) * image.blockHeight);
+    const what = `band ${bandForMessage + 1} ${image.tiled ? 'tile' : 'strip'} ${index}`;
+    const bytes = await source.read({ offset, length: count }, what);
+    const layout: BlockLayout = {
+      compression: image.compression, predictor: image.predictor, bytesPerSample, floating: dataType === 'float32' || dataType === 'float64',
+      samples: image.planar === 1 ? image.samples : 1, width: image.blockWidth, rows,
+      littleEndian: header.littleEndian, planar: image.planar,
+      lercParameters: image.lercParameters, jpegTables: image.jpegTables,
+    };
+    let decoded: Uint8Array;
+    try {
+      decoded = usePool && image.compression !== 1 ? await decodePool().decode(bytes, layout) : await decodeBlock(bytes, layout);
+    } catch (err) {
+      throw new FormatError(`${what} cannot be decoded: ${(err as Error).message}`, name);
+    }
+    const Type = arrayTypeOf(dataType!);
+    const aligned = decoded.byteOffset % bytesPerSample === 0 ? decoded : decoded.slice();
+    const samplesArray = new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / bytesPerSample) as TypedArray;
+    cache.set(key, samplesArray);
+    return samplesArray;
+  }
+
+  function pickImage(overview: number | undefined): Image {
+    const level = overview ?? 0;
+    if (!Number.isInteger(level) || level < 0 || level >= images.length) {
+      throw new InputError(invalid('overview', overview, images.length > 1 ? `0 to ${images.length - 1}` : '0 (the file has no overviews)'), name);
+    }
+    return images[level];
+  }
+
+  function pickBands(bands: number[] | undefined): number[] {
+    const list = bands ?? Array.from({ length: samples }, (_, i) => i);
+    if (!Array.isArray(list) || list.length === 0) throw new InputError(invalid('bands', list, 'a non-empty array of 0-based band indexes'), name);
+    for (const b of list) {
+      if (!Number.isInteger(b) || b < 0 || b >= samples) throw new InputError(invalid('band', b, `0 to ${samples - 1} (0-based)`), name);
+    }
+    return list;
+  }
+
+  async function read(opts: ReadOptions = {}): Promise<TypedArray[]> {
+    const image = pickImage(opts.overview);
+    const window = opts.window ?? { x: 0, y: 0, width: image.width, height: image.height };
+    checkWindow(window, image, name);
+    const bands = pickBands(opts.bands);
+    const bytes = window.width * window.height * bands.length * bytesPerSample;
+    if (bytes > maxReadBytes) {
+      throw new LimitError(`reading ${window.width} × ${window.height} pixels of ${bands.length} band(s) needs ${bytes} bytes, more than the maximum of ${maxReadBytes} (option maxReadBytes); read smaller windows`, name);
+    }
+    const Type = arrayTypeOf(dataType!);
+    const out = bands.map(() => new Type(window.width * window.height) as TypedArray);
+    const fill = noData ?? 0;
+    const bx0 = Math.floor(window.x / image.blockWidth);
+    const bx1 = Math.floor((window.x + window.width - 1) / image.blockWidth);
+    const by0 = Math.floor(window.y / image.blockHeight);
+    const by1 = Math.floor((window.y + window.height - 1) / image.blockHeight);
+    const perBand = image.blocksAcross * image.blocksDown;
+    const jobs: { index: number; bx: number; by: number; band: number; slot: number }[] = [];
+    for (let by = by0; by <= by1; by++) {
+      for (let bx = bx0; bx <= bx1; bx++) {
+        if (image.planar === 2) bands.forEach((band, slot) => jobs.push({ index: band * perBand + by * image.blocksAcross + bx, bx, by, band, slot }));
+        else jobs.push({ index: by * image.blocksAcross + bx, bx, by, band: bands[0], slot: -1 });
+      }
+    }
+    const usePool = jobs.length > 1;
+    const inFlight = Math.max(2, decodePool().size * 2);
+    let next = 0;
+    const worker = async () => {
+      while (next < jobs.length) {
+        if (opts.signal?.aborted) throw new InputError('read aborted', name);
+        const job = jobs[next++];
+        const data = await block(image, job.index, job.band, usePool);
+        copyBlock(image, data, job, window, bands, out, fill);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(inFlight, jobs.length) }, worker));
+    return out;
+  }
+
+  async function valuesAt(points: Point[], opts: ValuesAtOptions = {}): Promise<Float64Array[]> {
+    if (!Array.isArray(points)) throw new InputError(invalid('points', typeof points, 'an array of {lon, lat} or {x, y}'), name);
+    const bands = pickBands(opts.bands);
+    const image = images[0];
+    const out = bands.map(() => new Float64Array(points.length).fill(NaN));
+    const isLonLat = points.length > 0 && 'lon' in points[0];
+    const fromCrs = opts.crs !== undefined ? crsFromOption(opts.crs).proj4 : isLonLat ? KNOWN_LONLAT : crs?.proj4;
+    if (!crs && fromCrs !== undefined && isLonLat) throw new InputError('the raster has no CRS, so lon/lat points cannot be placed; give {x, y} in pixel-grid units', name);
+    const converter = crs && fromCrs && fromCrs !== crs.proj4 ? proj4(fromCrs, crs.proj4) : null;
+    const inverse = invertTransform(transform);
+    const perBand = image.blocksAcross * image.blocksDown;
+    const byBlock = new Map<number, { point: number; offset: number; slot: number }[]>();
+    points.forEach((p, i) => {
+      const xy = 'lon' in p ? [p.lon, p.lat] : [p.x, p.y];
+      if (!Number.isFinite(xy[0]) || !Number.isFinite(xy[1])) return;
+      const [x, y] = converter ? converter.forward(xy) : xy;
+      const col = Math.floor(inverse.originX + x * inverse.pixelWidth + y * inverse.rotationX);
+      const row = Math.floor(inverse.originY + x * inverse.rotationY + y * inverse.pixelHeight);
+      if (!(col >= 0 && row >= 0 && col < image.width && row < image.height)) return;
+      const bx = Math.floor(col / image.blockWidth);
+      const by = Math.floor(row / image.blockHeight);
+      const within = (row - by * image.blockHeight) * image.blockWidth + (col - bx * image.blockWidth);
+      bands.forEach((band, slot) => {
+        const index = (image.planar === 2 ? band * perBand : 0) + by * image.blocksAcross + bx;
+        const offset = image.planar === 2 ? within : within * image.samples + band;
+        if (image.planar === 1 && slot > 0) return;
+        const list = byBlock.get(index) ?? [];
+        list.push({ point: i, offset, slot: image.planar === 2 ? slot : -1 });
+        byBlock.set(index, list);
+      });
+    });
+    for (const [index, list] of byBlock) {
+      const data = await block(image, index, 0, false);
+      for (const { point, offset, slot } of list) {
+        if (slot >= 0) out[slot][point] = data ? clean(data[offset]) : NaN;
+        else bands.forEach((band, s) => { out[s][point] = data ? clean(data[offset - bands[0] + band]) : NaN; });
+      }
+    }
+    return out;
+  }
+
+  function clean(v: number): number {
+    if (noData === null) return v;
+    return v === noData || (Number.isNaN(noData) && Number.isNaN(v)) ? NaN : v;
+  }
+
+  return {
+    source: name,
+    width: mainImage.width,
+    height: mainImage.height,
+    bands: samples,
+    bandNames,
+    bandUnits: gdal.bands.map((b) => b.UNITTYPE ?? ''),
+    dataType,
+    noData,
+    scale: numbers('SCALE', 1),
+    offset: numbers('OFFSET', 0),
+    transform,
+    crs: crs?.proj4 ?? '',
+    epsg: crs?.epsg ?? null,
+    bbox: bboxOf(transform, mainImage.width, mainImage.height),
+    overviews,
+    metadata: gdal.dataset,
+    layout: {
+      compression: COMPRESSION_NAMES[mainImage.compression] ?? String(mainImage.compression),
+      predictor: mainImage.predictor,
+      tiled: mainImage.tiled,
+      blockWidth: mainImage.blockWidth,
+      blockHeight: mainImage.blockHeight,
+      interleave: mainImage.planar === 2 || samples === 1 ? 'band' : 'pixel',
+      littleEndian: header.littleEndian,
+      bigTiff: header.bigTiff,
+    },
+    stats: source.stats,
+    read,
+    valuesAt,
+    close: () => source.close(),
+  };
+}
+
+const KNOWN_LONLAT = '+proj=longlat +datum=WGS84 +no_defs';
+
+function crsFromOption(text: string): { proj4: string; epsg: number | null } {
+  const m = /^EPSG:(\d+)$/i.exec(text.trim());
+  if (m) {
+    const code = Number(m[1]);
+    const def = code === 4326 ? KNOWN_LONLAT : undefined;
+    const known = def ?? epsgProj4(code);
+    if (!known) throw new InputError(invalid('crs', text, 'a proj4 string or a known EPSG code such as EPSG:3995'));
+    return { proj4: known, epsg: code };
+  }
+  if (!text.trim().startsWith('+proj=')) throw new InputError(invalid('crs', text, 'a proj4 string such as "+proj=stere …" or "EPSG:3995"'));
+  return { proj4: text.trim(), epsg: null };
+}
+
+
+function toNumbers(values: ArrayLike<number | bigint>): ArrayLike<number> {
+  if (values instanceof BigUint64Array || values instanceof BigInt64Array) return Float64Array.from(values, Number);
+  if (Array.isArray(values) && typeof values[0] === 'bigint') return values.map(Number);
+  return values as ArrayLike<number>;
+}
+
+async function readTransform(ifd: ImageFileDirectory, value: (ifd: ImageFileDirectory, tag: string) => Promise<unknown>,
+  pixelIsPoint: boolean, name: string): Promise<Transform> {
+  const matrix = await value(ifd, 'ModelTransformation') as ArrayLike<number> | undefined;
+  let t: Transform;
+  if (matrix && matrix.length >= 16) {
+    t = { originX: matrix[3], originY: matrix[7], pixelWidth: matrix[0], pixelHeight: matrix[5], rotationX: matrix[1], rotationY: matrix[4] };
+  } else {
+    const scale = await value(ifd, 'ModelPixelScale') as ArrayLike<number> | undefined;
+    const tie = await value(ifd, 'ModelTiepoint') as ArrayLike<number> | undefined;
+    if (!scale || !tie || tie.length < 6) {
+      // No georeferencing: pixel coordinates, as GDAL reports (origin 0,0, pixel size 1).
+      return { originX: 0, originY: 0, pixelWidth: 1, pixelHeight: 1, rotationX: 0, rotationY: 0 };
+    }
+    if (!(scale[0] !== 0 && scale[1] !== 0)) throw new FormatError(`ModelPixelScale has a zero pixel size (${scale[0]}, ${scale[1]})`, name);
+    t = {
+      originX: tie[3] - tie[0] * scale[0], originY: tie[4] + tie[1] * scale[1],
+      pixelWidth: scale[0], pixelHeight: -scale[1], rotationX: 0, rotationY: 0,
+    };
+  }
+  if (pixelIsPoint) {
+    // GDAL: a PixelIsPoint tie point names a pixel centre; the geotransform names its corner.
+    t = { ...t, originX: t.originX - 0.5 * t.pixelWidth - 0.5 * t.rotationX, originY: t.originY - 0.5 * t.rotationY - 0.5 * t.pixelHeight };
+  }
+  return t;
+}
+
+/** The inverse affine transform, in the same shape (CRS coordinates → fractional pixel). */
+export function invertTransform(t: Transform): Transform {
+  const det = t.pixelWidth * t.pixelHeight - t.rotationX * t.rotationY;
+  if (det === 0) throw new FormatError('the geotransform cannot be inverted (zero determinant)');
+  const a = t.pixelHeight / det;
+  const b = -t.rotationX / det;
+  const d = -t.rotationY / det;
+  const e = t.pixelWidth / det;
+  return {
+    pixelWidth: a, rotationX: b, rotationY: d, pixelHeight: e,
+    originX: -(a * t.originX + b * t.originY), originY: -(d * t.originX + e * t.originY),
+  };
+}
+
+/** The bounding box of the image's pixel corners. */
+export function bboxOf(t: Transform, width: number, height: number): BBox {
+  const xs = [0, width].flatMap((c) => [0, height].map((r) => t.originX + c * t.pixelWidth + r * t.rotationX));
+  const ys = [0, width].flatMap((c) => [0, height].map((r) => t.originY + c * t.rotationY + r * t.pixelHeight));
+  return { west: Math.min(...xs), south: Math.min(...ys), east: Math.max(...xs), north: Math.max(...ys) };
+}
+
+function checkWindow(w: Window, image: Image, name: string): void {
+  const ok = w && [w.x, w.y, w.width, w.height].every(Number.isInteger) && w.x >= 0 && w.y >= 0 && w.width >= 1 && w.height >= 1 &&
+    w.x + w.width <= image.width && w.y + w.height <= image.height;
+  if (!ok) {
+    throw new InputError(invalid('window', JSON.stringify(w), `whole pixels inside the ${image.width} × ${image.height} image: x + width ≤ ${image.width}, y + height ≤ ${image.height}`), name);
+  }
+}
+
+/** Copies the part of one decoded block that falls in the window into the output arrays. */
+function copyBlock(image: Image, data: TypedArray | null, job: { bx: number; by: number; slot: number }, window: Window,
+  bands: number[], out: TypedArray[], fill: number): void {
+  const x0 = Math.max(window.x, job.bx * image.blockWidth);
+  const x1 = Math.min(window.x + window.width, (job.bx + 1) * image.blockWidth, image.width);
+  const y0 = Math.max(window.y, job.by * image.blockHeight);
+  const y1 = Math.min(window.y + window.height, (job.by + 1) * image.blockHeight, image.height);
+  const targets = job.slot >= 0 ? [job.slot] : bands.map((_, i) => i);
+  for (const slot of targets) {
+    const target = out[slot];
+    for (let y = y0; y < y1; y++) {
+      const dst = (y - window.y) * window.width + (x0 - window.x);
+      if (!data) { target.fill(fill, dst, dst + (x1 - x0)); continue; }
+      const rowInBlock = y - job.by * image.blockHeight;
+      if (job.slot >= 0 || image.samples === 1) {
+        const src = rowInBlock * image.blockWidth + (x0 - job.bx * image.blockWidth);
+        target.set(data.subarray(src, src + (x1 - x0)), dst);
+      } else {
+        const band = bands[slot];
+        let src = (rowInBlock * image.blockWidth + (x0 - job.bx * image.blockWidth)) * image.samples + band;
+        for (let i = 0; i < x1 - x0; i++, src += image.samples) target[dst + i] = data[src];
+      }
+    }
+  }
+}
+
+/** Least-recently-used decoded blocks, bounded in bytes. */
+class BlockCache {
+  private map = new Map<string, TypedArray>();
+  private bytes = 0;
+  constructor(private limit: number) {}
+  get(key: string): TypedArray | undefined {
+    const v = this.map.get(key);
+    if (v) { this.map.delete(key); this.map.set(key, v); }
+    return v;
+  }
+  set(key: string, value: TypedArray): void {
+    if (value.byteLength > this.limit) return;
+    this.map.set(key, value);
+    this.bytes += value.byteLength;
+    for (const [k, v] of this.map) {
+      if (this.bytes <= this.limit) break;
+      this.map.delete(k);
+      this.bytes -= v.byteLength;
+    }
+  }
+}
+
+/** Presents a ByteSource to geotiff.js: slices are clamped to the file, so headers of tiny files parse. */
+function adapt(source: ByteSource) {
+  return {
+    get fileSize() { return source.size; },
+    async fetch(slices: { offset: number; length: number }[]) {
+      return Promise.all(slices.map(async ({ offset, length }) => {
+        if (offset >= source.size) throw new FormatError(`a directory entry points to byte ${offset}, past the end of the file (${source.size} bytes)`, source.name);
+        const bytes = await source.read({ offset, length: Math.min(length, source.size - offset) }, 'TIFF directory');
+        return bytes.buffer;
+      }));
+    },
+    async close() {},
+  };
+}

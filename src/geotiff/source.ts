@@ -1,0 +1,166 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { FileError, FormatError, LimitError } from '../errors.js';
+
+/** A byte range. */
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/** Counts of what a source has fetched, for tests and benchmarks. */
+export interface SourceStats {
+  requests: number;
+  bytes: number;
+}
+
+/**
+ * Random access to the bytes of a file, URL or buffer. Every read is bounds-checked against the
+ * size, so a damaged offset gives a `FormatError` naming the file, never a hang or a huge read.
+ */
+export interface ByteSource {
+  /** The path, URL or `<buffer>`, for messages. */
+  readonly name: string;
+  readonly size: number;
+  readonly stats: SourceStats;
+  read(range: ByteRange, what?: string): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** Reads larger than this are refused before allocating (a damaged count can ask for anything). */
+export const MAX_READ_BYTES = 1 << 30;
+
+function check(source: { name: string; size: number }, range: ByteRange, what: string): void {
+  const { offset, length } = range;
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
+    throw new FormatError(`${what} has an impossible byte range (offset ${offset}, length ${length})`, source.name);
+  }
+  if (offset + length > source.size) {
+    throw new FormatError(`${what} lies past the end of the file (bytes ${offset}–${offset + length} of ${source.size}): the file is truncated or damaged`, source.name);
+  }
+  if (length > MAX_READ_BYTES) {
+    throw new LimitError(`${what} would read ${length} bytes at once (limit ${MAX_READ_BYTES})`, source.name);
+  }
+}
+
+class FileSource implements ByteSource {
+  readonly stats: SourceStats = { requests: 0, bytes: 0 };
+  constructor(readonly name: string, readonly size: number, private handle: FileHandle) {}
+
+  async read(range: ByteRange, what = 'data'): Promise<Uint8Array> {
+    check(this, range, what);
+    const buffer = new Uint8Array(range.length);
+    let done = 0;
+    while (done < range.length) {
+      const { bytesRead } = await this.handle.read(buffer, done, range.length - done, range.offset + done);
+      if (bytesRead === 0) throw new FormatError(`${what}: unexpected end of file at byte ${range.offset + done}`, this.name);
+      done += bytesRead;
+    }
+    this.stats.requests++;
+    this.stats.bytes += range.length;
+    return buffer;
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+class BufferSource implements ByteSource {
+  readonly stats: SourceStats = { requests: 0, bytes: 0 };
+  readonly size: number;
+  constructor(readonly name: string, private bytes: Uint8Array) {
+    this.size = bytes.byteLength;
+  }
+
+  async read(range: ByteRange, what = 'data'): Promise<Uint8Array> {
+    check(this, range, what);
+    this.stats.requests++;
+    this.stats.bytes += range.length;
+    return this.bytes.slice(range.offset, range.offset + range.length);
+  }
+
+  async close(): Promise<void> {}
+}
+
+class HttpSource implements ByteSource {
+  readonly stats: SourceStats = { requests: 0, bytes: 0 };
+  constructor(readonly name: string, readonly size: number, private headers: Record<string, string>, private signal?: AbortSignal) {}
+
+  async read(range: ByteRange, what = 'data'): Promise<Uint8Array> {
+    check(this, range, what);
+    if (range.length === 0) return new Uint8Array(0);
+    const end = range.offset + range.length - 1;
+    let response: Response;
+    try {
+      response = await fetch(this.name, { headers: { ...this.headers, Range: `bytes=${range.offset}-${end}` }, signal: this.signal });
+    } catch (err) {
+      throw new FileError(`request for ${what} failed: ${(err as Error).message}`, this.name);
+    }
+    if (response.status !== 206) {
+      await response.body?.cancel();
+      throw new FileError(`the server does not serve byte ranges (status ${response.status} for bytes ${range.offset}-${end})`, this.name);
+    }
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.byteLength !== range.length) {
+      throw new FileError(`asked for ${range.length} bytes of ${what}, the server sent ${bytes.byteLength}`, this.name);
+    }
+    this.stats.requests++;
+    this.stats.bytes += bytes.byteLength;
+    return bytes;
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Options for {@link openSource}. */
+export interface SourceOptions {
+  /** Extra HTTP headers (authorization, for example) for URLs. */
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Opens a path, an `http(s)://` URL (read with range requests) or bytes in memory.
+ * @example const source = await openSource('data/sample/magt.tif');
+ */
+export async function openSource(input: string | URL | Uint8Array | ArrayBuffer, options: SourceOptions = {}): Promise<ByteSource> {
+  if (input instanceof Uint8Array) return new BufferSource('<buffer>', input);
+  if (input instanceof ArrayBuffer) return new BufferSource('<buffer>', new Uint8Array(input));
+  const text = String(input);
+  if (/^https?:\/\//i.test(text)) return openHttp(text, options);
+  const path = text.startsWith('file://') ? new URL(text).pathname : text;
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder, not a file' : (err as Error).message;
+    throw new FileError(why, path);
+  }
+  const stat = await handle.stat();
+  if (stat.isDirectory()) {
+    await handle.close();
+    throw new FileError('is a folder, not a file', path);
+  }
+  return new FileSource(path, stat.size, handle);
+}
+
+async function openHttp(url: string, options: SourceOptions): Promise<ByteSource> {
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'HEAD', headers: options.headers, signal: options.signal });
+  } catch (err) {
+    throw new FileError(`cannot reach the server: ${(err as Error).message}`, url);
+  }
+  if (!response.ok) throw new FileError(`the server answered ${response.status} ${response.statusText}`, url);
+  const size = Number(response.headers.get('content-length'));
+  if (!Number.isSafeInteger(size) || size <= 0) throw new FileError('the server does not say how large the file is (no Content-Length)', url);
+  return new HttpSource(url, size, options.headers ?? {}, options.signal);
+}
+
+/** Wraps an exception from a reader library as a `FormatError` naming the file, unless it is ours already. */
+export function asFormatError(err: unknown, name: string, context: string): Error {
+  if (err instanceof FileError || err instanceof FormatError || err instanceof LimitError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new FormatError(`${context}: ${message}`, name);
+}

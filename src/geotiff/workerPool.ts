@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { decodeBlock, type BlockLayout } from './decode.js';
+
+interface Pending { resolve: (bytes: Uint8Array) => void; reject: (err: Error) => void }
+interface Slot { worker: Worker; busy: number }
+
+/**
+ * A pool of decode workers, one per core, started on first use. Idle workers are unref'ed so
+ * that they never keep a script or kernel process alive.
+ */
+class DecodePool {
+  private slots: Slot[] = [];
+  private pending = new Map<number, Pending & { slot: Slot }>();
+  private nextId = 1;
+  private failed = false;
+
+  constructor(readonly size: number) {}
+
+  decode(bytes: Uint8Array, layout: BlockLayout): Promise<Uint8Array> {
+    const slot = this.failed ? undefined : this.pick();
+    if (!slot) return decodeBlock(bytes, layout);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, slot });
+      if (slot.busy++ === 0) slot.worker.ref();
+      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      slot.worker.postMessage({ id, bytes: owned, layout }, [owned.buffer as ArrayBuffer]);
+    });
+  }
+
+  private pick(): Slot | undefined {
+    if (this.slots.length < this.size) {
+      const url = workerUrl();
+      if (!url) { this.failed = true; return undefined; }
+      const worker = new Worker(url);
+      const slot: Slot = { worker, busy: 0 };
+      worker.unref();
+      worker.on('message', (m: { id: number; bytes?: Uint8Array; error?: string }) => this.settle(m));
+      worker.on('error', (err) => this.crash(slot, err));
+      this.slots.push(slot);
+      if (this.slots.length === 1 || this.slots.every((s) => s.busy > 0)) return slot;
+    }
+    return this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+  }
+
+  private settle(m: { id: number; bytes?: Uint8Array; error?: string }): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    if (--p.slot.busy === 0) p.slot.worker.unref();
+    if (m.error !== undefined) p.reject(new Error(m.error));
+    else p.resolve(m.bytes!);
+  }
+
+  private crash(slot: Slot, err: Error): void {
+    for (const [id, p] of this.pending) {
+      if (p.slot === slot) { this.pending.delete(id); p.reject(err); }
+    }
+    this.slots = this.slots.filter((s) => s !== slot);
+  }
+
+  async close(): Promise<void> {
+    const slots = this.slots;
+    this.slots = [];
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+}
+
+/** The compiled worker; when running from TypeScript sources (tests), the one in dist/. */
+function workerUrl(): URL | undefined {
+  for (const rel of ['./decodeWorker.js', '../../dist/geotiff/decodeWorker.js']) {
+    const url = new URL(rel, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
+let shared: DecodePool | undefined;
+
+/** The process-wide decode pool (size: available cores, or `PERMAFROST_THREADS`). */
+export function decodePool(): DecodePool {
+  if (!shared) {
+    const fromEnv = Number(process.env.PERMAFROST_THREADS);
+    shared = new DecodePool(Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism());
+  }
+  return shared;
+}
+
+export type { DecodePool };
