@@ -13,7 +13,11 @@ export interface Crs {
 const WGS84 = '+datum=WGS84';
 const HUGHES = '+a=6378273 +rf=298.279411123064';
 
-/** proj4 definitions of the EPSG (and ESRI) codes this package knows without a database. */
+/**
+ * proj4 definitions of the EPSG (and ESRI) codes this package knows without a database.
+ * EPSG:3411 and 3412 keep their Hughes 1980 ellipsoid, as PROJ defines them; GDAL's GeoTIFF
+ * reader replaces these deprecated codes with the WGS 84 based 3413/3976 (tens of metres apart).
+ */
 export const KNOWN_CRS: Record<number, { name: string; proj4: string }> = {
   4326: { name: 'WGS 84', proj4: `+proj=longlat ${WGS84} +no_defs` },
   4269: { name: 'NAD83', proj4: '+proj=longlat +datum=NAD83 +no_defs' },

@@ -14,7 +14,7 @@ function unescapeXml(text: string): string {
   });
 }
 
-/** XML-escapes text for GDAL_METADATA items. */
+/** XML-escapes text (GDAL_METADATA values are escaped twice, as GDAL writes them). */
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&${Object.keys(ENTITIES).find((k) => ENTITIES[k] === c)};`);
 }
@@ -30,7 +30,8 @@ export function parseGdalMetadata(xml: string | undefined, bands: number): GdalM
   const item = /<Item\b([^>]*)>([\s\S]*?)<\/Item>|<Item\b([^>]*)\/>/g;
   for (let m = item.exec(xml); m; m = item.exec(xml)) {
     const attrs = m[1] ?? m[3] ?? '';
-    const value = unescapeXml(m[2] ?? '');
+    // GDAL escapes values twice (CPLEscapeString, then the XML serializer), and unescapes twice.
+    const value = unescapeXml(unescapeXml(m[2] ?? ''));
     const attr = (name: string) => {
       const a = new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`).exec(attrs);
       return a ? unescapeXml(a[1]) : undefined;
