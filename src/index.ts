@@ -1,7 +1,21 @@
 // The public API of permafrost-lab: everything a notebook or script imports by name.
 export { version } from './version.js';
 export { PermafrostError, FileError, FormatError, InputError, LimitError } from './errors.js';
+
+// GeoTIFF engine
+export { openRaster, invertTransform, bboxOf, type Raster, type OpenRasterOptions, type ReadOptions, type ValuesAtOptions,
+  type Window, type Transform, type BBox, type Overview, type Point } from './geotiff/openRaster.js';
+export { writeGeoTIFF, type WritableRaster, type WriteOptions, type WriteResult } from './geotiff/writeGeoTIFF.js';
+export { geoKeysToCrs, epsgToProj4, KNOWN_CRS, type Crs } from './geotiff/crs.js';
+export type { DataType, TypedArray } from './geotiff/metadata.js';
+
+// Grid
+export { cellArea, polarStereographicScale, type CellArea, type GridLike } from './grid/cellArea.js';
+
+// Display
 export { show, figureHtml, isFigure, type Figure } from './display/show.js';
 export { tableHtml, type TableHtmlOptions } from './display/tableHtml.js';
 export { escapeHtml } from './notebooks/html.js';
+
+// Notebook runner
 export { runNotebooks, runNotebookFiles, describeFailure, type NotebookReport, type RunNotebooksOptions } from './notebooks/runNotebooks.js';

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FileError, InputError, invalid } from '../errors.js';
 import { executorScript } from './executor-script.js';
 import { escapeHtml } from './html.js';
@@ -65,6 +66,7 @@ export async function runNotebookFiles(paths: string[], options: RunNotebooksOpt
   const timeout = options.cellTimeout_s ?? 600;
   if (!(timeout > 0)) throw new InputError(invalid('cellTimeout_s', timeout, 'a positive number of seconds'));
   mkdirSync(out, { recursive: true });
+  ensureSelfLink();
   const python = options.python ?? findPython();
   const kernelDir = makeKernelSpec();
   const reports: NotebookReport[] = [];
@@ -101,6 +103,21 @@ export function errorSummary(text: string): string[] {
   const headline = lines.findIndex((l) => /^\s*[\w$.]*(Error|Exception)\b[^:]*:/.test(l));
   if (headline > 0) lines.unshift(...lines.splice(headline, 1));
   return lines.slice(0, 6);
+}
+
+/**
+ * Notebooks import this package by name; `npm install` removes the `node_modules/permafrost-lab`
+ * link that setup made, so it is restored here when missing.
+ */
+function ensureSelfLink(): void {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const link = join(root, 'node_modules', 'permafrost-lab');
+  if (!existsSync(join(root, 'node_modules'))) return;
+  try {
+    lstatSync(link);
+  } catch {
+    symlinkSync('..', link);
+  }
 }
 
 function findPython(): string {
