@@ -19,3 +19,8 @@ export { escapeHtml } from './notebooks/html.js';
 
 // Notebook runner
 export { runNotebooks, runNotebookFiles, describeFailure, type NotebookReport, type RunNotebooksOptions } from './notebooks/runNotebooks.js';
+
+// Synthetic sample
+export { generateSample, type SampleOptions, type SampleResult, type SamplePart } from './sample/generateSample.js';
+export { PERIODS, MID_YEARS, sampleGrid } from './sample/model.js';
+export { rasterizePolygons, projectRings, type Ring, type PolygonRaster } from './grid/rasterize.js';
