@@ -24,3 +24,7 @@ export { runNotebooks, runNotebookFiles, describeFailure, type NotebookReport, t
 export { generateSample, type SampleOptions, type SampleResult, type SamplePart } from './sample/generateSample.js';
 export { PERIODS, MID_YEARS, sampleGrid } from './sample/model.js';
 export { rasterizePolygons, projectRings, type Ring, type PolygonRaster } from './grid/rasterize.js';
+
+// Statistics
+export { rasterStatistics, type BandStatistics, type RasterStatisticsOptions } from './stats/rasterStatistics.js';
+export { emptyMoments, momentsOf, mergeMoments, summarizeMoments, type Moments } from './stats/moments.js';

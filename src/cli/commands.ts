@@ -1,6 +1,7 @@
 import { parseArgs, rejectUnknown, stringOption, numberOption } from './args.js';
 import { describeFailure, runNotebooks } from '../notebooks/runNotebooks.js';
 import { generateSample, type SamplePart } from '../sample/generateSample.js';
+import { runBenchmarks } from '../bench/bench.js';
 
 /** A command of the `permafrost-lab` command line. */
 export interface Command {
@@ -43,6 +44,15 @@ export const commands: Record<string, Command> = {
       if (!result.skipped) {
         process.stderr.write(`[sample] ${result.files.length} files in ${result.out} (${result.grid.width} × ${result.grid.height}) in ${result.seconds.toFixed(1)} s\n`);
       }
+      return 0;
+    },
+  },
+  bench: {
+    summary: 'run the benchmarks (full-scale 1 km cube cached in ~/.cache/permafrost-lab/bench, or --cache-dir)',
+    async run(argv) {
+      const args = parseArgs(argv);
+      rejectUnknown(args, ['cache-dir']);
+      await runBenchmarks({ cacheDir: stringOption(args, 'cache-dir') });
       return 0;
     },
   },

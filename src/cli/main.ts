@@ -42,6 +42,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+if (process.env.PERMAFROST_REPORT_RSS) {
+  process.on('exit', () => process.stderr.write(`maxrss_kb=${process.resourceUsage().maxRSS}\n`));
+}
+
 const invoked = process.argv[1] && realpathSync(process.argv[1]);
 if (invoked === realpathSync(fileURLToPath(import.meta.url))) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err) => {

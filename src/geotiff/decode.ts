@@ -170,11 +170,24 @@ function undoFloatPredictor(bytes: Uint8Array, layout: BlockLayout): Uint8Array 
   const count = width * samples;
   const rowBytes = count * size;
   const out = new Uint8Array(bytes.byteLength);
+  const out32 = size === 4 ? new Uint32Array(out.buffer) : null;
   for (let r = 0; r < rows; r++) {
     const base = r * rowBytes;
-    for (let i = base + samples; i < base + rowBytes; i++) bytes[i] = (bytes[i] + bytes[i - samples]) & 0xff;
-    for (let k = 0; k < count; k++) {
-      for (let b = 0; b < size; b++) out[base + k * size + (size - 1 - b)] = bytes[base + b * count + k];
+    const end = base + rowBytes;
+    if (samples === 1) {
+      let acc = bytes[base];
+      for (let i = base + 1; i < end; i++) { acc = (acc + bytes[i]) & 0xff; bytes[i] = acc; }
+    } else {
+      for (let i = base + samples; i < end; i++) bytes[i] = (bytes[i] + bytes[i - samples]) & 0xff;
+    }
+    if (out32) {
+      // float32: one 32-bit write per sample from the four byte planes (most significant first)
+      const p0 = base, p1 = base + count, p2 = base + 2 * count, p3 = base + 3 * count, o = base >> 2;
+      for (let k = 0; k < count; k++) out32[o + k] = ((bytes[p0 + k] << 24) | (bytes[p1 + k] << 16) | (bytes[p2 + k] << 8) | bytes[p3 + k]) >>> 0;
+    } else {
+      for (let k = 0; k < count; k++) {
+        for (let b = 0; b < size; b++) out[base + k * size + (size - 1 - b)] = bytes[base + b * count + k];
+      }
     }
   }
   return out;

@@ -69,6 +69,28 @@ export interface ValuesAtOptions {
   bands?: number[];
 }
 
+/** Block-level access for this package's streaming statistics (not part of the public contract). */
+export const RASTER_INTERNALS = Symbol('permafrost-lab raster internals');
+
+/** One stored block (tile or strip) of one band. */
+export interface BlockJob {
+  band: number;
+  index: number;
+  /** Column and row of the block's first pixel, and its size inside the image. */
+  col: number;
+  row: number;
+  cols: number;
+  rows: number;
+  sparse: boolean;
+}
+
+export interface RasterInternals {
+  /** The blocks holding these bands (band-interleaved or single-band files only; else null). */
+  blocks(bands: number[], overview?: number): BlockJob[] | null;
+  layoutOf(job: BlockJob, overview?: number): BlockLayout;
+  readBlockBytes(job: BlockJob, overview?: number): Promise<Uint8Array>;
+}
+
 /** An open GeoTIFF: its structure as plain data, and two methods to read pixels. */
 export interface Raster {
   /** The path or URL it was opened from. */
@@ -391,13 +413,21 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
         byBlock.set(index, list);
       });
     });
-    for (const [index, list] of byBlock) {
-      const data = await block(image, index, 0, false);
-      for (const { point, offset, slot } of list) {
-        if (slot >= 0) out[slot][point] = data ? clean(data[offset]) : NaN;
-        else bands.forEach((band, s) => { out[s][point] = data ? clean(data[offset - bands[0] + band]) : NaN; });
+    // Blocks decode on the worker pool, a bounded number at a time.
+    const entries = [...byBlock];
+    const usePool = entries.length > 1;
+    let next = 0;
+    const worker = async () => {
+      while (next < entries.length) {
+        const [index, list] = entries[next++];
+        const data = await block(image, index, 0, usePool);
+        for (const { point, offset, slot } of list) {
+          if (slot >= 0) out[slot][point] = data ? clean(data[offset]) : NaN;
+          else bands.forEach((band, s) => { out[s][point] = data ? clean(data[offset - bands[0] + band]) : NaN; });
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(entries.length, decodePool().size * 3) }, worker));
     return out;
   }
 
@@ -406,7 +436,42 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     return v === noData || (Number.isNaN(noData) && Number.isNaN(v)) ? NaN : v;
   }
 
-  return {
+  const internals: RasterInternals = {
+    blocks(bands, overview) {
+      const image = pickImage(overview);
+      if (image.planar === 1 && image.samples > 1) return null;
+      const list = pickBands(bands);
+      const perBand = image.blocksAcross * image.blocksDown;
+      const jobs: BlockJob[] = [];
+      for (const band of list) {
+        for (let by = 0; by < image.blocksDown; by++) {
+          for (let bx = 0; bx < image.blocksAcross; bx++) {
+            const index = (image.planar === 2 ? band * perBand : 0) + by * image.blocksAcross + bx;
+            const col = bx * image.blockWidth;
+            const row = by * image.blockHeight;
+            jobs.push({ band, index, col, row, cols: Math.min(image.blockWidth, image.width - col), rows: Math.min(image.blockHeight, image.height - row),
+              sparse: !image.offsets[index] || !image.byteCounts[index] });
+          }
+        }
+      }
+      return jobs;
+    },
+    layoutOf(job, overview) {
+      const image = pickImage(overview);
+      return {
+        compression: image.compression, predictor: image.predictor, bytesPerSample, floating: dataType === 'float32' || dataType === 'float64',
+        samples: 1, width: image.blockWidth, rows: image.tiled ? image.blockHeight : job.rows,
+        littleEndian: header.littleEndian, planar: image.planar, lercParameters: image.lercParameters, jpegTables: image.jpegTables,
+      };
+    },
+    readBlockBytes(job, overview) {
+      const image = pickImage(overview);
+      return source.read({ offset: image.offsets[job.index], length: image.byteCounts[job.index] }, `band ${job.band + 1} ${image.tiled ? 'tile' : 'strip'} ${job.index}`);
+    },
+  };
+
+  const raster: Raster & { [RASTER_INTERNALS]: RasterInternals } = {
+    [RASTER_INTERNALS]: internals,
     source: name,
     width: mainImage.width,
     height: mainImage.height,
@@ -438,6 +503,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     valuesAt,
     close: () => source.close(),
   };
+  return raster;
 }
 
 const KNOWN_LONLAT = '+proj=longlat +datum=WGS84 +no_defs';

@@ -3,8 +3,10 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { decodeBlock, type BlockLayout } from './decode.js';
+import type { StatsSpec } from './decodeWorker.js';
+import type { Moments } from '../stats/moments.js';
 
-interface Pending { resolve: (bytes: Uint8Array) => void; reject: (err: Error) => void }
+interface Pending { resolve: (result: any) => void; reject: (err: Error) => void }
 interface Slot { worker: Worker; busy: number }
 
 /**
@@ -22,12 +24,29 @@ class DecodePool {
   decode(bytes: Uint8Array, layout: BlockLayout): Promise<Uint8Array> {
     const slot = this.failed ? undefined : this.pick();
     if (!slot) return decodeBlock(bytes, layout);
+    return this.send(slot, bytes, layout);
+  }
+
+  /**
+   * Decodes blocks in a worker and reduces each to area-weighted moments there: the blocks of
+   * several bands at one place, so the cell areas are computed once for all of them.
+   */
+  reduceMany(blocks: Uint8Array[], layout: BlockLayout, stats: StatsSpec): Promise<Moments[]> {
+    const slot = this.failed ? undefined : this.pick();
+    if (!slot) throw new Error('the decode workers are not available (run npm run build)');
+    return this.send(slot, blocks[0], layout, stats, blocks.slice(1));
+  }
+
+  private send(slot: Slot, bytes: Uint8Array, layout: BlockLayout, stats?: StatsSpec, more?: Uint8Array[]): Promise<any> {
     const id = this.nextId++;
+    const own = (b: Uint8Array) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice());
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, slot });
       if (slot.busy++ === 0) slot.worker.ref();
-      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-      slot.worker.postMessage({ id, bytes: owned, layout }, [owned.buffer as ArrayBuffer]);
+      const owned = own(bytes);
+      const extra = more?.map(own);
+      slot.worker.postMessage({ id, bytes: owned, layout, stats, more: extra },
+        [owned.buffer as ArrayBuffer, ...(extra ?? []).map((b) => b.buffer as ArrayBuffer)]);
     });
   }
 
@@ -38,7 +57,7 @@ class DecodePool {
       const worker = new Worker(url);
       const slot: Slot = { worker, busy: 0 };
       worker.unref();
-      worker.on('message', (m: { id: number; bytes?: Uint8Array; error?: string }) => this.settle(m));
+      worker.on('message', (m: { id: number; bytes?: Uint8Array; moments?: Moments | Moments[]; error?: string }) => this.settle(m));
       worker.on('error', (err) => this.crash(slot, err));
       this.slots.push(slot);
       if (this.slots.length === 1 || this.slots.every((s) => s.busy > 0)) return slot;
@@ -46,13 +65,13 @@ class DecodePool {
     return this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
   }
 
-  private settle(m: { id: number; bytes?: Uint8Array; error?: string }): void {
+  private settle(m: { id: number; bytes?: Uint8Array; moments?: Moments | Moments[]; error?: string }): void {
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
     if (--p.slot.busy === 0) p.slot.worker.unref();
     if (m.error !== undefined) p.reject(new Error(m.error));
-    else p.resolve(m.bytes!);
+    else p.resolve(m.moments ?? m.bytes!);
   }
 
   private crash(slot: Slot, err: Error): void {

@@ -100,3 +100,46 @@ describe('openRaster(path).read(options)', () => {
     await raster.close();
   });
 });
+
+describe('openRaster(path) georeferencing and band metadata agree with gdalinfo', () => {
+  const dir = tempDir('permafrost-meta-');
+  afterAll(() => dir.cleanup());
+  const make = (name: string, args: string[]) => {
+    const path = join(dir.dir, name);
+    referee('gdal_create', ['-q', '-outsize', '20', '10', '-bands', '2', '-ot', 'Int16', ...args, path]);
+    return path;
+  };
+
+  it('PixelIsPoint: the geotransform names pixel corners, as GDAL reports it', async () => {
+    const path = make('point.tif', ['-a_srs', 'EPSG:3995', '-a_ullr', '-1000', '500', '1000', '-500', '-mo', 'AREA_OR_POINT=Point']);
+    const info = JSON.parse(referee('gdalinfo', ['-json', path]));
+    expect(info.metadata[''].AREA_OR_POINT).toBe('Point');
+    const raster = await openRaster(path);
+    await raster.close();
+    const gt = info.geoTransform;
+    expect([raster.transform.originX, raster.transform.pixelWidth, raster.transform.originY, raster.transform.pixelHeight]).toEqual([gt[0], gt[1], gt[3], gt[5]]);
+  });
+
+  it('scale and offset per band', async () => {
+    const src = make('plain.tif', ['-a_srs', 'EPSG:3995', '-a_ullr', '0', '10', '20', '0']);
+    const path = join(dir.dir, 'scaled.tif');
+    referee('gdal_translate', ['-q', '-a_scale', '0.01', '-a_offset', '-273.15', src, path]);
+    const info = JSON.parse(referee('gdalinfo', ['-json', path]));
+    const raster = await openRaster(path);
+    await raster.close();
+    expect(raster.scale).toEqual(info.bands.map((b: any) => b.scale));
+    expect(raster.offset).toEqual(info.bands.map((b: any) => b.offset));
+    const plain = await openRaster(src);
+    await plain.close();
+    expect([plain.scale, plain.offset]).toEqual([null, null]);
+  });
+
+  it('a geographic EPSG:4326 file', async () => {
+    const path = make('geographic.tif', ['-a_srs', 'EPSG:4326', '-a_ullr', '-180', '90', '180', '45']);
+    const raster = await openRaster(path);
+    await raster.close();
+    expect(raster.epsg).toBe(4326);
+    expect(raster.crs).toBe('+proj=longlat +datum=WGS84 +no_defs');
+    expect(raster.bbox).toEqual({ west: -180, south: 45, east: 180, north: 90 });
+  });
+});

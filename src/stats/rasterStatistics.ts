@@ -1,0 +1,90 @@
+import { InputError, invalid } from '../errors.js';
+import { RASTER_INTERNALS, type BlockJob, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
+import { decodePool } from '../geotiff/workerPool.js';
+import { cellArea } from '../grid/cellArea.js';
+import { emptyMoments, mergeMoments, momentsOf, summarizeMoments, type Moments } from './moments.js';
+
+/** Area-weighted statistics of one band. */
+export interface BandStatistics {
+  band: number;
+  name: string;
+  mean: number;
+  sd: number;
+  min: number;
+  max: number;
+  valid_area_km2: number;
+  cells: number;
+}
+
+/** Options for {@link rasterStatistics}. */
+export interface RasterStatisticsOptions {
+  /** 0-based bands. Default all. */
+  bands?: number[];
+  /** Blocks in flight at once (bounds memory). Default 4 per worker. */
+  inFlight?: number;
+  onProgress?: (fraction: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Area-weighted mean, standard deviation, min, max and valid area of each band in one streaming
+ * pass: compressed blocks are read in order and decoded and reduced to moments on the worker
+ * threads (one per core); partial moments merge exactly, so memory stays bounded by the blocks in
+ * flight, never the file. Cell areas come from the projection (`cellArea`).
+ * @example const [p1] = await rasterStatistics(await openRaster('magt.tif'), { bands: [0] });
+ */
+export async function rasterStatistics(raster: Raster, options: RasterStatisticsOptions = {}): Promise<BandStatistics[]> {
+  const bands = options.bands ?? Array.from({ length: raster.bands }, (_, i) => i);
+  const internals = (raster as unknown as { [RASTER_INTERNALS]?: RasterInternals })[RASTER_INTERNALS];
+  if (!internals) throw new InputError(invalid('raster', typeof raster, 'a raster from openRaster'));
+  const grid = { width: raster.width, height: raster.height, transform: raster.transform, crs: raster.crs };
+  const totals = new Map<number, Moments>(bands.map((b) => [b, emptyMoments()]));
+  const jobs = internals.blocks(bands);
+  if (!jobs) {
+    // pixel-interleaved multi-band file: decode on the main thread, window by window
+    const area = cellArea(grid);
+    for (let y = 0; y < raster.height; y += 256) {
+      const height = Math.min(256, raster.height - y);
+      const window = { x: 0, y, width: raster.width, height };
+      const data = await raster.read({ window, bands, signal: options.signal });
+      const weights = new Float64Array(raster.width * height);
+      for (let r = 0; r < height; r++) area.row(y + r, 0, raster.width, weights.subarray(r * raster.width, (r + 1) * raster.width));
+      bands.forEach((b, i) => totals.set(b, mergeMoments(totals.get(b)!, momentsOf(data[i], weights, raster.noData))));
+      options.onProgress?.((y + height) / raster.height);
+    }
+  } else {
+    const pool = decodePool();
+    const limit = options.inFlight ?? pool.size * 3;
+    const running = new Set<Promise<void>>();
+    // Group the bands' blocks by place: a worker computes the cell areas once for all of them.
+    const places = new Map<string, BlockJob[]>();
+    for (const job of jobs) {
+      const key = `${job.col},${job.row}`;
+      const list = places.get(key) ?? [];
+      list.push(job);
+      places.set(key, list);
+    }
+    let done = 0;
+    for (const group of places.values()) {
+      if (options.signal?.aborted) throw new InputError('statistics aborted', raster.source);
+      const stored = group.filter((j) => !j.sparse);
+      done += group.length - stored.length;
+      if (stored.length === 0) continue;
+      const blobs: Uint8Array[] = [];
+      for (const job of stored) blobs.push(await internals.readBlockBytes(job));
+      const first = stored[0];
+      const task = pool.reduceMany(blobs, internals.layoutOf(first), {
+        grid, dataType: raster.dataType, noData: raster.noData, col: first.col, row: first.row, cols: first.cols, rows: first.rows,
+      }).then((moments) => {
+        stored.forEach((job, i) => totals.set(job.band, mergeMoments(totals.get(job.band)!, moments[i])));
+        running.delete(task);
+        done += stored.length;
+        options.onProgress?.(done / jobs.length);
+      });
+      running.add(task);
+      if (running.size >= limit) await Promise.race(running);
+    }
+    await Promise.all(running);
+  }
+  return bands.map((band) => ({ band, name: raster.bandNames[band], ...summarizeMoments(totals.get(band)!) }));
+}
