@@ -52,10 +52,11 @@ export interface BlockLayout {
 
 /**
  * Decompresses one block and undoes the predictor, returning its samples in this machine's
- * (little-endian) byte order, `width × rows × samples × bytesPerSample` bytes.
+ * (little-endian) byte order, `width × rows × samples × bytesPerSample` bytes. With `onlyRows`,
+ * the predictor is undone in those rows only (the others are left undefined): for point reads.
  * @throws Error with a short reason; the caller adds the file and block.
  */
-export async function decodeBlock(bytes: Uint8Array, layout: BlockLayout): Promise<Uint8Array> {
+export async function decodeBlock(bytes: Uint8Array, layout: BlockLayout, onlyRows?: ReadonlySet<number>): Promise<Uint8Array> {
   const expected = layout.width * layout.rows * layout.samples * layout.bytesPerSample;
   let raw: Uint8Array;
   if (layout.compression === 8 || layout.compression === 32946) {
@@ -81,10 +82,10 @@ export async function decodeBlock(bytes: Uint8Array, layout: BlockLayout): Promi
   if (raw.byteLength > expected || raw.byteOffset % layout.bytesPerSample !== 0) raw = raw.slice(0, expected);
   const native = layout.compression === 34887 || layout.compression === 7; // decoders that return native samples
   if (layout.predictor === 3) {
-    return undoFloatPredictor(raw, layout);
+    return undoFloatPredictor(raw, layout, onlyRows);
   }
   if (!layout.littleEndian && !native && layout.bytesPerSample > 1) swapBytes(raw, layout.bytesPerSample);
-  if (layout.predictor === 2) undoHorizontalDifferencing(raw, layout);
+  if (layout.predictor === 2) undoHorizontalDifferencing(raw, layout, onlyRows);
   return raw;
 }
 
@@ -133,18 +134,20 @@ export function swapBytes(bytes: Uint8Array, size: number): void {
 }
 
 /** Predictor 2: each sample is stored as the difference from the one `samples` before it in the row. */
-function undoHorizontalDifferencing(bytes: Uint8Array, layout: BlockLayout): void {
+function undoHorizontalDifferencing(bytes: Uint8Array, layout: BlockLayout, onlyRows?: ReadonlySet<number>): void {
   const { width, rows, samples } = layout;
   const rowLength = width * samples;
   const view = unsignedView(bytes, layout.bytesPerSample);
   if (view instanceof BigUint64Array) {
     for (let r = 0; r < rows; r++) {
+      if (onlyRows && !onlyRows.has(r)) continue;
       const start = r * rowLength;
       for (let i = start + samples; i < start + rowLength; i++) view[i] = BigInt.asUintN(64, view[i] + view[i - samples]);
     }
     return;
   }
   for (let r = 0; r < rows; r++) {
+    if (onlyRows && !onlyRows.has(r)) continue;
     const start = r * rowLength;
     for (let i = start + samples; i < start + rowLength; i++) view[i] += view[i - samples];
   }
@@ -165,13 +168,14 @@ function unsignedView(bytes: Uint8Array, size: number): Uint8Array | Uint16Array
  * Predictor 3 (floating point): each row holds the bytes of its samples split into planes, most
  * significant first, then byte-differenced. The layout does not depend on the file's byte order.
  */
-function undoFloatPredictor(bytes: Uint8Array, layout: BlockLayout): Uint8Array {
+function undoFloatPredictor(bytes: Uint8Array, layout: BlockLayout, onlyRows?: ReadonlySet<number>): Uint8Array {
   const { width, rows, samples, bytesPerSample: size } = layout;
   const count = width * samples;
   const rowBytes = count * size;
   const out = new Uint8Array(bytes.byteLength);
   const out32 = size === 4 ? new Uint32Array(out.buffer) : null;
   for (let r = 0; r < rows; r++) {
+    if (onlyRows && !onlyRows.has(r)) continue;
     const base = r * rowBytes;
     const end = base + rowBytes;
     if (samples === 1) {

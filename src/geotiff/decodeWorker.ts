@@ -18,12 +18,26 @@ export interface StatsSpec {
   rows: number;
 }
 
-interface Task { id: number; bytes: Uint8Array; layout: BlockLayout; stats?: StatsSpec; more?: Uint8Array[] }
+interface Task {
+  id: number; bytes: Uint8Array; layout: BlockLayout; stats?: StatsSpec; more?: Uint8Array[];
+  /** Sample indexes to return instead of the block (point reads). */
+  picks?: Uint32Array; dataType?: DataType;
+}
 
 const areas = new Map<string, CellArea>();
 
-parentPort!.on('message', async ({ id, bytes, layout, stats, more }: Task) => {
+parentPort!.on('message', async ({ id, bytes, layout, stats, more, picks, dataType }: Task) => {
   try {
+    if (picks && dataType) {
+      const perRow = layout.width * layout.samples;
+      const rows = new Set(Array.from(picks, (i) => Math.floor(i / perRow)));
+      const out = await decodeBlock(bytes, layout, rows);
+      const Type = arrayTypeOf(dataType);
+      const aligned = out.byteOffset % layout.bytesPerSample === 0 ? out : out.slice();
+      const values = new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
+      parentPort!.postMessage({ id, values: Float64Array.from(picks, (i) => values[i]) });
+      return;
+    }
     if (stats) {
       // one block, or the blocks of several bands at the same place (weights computed once)
       const weights = weightsFor(stats);

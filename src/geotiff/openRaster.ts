@@ -304,15 +304,9 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     const offset = image.offsets[index];
     const count = image.byteCounts[index];
     if (!offset || !count) return null; // sparse: never written
-    const rows = image.tiled ? image.blockHeight : Math.min(image.blockHeight, image.height - Math.floor((index % (image.blocksAcross * image.blocksDown)) / image.blocksAcross) * image.blockHeight);
     const what = `band ${bandForMessage + 1} ${image.tiled ? 'tile' : 'strip'} ${index}`;
     const bytes = await source.read({ offset, length: count }, what);
-    const layout: BlockLayout = {
-      compression: image.compression, predictor: image.predictor, bytesPerSample, floating: dataType === 'float32' || dataType === 'float64',
-      samples: image.planar === 1 ? image.samples : 1, width: image.blockWidth, rows,
-      littleEndian: header.littleEndian, planar: image.planar,
-      lercParameters: image.lercParameters, jpegTables: image.jpegTables,
-    };
+    const layout = layoutOf(image, index);
     let decoded: Uint8Array;
     try {
       decoded = usePool && image.compression !== 1 ? await decodePool().decode(bytes, layout) : await decodeBlock(bytes, layout);
@@ -324,6 +318,17 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     const samplesArray = new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / bytesPerSample) as TypedArray;
     cache.set(key, samplesArray);
     return samplesArray;
+  }
+
+  /** How block `index` of `image` is stored. */
+  function layoutOf(image: Image, index: number): BlockLayout {
+    const row = Math.floor((index % (image.blocksAcross * image.blocksDown)) / image.blocksAcross) * image.blockHeight;
+    return {
+      compression: image.compression, predictor: image.predictor, bytesPerSample, floating: dataType === 'float32' || dataType === 'float64',
+      samples: image.planar === 1 ? image.samples : 1, width: image.blockWidth,
+      rows: image.tiled ? image.blockHeight : Math.min(image.blockHeight, image.height - row),
+      littleEndian: header.littleEndian, planar: image.planar, lercParameters: image.lercParameters, jpegTables: image.jpegTables,
+    };
   }
 
   function pickImage(overview: number | undefined): Image {
@@ -413,18 +418,33 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
         byBlock.set(index, list);
       });
     });
-    // Blocks decode on the worker pool, a bounded number at a time.
+    // Blocks decode on the worker pool, a bounded number at a time; a worker undoes the predictor
+    // only in the rows that hold points and sends back just their values.
     const entries = [...byBlock];
-    const usePool = entries.length > 1;
     let next = 0;
+    const assign = (list: { point: number; offset: number; slot: number }[], value: (offset: number) => number) => {
+      for (const { point, offset, slot } of list) {
+        if (slot >= 0) out[slot][point] = clean(value(offset));
+        else bands.forEach((band, s) => { out[s][point] = clean(value(offset - bands[0] + band)); });
+      }
+    };
     const worker = async () => {
       while (next < entries.length) {
         const [index, list] = entries[next++];
-        const data = await block(image, index, 0, usePool);
-        for (const { point, offset, slot } of list) {
-          if (slot >= 0) out[slot][point] = data ? clean(data[offset]) : NaN;
-          else bands.forEach((band, s) => { out[s][point] = data ? clean(data[offset - bands[0] + band]) : NaN; });
+        const cached = cache.get(`${image.key}:${index}`);
+        if (cached) { assign(list, (o) => cached[o]); continue; }
+        if (!image.offsets[index] || !image.byteCounts[index]) { assign(list, () => NaN); continue; }
+        const offsets = [...new Set(list.flatMap(({ offset, slot }) => (slot >= 0 ? [offset] : bands.map((b) => offset - bands[0] + b))))];
+        const what = `band ${bands[0] + 1} ${image.tiled ? 'tile' : 'strip'} ${index}`;
+        const bytes = await source.read({ offset: image.offsets[index], length: image.byteCounts[index] }, what);
+        let values: Float64Array;
+        try {
+          values = await decodePool().pick(bytes, layoutOf(image, index), Uint32Array.from(offsets), dataType!);
+        } catch (err) {
+          throw new FormatError(`${what} cannot be decoded: ${(err as Error).message}`, name);
         }
+        const at = new Map(offsets.map((o, i) => [o, values[i]]));
+        assign(list, (o) => at.get(o)!);
       }
     };
     await Promise.all(Array.from({ length: Math.min(entries.length, decodePool().size * 3) }, worker));
@@ -457,12 +477,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
       return jobs;
     },
     layoutOf(job, overview) {
-      const image = pickImage(overview);
-      return {
-        compression: image.compression, predictor: image.predictor, bytesPerSample, floating: dataType === 'float32' || dataType === 'float64',
-        samples: 1, width: image.blockWidth, rows: image.tiled ? image.blockHeight : job.rows,
-        littleEndian: header.littleEndian, planar: image.planar, lercParameters: image.lercParameters, jpegTables: image.jpegTables,
-      };
+      return layoutOf(pickImage(overview), job.index);
     },
     readBlockBytes(job, overview) {
       const image = pickImage(overview);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { decodeBlock, type BlockLayout } from './decode.js';
 import type { StatsSpec } from './decodeWorker.js';
+import { arrayTypeOf, type DataType } from './metadata.js';
 import type { Moments } from '../stats/moments.js';
 
 interface Pending { resolve: (result: any) => void; reject: (err: Error) => void }
@@ -22,7 +23,7 @@ class DecodePool {
   constructor(readonly size: number) {}
 
   decode(bytes: Uint8Array, layout: BlockLayout): Promise<Uint8Array> {
-    const slot = this.failed ? undefined : this.pick();
+    const slot = this.failed ? undefined : this.slotFor();
     if (!slot) return decodeBlock(bytes, layout);
     return this.send(slot, bytes, layout);
   }
@@ -32,32 +33,47 @@ class DecodePool {
    * several bands at one place, so the cell areas are computed once for all of them.
    */
   reduceMany(blocks: Uint8Array[], layout: BlockLayout, stats: StatsSpec): Promise<Moments[]> {
-    const slot = this.failed ? undefined : this.pick();
+    const slot = this.failed ? undefined : this.slotFor();
     if (!slot) throw new Error('the decode workers are not available (run npm run build)');
     return this.send(slot, blocks[0], layout, stats, blocks.slice(1));
   }
 
-  private send(slot: Slot, bytes: Uint8Array, layout: BlockLayout, stats?: StatsSpec, more?: Uint8Array[]): Promise<any> {
+  /** Decodes a block in a worker and returns only the samples at `picks` (indexes into the block). */
+  pick(bytes: Uint8Array, layout: BlockLayout, picks: Uint32Array, dataType: DataType): Promise<Float64Array> {
+    const slot = this.failed ? undefined : this.slotFor();
+    if (!slot) {
+      return decodeBlock(bytes, layout).then((out) => {
+        const Type = arrayTypeOf(dataType);
+        const aligned = out.byteOffset % layout.bytesPerSample === 0 ? out : out.slice();
+        const values = new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
+        return Float64Array.from(picks, (i) => values[i]);
+      });
+    }
+    return this.send(slot, bytes, layout, undefined, undefined, { picks, dataType });
+  }
+
+  private send(slot: Slot, bytes: Uint8Array, layout: BlockLayout, stats?: StatsSpec, more?: Uint8Array[],
+    extra?: { picks: Uint32Array; dataType: DataType }): Promise<any> {
     const id = this.nextId++;
     const own = (b: Uint8Array) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice());
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, slot });
       if (slot.busy++ === 0) slot.worker.ref();
       const owned = own(bytes);
-      const extra = more?.map(own);
-      slot.worker.postMessage({ id, bytes: owned, layout, stats, more: extra },
-        [owned.buffer as ArrayBuffer, ...(extra ?? []).map((b) => b.buffer as ArrayBuffer)]);
+      const others = more?.map(own);
+      slot.worker.postMessage({ id, bytes: owned, layout, stats, more: others, ...extra },
+        [owned.buffer as ArrayBuffer, ...(others ?? []).map((b) => b.buffer as ArrayBuffer)]);
     });
   }
 
-  private pick(): Slot | undefined {
+  private slotFor(): Slot | undefined {
     if (this.slots.length < this.size) {
       const url = workerUrl();
       if (!url) { this.failed = true; return undefined; }
       const worker = new Worker(url);
       const slot: Slot = { worker, busy: 0 };
       worker.unref();
-      worker.on('message', (m: { id: number; bytes?: Uint8Array; moments?: Moments | Moments[]; error?: string }) => this.settle(m));
+      worker.on('message', (m: { id: number; bytes?: Uint8Array; moments?: Moments | Moments[]; values?: Float64Array; error?: string }) => this.settle(m));
       worker.on('error', (err) => this.crash(slot, err));
       this.slots.push(slot);
       if (this.slots.length === 1 || this.slots.every((s) => s.busy > 0)) return slot;
@@ -65,13 +81,13 @@ class DecodePool {
     return this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
   }
 
-  private settle(m: { id: number; bytes?: Uint8Array; moments?: Moments | Moments[]; error?: string }): void {
+  private settle(m: { id: number; bytes?: Uint8Array; moments?: Moments | Moments[]; values?: Float64Array; error?: string }): void {
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
     if (--p.slot.busy === 0) p.slot.worker.unref();
     if (m.error !== undefined) p.reject(new Error(m.error));
-    else p.resolve(m.moments ?? m.bytes!);
+    else p.resolve(m.moments ?? m.values ?? m.bytes!);
   }
 
   private crash(slot: Slot, err: Error): void {
