@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import proj4 from 'proj4';
 import { openRaster } from '../geotiff/openRaster.js';
 import { rasterStatistics } from '../stats/rasterStatistics.js';
 
@@ -100,7 +99,6 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<Record<
   const values = await fresh.valuesAt(points, { bands: [7] });
   figures.points_s = (performance.now() - t2) / 1000;
   print(`10,000 point reads: ${figures.points_s.toFixed(3)} s, ${values[0].filter((v) => !Number.isNaN(v)).length} on land (goal < 1 s)`);
-  void proj4;
 
   figures.peak_rss_mb = process.resourceUsage().maxRSS / 1024;
   print(`peak RSS of this process: ${figures.peak_rss_mb.toFixed(0)} MB (goal ≤ 600 MB)`);

@@ -92,7 +92,7 @@ export function geoKeysToCrs(keys: Keys | null, where: string): Crs | null {
     }
     return { proj4, epsg: projected, name: KNOWN_CRS[projected]?.name ?? citation ?? `EPSG:${projected}` };
   }
-  const earth = ellipsoid(keys, num);
+  const earth = ellipsoid(num);
   if (model === 2 || (model === undefined && projected === undefined && num('ProjCoordTransGeoKey') === undefined)) {
     const code = num('GeographicTypeGeoKey');
     if (code !== undefined && code !== USER_DEFINED && epsgToProj4(code)) {
@@ -158,7 +158,7 @@ export function geoKeysToCrs(keys: Keys | null, where: string): Crs | null {
   }
 }
 
-function ellipsoid(keys: Keys, num: (name: string) => number | undefined): string {
+function ellipsoid(num: (name: string) => number | undefined): string {
   const code = num('GeographicTypeGeoKey');
   const a = num('GeogSemiMajorAxisGeoKey');
   const b = num('GeogSemiMinorAxisGeoKey');
@@ -169,6 +169,5 @@ function ellipsoid(keys: Keys, num: (name: string) => number | undefined): strin
   const ellps = num('GeogEllipsoidGeoKey');
   if (ellps !== undefined && ELLIPSOIDS[ellps]) return ELLIPSOIDS[ellps];
   if (a !== undefined) return `+R=${a}`;
-  void keys;
   return WGS84;
 }

@@ -205,8 +205,7 @@ function lonLatArea(grid: GridLike, a: number, e: number): CellArea {
     if (e === 0) return 2 * s;
     return (1 - e * e) * (s / (1 - e * e * s * s) - Math.log((1 - e * s) / (1 + e * s)) / (2 * e));
   };
-  const at = (col: number, row: number) => {
-    void col;
+  const at = (_col: number, row: number) => {
     const lat1 = t.originY + row * t.pixelHeight;
     const lat2 = lat1 + t.pixelHeight;
     return ((a / 1000) ** 2 * Math.abs(t.pixelWidth * rad) * Math.abs(q(lat2) - q(lat1))) / 2;

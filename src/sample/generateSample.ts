@@ -156,7 +156,7 @@ export async function generateSample(options: SampleOptions = {}): Promise<Sampl
   }
   writeAtomic(join(out, 'README.md'), sampleReadme({ seed, resolution_m, grid, files, stations, flaws }));
   files.push('README.md');
-  // Remove files an earlier run wrote that this one did not (a smaller --parts, say).
+  // Temporary files left by an interrupted earlier run.
   for (const name of readdirSync(out)) if (name.endsWith('.tmp')) rmSync(join(out, name), { force: true });
   writeAtomic(stampPath, JSON.stringify({ ...stamp, grid: { width: grid.width, height: grid.height }, files }, null, 2) + '\n');
   return { out, skipped: false, files, seconds: (Date.now() - started) / 1000, grid: { width: grid.width, height: grid.height, resolution_m }, stations };
