@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,5 +34,8 @@ export function referee(command: string, args: string[], input?: string): string
   return run.stdout;
 }
 
-/** The real third-party files beside the checkout. */
-export const realdata = join(root, '..', 'shared', 'realdata');
+/** The real third-party files: `../shared/realdata` beside the checkout (CI has it), or `$PERMAFROST_REALDATA`. */
+export const realdata = process.env.PERMAFROST_REALDATA ?? join(root, '..', 'shared', 'realdata');
+if (!existsSync(realdata)) {
+  console.warn(`real test files not found at ${realdata}: put shared/ beside the checkout or set PERMAFROST_REALDATA`);
+}
