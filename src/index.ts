@@ -28,3 +28,12 @@ export { rasterizePolygons, projectRings, type Ring, type PolygonRaster } from '
 // Statistics
 export { rasterStatistics, type BandStatistics, type RasterStatisticsOptions } from './stats/rasterStatistics.js';
 export { emptyMoments, momentsOf, mergeMoments, summarizeMoments, type Moments } from './stats/moments.js';
+
+// Dataset
+export { openDataset, sampleFolder, type Dataset, type DatasetGrid, type OpenDatasetOptions, type TableOptions, type SummarizeOptions,
+  type SampleOptions as PointSampleOptions, type TrendOptions, type TrendResult } from './dataset/openDataset.js';
+export { discoverLayout, variableOfName, VARIABLES, type Variable, type Layout } from './dataset/discover.js';
+export { parsePeriod, PRODUCT_PERIODS, type Period } from './dataset/periods.js';
+export { REGIONS, regionLabels, regionMask, type RegionDefinition, type GeoJsonArea } from './dataset/regions.js';
+export { lonLatGrid, type LonLatGrid } from './grid/lonLat.js';
+export { sensSlope, mannKendall, benjaminiHochberg, type MannKendall } from './stats/trend.js';

@@ -1,0 +1,158 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { FormatError, InputError, invalid } from '../errors.js';
+import { parsePeriod } from './periods.js';
+
+/** The product's variables, their value column names and units. */
+export const VARIABLES = {
+  magt: { column: 'magt_c', unit: '°C', title: 'mean annual ground temperature' },
+  alt: { column: 'alt_cm', unit: 'cm', title: 'active layer thickness' },
+  permafrost: { column: 'permafrost', unit: '', title: 'permafrost (1) or not (0)' },
+} as const;
+
+export type Variable = keyof typeof VARIABLES;
+
+/** Where one variable and period is stored: a file and a 0-based band. */
+export interface Slot {
+  file: string;
+  band: number;
+}
+
+/** A discovered layout: per variable, per period label, the file and band. */
+export interface Layout {
+  folder: string;
+  variables: Map<Variable, Map<string, Slot>>;
+  /** How it was found: `manifest`, `band descriptions`, `file names`. */
+  how: string;
+  /** Files seen, for messages. */
+  files: string[];
+}
+
+/** What a file's bands are called, read by the caller (openRaster) and handed in. */
+export type BandNames = (file: string) => Promise<{ bands: number; bandNames: string[] }>;
+
+/**
+ * Which variable a file name speaks of, by whole words: `MAGT_1980-1984.tif` → magt,
+ * `alt_1980_1984.tif` → alt, `Permafrost_distribution.tif` → permafrost. Null when none or several.
+ */
+export function variableOfName(name: string): Variable | null {
+  const words = basename(name).replace(/\.[^.]+$/, '').toLowerCase().split(/[^a-z]+/).filter(Boolean);
+  const found = new Set<Variable>();
+  for (const w of words) {
+    if (['magt', 'gt', 'mag', 'temperature', 'ground'].includes(w) || /^magt/.test(w)) found.add('magt');
+    else if (['alt', 'thaw', 'active', 'layer', 'thickness'].includes(w) || /^alt$/.test(w)) found.add('alt');
+    else if (['permafrost', 'pf', 'distribution', 'pzi', 'extent'].includes(w)) found.add('permafrost');
+  }
+  return found.size === 1 ? [...found][0] : null;
+}
+
+/**
+ * Finds the variables and periods of a product folder (or a `dataset.json` manifest): a
+ * multi-band file per variable with periods in the band descriptions, one file per variable and
+ * period with the period in the name, or a manifest where names say nothing. Throws an
+ * `InputError` that lists the files it saw when it cannot tell.
+ */
+export async function discoverLayout(source: string, bandNames: BandNames): Promise<Layout> {
+  const path = resolve(source);
+  if (!existsSync(path)) throw new InputError(`dataset not found: ${path}`);
+  if (statSync(path).isFile()) {
+    if (path.endsWith('.json')) return fromManifest(path);
+    throw new InputError(invalid('dataset source', path, 'a folder of GeoTIFFs or a dataset.json manifest'));
+  }
+  const manifest = join(path, 'dataset.json');
+  if (existsSync(manifest)) return fromManifest(manifest);
+  const tifs = readdirSync(path).filter((n) => /\.tiff?$/i.test(n)).sort();
+  if (tifs.length === 0) throw new InputError(`no GeoTIFF files in ${path} (saw: ${readdirSync(path).join(', ') || 'nothing'})`);
+  const variables = new Map<Variable, Map<string, Slot>>();
+  const unknown: string[] = [];
+  const hows = new Set<string>();
+  for (const name of tifs) {
+    const variable = variableOfName(name);
+    if (!variable) { unknown.push(name); continue; }
+    const file = join(path, name);
+    const fromName = parsePeriod(name);
+    const { bands, bandNames: names } = await bandNames(file);
+    const slots = variables.get(variable) ?? new Map<string, Slot>();
+    if (fromName && bands === 1) {
+      add(slots, fromName.label, { file, band: 0 }, variable);
+      hows.add('file names');
+    } else {
+      const periods = names.map((n) => parsePeriod(n));
+      if (periods.some((p) => !p)) {
+        throw new InputError(`cannot tell the periods of ${name}: band descriptions ${JSON.stringify(names)} do not name periods like "1980-1984"` +
+          `${fromName ? ` and it has ${bands} bands although its name names one period` : ''}; write a dataset.json manifest (files seen: ${tifs.join(', ')})`);
+      }
+      periods.forEach((p, band) => add(slots, p!.label, { file, band }, variable));
+      hows.add('band descriptions');
+    }
+    variables.set(variable, slots);
+  }
+  if (variables.size === 0) {
+    throw new InputError(`cannot tell which variable any file holds (expected names with MAGT, ALT or permafrost; files seen: ${tifs.join(', ')}); write a dataset.json manifest`);
+  }
+  if (unknown.length) {
+    throw new InputError(`cannot tell which variable these files hold: ${unknown.join(', ')} (files seen: ${tifs.join(', ')}); rename them or write a dataset.json manifest`);
+  }
+  checkPeriods(variables, tifs);
+  return { folder: path, variables, how: [...hows].join(' and '), files: tifs.map((n) => join(path, n)) };
+
+  function add(slots: Map<string, Slot>, label: string, slot: Slot, variable: Variable): void {
+    if (slots.has(label)) {
+      throw new InputError(`${variable} ${label} is in two places: ${basename(slots.get(label)!.file)} and ${basename(slot.file)} (files seen: ${tifs.join(', ')})`);
+    }
+    slots.set(label, slot);
+  }
+}
+
+/** Every variable must cover the same periods; a gap is named. */
+function checkPeriods(variables: Map<Variable, Map<string, Slot>>, seen: string[]): void {
+  const all = new Set<string>();
+  for (const slots of variables.values()) for (const p of slots.keys()) all.add(p);
+  const sorted = [...all].sort();
+  for (const [variable, slots] of variables) {
+    const missing = sorted.filter((p) => !slots.has(p));
+    if (missing.length) throw new InputError(`${variable} is missing period(s) ${missing.join(', ')} that other variables have (files seen: ${seen.join(', ')})`);
+  }
+}
+
+/**
+ * `dataset.json`: `{ "variables": { "magt": { "file": "a.tif", "periods": ["1980-1984", …] },
+ * "alt": { "files": { "1980-1984": "b1.tif", … } } } }` (a band per period in order, or a file per period).
+ */
+function fromManifest(path: string): Layout {
+  const folder = dirname(path);
+  let json: { variables?: Record<string, { file?: string; periods?: string[]; files?: Record<string, string> }> };
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new FormatError(`not valid JSON: ${(err as Error).message}`, path);
+  }
+  if (!json || typeof json.variables !== 'object') throw new FormatError('expected { "variables": { "magt": … } }', path);
+  const variables = new Map<Variable, Map<string, Slot>>();
+  const files: string[] = [];
+  for (const [name, spec] of Object.entries(json.variables!)) {
+    if (!(name in VARIABLES)) throw new FormatError(invalid('variable', name, Object.keys(VARIABLES).join(', ')), path);
+    const slots = new Map<string, Slot>();
+    if (spec.file && Array.isArray(spec.periods)) {
+      spec.periods.forEach((p, band) => {
+        const period = parsePeriod(p);
+        if (!period) throw new FormatError(invalid(`period of ${name}`, p, 'like "1980-1984"'), path);
+        slots.set(period.label, { file: resolve(folder, spec.file!), band });
+      });
+      files.push(resolve(folder, spec.file));
+    } else if (spec.files && typeof spec.files === 'object') {
+      for (const [p, file] of Object.entries(spec.files)) {
+        const period = parsePeriod(p);
+        if (!period) throw new FormatError(invalid(`period of ${name}`, p, 'like "1980-1984"'), path);
+        slots.set(period.label, { file: resolve(folder, file), band: 0 });
+        files.push(resolve(folder, file));
+      }
+    } else {
+      throw new FormatError(`variable ${name} needs "file" with "periods", or "files" by period`, path);
+    }
+    for (const slot of slots.values()) if (!existsSync(slot.file)) throw new FormatError(`names a file that does not exist: ${slot.file}`, path);
+    variables.set(name as Variable, slots);
+  }
+  checkPeriods(variables, files.map((f) => basename(f)));
+  return { folder, variables, how: 'manifest', files: [...new Set(files)] };
+}

@@ -1,0 +1,565 @@
+import * as aq from 'arquero';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FormatError, InputError, invalid } from '../errors.js';
+import { openRaster, type BBox, type Raster, type Transform, type Window } from '../geotiff/openRaster.js';
+import type { TypedArray } from '../geotiff/metadata.js';
+import { cellArea, type CellArea } from '../grid/cellArea.js';
+import { lonLatGrid, type LonLatGrid } from '../grid/lonLat.js';
+import { benjaminiHochberg, mannKendall, sensSlope } from '../stats/trend.js';
+import { discoverLayout, VARIABLES, type Layout, type Variable } from './discover.js';
+import { PRODUCT_PERIODS, parsePeriod, type Period } from './periods.js';
+import { regionLabels, regionMask, REGIONS, type GeoJsonArea } from './regions.js';
+
+type Table = ReturnType<typeof aq.table>;
+
+/** The grid every file of a dataset shares. */
+export interface DatasetGrid {
+  width: number;
+  height: number;
+  transform: Transform;
+  crs: string;
+  epsg: number | null;
+  resolution_m: number;
+  bbox: BBox;
+}
+
+/** Options for {@link openDataset}. */
+export interface OpenDatasetOptions {
+  /** Extra HTTP headers for remote files. */
+  headers?: Record<string, string>;
+}
+
+/** Options of `ds.table` and `ds.tables`. */
+export interface TableOptions {
+  /** A named region (`alaska`, `east_siberia`, …) or a GeoJSON polygon in lon/lat. */
+  region?: string | GeoJsonArea;
+  /** A box in lon/lat degrees (values within ±360) or in the grid's projected metres. */
+  bbox?: BBox;
+  /** Keep every n-th cell across and down; each kept cell's `area_km2` then stands for n × n cells. Default 1. */
+  step?: number;
+}
+
+/** Options of `ds.summarize`. */
+export interface SummarizeOptions {
+  /**
+   * Grouping: any of `period`, `region`, `lat_band`. Default `['period']`. Without `period`,
+   * values pool over all periods and areas are averages over the periods.
+   */
+  by?: ('period' | 'region' | 'lat_band')[];
+  /** Variables to summarize. Default: all the dataset has. */
+  variables?: Variable[];
+  /** Width of latitude bands in degrees (1 or 5 usually). Default 5. */
+  lat_band_deg?: number;
+  onProgress?: (fraction: number) => void;
+}
+
+/** Options of `ds.sample`. */
+export interface SampleOptions {
+  variable: Variable;
+  /** One period (a column `magt_c`), or all periods (a long table with `period` and `mid_year`). */
+  period?: string;
+  /** `nearest` (default) or `bilinear`. */
+  method?: 'nearest' | 'bilinear';
+  /** Points in cells without data snap to the nearest valid cell within this distance. Default 0 (no snapping). */
+  search_km?: number;
+}
+
+/** Options of `ds.trend`. */
+export interface TrendOptions {
+  /** Significance level. Default 0.05. */
+  alpha?: number;
+  /** Control the false discovery rate (Benjamini–Hochberg) over all cells instead of testing each at alpha. Default false. */
+  fdr?: boolean;
+}
+
+/** Per-cell trends over the periods, as rasters on the dataset's grid. */
+export interface TrendResult {
+  variable: Variable;
+  /** Sen's slope per decade (NaN where there is no data). */
+  slope_per_decade: Float32Array;
+  /** Mann–Kendall two-sided p-value. */
+  p_value: Float32Array;
+  /** 1 where significant (at alpha, or under the FDR when asked). */
+  significant: Uint8Array;
+  alpha: number;
+  fdr: boolean;
+  grid: DatasetGrid;
+  /** Area (km²) with data, with a significant increase, with a significant decrease. */
+  area_km2: { valid: number; increasing: number; decreasing: number };
+}
+
+/** An opened product (or the sample): its variables, periods and grid, and what to do with them. */
+export interface Dataset {
+  source: string;
+  /** True when the files say they are the synthetic sample. */
+  synthetic: boolean;
+  variables: Variable[];
+  periods: Period[];
+  grid: DatasetGrid;
+  /** How the layout was recognised. */
+  layout: string;
+  files: string[];
+  /** One period of one variable as an Arquero table: x_m, y_m, lon, lat, area_km2 and the value. */
+  table(variable: Variable, period: string, options?: TableOptions): Promise<Table>;
+  /** All periods of one variable as one long table, with `period` and `mid_year`. */
+  tables(variable: Variable, options?: TableOptions): Promise<Table>;
+  /** Area-weighted statistics by period, region and/or latitude band, one row per group. */
+  summarize(options?: SummarizeOptions): Promise<Table>;
+  /** Values at lon/lat points (an Arquero table or an array of objects with lon and lat). */
+  sample(points: Table | Record<string, unknown>[], options: SampleOptions): Promise<Table>;
+  /** Per-cell Sen's slope and Mann–Kendall test over the periods. */
+  trend(variable: Variable, options?: TrendOptions): Promise<TrendResult>;
+  /** The raster and band holding a variable and period. */
+  raster(variable: Variable, period: string): { raster: Raster; band: number };
+  close(): Promise<void>;
+}
+
+/** The embedded sample's folder: `data/sample` of this package. */
+export function sampleFolder(): string {
+  return fileURLToPath(new URL('../../data/sample', import.meta.url));
+}
+
+/**
+ * Opens a product folder, a `dataset.json` manifest, or (with no source) `$PERMAFROST_DATA`, else
+ * the synthetic sample. Recognises the layouts of DOMAIN.md, checks that all grids align, and
+ * refuses with a message listing the files it saw what it cannot understand.
+ * @example const ds = await openDataset(); ds.periods.map((p) => p.label)
+ */
+export async function openDataset(source?: string, options: OpenDatasetOptions = {}): Promise<Dataset> {
+  const where = source ?? process.env.PERMAFROST_DATA ?? sampleFolder();
+  if (!source && !process.env.PERMAFROST_DATA && !existsSync(where)) {
+    throw new InputError(`the sample is not there (${where}): run \`npm run setup\` or \`permafrost-lab sample\``);
+  }
+  const rasters = new Map<string, Raster>();
+  const open = async (file: string) => {
+    let r = rasters.get(file);
+    if (!r) { r = await openRaster(file, { headers: options.headers }); rasters.set(file, r); }
+    return r;
+  };
+  let layout: Layout;
+  try {
+    layout = await discoverLayout(where, async (file) => { const r = await open(file); return { bands: r.bands, bandNames: r.bandNames }; });
+    for (const slots of layout.variables.values()) for (const slot of slots.values()) await open(slot.file);
+  } catch (err) {
+    await Promise.all([...rasters.values()].map((r) => r.close()));
+    throw err;
+  }
+  const first = [...rasters.values()][0];
+  for (const [file, r] of rasters) {
+    const same = r.width === first.width && r.height === first.height && r.crs === first.crs &&
+      (['originX', 'originY', 'pixelWidth', 'pixelHeight'] as const).every((k) => Math.abs(r.transform[k] - first.transform[k]) <= 1e-6 * Math.abs(first.transform.pixelWidth));
+    if (!same) {
+      await Promise.all([...rasters.values()].map((x) => x.close()));
+      throw new FormatError(`grids do not align: ${basename(file)} is ${r.width} × ${r.height} from (${r.transform.originX}, ${r.transform.originY}) at ${r.transform.pixelWidth} m, ` +
+        `${basename(first.source)} is ${first.width} × ${first.height} from (${first.transform.originX}, ${first.transform.originY}) at ${first.transform.pixelWidth} m` +
+        `${r.crs !== first.crs ? `; CRS ${r.crs} vs ${first.crs}` : ''}`, where);
+    }
+  }
+  const grid: DatasetGrid = {
+    width: first.width, height: first.height, transform: first.transform, crs: first.crs, epsg: first.epsg,
+    resolution_m: Math.abs(first.transform.pixelWidth), bbox: first.bbox,
+  };
+  const labels = [...new Set([...layout.variables.values()].flatMap((s) => [...s.keys()]))].sort();
+  const periods = labels.map((l) => parsePeriod(l)!);
+  const variables = (Object.keys(VARIABLES) as Variable[]).filter((v) => layout.variables.has(v));
+  const synthetic = [...rasters.values()].some((r) => /synthetic/i.test(r.metadata.SYNTHETIC ?? ''));
+  let area: CellArea | undefined;
+  let lonlat: LonLatGrid | undefined;
+  const areas = () => (area ??= cellArea(grid));
+  const lonLats = () => (lonlat ??= lonLatGrid(grid));
+
+  const slotOf = (variable: Variable, period: string) => {
+    const slots = layout.variables.get(variable);
+    if (!slots) throw new InputError(invalid('variable', variable, variables.join(', ')), where);
+    const label = parsePeriod(period)?.label ?? period;
+    const slot = slots.get(label);
+    if (!slot) throw new InputError(invalid('period', period, labels.join(', ')), where);
+    return { raster: rasters.get(slot.file)!, band: slot.band };
+  };
+
+  /** The window and cell filter for table options. */
+  const selection = (options: TableOptions) => {
+    let window: Window = { x: 0, y: 0, width: grid.width, height: grid.height };
+    let mask: Uint8Array | null = null;
+    let box: ((lon: number, lat: number, x: number, y: number) => boolean) | null = null;
+    if (options.region !== undefined) {
+      mask = regionMask(grid, options.region);
+      window = boundsOf(mask, grid.width, grid.height) ?? { x: 0, y: 0, width: 1, height: 1 };
+    }
+    if (options.bbox) {
+      const b = options.bbox;
+      if (![b.west, b.south, b.east, b.north].every(Number.isFinite)) throw new InputError(invalid('bbox', JSON.stringify(b), '{ west, south, east, north } numbers'));
+      const degrees = [b.west, b.east].every((v) => Math.abs(v) <= 360) && [b.south, b.north].every((v) => Math.abs(v) <= 90);
+      if (degrees) {
+        const wraps = b.west > b.east;
+        box = (lon, lat) => lat >= b.south && lat <= b.north && (wraps ? lon >= b.west || lon <= b.east : lon >= b.west && lon <= b.east);
+      } else {
+        box = (_lon, _lat, x, y) => x >= b.west && x <= b.east && y >= b.south && y <= b.north;
+        const t = grid.transform;
+        const c0 = Math.max(0, Math.floor((b.west - t.originX) / t.pixelWidth));
+        const c1 = Math.min(grid.width, Math.ceil((b.east - t.originX) / t.pixelWidth));
+        const r0 = Math.max(0, Math.floor((b.north - t.originY) / t.pixelHeight));
+        const r1 = Math.min(grid.height, Math.ceil((b.south - t.originY) / t.pixelHeight));
+        const x = Math.max(window.x, c0), y = Math.max(window.y, r0);
+        const x1 = Math.min(window.x + window.width, c1), y1 = Math.min(window.y + window.height, r1);
+        window = { x, y, width: Math.max(1, x1 - x), height: Math.max(1, y1 - y) };
+      }
+    }
+    return { window, mask, box };
+  };
+
+  async function table(variable: Variable, period: string, options: TableOptions = {}): Promise<Table> {
+    const { raster, band } = slotOf(variable, period);
+    const step = options.step ?? 1;
+    if (!Number.isInteger(step) || step < 1) throw new InputError(invalid('step', step, 'a whole number ≥ 1'));
+    const { window, mask, box } = selection(options);
+    const columns = { x_m: [] as number[], y_m: [] as number[], lon: [] as number[], lat: [] as number[], area_km2: [] as number[], value: [] as number[] };
+    const t = grid.transform;
+    const noData = raster.noData;
+    const lonRow = new Float64Array(window.width);
+    const latRow = new Float64Array(window.width);
+    const areaRow = new Float64Array(window.width);
+    for (let y0 = window.y; y0 < window.y + window.height; y0 += 256) {
+      const height = Math.min(256, window.y + window.height - y0);
+      const [values] = await raster.read({ window: { x: window.x, y: y0, width: window.width, height }, bands: [band] });
+      for (let r = 0; r < height; r++) {
+        const row = y0 + r;
+        if ((row - window.y) % step) continue;
+        lonLats().row(row, window.x, window.width, lonRow, latRow);
+        areas().row(row, window.x, window.width, areaRow);
+        const yc = t.originY + (row + 0.5) * t.pixelHeight;
+        for (let c = 0; c < window.width; c += step) {
+          const v = values[r * window.width + c];
+          if (v !== v || v === noData) continue;
+          const col = window.x + c;
+          if (mask && !mask[row * grid.width + col]) continue;
+          const xc = t.originX + (col + 0.5) * t.pixelWidth;
+          if (box && !box(lonRow[c], latRow[c], xc, yc)) continue;
+          columns.x_m.push(xc); columns.y_m.push(yc); columns.lon.push(lonRow[c]); columns.lat.push(latRow[c]);
+          columns.area_km2.push(areaRow[c] * step * step); columns.value.push(v);
+        }
+      }
+    }
+    const valueColumn = VARIABLES[variable].column;
+    return aq.table({
+      x_m: Float64Array.from(columns.x_m), y_m: Float64Array.from(columns.y_m),
+      lon: Float64Array.from(columns.lon), lat: Float64Array.from(columns.lat), area_km2: Float64Array.from(columns.area_km2),
+      [valueColumn]: variable === 'permafrost' ? Uint8Array.from(columns.value) : Float32Array.from(columns.value),
+    });
+  }
+
+  async function tables(variable: Variable, options: TableOptions = {}): Promise<Table> {
+    const parts: Table[] = [];
+    for (const p of periods) {
+      const t = await table(variable, p.label, options);
+      parts.push(t.assign({ period: new Array(t.numRows()).fill(p.label), mid_year: new Float64Array(t.numRows()).fill(p.mid_year) }));
+    }
+    return parts.length === 1 ? parts[0] : parts[0].concat(...parts.slice(1));
+  }
+
+  async function summarize(options: SummarizeOptions = {}): Promise<Table> {
+    return summarizeDataset({ grid, periods, variables: options.variables ?? variables, slotOf, areas, lonLats, where }, options);
+  }
+
+  async function sample(points: Table | Record<string, unknown>[], options: SampleOptions): Promise<Table> {
+    return samplePoints({ grid, periods, slotOf, lonLats, variables, where }, points, options);
+  }
+
+  async function trend(variable: Variable, options: TrendOptions = {}): Promise<TrendResult> {
+    const alpha = options.alpha ?? 0.05;
+    if (!(alpha > 0 && alpha < 1)) throw new InputError(invalid('alpha', alpha, 'between 0 and 1'));
+    const n = grid.width * grid.height;
+    const slope = new Float32Array(n).fill(NaN);
+    const pValue = new Float32Array(n).fill(NaN);
+    const years = periods.map((p) => p.mid_year);
+    const series = new Float64Array(periods.length);
+    for (let y0 = 0; y0 < grid.height; y0 += 256) {
+      const height = Math.min(256, grid.height - y0);
+      const window = { x: 0, y: y0, width: grid.width, height };
+      const bands: TypedArray[] = [];
+      const noData: (number | null)[] = [];
+      for (const p of periods) {
+        const { raster, band } = slotOf(variable, p.label);
+        bands.push((await raster.read({ window, bands: [band] }))[0]);
+        noData.push(raster.noData);
+      }
+      for (let i = 0; i < grid.width * height; i++) {
+        let valid = 0;
+        for (let k = 0; k < periods.length; k++) {
+          const v = bands[k][i];
+          series[k] = v !== v || v === noData[k] ? NaN : v;
+          if (series[k] === series[k]) valid++;
+        }
+        if (valid < 4) continue;
+        const cell = y0 * grid.width + i;
+        slope[cell] = sensSlope(years, series) * 10;
+        pValue[cell] = mannKendall(series).p;
+      }
+    }
+    const significant = options.fdr ? benjaminiHochberg(pValue, alpha) : Uint8Array.from(pValue, (p) => (p < alpha ? 1 : 0));
+    const areaRow = new Float64Array(grid.width);
+    const totals = { valid: 0, increasing: 0, decreasing: 0 };
+    for (let row = 0; row < grid.height; row++) {
+      areas().row(row, 0, grid.width, areaRow);
+      for (let c = 0; c < grid.width; c++) {
+        const i = row * grid.width + c;
+        if (slope[i] !== slope[i]) continue;
+        totals.valid += areaRow[c];
+        if (significant[i]) { if (slope[i] > 0) totals.increasing += areaRow[c]; else if (slope[i] < 0) totals.decreasing += areaRow[c]; }
+      }
+    }
+    return { variable, slope_per_decade: slope, p_value: pValue, significant, alpha, fdr: !!options.fdr, grid, area_km2: totals };
+  }
+
+  return {
+    source: where, synthetic, variables, periods, grid, layout: layout.how, files: [...rasters.keys()],
+    table, tables, summarize, sample, trend,
+    raster: slotOf,
+    close: async () => { await Promise.all([...rasters.values()].map((r) => r.close())); },
+  };
+}
+
+/** The smallest window holding every set cell of a mask, or null when it is empty. */
+function boundsOf(mask: Uint8Array, width: number, height: number): Window | null {
+  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      if (!mask[r * width + c]) continue;
+      if (c < x0) x0 = c;
+      if (c > x1) x1 = c;
+      if (r < y0) y0 = r;
+      if (r > y1) y1 = r;
+    }
+  }
+  return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+interface Context {
+  grid: DatasetGrid;
+  periods: Period[];
+  variables: Variable[];
+  slotOf: (variable: Variable, period: string) => { raster: Raster; band: number };
+  lonLats: () => LonLatGrid;
+  areas?: () => CellArea;
+  where: string;
+}
+
+/** Histogram resolution for quantiles, per variable: [lowest, highest, bin width]. */
+const BINS: Record<Variable, [number, number, number]> = { magt: [-60, 40, 0.01], alt: [0, 3000, 0.1], permafrost: [0, 2, 1] };
+
+async function summarizeDataset(ctx: Context & { areas: () => CellArea }, options: SummarizeOptions): Promise<Table> {
+  const by = options.by ?? ['period'];
+  for (const b of by) if (!['period', 'region', 'lat_band'].includes(b)) throw new InputError(invalid('by', b, 'period, region, lat_band'));
+  const bandDeg = options.lat_band_deg ?? 5;
+  if (!(bandDeg > 0 && bandDeg <= 90)) throw new InputError(invalid('lat_band_deg', bandDeg, 'degrees between 0 and 90'));
+  for (const v of options.variables ?? []) if (!ctx.variables.includes(v)) throw new InputError(invalid('variable', v, ctx.variables.join(', ')), ctx.where);
+  const variables = options.variables ?? ctx.variables;
+  const { grid } = ctx;
+  const byRegion = by.includes('region');
+  const byBand = by.includes('lat_band');
+  const byPeriod = by.includes('period');
+  const labels = byRegion ? regionLabels(grid) : null;
+  const bandCount = Math.ceil(180 / bandDeg);
+  const groupCount = (byRegion ? REGIONS.length + 1 : 1) * (byBand ? bandCount : 1);
+  const periodKeys = byPeriod ? ctx.periods.map((p) => p.label) : ['all'];
+  // Without grouping by period, values pool over all periods and areas are period averages.
+  const perPeriod = byPeriod ? 1 : 1 / ctx.periods.length;
+
+  interface Acc { w: Float64Array; s: Float64Array; s2: Float64Array; shift: Float64Array; min: Float64Array; max: Float64Array; cells: Float64Array; hist: Map<number, Float64Array>; pf: Float64Array }
+  const make = (): Acc => ({ w: new Float64Array(groupCount), s: new Float64Array(groupCount), s2: new Float64Array(groupCount), shift: new Float64Array(groupCount).fill(NaN),
+    min: new Float64Array(groupCount).fill(Infinity), max: new Float64Array(groupCount).fill(-Infinity), cells: new Float64Array(groupCount), hist: new Map(), pf: new Float64Array(groupCount) });
+  const acc = new Map<string, Acc>(); // key `${variable}|${periodKey}`
+  const lon = new Float64Array(grid.width);
+  const lat = new Float64Array(grid.width);
+  const areaRow = new Float64Array(grid.width);
+  const total = variables.length * ctx.periods.length * Math.ceil(grid.height / 256);
+  let done = 0;
+  for (const variable of variables) {
+    const [lo, hi, width] = BINS[variable];
+    const bins = Math.ceil((hi - lo) / width) + 1;
+    for (const period of ctx.periods) {
+      const key = `${variable}|${byPeriod ? period.label : 'all'}`;
+      const a = acc.get(key) ?? make();
+      acc.set(key, a);
+      const { raster, band } = ctx.slotOf(variable, period.label);
+      const noData = raster.noData;
+      for (let y0 = 0; y0 < grid.height; y0 += 256) {
+        const height = Math.min(256, grid.height - y0);
+        const [values] = await raster.read({ window: { x: 0, y: y0, width: grid.width, height }, bands: [band] });
+        for (let r = 0; r < height; r++) {
+          const row = y0 + r;
+          ctx.areas().row(row, 0, grid.width, areaRow);
+          if (byBand) ctx.lonLats().row(row, 0, grid.width, lon, lat);
+          for (let c = 0; c < grid.width; c++) {
+            const v = values[r * grid.width + c];
+            if (v !== v || v === noData) continue;
+            let g = 0;
+            if (byRegion) g = labels!.labels[row * grid.width + c];
+            if (byBand) g = g * bandCount + Math.min(bandCount - 1, Math.floor((lat[c] + 90) / bandDeg));
+            const w = areaRow[c] * perPeriod;
+            if (a.shift[g] !== a.shift[g]) a.shift[g] = v;
+            const d = v - a.shift[g];
+            a.w[g] += w; a.s[g] += w * d; a.s2[g] += w * d * d; a.cells[g]++;
+            if (v < a.min[g]) a.min[g] = v;
+            if (v > a.max[g]) a.max[g] = v;
+            if (variable === 'permafrost' ? v === 1 : variable === 'magt' ? v < 0 : false) a.pf[g] += w;
+            let h = a.hist.get(g);
+            if (!h) { h = new Float64Array(bins); a.hist.set(g, h); }
+            h[Math.max(0, Math.min(bins - 1, Math.round((v - lo) / width)))] += w;
+          }
+        }
+        options.onProgress?.(++done / total);
+      }
+    }
+  }
+
+  // One row per (period, group) with cells.
+  const rows: Record<string, unknown>[] = [];
+  const groupName = (g: number) => {
+    const out: Record<string, unknown> = {};
+    if (byRegion) { const r = byBand ? Math.floor(g / bandCount) : g; out.region = r === 0 ? 'other' : REGIONS[r - 1].id; }
+    if (byBand) { const b = g % bandCount; out.lat_band = `${-90 + b * bandDeg}-${-90 + (b + 1) * bandDeg}`; }
+    return out;
+  };
+  for (const periodKey of periodKeys) {
+    const period = ctx.periods.find((p) => p.label === periodKey);
+    for (let g = 0; g < groupCount; g++) {
+      const row: Record<string, unknown> = {};
+      if (byPeriod) { row.period = periodKey; row.mid_year = period!.mid_year; }
+      Object.assign(row, groupName(g));
+      let any = false;
+      for (const variable of variables) {
+        const a = acc.get(`${variable}|${periodKey}`);
+        const column = VARIABLES[variable].column;
+        if (!a || a.cells[g] === 0) continue;
+        any = true;
+        const m = a.s[g] / a.w[g];
+        const [lo, , width] = BINS[variable];
+        const q = quantiles(a.hist.get(g)!, a.w[g], lo, width, [0.1, 0.5, 0.9]);
+        if (variable !== 'permafrost') {
+          Object.assign(row, {
+            [`${column}_mean`]: a.shift[g] + m, [`${column}_sd`]: Math.sqrt(Math.max(0, a.s2[g] / a.w[g] - m * m)),
+            [`${column}_min`]: a.min[g], [`${column}_max`]: a.max[g],
+            [`${column}_p10`]: q[0], [`${column}_p50`]: q[1], [`${column}_p90`]: q[2], [`${column}_valid_area_km2`]: a.w[g],
+          });
+        }
+        if (variable === 'permafrost' || (variable === 'magt' && !variables.includes('permafrost'))) row.permafrost_area_km2 = a.pf[g];
+        if (variable === 'permafrost') row.permafrost_valid_area_km2 = a.w[g];
+      }
+      if (any) rows.push(row);
+    }
+  }
+  return aq.from(rows);
+}
+
+/**
+ * Weighted quantiles from a histogram: the bin value where the cumulative weight passes q, so
+ * exact to the bin width (0.01 °C for MAGT, 0.1 cm for ALT).
+ */
+function quantiles(hist: Float64Array, total: number, lo: number, width: number, qs: number[]): number[] {
+  const decimals = Math.max(0, -Math.floor(Math.log10(width)));
+  const out: number[] = [];
+  let cumulative = 0;
+  let k = 0;
+  for (let i = 0; i < hist.length && k < qs.length; i++) {
+    cumulative += hist[i];
+    while (k < qs.length && cumulative >= qs[k] * total - 1e-12 * total) { out.push(Number((lo + i * width).toFixed(decimals))); k++; }
+  }
+  while (out.length < qs.length) out.push(Number((lo + (hist.length - 1) * width).toFixed(decimals)));
+  return out;
+}
+
+async function samplePoints(ctx: Context, points: Table | Record<string, unknown>[], options: SampleOptions): Promise<Table> {
+  const { grid } = ctx;
+  if (!options || !ctx.variables.includes(options.variable)) throw new InputError(invalid('variable', options?.variable, ctx.variables.join(', ')), ctx.where);
+  const method = options.method ?? 'nearest';
+  if (method !== 'nearest' && method !== 'bilinear') throw new InputError(invalid('method', method, '"nearest" or "bilinear"'));
+  const searchKm = options.search_km ?? 0;
+  if (!(searchKm >= 0)) throw new InputError(invalid('search_km', searchKm, 'a distance ≥ 0 in km'));
+  const input = Array.isArray(points) ? aq.from(points) : points;
+  for (const c of ['lon', 'lat']) if (!input.columnNames().includes(c)) throw new InputError(`points need a "${c}" column (have: ${input.columnNames().join(', ')})`);
+  const lons = input.array('lon') as ArrayLike<number>;
+  const lats = input.array('lat') as ArrayLike<number>;
+  const n = input.numRows();
+  const t = grid.transform;
+  const periods = options.period ? [ctx.periods.find((p) => p.label === (parsePeriod(options.period!)?.label ?? options.period))!] : ctx.periods;
+  if (periods.some((p) => !p)) throw new InputError(invalid('period', options.period, ctx.periods.map((p) => p.label).join(', ')), ctx.where);
+  // Validity for snapping: land as the MAGT (or permafrost) layer sees it, else the variable itself.
+  const landVariable = ctx.variables.includes('magt') ? 'magt' : ctx.variables.includes('permafrost') ? 'permafrost' : options.variable;
+  const land = ctx.slotOf(landVariable, periods[0].label);
+  const xs = new Float64Array(n), ys = new Float64Array(n);
+  const status: string[] = new Array(n);
+  const snap = new Float64Array(n).fill(NaN);
+  const cols = new Int32Array(n).fill(-1), rows = new Int32Array(n).fill(-1);
+  const radius = Math.ceil((searchKm * 1000) / Math.abs(t.pixelWidth));
+  for (let i = 0; i < n; i++) {
+    const lon = Number(lons[i]), lat = Number(lats[i]);
+    if (!Number.isFinite(lon) || !Number.isFinite(lat)) { status[i] = 'no coordinates'; continue; }
+    const [x, y] = ctx.lonLats().fromLonLat(lon, lat);
+    xs[i] = x; ys[i] = y;
+    const col = Math.floor((x - t.originX) / t.pixelWidth);
+    const row = Math.floor((y - t.originY) / t.pixelHeight);
+    if (!(col >= 0 && row >= 0 && col < grid.width && row < grid.height)) { status[i] = 'outside grid'; continue; }
+    const w = Math.min(grid.width - 1, col + radius) - Math.max(0, col - radius) + 1;
+    const h = Math.min(grid.height - 1, row + radius) - Math.max(0, row - radius) + 1;
+    const x0 = Math.max(0, col - radius), y0 = Math.max(0, row - radius);
+    const [block] = await land.raster.read({ window: { x: x0, y: y0, width: w, height: h }, bands: [land.band] });
+    const ok = (v: number) => v === v && v !== land.raster.noData;
+    if (ok(block[(row - y0) * w + (col - x0)])) { status[i] = 'inside'; cols[i] = col; rows[i] = row; snap[i] = 0; continue; }
+    let best = Infinity, bc = -1, br = -1;
+    for (let r = 0; r < h; r++) {
+      for (let c = 0; c < w; c++) {
+        if (!ok(block[r * w + c])) continue;
+        const cx = t.originX + (x0 + c + 0.5) * t.pixelWidth, cy = t.originY + (y0 + r + 0.5) * t.pixelHeight;
+        const d = Math.hypot(cx - x, cy - y) / 1000;
+        if (d <= searchKm && d < best) { best = d; bc = x0 + c; br = y0 + r; }
+      }
+    }
+    if (bc >= 0) { status[i] = 'snapped'; cols[i] = bc; rows[i] = br; snap[i] = best; }
+    else status[i] = 'no data nearby';
+  }
+  const column = VARIABLES[options.variable].column;
+  const parts: Table[] = [];
+  for (const period of periods) {
+    const { raster, band } = ctx.slotOf(options.variable, period.label);
+    const values = new Float64Array(n).fill(NaN);
+    const want = Array.from({ length: n }, (_, i) => i).filter((i) => cols[i] >= 0);
+    if (method === 'nearest' || options.variable === 'permafrost') {
+      const got = await raster.valuesAt(want.map((i) => ({ x: t.originX + (cols[i] + 0.5) * t.pixelWidth, y: t.originY + (rows[i] + 0.5) * t.pixelHeight })), { bands: [band] });
+      want.forEach((i, k) => { values[i] = got[0][k]; });
+    } else {
+      for (const i of want) values[i] = await bilinear(raster, band, status[i] === 'snapped' ? t.originX + (cols[i] + 0.5) * t.pixelWidth : xs[i],
+        status[i] === 'snapped' ? t.originY + (rows[i] + 0.5) * t.pixelHeight : ys[i], grid);
+    }
+    let part = input.assign({ x_m: xs, y_m: ys, status, snap_km: snap, [column]: values });
+    if (periods.length > 1 || !options.period) part = part.assign({ period: new Array(n).fill(period.label), mid_year: new Float64Array(n).fill(period.mid_year) });
+    parts.push(part);
+  }
+  return parts.length === 1 ? parts[0] : parts[0].concat(...parts.slice(1));
+}
+
+/** Bilinear interpolation between the four nearest cell centres, over the valid ones. */
+async function bilinear(raster: Raster, band: number, x: number, y: number, grid: DatasetGrid): Promise<number> {
+  const t = grid.transform;
+  const fc = (x - t.originX) / t.pixelWidth - 0.5;
+  const fr = (y - t.originY) / t.pixelHeight - 0.5;
+  const c0 = Math.max(0, Math.min(grid.width - 2, Math.floor(fc)));
+  const r0 = Math.max(0, Math.min(grid.height - 2, Math.floor(fr)));
+  const tx = Math.max(0, Math.min(1, fc - c0)), ty = Math.max(0, Math.min(1, fr - r0));
+  const [b] = await raster.read({ window: { x: c0, y: r0, width: 2, height: 2 }, bands: [band] });
+  const weights = [(1 - tx) * (1 - ty), tx * (1 - ty), (1 - tx) * ty, tx * ty];
+  let sum = 0, wsum = 0;
+  for (let k = 0; k < 4; k++) {
+    const v = b[k];
+    if (v !== v || v === raster.noData) continue;
+    sum += weights[k] * v;
+    wsum += weights[k];
+  }
+  return wsum > 0 ? sum / wsum : NaN;
+}
+
+/** Names of the periods as the product writes them. */
+export const PERIOD_LABELS = PRODUCT_PERIODS.map((p) => p.label);
+
