@@ -495,7 +495,8 @@ async function samplePoints(ctx: Context, points: Table | Record<string, unknown
   const cols = new Int32Array(n).fill(-1), rows = new Int32Array(n).fill(-1);
   const radius = Math.ceil((searchKm * 1000) / Math.abs(t.pixelWidth));
   for (let i = 0; i < n; i++) {
-    const lon = Number(lons[i]), lat = Number(lats[i]);
+    const coordinate = (v: unknown) => (v === null || v === undefined || v === '' ? NaN : Number(v)); // Number(null) is 0
+    const lon = coordinate(lons[i]), lat = coordinate(lats[i]);
     if (!Number.isFinite(lon) || !Number.isFinite(lat)) { status[i] = 'no coordinates'; continue; }
     const [x, y] = ctx.lonLats().fromLonLat(lon, lat);
     xs[i] = x; ys[i] = y;

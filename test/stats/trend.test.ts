@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { benjaminiHochberg, mannKendall, sensSlope } from '../../src/stats/trend.js';
+import { python, referee } from '../helpers.js';
+
+const SCIPY = String.raw`
+import json, sys
+import numpy as np
+from scipy.stats import theilslopes, kendalltau
+out = []
+for s in json.loads(sys.stdin.read()):
+    x = np.array(s['x'], float); y = np.array([np.nan if v is None else v for v in s['y']], float)
+    ok = ~np.isnan(y)
+    x, y = x[ok], y[ok]
+    ties = len(np.unique(y)) < len(y)
+    slope = theilslopes(y, x)[0]
+    p = None if ties else kendalltau(x, y, method='exact').pvalue
+    out.append({'slope': slope, 'p': p, 'ties': bool(ties)})
+print(json.dumps(out))
+`;
+
+function series(seed: number): { x: number[]; y: (number | null)[] }[] {
+  let s = seed;
+  const random = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const x = [1982, 1987, 1992, 1997, 2002, 2007, 2012, 2017];
+  return Array.from({ length: 200 }, (_, k) => {
+    const trend = (random() - 0.3) * 0.1;
+    let y: (number | null)[] = x.map((t) => trend * (t - 1980) + (random() - 0.5));
+    if (k % 4 === 1) y = y.map((v) => Math.round((v as number) * 2) / 2); // ties
+    if (k % 5 === 2) y[Math.floor(random() * 8)] = null; // a missing period
+    if (k % 7 === 3) y[2] = y[5] = null;
+    return { x, y };
+  });
+}
+
+describe('sensSlope and mannKendall agree with SciPy', () => {
+  const input = series(20261124);
+  const scipy = JSON.parse(referee(python, ['-c', SCIPY], JSON.stringify(input)));
+
+  it('Sen\'s slope equals theilslopes on 200 series of 8 values, with ties and missing periods', () => {
+    input.forEach(({ x, y }, i) => {
+      const ours = sensSlope(x, y.map((v) => (v === null ? NaN : v)));
+      expect(Math.abs(ours - scipy[i].slope)).toBeLessThan(1e-12);
+    });
+  });
+
+  it('the exact Mann–Kendall p-value equals kendalltau(method="exact") where there are no ties', () => {
+    let compared = 0;
+    input.forEach(({ y }, i) => {
+      const mk = mannKendall(y.map((v) => (v === null ? NaN : v)));
+      if (scipy[i].ties) { expect(mk.method).toBe('normal'); return; }
+      expect(mk.method).toBe('exact');
+      expect(Math.abs(mk.p - scipy[i].p)).toBeLessThan(1e-12);
+      compared++;
+    });
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('with n = 8, |S| = 18 is significant at 0.05 (p = 0.031) and 16 is not (p = 0.061), as DOMAIN.md says', () => {
+    // S = 28 − 2 × inversions: 5 inversions give 18, 6 give 16
+    const s18 = mannKendall([6, 1, 2, 3, 4, 5, 7, 8]);
+    const s16 = mannKendall([7, 1, 2, 3, 4, 5, 6, 8]);
+    expect([s18.s, Number(s18.p.toFixed(3))]).toEqual([18, 0.031]);
+    expect([s16.s, Number(s16.p.toFixed(3))]).toEqual([16, 0.061]);
+  });
+});
+
+describe('benjaminiHochberg(p, q)', () => {
+  it('keeps every p-value up to the largest one below the step-up line k·q/m, and never NaN', () => {
+    expect(Array.from(benjaminiHochberg([0.01, 0.02, 0.03, 0.5, NaN], 0.05))).toEqual([1, 1, 1, 0, 0]);
+    // 0.035 and 0.04 are above their own lines, but 0.045 ≤ 4 × 0.05 / 4 carries them (step-up)
+    expect(Array.from(benjaminiHochberg([0.04, 0.01, 0.035, 0.045], 0.05))).toEqual([1, 1, 1, 1]);
+    expect(Array.from(benjaminiHochberg([0.02, 0.2, 0.3], 0.05))).toEqual([0, 0, 0]);
+  });
+});
