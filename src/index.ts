@@ -37,3 +37,5 @@ export { parsePeriod, PRODUCT_PERIODS, type Period } from './dataset/periods.js'
 export { REGIONS, regionLabels, regionMask, type RegionDefinition, type GeoJsonArea } from './dataset/regions.js';
 export { lonLatGrid, type LonLatGrid } from './grid/lonLat.js';
 export { sensSlope, mannKendall, benjaminiHochberg, type MannKendall } from './stats/trend.js';
+export { ZONES, type ChangeResult, type ZonationOptions, type ZonationResult } from './dataset/openDataset.js';
+export { summarizeTrend, trendRaster, changeRaster, weightedMedian } from './dataset/trendOutputs.js';

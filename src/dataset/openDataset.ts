@@ -90,6 +90,38 @@ export interface TrendResult {
   area_km2: { valid: number; increasing: number; decreasing: number };
 }
 
+/** A difference between two periods. */
+export interface ChangeResult {
+  variable: Variable;
+  from: string;
+  to: string;
+  /** `to − from` per cell (NaN where either has no data). */
+  difference: Float32Array;
+  grid: DatasetGrid;
+  /** Area-weighted mean change over cells valid in both, their area, and for permafrost the area lost and gained. */
+  summary: { mean_change: number; valid_area_km2: number; lost_km2: number; gained_km2: number };
+}
+
+/** Options of `ds.zonation`. */
+export interface ZonationOptions {
+  /** Cells per side of the coarser window. Default: the number of cells closest to 50 km. */
+  window_cells?: number;
+}
+
+/** Permafrost zones. */
+export interface ZonationResult {
+  period: string;
+  /** Per cell: 0 none, 1 isolated (0–10 %), 2 sporadic (10–50 %), 3 discontinuous (50–90 %), 4 continuous (90–100 %), 255 no data. */
+  zone: Uint8Array;
+  window_cells: number;
+  grid: DatasetGrid;
+  /** Area of land (km²) in each zone's windows, and of permafrost within them. */
+  table: Table;
+}
+
+/** The zone names by code. */
+export const ZONES = ['none', 'isolated', 'sporadic', 'discontinuous', 'continuous'] as const;
+
 /** An opened product (or the sample): its variables, periods and grid, and what to do with them. */
 export interface Dataset {
   source: string;
@@ -111,6 +143,10 @@ export interface Dataset {
   sample(points: Table | Record<string, unknown>[], options: SampleOptions): Promise<Table>;
   /** Per-cell Sen's slope and Mann–Kendall test over the periods. */
   trend(variable: Variable, options?: TrendOptions): Promise<TrendResult>;
+  /** The difference `to − from` of one variable between two periods, with its area-weighted summary. */
+  change(variable: Variable, from: string, to: string): Promise<ChangeResult>;
+  /** Permafrost zones (continuous, discontinuous, sporadic, isolated) from the permafrost fraction in coarser windows. */
+  zonation(period: string, options?: ZonationOptions): Promise<ZonationResult>;
   /** The raster and band holding a variable and period. */
   raster(variable: Variable, period: string): { raster: Raster; band: number };
   close(): Promise<void>;
@@ -313,9 +349,81 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
     return { variable, slope_per_decade: slope, p_value: pValue, significant, alpha, fdr: !!options.fdr, grid, area_km2: totals };
   }
 
+  /** A whole band of a variable and period, as floats with NaN at nodata. */
+  async function band(variable: Variable, period: string): Promise<Float32Array> {
+    const { raster, band: b } = slotOf(variable, period);
+    const [values] = await raster.read({ bands: [b] });
+    const out = Float32Array.from(values as ArrayLike<number>);
+    if (raster.noData !== null) for (let i = 0; i < out.length; i++) if (out[i] === raster.noData || values[i] === raster.noData) out[i] = NaN;
+    return out;
+  }
+
+  async function change(variable: Variable, from: string, to: string): Promise<ChangeResult> {
+    const [a, b] = [await band(variable, from), await band(variable, to)];
+    const difference = new Float32Array(a.length);
+    const areaRow = new Float64Array(grid.width);
+    let w = 0, sum = 0, lost = 0, gained = 0;
+    for (let row = 0; row < grid.height; row++) {
+      areas().row(row, 0, grid.width, areaRow);
+      for (let c = 0; c < grid.width; c++) {
+        const i = row * grid.width + c;
+        const d = b[i] - a[i];
+        difference[i] = d;
+        if (d !== d) continue;
+        w += areaRow[c];
+        sum += areaRow[c] * d;
+        if (variable === 'permafrost' || variable === 'magt') {
+          const was = variable === 'permafrost' ? a[i] === 1 : a[i] < 0;
+          const is = variable === 'permafrost' ? b[i] === 1 : b[i] < 0;
+          if (was && !is) lost += areaRow[c];
+          if (!was && is) gained += areaRow[c];
+        }
+      }
+    }
+    return { variable, from: parsePeriod(from)?.label ?? from, to: parsePeriod(to)?.label ?? to, difference, grid,
+      summary: { mean_change: w ? sum / w : NaN, valid_area_km2: w, lost_km2: lost, gained_km2: gained } };
+  }
+
+  async function zonation(period: string, options: ZonationOptions = {}): Promise<ZonationResult> {
+    const size = options.window_cells ?? Math.max(1, Math.round(50_000 / grid.resolution_m));
+    if (!Number.isInteger(size) || size < 1) throw new InputError(invalid('window_cells', size, 'a whole number ≥ 1'));
+    const variable: Variable = variables.includes('permafrost') ? 'permafrost' : 'magt';
+    const values = await band(variable, period);
+    const frozen = (v: number) => (variable === 'permafrost' ? v === 1 : v < 0);
+    const zone = new Uint8Array(values.length).fill(255);
+    const areaRow = new Float64Array(grid.width);
+    const area = new Float64Array(values.length);
+    for (let row = 0; row < grid.height; row++) { areas().row(row, 0, grid.width, areaRow); area.set(areaRow, row * grid.width); }
+    const land = new Float64Array(5);
+    const permafrost = new Float64Array(5);
+    for (let y0 = 0; y0 < grid.height; y0 += size) {
+      for (let x0 = 0; x0 < grid.width; x0 += size) {
+        let total = 0, pf = 0;
+        for (let r = y0; r < Math.min(grid.height, y0 + size); r++) {
+          for (let c = x0; c < Math.min(grid.width, x0 + size); c++) {
+            const i = r * grid.width + c;
+            if (values[i] !== values[i]) continue;
+            total += area[i];
+            if (frozen(values[i])) pf += area[i];
+          }
+        }
+        if (total === 0) continue;
+        const f = pf / total;
+        const z = f === 0 ? 0 : f < 0.1 ? 1 : f < 0.5 ? 2 : f < 0.9 ? 3 : 4;
+        land[z] += total;
+        permafrost[z] += pf;
+        for (let r = y0; r < Math.min(grid.height, y0 + size); r++) {
+          for (let c = x0; c < Math.min(grid.width, x0 + size); c++) if (values[r * grid.width + c] === values[r * grid.width + c]) zone[r * grid.width + c] = z;
+        }
+      }
+    }
+    const table = aq.table({ zone: [...ZONES], region_area_km2: Array.from(land), permafrost_area_km2: Array.from(permafrost) });
+    return { period: parsePeriod(period)?.label ?? period, zone, window_cells: size, grid, table };
+  }
+
   return {
     source: where, synthetic, variables, periods, grid, layout: layout.how, files: [...rasters.keys()],
-    table, tables, summarize, sample, trend,
+    table, tables, summarize, sample, trend, change, zonation,
     raster: slotOf,
     close: async () => { await Promise.all([...rasters.values()].map((r) => r.close())); },
   };

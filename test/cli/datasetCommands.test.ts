@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as aq from 'arquero';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSample } from '../../src/sample/generateSample.js';
+import { referee, root, tempDir } from '../helpers.js';
+
+const tmp = tempDir('permafrost-cli-');
+afterAll(() => tmp.cleanup());
+const data = join(tmp.dir, 'data');
+const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), ...args], { encoding: 'utf8' });
+
+beforeAll(async () => { await generateSample({ out: data, resolution_m: 50_000, parts: ['magt', 'alt', 'permafrost'] }); }, 60_000);
+
+describe('permafrost-lab dataset commands', () => {
+  it('info prints the dataset as JSON', () => {
+    const run = cli('info', data);
+    expect(run.status).toBe(0);
+    const info = JSON.parse(run.stdout);
+    expect(info.variables).toEqual(['magt', 'alt', 'permafrost']);
+    expect(info.periods).toHaveLength(8);
+    expect(info.synthetic).toBe(true);
+  });
+
+  it('summary --by period,region --format json prints an array of row objects; csv by default', () => {
+    const json = cli('summary', data, '--by', 'period,region', '--variables', 'magt', '--format', 'json');
+    expect(json.status).toBe(0);
+    const rows = JSON.parse(json.stdout);
+    expect(rows.find((r: any) => r.period === '2000-2004' && r.region === 'alaska').magt_c_mean).toBeTypeOf('number');
+    const csv = cli('summary', data);
+    expect(csv.stdout.split('\n')[0]).toMatch(/^period,mid_year,magt_c_mean,/);
+  });
+
+  it('sample --points gives the status and value per point', () => {
+    const points = join(tmp.dir, 'points.csv');
+    writeFileSync(points, 'site,lon,lat\nyakutsk,129.7,62\nsea,-30,60\n');
+    const run = cli('sample', data, '--points', points, '--variable', 'magt', '--period', '2000-2004');
+    expect(run.status).toBe(0);
+    const t = aq.fromCSV(run.stdout);
+    expect(t.array('status')).toEqual(['inside', 'no data nearby']);
+  });
+
+  it('trend writes a GeoTIFF GDAL reads, export writes csv, arrow and geotiff, and never over an input', () => {
+    const trend = join(tmp.dir, 'trend.tif');
+    expect(cli('trend', data, '--variable', 'magt', '--out', trend).status).toBe(0);
+    const info = JSON.parse(referee('gdalinfo', ['-json', trend]));
+    expect(info.bands.map((b: any) => b.description)).toEqual(['magt_sen_slope_per_decade', 'mann_kendall_p_value', 'significant_p_0.05']);
+    for (const format of ['csv', 'arrow', 'geotiff']) {
+      const out = join(tmp.dir, `alaska.${format}`);
+      const run = cli('export', data, '--variable', 'alt', '--period', '2015-2019', '--region', 'alaska', '--format', format, '--out', out);
+      expect(run.status, run.stderr).toBe(0);
+    }
+    expect(readFileSync(join(tmp.dir, 'alaska.csv'), 'utf8').split('\n')[0]).toBe('x_m,y_m,lon,lat,area_km2,alt_cm');
+    const again = cli('export', data, '--variable', 'alt', '--period', '2015-2019', '--format', 'csv', '--out', join(tmp.dir, 'alaska.csv'));
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/exists; pass --overwrite/);
+    const over = cli('export', data, '--variable', 'alt', '--period', '2015-2019', '--format', 'geotiff', '--out', join(data, 'alt.tif'), '--overwrite');
+    expect(over.status).toBe(2);
+    expect(over.stderr).toMatch(/refusing to write over an input file/);
+  });
+
+  it('exits 2 on bad usage and names the option', () => {
+    const run = cli('summary', data, '--by', 'nonsense');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/invalid by: "nonsense"/);
+    expect(cli('export', data, '--variable', 'ice', '--period', '2015-2019', '--out', 'x.csv').stderr).toMatch(/invalid option --variable: "ice"/);
+  });
+});
