@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRaster } from '../geotiff/openRaster.js';
 import { rasterStatistics } from '../stats/rasterStatistics.js';
+import { openDataset } from '../dataset/openDataset.js';
 
 /** Options for {@link runBenchmarks}. */
 export interface BenchOptions {
@@ -83,6 +84,20 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<Record<
   } else {
     print(`rasterio: not available with ${python} (${(py.stderr || py.error?.message || '').trim().split('\n').pop()}); no ratio`);
   }
+
+  // The dataset API on the same cube: summarize by period (8 periods), and a region's table.
+  const ds = await openDataset(join(cache, '1km'));
+  global.gc?.();
+  const t3 = performance.now();
+  const summary = await ds.summarize({ by: ['period'] });
+  figures.summarize_s = (performance.now() - t3) / 1000;
+  print(`ds.summarize({ by: ['period'] }) over ${summary.numRows()} periods × ${ds.variables.length} variable(s): ${figures.summarize_s.toFixed(2)} s` +
+    (figures.rasterio_s ? `, ratio to the rasterio pass ${(figures.summarize_s / figures.rasterio_s).toFixed(2)} (goal ≤ 0.6)` : ''));
+  const t4 = performance.now();
+  const alaska = await ds.table('magt', '2015-2019', { region: 'alaska' });
+  figures.alaska_table_s = (performance.now() - t4) / 1000;
+  print(`ds.table('magt', '2015-2019', { region: 'alaska' }) at 1 km: ${alaska.numRows().toLocaleString('en-US')} rows in ${figures.alaska_table_s.toFixed(2)} s (region rasterized on first use)`);
+  await ds.close();
 
   // A 1000 × 1000 window of one band, from a freshly opened file.
   const fresh = await openRaster(cube);

@@ -10,6 +10,7 @@ import { openDataset } from '../dataset/openDataset.js';
 import { VARIABLES, type Variable } from '../dataset/discover.js';
 import { summarizeTrend, trendRaster } from '../dataset/trendOutputs.js';
 import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
+import { mapArray } from '../grid/mapArray.js';
 
 /** A command of the `permafrost-lab` command line. */
 export interface Command {
@@ -131,7 +132,7 @@ export const commands: Record<string, Command> = {
         const keep = table ? new Set(Array.from(table.array('x_m') as ArrayLike<number>, (x, i) => `${x},${(table.array('y_m') as ArrayLike<number>)[i]}`)) : null;
         const [values] = await raster.read({ bands: [band] });
         const t = ds.grid.transform;
-        const data = Float32Array.from(values as ArrayLike<number>, (v, i) => {
+        const data = mapArray(values as ArrayLike<number>, Float32Array, (v, i) => {
           if (v === raster.noData) return NaN;
           if (!keep) return v;
           const c = i % ds.grid.width, r = Math.floor(i / ds.grid.width);

@@ -3,10 +3,13 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormatError, InputError, invalid } from '../errors.js';
-import { openRaster, type BBox, type Raster, type Transform, type Window } from '../geotiff/openRaster.js';
+import { openRaster, RASTER_INTERNALS, type BBox, type BlockJob, type Raster, type RasterInternals, type Transform, type Window } from '../geotiff/openRaster.js';
+import type { GroupPartial } from '../geotiff/decodeWorker.js';
+import { decodePool } from '../geotiff/workerPool.js';
 import type { TypedArray } from '../geotiff/metadata.js';
 import { cellArea, type CellArea } from '../grid/cellArea.js';
 import { lonLatGrid, type LonLatGrid } from '../grid/lonLat.js';
+import { mapArray } from '../grid/mapArray.js';
 import { benjaminiHochberg, mannKendall, sensSlope } from '../stats/trend.js';
 import { discoverLayout, VARIABLES, type Layout, type Variable } from './discover.js';
 import { PRODUCT_PERIODS, parsePeriod, type Period } from './periods.js';
@@ -334,7 +337,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
         pValue[cell] = mannKendall(series).p;
       }
     }
-    const significant = options.fdr ? benjaminiHochberg(pValue, alpha) : Uint8Array.from(pValue, (p) => (p < alpha ? 1 : 0));
+    const significant = options.fdr ? benjaminiHochberg(pValue, alpha) : mapArray(pValue, Uint8Array, (p) => (p < alpha ? 1 : 0));
     const areaRow = new Float64Array(grid.width);
     const totals = { valid: 0, increasing: 0, decreasing: 0 };
     for (let row = 0; row < grid.height; row++) {
@@ -353,7 +356,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   async function band(variable: Variable, period: string): Promise<Float32Array> {
     const { raster, band: b } = slotOf(variable, period);
     const [values] = await raster.read({ bands: [b] });
-    const out = Float32Array.from(values as ArrayLike<number>);
+    const out = new Float32Array(values as ArrayLike<number>);
     if (raster.noData !== null) for (let i = 0; i < out.length; i++) if (out[i] === raster.noData || values[i] === raster.noData) out[i] = NaN;
     return out;
   }
@@ -468,59 +471,27 @@ async function summarizeDataset(ctx: Context & { areas: () => CellArea }, option
   const byRegion = by.includes('region');
   const byBand = by.includes('lat_band');
   const byPeriod = by.includes('period');
-  const labels = byRegion ? regionLabels(grid) : null;
   const bandCount = Math.ceil(180 / bandDeg);
   const groupCount = (byRegion ? REGIONS.length + 1 : 1) * (byBand ? bandCount : 1);
   const periodKeys = byPeriod ? ctx.periods.map((p) => p.label) : ['all'];
   // Without grouping by period, values pool over all periods and areas are period averages.
   const perPeriod = byPeriod ? 1 : 1 / ctx.periods.length;
 
-  interface Acc { w: Float64Array; s: Float64Array; s2: Float64Array; shift: Float64Array; min: Float64Array; max: Float64Array; cells: Float64Array; hist: Map<number, Float64Array>; pf: Float64Array }
-  const make = (): Acc => ({ w: new Float64Array(groupCount), s: new Float64Array(groupCount), s2: new Float64Array(groupCount), shift: new Float64Array(groupCount).fill(NaN),
-    min: new Float64Array(groupCount).fill(Infinity), max: new Float64Array(groupCount).fill(-Infinity), cells: new Float64Array(groupCount), hist: new Map(), pf: new Float64Array(groupCount) });
-  const acc = new Map<string, Acc>(); // key `${variable}|${periodKey}`
-  const lon = new Float64Array(grid.width);
-  const lat = new Float64Array(grid.width);
-  const areaRow = new Float64Array(grid.width);
-  const total = variables.length * ctx.periods.length * Math.ceil(grid.height / 256);
-  let done = 0;
+  const partials = new Map<string, GroupPartial>(); // key `${variable}|${periodKey}`
+  const onWorkers = variables.every((v) => ctx.periods.every((p) => {
+    const { raster, band } = ctx.slotOf(v, p.label);
+    return (raster as unknown as { [RASTER_INTERNALS]?: RasterInternals })[RASTER_INTERNALS]?.blocks([band]) !== null;
+  }));
+  const labelGrid = byRegion || byBand ? groupLabels(ctx, byRegion, byBand, bandDeg, bandCount, onWorkers) : null;
   for (const variable of variables) {
     const [lo, hi, width] = BINS[variable];
     const bins = Math.ceil((hi - lo) / width) + 1;
-    for (const period of ctx.periods) {
-      const key = `${variable}|${byPeriod ? period.label : 'all'}`;
-      const a = acc.get(key) ?? make();
-      acc.set(key, a);
-      const { raster, band } = ctx.slotOf(variable, period.label);
-      const noData = raster.noData;
-      for (let y0 = 0; y0 < grid.height; y0 += 256) {
-        const height = Math.min(256, grid.height - y0);
-        const [values] = await raster.read({ window: { x: 0, y: y0, width: grid.width, height }, bands: [band] });
-        for (let r = 0; r < height; r++) {
-          const row = y0 + r;
-          ctx.areas().row(row, 0, grid.width, areaRow);
-          if (byBand) ctx.lonLats().row(row, 0, grid.width, lon, lat);
-          for (let c = 0; c < grid.width; c++) {
-            const v = values[r * grid.width + c];
-            if (v !== v || v === noData) continue;
-            let g = 0;
-            if (byRegion) g = labels!.labels[row * grid.width + c];
-            if (byBand) g = g * bandCount + Math.min(bandCount - 1, Math.floor((lat[c] + 90) / bandDeg));
-            const w = areaRow[c] * perPeriod;
-            if (a.shift[g] !== a.shift[g]) a.shift[g] = v;
-            const d = v - a.shift[g];
-            a.w[g] += w; a.s[g] += w * d; a.s2[g] += w * d * d; a.cells[g]++;
-            if (v < a.min[g]) a.min[g] = v;
-            if (v > a.max[g]) a.max[g] = v;
-            if (variable === 'permafrost' ? v === 1 : variable === 'magt' ? v < 0 : false) a.pf[g] += w;
-            let h = a.hist.get(g);
-            if (!h) { h = new Float64Array(bins); a.hist.set(g, h); }
-            h[Math.max(0, Math.min(bins - 1, Math.round((v - lo) / width)))] += w;
-          }
-        }
-        options.onProgress?.(++done / total);
-      }
-    }
+    const frozen: 0 | 1 | 2 = variable === 'permafrost' ? 1 : variable === 'magt' ? 2 : 0;
+    const keys = periodKeys.map((k) => `${variable}|${k}`);
+    const found = onWorkers
+      ? await accumulateOnWorkers(ctx, variable, byPeriod, labelGrid, groupCount, lo, width, bins, frozen, perPeriod, options.onProgress)
+      : await accumulateOnMain(ctx, variable, byPeriod, labelGrid, groupCount, lo, width, bins, frozen, perPeriod);
+    keys.forEach((k) => { const part = found.get(k); if (part) partials.set(k, part); });
   }
 
   // One row per (period, group) with cells.
@@ -539,16 +510,16 @@ async function summarizeDataset(ctx: Context & { areas: () => CellArea }, option
       Object.assign(row, groupName(g));
       let any = false;
       for (const variable of variables) {
-        const a = acc.get(`${variable}|${periodKey}`);
+        const a = partials.get(`${variable}|${periodKey}`);
         const column = VARIABLES[variable].column;
         if (!a || a.cells[g] === 0) continue;
         any = true;
-        const m = a.s[g] / a.w[g];
-        const [lo, , width] = BINS[variable];
-        const q = quantiles(a.hist.get(g)!, a.w[g], lo, width, [0.1, 0.5, 0.9]);
+        const [lo, hi, width] = BINS[variable];
+        const bins = Math.ceil((hi - lo) / width) + 1;
+        const q = quantiles(a.hist.subarray(g * bins, (g + 1) * bins), a.w[g], lo, width, [0.1, 0.5, 0.9]);
         if (variable !== 'permafrost') {
           Object.assign(row, {
-            [`${column}_mean`]: a.shift[g] + m, [`${column}_sd`]: Math.sqrt(Math.max(0, a.s2[g] / a.w[g] - m * m)),
+            [`${column}_mean`]: a.mean[g], [`${column}_sd`]: Math.sqrt(Math.max(0, a.m2[g] / a.w[g])),
             [`${column}_min`]: a.min[g], [`${column}_max`]: a.max[g],
             [`${column}_p10`]: q[0], [`${column}_p50`]: q[1], [`${column}_p90`]: q[2], [`${column}_valid_area_km2`]: a.w[g],
           });
@@ -560,6 +531,154 @@ async function summarizeDataset(ctx: Context & { areas: () => CellArea }, option
     }
   }
   return aq.from(rows);
+}
+
+const labelCache = new Map<string, Uint16Array>();
+
+/** Group index of every cell: region label × latitude band; in shared memory when workers read it. */
+function groupLabels(ctx: Context, byRegion: boolean, byBand: boolean, bandDeg: number, bandCount: number, shared: boolean): Uint16Array {
+  const { grid } = ctx;
+  const key = JSON.stringify([grid.width, grid.height, grid.transform, grid.crs, byRegion, byBand, bandDeg, shared]);
+  const hit = labelCache.get(key);
+  if (hit) return hit;
+  const n = grid.width * grid.height;
+  const labels = shared ? new Uint16Array(new SharedArrayBuffer(n * 2)) : new Uint16Array(n);
+  const regions = byRegion ? regionLabels(grid).labels : null;
+  const lon = new Float64Array(grid.width);
+  const lat = new Float64Array(grid.width);
+  for (let row = 0; row < grid.height; row++) {
+    if (byBand) ctx.lonLats().row(row, 0, grid.width, lon, lat);
+    const base = row * grid.width;
+    for (let c = 0; c < grid.width; c++) {
+      let g = regions ? regions[base + c] : 0;
+      if (byBand) g = g * bandCount + Math.min(bandCount - 1, Math.floor((lat[c] + 90) / bandDeg));
+      labels[base + c] = g;
+    }
+  }
+  labelCache.set(key, labels);
+  return labels;
+}
+
+/** The periods' blocks of one variable, decoded and accumulated on the workers, then merged. */
+async function accumulateOnWorkers(ctx: Context, variable: Variable, byPeriod: boolean, labels: Uint16Array | null, groups: number,
+  lo: number, width: number, bins: number, frozen: 0 | 1 | 2, factor: number, onProgress?: (f: number) => void): Promise<Map<string, GroupPartial>> {
+  const pool = decodePool();
+  const { grid } = ctx;
+  const run = `${Date.now()}-${Math.random().toString(36).slice(2)}`; // keys unique to this call
+  const keyOf = (period: string) => `${variable}|${byPeriod ? period : 'all'}`;
+  // bands of each file, with the key each one adds to
+  const byFile = new Map<Raster, Map<number, string>>();
+  for (const p of ctx.periods) {
+    const { raster, band } = ctx.slotOf(variable, p.label);
+    const bands = byFile.get(raster) ?? new Map<number, string>();
+    bands.set(band, `${run}|${keyOf(p.label)}`);
+    byFile.set(raster, bands);
+  }
+  const running = new Set<Promise<void>>();
+  const limit = pool.size * 3;
+  let done = 0, total = 0;
+  for (const [raster, bands] of byFile) {
+    const internals = (raster as unknown as { [RASTER_INTERNALS]: RasterInternals })[RASTER_INTERNALS];
+    const jobs = internals.blocks([...bands.keys()])!;
+    total += jobs.length;
+    const places = new Map<string, BlockJob[]>();
+    for (const job of jobs) {
+      const key = `${job.col},${job.row}`;
+      (places.get(key) ?? places.set(key, []).get(key)!).push(job);
+    }
+    for (const group of places.values()) {
+      const stored = group.filter((j) => !j.sparse);
+      done += group.length - stored.length;
+      if (stored.length === 0) continue;
+      const blobs: Uint8Array[] = [];
+      for (const job of stored) blobs.push(await internals.readBlockBytes(job));
+      const first = stored[0];
+      const task = pool.accumulate(blobs, internals.layoutOf(first), {
+        grid: { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }, dataType: raster.dataType, noData: raster.noData,
+        col: first.col, row: first.row, cols: first.cols, rows: first.rows,
+      }, { keys: stored.map((j) => bands.get(j.band)!), labels, groups, lo, width, bins, frozen, factor }).then(() => {
+        running.delete(task);
+        done += stored.length;
+        onProgress?.(done / Math.max(total, 1));
+      });
+      running.add(task);
+      if (running.size >= limit) await Promise.race(running);
+    }
+  }
+  await Promise.all(running);
+  const keys = [...new Set([...byFile.values()].flatMap((m) => [...m.values()]))];
+  const fromWorkers = await pool.collect(keys);
+  const out = new Map<string, GroupPartial>();
+  for (const key of keys) {
+    const merged = fromWorkers.map((w) => w[key]).filter((x): x is GroupPartial => !!x).reduce(mergePartials, null as GroupPartial | null);
+    if (merged) out.set(key.slice(run.length + 1), merged);
+  }
+  return out;
+}
+
+/** Merges two partial summaries group by group (Chan's update for mean and M2). */
+function mergePartials(a: GroupPartial | null, b: GroupPartial): GroupPartial {
+  if (!a) return b;
+  for (let g = 0; g < a.w.length; g++) {
+    const wa = a.w[g], wb = b.w[g];
+    if (wb === 0) continue;
+    if (wa === 0) { a.w[g] = wb; a.mean[g] = b.mean[g]; a.m2[g] = b.m2[g]; }
+    else {
+      const w = wa + wb;
+      const delta = b.mean[g] - a.mean[g];
+      a.mean[g] += (delta * wb) / w;
+      a.m2[g] += b.m2[g] + (delta * delta * wa * wb) / w;
+      a.w[g] = w;
+    }
+    a.min[g] = Math.min(a.min[g], b.min[g]);
+    a.max[g] = Math.max(a.max[g], b.max[g]);
+    a.cells[g] += b.cells[g];
+    a.pf[g] += b.pf[g];
+  }
+  for (let i = 0; i < a.hist.length; i++) a.hist[i] += b.hist[i];
+  return a;
+}
+
+/** The same accumulation on the main thread, window by window (pixel-interleaved files). */
+async function accumulateOnMain(ctx: Context & { areas: () => CellArea }, variable: Variable, byPeriod: boolean, labels: Uint16Array | null, groups: number,
+  lo: number, width: number, bins: number, frozen: 0 | 1 | 2, factor: number): Promise<Map<string, GroupPartial>> {
+  const { grid } = ctx;
+  const out = new Map<string, GroupPartial>();
+  const fresh = (): GroupPartial => ({ w: new Float64Array(groups), mean: new Float64Array(groups), m2: new Float64Array(groups), min: new Float64Array(groups).fill(Infinity),
+    max: new Float64Array(groups).fill(-Infinity), cells: new Float64Array(groups), pf: new Float64Array(groups), hist: new Float64Array(groups * bins) });
+  const areaRow = new Float64Array(grid.width);
+  for (const p of ctx.periods) {
+    const key = `${variable}|${byPeriod ? p.label : 'all'}`;
+    const a = out.get(key) ?? fresh();
+    out.set(key, a);
+    const { raster, band } = ctx.slotOf(variable, p.label);
+    for (let y0 = 0; y0 < grid.height; y0 += 256) {
+      const height = Math.min(256, grid.height - y0);
+      const [values] = await raster.read({ window: { x: 0, y: y0, width: grid.width, height }, bands: [band] });
+      for (let r = 0; r < height; r++) {
+        ctx.areas().row(y0 + r, 0, grid.width, areaRow);
+        for (let c = 0; c < grid.width; c++) {
+          const v = values[r * grid.width + c];
+          if (v !== v || v === raster.noData) continue;
+          const g = labels ? labels[(y0 + r) * grid.width + c] : 0;
+          const w = areaRow[c] * factor;
+          // Welford's weighted update (one value at a time)
+          const total = a.w[g] + w;
+          const delta = v - a.mean[g];
+          a.mean[g] += (delta * w) / total;
+          a.m2[g] += w * delta * (v - a.mean[g]);
+          a.w[g] = total;
+          a.cells[g]++;
+          if (v < a.min[g]) a.min[g] = v;
+          if (v > a.max[g]) a.max[g] = v;
+          if (frozen === 1 ? v === 1 : frozen === 2 ? v < 0 : false) a.pf[g] += w;
+          const bin = Math.min(bins - 1, Math.max(0, Math.round((v - lo) / width)));
+          a.hist[g * bins + bin] += w;
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { GeometryCollection, Topology } from 'topojson-specification';
 import { InputError, invalid } from '../errors.js';
 import type { GridLike } from '../grid/cellArea.js';
 import { lonLatGrid } from '../grid/lonLat.js';
+import { mapArray } from '../grid/mapArray.js';
 import { projectRings, rasterizePolygons, type PolygonGeometry } from '../grid/rasterize.js';
 
 /** A named region: Natural Earth countries (world-atlas, 50 m), cut by meridians where needed. */
@@ -46,12 +47,23 @@ const cache = new Map<string, RegionLabels>();
  * @example const { labels, ids } = regionLabels(ds.grid); ids[labels[i] - 1] // 'alaska'
  */
 export function regionLabels(grid: GridLike): RegionLabels {
-  const key = JSON.stringify([grid.width, grid.height, grid.transform, grid.crs]);
+  const key = gridKey(grid);
   const hit = cache.get(key);
   if (hit) return hit;
+  const result = rasterizeRegions(grid, REGIONS);
+  cache.set(key, result);
+  return result;
+}
+
+function gridKey(grid: GridLike): string {
+  return JSON.stringify([grid.width, grid.height, grid.transform, grid.crs]);
+}
+
+/** Labels 1…n for the given regions (in order), 0 elsewhere. */
+function rasterizeRegions(grid: GridLike, regions: RegionDefinition[]): RegionLabels {
   const require = createRequire(import.meta.url);
   const topo = require('world-atlas/countries-50m.json') as Topology<{ countries: GeometryCollection<{ name: string }> }>;
-  const codes = [...new Set(REGIONS.flatMap((r) => r.countries))];
+  const codes = [...new Set(regions.flatMap((r) => r.countries))];
   const rasters = new Map(codes.map((code) => {
     const g = topo.objects.countries.geometries.find((c) => c.id === code);
     if (!g) throw new Error(`world-atlas has no country ${code}`);
@@ -59,30 +71,31 @@ export function regionLabels(grid: GridLike): RegionLabels {
     return [code, rasterizePolygons(projectRings([geometry], grid.crs, { southOf_deg: 0 }), grid)] as const;
   }));
   const labels = new Uint8Array(grid.width * grid.height);
-  const counts = new Array(REGIONS.length + 1).fill(0);
+  const counts = new Array(regions.length + 1).fill(0);
   const lonlat = lonLatGrid(grid);
   const lon = new Float64Array(grid.width);
   const lat = new Float64Array(grid.width);
   const rows = new Map<string, Uint8Array>();
+  // Each country's regions, in order; one pass over the cells of each row.
+  const byCountry = codes.map((code) => ({ code, regions: regions.map((r, i) => ({ r, label: i + 1 })).filter(({ r }) => r.countries.includes(code)) }));
   for (let row = 0; row < grid.height; row++) {
-    for (const [code, raster] of rasters) rows.set(code, raster.rows(row, 1));
+    for (const [code, raster] of rasters) rows.set(code, raster.rows(row, 1, rows.get(code)));
     lonlat.row(row, 0, grid.width, lon, lat);
     const base = row * grid.width;
-    REGIONS.forEach((region, r) => {
-      for (const code of region.countries) {
-        const inside = rows.get(code)!;
-        for (let c = 0; c < grid.width; c++) {
-          if (!inside[c] || labels[base + c]) continue;
-          if (region.lon && !region.lon.some(([w, e]) => lon[c] >= w && lon[c] < e)) continue;
-          labels[base + c] = r + 1;
-          counts[r + 1]++;
+    for (const { code, regions } of byCountry) {
+      const inside = rows.get(code)!;
+      for (let c = 0; c < grid.width; c++) {
+        if (!inside[c] || labels[base + c]) continue;
+        for (const { r, label } of regions) {
+          if (r.lon && !r.lon.some(([w, e]) => lon[c] >= w && lon[c] < e)) continue;
+          labels[base + c] = label;
+          counts[label]++;
+          break;
         }
       }
-    });
+    }
   }
-  const result = { labels, ids: REGIONS.map((r) => r.id), counts };
-  cache.set(key, result);
-  return result;
+  return { labels, ids: regions.map((r) => r.id), counts };
 }
 
 /** A GeoJSON polygon, multipolygon or feature in lon/lat. */
@@ -96,8 +109,9 @@ export function regionMask(grid: GridLike, region: string | GeoJsonArea): Uint8A
   if (typeof region === 'string') {
     const index = REGIONS.findIndex((r) => r.id === region.toLowerCase().replace(/[\s-]+/g, '_'));
     if (index < 0) throw new InputError(invalid('region', region, REGIONS.map((r) => r.id).join(', ') + ', or a GeoJSON polygon'));
-    const { labels } = regionLabels(grid);
-    return Uint8Array.from(labels, (l) => (l === index + 1 ? 1 : 0));
+    const cached = cache.get(gridKey(grid));
+    if (cached) return mapArray(cached.labels, Uint8Array, (l) => (l === index + 1 ? 1 : 0));
+    return rasterizeRegions(grid, [REGIONS[index]]).labels; // just this region's countries
   }
   const geometries: PolygonGeometry[] = region.type === 'Feature' ? [region.geometry]
     : region.type === 'FeatureCollection' ? region.features.map((f) => f.geometry) : [region];

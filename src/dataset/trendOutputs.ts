@@ -1,6 +1,7 @@
 import * as aq from 'arquero';
 import type { WritableRaster } from '../geotiff/writeGeoTIFF.js';
 import { cellArea } from '../grid/cellArea.js';
+import { mapArray } from '../grid/mapArray.js';
 import type { ChangeResult, TrendResult } from './openDataset.js';
 import { regionLabels, REGIONS } from './regions.js';
 
@@ -69,7 +70,7 @@ export function trendRaster(result: TrendResult): WritableRaster {
     bandNames: [`${result.variable}_sen_slope_per_decade`, 'mann_kendall_p_value', result.fdr ? `significant_fdr_${result.alpha}` : `significant_p_${result.alpha}`],
     bandUnits: [unit, '', ''],
     metadata: { TREND: `Sen's slope and Mann-Kendall over the periods of ${result.variable}` },
-    values: [result.slope_per_decade, result.p_value, Float32Array.from(result.significant, (s, i) => (Number.isNaN(result.p_value[i]) ? NaN : s))],
+    values: [result.slope_per_decade, result.p_value, mapArray(result.significant, Float32Array, (s, i) => (Number.isNaN(result.p_value[i]) ? NaN : s))],
   };
 }
 

@@ -18,16 +18,51 @@ export interface StatsSpec {
   rows: number;
 }
 
+/** Grouped accumulation for summaries: each block adds to the worker's accumulator `keys[i]`. */
+export interface GroupSpec {
+  keys: string[];
+  /** Group of each cell of the grid (row-major), shared with every worker; null: one group. */
+  labels: Uint16Array | null;
+  groups: number;
+  /** Histogram: lowest value, bin width, bins. */
+  lo: number;
+  width: number;
+  bins: number;
+  /** Which values count as permafrost: 1 equals 1, 2 below 0, 0 none. */
+  frozen: 0 | 1 | 2;
+  /** Weight factor (1 / periods when periods pool). */
+  factor: number;
+}
+
+/** A worker's partial summary of one key: per group, mergeable. */
+export interface GroupPartial {
+  w: Float64Array; mean: Float64Array; m2: Float64Array; min: Float64Array; max: Float64Array; cells: Float64Array; pf: Float64Array;
+  hist: Float64Array; // groups × bins
+}
+
 interface Task {
-  id: number; bytes: Uint8Array; layout: BlockLayout; stats?: StatsSpec; more?: Uint8Array[];
+  id: number; bytes: Uint8Array; layout: BlockLayout; stats?: StatsSpec; more?: Uint8Array[]; groups?: GroupSpec; collect?: string[];
   /** Sample indexes to return instead of the block (point reads). */
   picks?: Uint32Array; dataType?: DataType;
 }
 
 const areas = new Map<string, CellArea>();
 
-parentPort!.on('message', async ({ id, bytes, layout, stats, more, picks, dataType }: Task) => {
+parentPort!.on('message', async ({ id, bytes, layout, stats, more, picks, dataType, groups, collect }: Task) => {
   try {
+    if (collect) {
+      const out: Record<string, GroupPartial | null> = {};
+      for (const key of collect) { out[key] = finish(accumulators.get(key)); accumulators.delete(key); }
+      parentPort!.postMessage({ id, partials: out });
+      return;
+    }
+    if (stats && groups) {
+      const weights = weightsFor(stats);
+      const blobs = [bytes, ...(more ?? [])];
+      for (let k = 0; k < blobs.length; k++) accumulate(await decodeBlock(blobs[k], layout), layout, stats, weights, groups, groups.keys[k]);
+      parentPort!.postMessage({ id, moments: [] });
+      return;
+    }
     if (picks && dataType) {
       const perRow = layout.width * layout.samples;
       const rows = new Set(Array.from(picks, (i) => Math.floor(i / perRow)));
@@ -98,4 +133,70 @@ function reduce(decoded: Uint8Array, layout: BlockLayout, s: StatsSpec, weights:
   const mean = shift + meanShifted;
   const m2 = Math.max(0, sumSq - meanShifted * sum);
   return { area_km2: w, mean, m2, min, max, cells };
+}
+
+interface Accumulator { groups: number; bins: number; w: Float64Array; s: Float64Array; s2: Float64Array; shift: Float64Array;
+  min: Float64Array; max: Float64Array; cells: Float64Array; pf: Float64Array; hist: Float64Array }
+
+const accumulators = new Map<string, Accumulator>();
+
+function accumulate(decoded: Uint8Array, layout: BlockLayout, s: StatsSpec, weights: Float64Array, g: GroupSpec, key: string): void {
+  let a = accumulators.get(key);
+  if (!a) {
+    const n = g.groups;
+    a = { groups: n, bins: g.bins, w: new Float64Array(n), s: new Float64Array(n), s2: new Float64Array(n), shift: new Float64Array(n).fill(NaN),
+      min: new Float64Array(n).fill(Infinity), max: new Float64Array(n).fill(-Infinity), cells: new Float64Array(n), pf: new Float64Array(n),
+      hist: new Float64Array(n * g.bins) };
+    accumulators.set(key, a);
+  }
+  const Type = arrayTypeOf(s.dataType);
+  const aligned = decoded.byteOffset % layout.bytesPerSample === 0 ? decoded : decoded.slice();
+  const values = new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
+  const { cols, rows } = s;
+  const noData = s.noData;
+  const labels = g.labels;
+  const gridWidth = s.grid.width;
+  const inv = 1 / g.width;
+  const lastBin = g.bins - 1;
+  const { w: W, s: S, s2: S2, shift: SH, min: MIN, max: MAX, cells: N, pf: PF, hist: H } = a;
+  const factor = g.factor;
+  const frozen = g.frozen;
+  const lo = g.lo;
+  const bins = g.bins;
+  const offset = 0.5 - lo * inv; // bin = floor(v * inv + offset) rounds (v − lo) / width to the nearest bin
+  for (let r = 0; r < rows; r++) {
+    const base = r * layout.width;
+    const wb = r * cols;
+    const lb = (s.row + r) * gridWidth + s.col;
+    for (let c = 0; c < cols; c++) {
+      const v = values[base + c];
+      if (v !== v || v === noData) continue;
+      const grp = labels === null ? 0 : labels[lb + c];
+      const w = weights[wb + c] * factor;
+      let shift = SH[grp];
+      if (shift !== shift) shift = SH[grp] = v;
+      const d = v - shift;
+      W[grp] += w; S[grp] += w * d; S2[grp] += w * d * d; N[grp]++;
+      if (v < MIN[grp]) MIN[grp] = v;
+      if (v > MAX[grp]) MAX[grp] = v;
+      if (frozen === 2 ? v < 0 : frozen === 1 && v === 1) PF[grp] += w;
+      let bin = Math.floor(v * inv + offset);
+      if (bin < 0) bin = 0; else if (bin > lastBin) bin = lastBin;
+      H[grp * bins + bin] += w;
+    }
+  }
+}
+
+/** Shifted sums to mergeable (mean, M2) per group. */
+function finish(a: Accumulator | undefined): GroupPartial | null {
+  if (!a) return null;
+  const mean = new Float64Array(a.groups);
+  const m2 = new Float64Array(a.groups);
+  for (let g = 0; g < a.groups; g++) {
+    if (a.w[g] === 0) continue;
+    const m = a.s[g] / a.w[g];
+    mean[g] = a.shift[g] + m;
+    m2[g] = Math.max(0, a.s2[g] - m * a.s[g]);
+  }
+  return { w: a.w, mean, m2, min: a.min, max: a.max, cells: a.cells, pf: a.pf, hist: a.hist };
 }

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { decodeBlock, type BlockLayout } from './decode.js';
-import type { StatsSpec } from './decodeWorker.js';
+import type { GroupPartial, GroupSpec, StatsSpec } from './decodeWorker.js';
 import { arrayTypeOf, type DataType } from './metadata.js';
 import type { Moments } from '../stats/moments.js';
 
@@ -38,6 +38,23 @@ class DecodePool {
     return this.send(slot, blocks[0], layout, stats, blocks.slice(1));
   }
 
+  /** Decodes the blocks of one place in a worker and adds them to that worker's group accumulators. */
+  accumulate(blocks: Uint8Array[], layout: BlockLayout, stats: StatsSpec, groups: GroupSpec): Promise<void> {
+    const slot = this.failed ? undefined : this.slotFor();
+    if (!slot) throw new Error('the decode workers are not available (run npm run build)');
+    return this.send(slot, blocks[0], layout, stats, blocks.slice(1), { groups });
+  }
+
+  /** Collects (and clears) every worker's accumulators of these keys: one partial per worker and key. */
+  async collect(keys: string[]): Promise<Record<string, GroupPartial | null>[]> {
+    return Promise.all(this.slots.map((slot) => new Promise<Record<string, GroupPartial | null>>((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { resolve, reject, slot });
+      if (slot.busy++ === 0) slot.worker.ref();
+      slot.worker.postMessage({ id, collect: keys });
+    })));
+  }
+
   /** Decodes a block in a worker and returns only the samples at `picks` (indexes into the block). */
   pick(bytes: Uint8Array, layout: BlockLayout, picks: Uint32Array, dataType: DataType): Promise<Float64Array> {
     const slot = this.failed ? undefined : this.slotFor();
@@ -53,7 +70,7 @@ class DecodePool {
   }
 
   private send(slot: Slot, bytes: Uint8Array, layout: BlockLayout, stats?: StatsSpec, more?: Uint8Array[],
-    extra?: { picks: Uint32Array; dataType: DataType }): Promise<any> {
+    extra?: { picks: Uint32Array; dataType: DataType } | { groups: GroupSpec }): Promise<any> {
     const id = this.nextId++;
     const own = (b: Uint8Array) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice());
     return new Promise((resolve, reject) => {
@@ -73,7 +90,7 @@ class DecodePool {
       const worker = new Worker(url);
       const slot: Slot = { worker, busy: 0 };
       worker.unref();
-      worker.on('message', (m: { id: number; bytes?: Uint8Array; moments?: Moments | Moments[]; values?: Float64Array; error?: string }) => this.settle(m));
+      worker.on('message', (m: { id: number; bytes?: Uint8Array; moments?: Moments | Moments[]; values?: Float64Array; partials?: unknown; error?: string }) => this.settle(m));
       worker.on('error', (err) => this.crash(slot, err));
       this.slots.push(slot);
       if (this.slots.length === 1 || this.slots.every((s) => s.busy > 0)) return slot;
@@ -81,13 +98,13 @@ class DecodePool {
     return this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
   }
 
-  private settle(m: { id: number; bytes?: Uint8Array; moments?: Moments | Moments[]; values?: Float64Array; error?: string }): void {
+  private settle(m: { id: number; bytes?: Uint8Array; moments?: Moments | Moments[]; values?: Float64Array; partials?: unknown; error?: string }): void {
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
     if (--p.slot.busy === 0) p.slot.worker.unref();
     if (m.error !== undefined) p.reject(new Error(m.error));
-    else p.resolve(m.moments ?? m.values ?? m.bytes!);
+    else p.resolve(m.partials ?? m.moments ?? m.values ?? m.bytes!);
   }
 
   private crash(slot: Slot, err: Error): void {

@@ -204,14 +204,14 @@ async function stripOf(r: WritableRaster, window: Window): Promise<TypedArray[]>
     return r.values.map((v) => {
       const start = window.y * r.width;
       const part = v.subarray(start, start + window.height * r.width);
-      return part instanceof Type ? part : (Type.from(part as ArrayLike<number>) as TypedArray);
+      return part instanceof Type ? part : (new Type(part as ArrayLike<number>) as TypedArray);
     });
   }
   const got = await r.read!({ window });
   if (!Array.isArray(got) || got.length !== r.bands || got.some((b) => b.length !== window.width * window.height)) {
     throw new InputError(`read({ window: ${JSON.stringify(window)} }) must return ${r.bands} arrays of ${window.width * window.height} samples`);
   }
-  return got.map((b) => (b instanceof Type ? b : (Type.from(b as ArrayLike<number>) as TypedArray)));
+  return got.map((b) => (b instanceof Type ? b : (new Type(b as ArrayLike<number>) as TypedArray)));
 }
 
 async function encodeTile(tile: TypedArray, size: number, bps: number, predictor: number, compression: string, level: number): Promise<Uint8Array> {

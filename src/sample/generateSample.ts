@@ -6,6 +6,7 @@ import { InputError, invalid } from '../errors.js';
 import type { Window } from '../geotiff/openRaster.js';
 import type { TypedArray } from '../geotiff/metadata.js';
 import { writeGeoTIFF, type WritableRaster } from '../geotiff/writeGeoTIFF.js';
+import { mapArray } from '../grid/mapArray.js';
 import { PERIODS, SampleModel, type WindowFields } from './model.js';
 import { generateStations } from './stations.js';
 import { sampleReadme } from './readme.js';
@@ -91,7 +92,7 @@ export async function generateSample(options: SampleOptions = {}): Promise<Sampl
   if (parts.includes('alt')) outputs.push(float('alt.tif', 'alt', 'cm', (f) => f.altMap_cm));
   if (parts.includes('permafrost')) {
     outputs.push({ file: 'permafrost.tif', bands: 8, dataType: 'uint8', noData: 255, names: periodNames, units: periodNames.map(() => ''), variable: 'permafrost',
-      pick: (f) => f.magtMap_c.map((m) => Uint8Array.from(m, (v, i) => (f.valid[i] ? (v < 0 ? 1 : 0) : 255))) });
+      pick: (f) => f.magtMap_c.map((m) => mapArray(m, Uint8Array, (v, i) => (f.valid[i] ? (v < 0 ? 1 : 0) : 255))) });
   }
   if (parts.includes('predictors')) {
     mkdirSync(join(out, 'predictors'), { recursive: true });
