@@ -78,8 +78,8 @@ export const commands: Record<string, Command> = {
   sample: {
     summary: 'generate the synthetic sample (--out data/sample --resolution-m 10000 --seed 1 [--parts magt,...] [--if-stale]), or with --points: values at points (sample <source> --points file.csv --variable magt [--period] [--search-km] [--method])',
     async run(argv) {
+      if (!argv.some((a) => a === '--points' || a.startsWith('--points='))) return generateCommand(argv);
       const args = parseArgs(argv);
-      if (!args.options.has('points')) return generateCommand(argv);
       rejectUnknown(args, ['points', 'variable', 'period', 'search-km', 'method']);
       const file = stringOption(args, 'points')!;
       if (!existsSync(file)) throw new InputError(`points file not found: ${file}`);

@@ -60,6 +60,16 @@ describe('permafrost-lab dataset commands', () => {
     expect(over.stderr).toMatch(/refusing to write over an input file/);
   });
 
+  it('sample without --points generates the sample, and --if-stale skips a fresh one (as npm run setup calls it)', () => {
+    const out = join(tmp.dir, 'generated');
+    const first = cli('sample', '--out', out, '--resolution-m', '100000', '--seed', '2', '--if-stale');
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/files in .*generated/);
+    const second = cli('sample', '--out', out, '--resolution-m', '100000', '--seed', '2', '--if-stale');
+    expect(second.status).toBe(0);
+    expect(second.stderr).toMatch(/up to date/);
+  });
+
   it('exits 2 on bad usage and names the option', () => {
     const run = cli('summary', data, '--by', 'nonsense');
     expect(run.status).toBe(2);
