@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FormatError, InputError, invalid } from '../errors.js';
+import { FileError, FormatError, InputError, invalid } from '../errors.js';
 import { parsePeriod } from './periods.js';
 
 /** The product's variables, their value column names and units. */
@@ -52,7 +52,8 @@ export function variableOfName(name: string): Variable | null {
  * period with the period in the name, or a manifest where names say nothing. Throws an
  * `InputError` that lists the files it saw when it cannot tell.
  */
-export async function discoverLayout(source: string, bandNames: BandNames): Promise<Layout> {
+export async function discoverLayout(source: string, bandNames: BandNames, options: { headers?: Record<string, string> } = {}): Promise<Layout> {
+  if (/^https?:\/\//i.test(source)) return fromUrl(source, bandNames, options.headers);
   const path = resolve(source);
   if (!existsSync(path)) throw new InputError(`dataset not found: ${path}`);
   if (statSync(path).isFile()) {
@@ -115,44 +116,71 @@ function checkPeriods(variables: Map<Variable, Map<string, Slot>>, seen: string[
   }
 }
 
+/** A URL: a `dataset.json` manifest (file names resolved against it) or one multi-band GeoTIFF. */
+async function fromUrl(url: string, bandNames: BandNames, headers?: Record<string, string>): Promise<Layout> {
+  if (/\.json(\?|$)/i.test(url)) {
+    let response: Response;
+    try {
+      response = await fetch(url, { headers });
+    } catch (err) {
+      throw new FileError(`cannot reach the server: ${(err as Error).message}`, url);
+    }
+    if (!response.ok) throw new FileError(`the server answered ${response.status} ${response.statusText}`, url);
+    let json: unknown;
+    try { json = await response.json(); } catch (err) { throw new FormatError(`not valid JSON: ${(err as Error).message}`, url); }
+    return manifestLayout(json, url, (name) => new URL(name, url).href, () => true);
+  }
+  const variable = variableOfName(new URL(url).pathname);
+  if (!variable) throw new InputError(`cannot tell which variable ${url} holds (expected MAGT, ALT or permafrost in its name); serve a dataset.json manifest`);
+  const { bandNames: names } = await bandNames(url);
+  const periods = names.map((n) => parsePeriod(n));
+  if (periods.some((p) => !p)) throw new InputError(`cannot tell the periods of ${url}: band descriptions ${JSON.stringify(names)}; serve a dataset.json manifest`);
+  const slots = new Map<string, Slot>(periods.map((p, band) => [p!.label, { file: url, band }]));
+  return { folder: url, variables: new Map([[variable, slots]]), how: 'band descriptions', files: [url] };
+}
+
 /**
  * `dataset.json`: `{ "variables": { "magt": { "file": "a.tif", "periods": ["1980-1984", …] },
  * "alt": { "files": { "1980-1984": "b1.tif", … } } } }` (a band per period in order, or a file per period).
  */
 function fromManifest(path: string): Layout {
-  const folder = dirname(path);
-  let json: { variables?: Record<string, { file?: string; periods?: string[]; files?: Record<string, string> }> };
+  let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new FormatError(`not valid JSON: ${(err as Error).message}`, path);
   }
-  if (!json || typeof json.variables !== 'object') throw new FormatError('expected { "variables": { "magt": … } }', path);
+  return manifestLayout(json, path, (name) => resolve(dirname(path), name), existsSync);
+}
+
+function manifestLayout(value: unknown, where: string, locate: (name: string) => string, exists: (file: string) => boolean): Layout {
+  const json = value as { variables?: Record<string, { file?: string; periods?: string[]; files?: Record<string, string> }> };
+  if (!json || typeof json.variables !== 'object') throw new FormatError('expected { "variables": { "magt": … } }', where);
   const variables = new Map<Variable, Map<string, Slot>>();
   const files: string[] = [];
   for (const [name, spec] of Object.entries(json.variables!)) {
-    if (!(name in VARIABLES)) throw new FormatError(invalid('variable', name, Object.keys(VARIABLES).join(', ')), path);
+    if (!(name in VARIABLES)) throw new FormatError(invalid('variable', name, Object.keys(VARIABLES).join(', ')), where);
     const slots = new Map<string, Slot>();
     if (spec.file && Array.isArray(spec.periods)) {
       spec.periods.forEach((p, band) => {
         const period = parsePeriod(p);
-        if (!period) throw new FormatError(invalid(`period of ${name}`, p, 'like "1980-1984"'), path);
-        slots.set(period.label, { file: resolve(folder, spec.file!), band });
+        if (!period) throw new FormatError(invalid(`period of ${name}`, p, 'like "1980-1984"'), where);
+        slots.set(period.label, { file: locate(spec.file!), band });
       });
-      files.push(resolve(folder, spec.file));
+      files.push(locate(spec.file));
     } else if (spec.files && typeof spec.files === 'object') {
       for (const [p, file] of Object.entries(spec.files)) {
         const period = parsePeriod(p);
-        if (!period) throw new FormatError(invalid(`period of ${name}`, p, 'like "1980-1984"'), path);
-        slots.set(period.label, { file: resolve(folder, file), band: 0 });
-        files.push(resolve(folder, file));
+        if (!period) throw new FormatError(invalid(`period of ${name}`, p, 'like "1980-1984"'), where);
+        slots.set(period.label, { file: locate(file), band: 0 });
+        files.push(locate(file));
       }
     } else {
-      throw new FormatError(`variable ${name} needs "file" with "periods", or "files" by period`, path);
+      throw new FormatError(`variable ${name} needs "file" with "periods", or "files" by period`, where);
     }
-    for (const slot of slots.values()) if (!existsSync(slot.file)) throw new FormatError(`names a file that does not exist: ${slot.file}`, path);
+    for (const slot of slots.values()) if (!exists(slot.file)) throw new FormatError(`names a file that does not exist: ${slot.file}`, where);
     variables.set(name as Variable, slots);
   }
   checkPeriods(variables, files.map((f) => basename(f)));
-  return { folder, variables, how: 'manifest', files: [...new Set(files)] };
+  return { folder: where, variables, how: 'manifest', files: [...new Set(files)] };
 }

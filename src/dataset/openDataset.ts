@@ -42,6 +42,8 @@ export interface TableOptions {
   bbox?: BBox;
   /** Keep every n-th cell across and down; each kept cell's `area_km2` then stands for n × n cells. Default 1. */
   step?: number;
+  /** Read an overview level of the file instead (1 = the first, largest overview); cells then have the overview's size. */
+  overview?: number;
 }
 
 /** Options of `ds.summarize`. */
@@ -168,7 +170,8 @@ export function sampleFolder(): string {
  */
 export async function openDataset(source?: string, options: OpenDatasetOptions = {}): Promise<Dataset> {
   const where = source ?? process.env.PERMAFROST_DATA ?? sampleFolder();
-  if (!source && !process.env.PERMAFROST_DATA && !existsSync(where)) {
+  const remote = /^https?:\/\//i.test(where);
+  if (!remote && !source && !process.env.PERMAFROST_DATA && !existsSync(where)) {
     throw new InputError(`the sample is not there (${where}): run \`npm run setup\` or \`permafrost-lab sample\``);
   }
   const rasters = new Map<string, Raster>();
@@ -179,7 +182,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   };
   let layout: Layout;
   try {
-    layout = await discoverLayout(where, async (file) => { const r = await open(file); return { bands: r.bands, bandNames: r.bandNames }; });
+    layout = await discoverLayout(where, async (file) => { const r = await open(file); return { bands: r.bands, bandNames: r.bandNames }; }, { headers: options.headers });
     for (const slots of layout.variables.values()) for (const slot of slots.values()) await open(slot.file);
   } catch (err) {
     await Promise.all([...rasters.values()].map((r) => r.close()));
@@ -219,7 +222,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   };
 
   /** The window and cell filter for table options. */
-  const selection = (options: TableOptions) => {
+  const selection = (options: TableOptions, grid: DatasetGrid) => {
     let window: Window = { x: 0, y: 0, width: grid.width, height: grid.height };
     let mask: Uint8Array | null = null;
     let box: ((lon: number, lat: number, x: number, y: number) => boolean) | null = null;
@@ -249,11 +252,30 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
     return { window, mask, box };
   };
 
+  const overviewGrids = new Map<number, { grid: DatasetGrid; area: CellArea; lonlat: LonLatGrid }>();
+  /** The grid of an overview level (the same extent in fewer, larger cells), with its areas and coordinates. */
+  const gridOf = (raster: Raster, level: number) => {
+    if (level === 0) return { grid, area: areas(), lonlat: lonLats() };
+    const hit = overviewGrids.get(level);
+    if (hit) return hit;
+    const o = raster.overviews[level - 1];
+    if (!o) throw new InputError(invalid('overview', level, raster.overviews.length ? `1 to ${raster.overviews.length}` : '0 (the files have no overviews)'), where);
+    const t = grid.transform;
+    const g: DatasetGrid = { ...grid, width: o.width, height: o.height, resolution_m: grid.resolution_m * (grid.width / o.width),
+      transform: { ...t, pixelWidth: (t.pixelWidth * grid.width) / o.width, pixelHeight: (t.pixelHeight * grid.height) / o.height } };
+    const entry = { grid: g, area: cellArea(g), lonlat: lonLatGrid(g) };
+    overviewGrids.set(level, entry);
+    return entry;
+  };
+
   async function table(variable: Variable, period: string, options: TableOptions = {}): Promise<Table> {
     const { raster, band } = slotOf(variable, period);
     const step = options.step ?? 1;
     if (!Number.isInteger(step) || step < 1) throw new InputError(invalid('step', step, 'a whole number ≥ 1'));
-    const { window, mask, box } = selection(options);
+    const level = options.overview ?? 0;
+    if (!Number.isInteger(level) || level < 0) throw new InputError(invalid('overview', level, 'a whole number ≥ 0'));
+    const { grid, area: cellAreas, lonlat } = gridOf(raster, level);
+    const { window, mask, box } = selection(options, grid);
     const columns = { x_m: [] as number[], y_m: [] as number[], lon: [] as number[], lat: [] as number[], area_km2: [] as number[], value: [] as number[] };
     const t = grid.transform;
     const noData = raster.noData;
@@ -262,12 +284,12 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
     const areaRow = new Float64Array(window.width);
     for (let y0 = window.y; y0 < window.y + window.height; y0 += 256) {
       const height = Math.min(256, window.y + window.height - y0);
-      const [values] = await raster.read({ window: { x: window.x, y: y0, width: window.width, height }, bands: [band] });
+      const [values] = await raster.read({ window: { x: window.x, y: y0, width: window.width, height }, bands: [band], overview: level });
       for (let r = 0; r < height; r++) {
         const row = y0 + r;
         if ((row - window.y) % step) continue;
-        lonLats().row(row, window.x, window.width, lonRow, latRow);
-        areas().row(row, window.x, window.width, areaRow);
+        lonlat.row(row, window.x, window.width, lonRow, latRow);
+        cellAreas.row(row, window.x, window.width, areaRow);
         const yc = t.originY + (row + 0.5) * t.pixelHeight;
         for (let c = 0; c < window.width; c += step) {
           const v = values[r * window.width + c];

@@ -183,3 +183,60 @@ describe('openDataset(folder) recognises the layouts of DOMAIN.md and refuses wh
     await expect(openDataset(join(tmp.dir, 'nowhere'))).rejects.toThrow(/dataset not found/);
   });
 });
+
+describe('openDataset(url) and overview tables', () => {
+  it('reads a dataset.json manifest and its files over HTTP with range requests', async () => {
+    const { createServer } = await import('node:http');
+    const { readFileSync: read, statSync } = await import('node:fs');
+    let ranges = 0;
+    const server = createServer((req, res) => {
+      const path = join(sampleDir, decodeURIComponent(new URL(req.url!, 'http://x').pathname));
+      let size: number;
+      try { size = statSync(path).size; } catch { res.writeHead(404); res.end(); return; }
+      if (req.method === 'HEAD') { res.writeHead(200, { 'Content-Length': size }); res.end(); return; }
+      const m = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '');
+      const bytes = read(path);
+      if (!m) { res.writeHead(200, { 'Content-Length': size }); res.end(bytes); return; }
+      ranges++;
+      const [start, end] = [Number(m[1]), Math.min(Number(m[2]), size - 1)];
+      res.writeHead(206, { 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': end - start + 1 });
+      res.end(bytes.subarray(start, end + 1));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    writeFileSync(join(sampleDir, 'dataset.json'), JSON.stringify({ variables: { magt: { file: 'magt.tif', periods }, alt: { file: 'alt.tif', periods } } }));
+    try {
+      const remote = await openDataset(`${base}/dataset.json`);
+      expect(remote.variables).toEqual(['magt', 'alt']);
+      const local = await openDataset(sampleDir);
+      const [a, b] = [await remote.table('alt', '2015-2019', { region: 'mongolia' }), await local.table('alt', '2015-2019', { region: 'mongolia' })];
+      expect(Array.from(a.column('alt_cm') as Float32Array)).toEqual(Array.from(b.column('alt_cm') as Float32Array));
+      expect(ranges).toBeGreaterThan(0);
+      const single = await openDataset(`${base}/magt.tif`);
+      expect(single.periods).toHaveLength(8);
+      await Promise.all([remote.close(), local.close(), single.close()]);
+    } finally {
+      rmSync(join(sampleDir, 'dataset.json'));
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('reads a table from an overview level: a quarter of the cells, about the same area and mean', async () => {
+    const dir = join(tmp.dir, 'overviews');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(sampleDir, 'magt.tif'), join(dir, 'magt.tif'));
+    referee('gdaladdo', ['-q', '-r', 'average', join(dir, 'magt.tif'), '2']);
+    const ds = await openDataset(dir);
+    const full = await ds.table('magt', '2000-2004');
+    const coarse = await ds.table('magt', '2000-2004', { overview: 1 });
+    expect(coarse.numRows() / full.numRows()).toBeGreaterThan(0.2);
+    expect(coarse.numRows() / full.numRows()).toBeLessThan(0.3);
+    const sum = (t: any) => (t.array('area_km2') as number[]).reduce((a, b) => a + b, 0);
+    const mean = (t: any) => (t.array('area_km2') as number[]).reduce((a, w, i) => a + w * (t.array('magt_c') as number[])[i], 0) / sum(t);
+    // GDAL's average overview keeps a 2 × 2 block wherever any cell is land: coasts add a little area
+    expect(Math.abs(sum(coarse) / sum(full) - 1)).toBeLessThan(0.1);
+    expect(Math.abs(mean(coarse) - mean(full))).toBeLessThan(0.3);
+    await expect(ds.table('magt', '2000-2004', { overview: 2 })).rejects.toThrow(/invalid overview: 2 \(expected 1 to 1\)/);
+    await ds.close();
+  });
+});
