@@ -39,3 +39,15 @@ export { lonLatGrid, type LonLatGrid } from './grid/lonLat.js';
 export { sensSlope, mannKendall, benjaminiHochberg, type MannKendall } from './stats/trend.js';
 export { ZONES, type ChangeResult, type ZonationOptions, type ZonationResult } from './dataset/openDataset.js';
 export { summarizeTrend, trendRaster, changeRaster, weightedMedian } from './dataset/trendOutputs.js';
+
+// Figures (plain Plotly JSON)
+export { trendFigure, type TrendFigureOptions } from './plot/trendFigure.js';
+export { areaFigure, type AreaFigureOptions } from './plot/areaFigure.js';
+export { histogramFigure, type HistogramFigureOptions } from './plot/histogramFigure.js';
+export { mapFigure, downsample, type MapGrid, type MapFigureOptions } from './plot/mapFigure.js';
+export { differenceMap } from './plot/differenceMap.js';
+export { trendMap } from './plot/trendMap.js';
+export { validationFigure, type ValidationFigureOptions } from './plot/validationFigure.js';
+export { CATEGORICAL, DIVERGING, SEQUENTIAL, SYNTHETIC_CAPTION, type FigureOptions } from './plot/style.js';
+export { metrics, type Metrics } from './stats/metrics.js';
+export { saveFigure, closeFigureBrowser, standaloneHtml, chromiumPath, type SaveFigureOptions } from './plot/saveFigure.js';

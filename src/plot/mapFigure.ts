@@ -1,0 +1,165 @@
+import { createRequire } from 'node:module';
+import proj4 from 'proj4';
+import { feature } from 'topojson-client';
+import type { Topology } from 'topojson-specification';
+import type { Figure } from '../display/show.js';
+import type { Transform } from '../geotiff/openRaster.js';
+import { projectRings, type PolygonGeometry } from '../grid/rasterize.js';
+import { baseLayout, DIVERGING, figure, LABELS, SEQUENTIAL, UNITS, type FigureOptions } from './style.js';
+
+/** A grid of values to map: a band read with `raster.read`, a trend or a change. */
+export interface MapGrid {
+  values: ArrayLike<number>;
+  width: number;
+  height: number;
+  transform: Transform;
+  crs: string;
+  noData?: number | null;
+}
+
+type TableLike = { columnNames(): string[]; array(name: string): ArrayLike<unknown>; numRows(): number };
+
+/** Options of {@link mapFigure}. */
+export interface MapFigureOptions extends FigureOptions {
+  /** The value column of a table, or the variable's column name for units (`magt_c`, `alt_cm`). */
+  value?: string;
+  /** Unit on the colour bar. Default from `value`. */
+  units?: string;
+  /** `diverging` (centred on `zmid`, default for temperatures and changes) or `sequential` (default for ALT). */
+  colorscale?: 'diverging' | 'sequential';
+  zmid?: number;
+  zmin?: number;
+  zmax?: number;
+  /** At most this many cells across (block-averaged). Default 1200. */
+  maxCells?: number;
+  /** Grid spacing of a table's x_m/y_m (m). Default: the smallest spacing found. */
+  resolution_m?: number;
+  /** Natural Earth coastlines. Default true. */
+  coastlines?: boolean;
+  /** Parallels at 45, 60 and 75°N and meridians every 30°. Default true. */
+  graticule?: boolean;
+}
+
+/**
+ * A polar map as a Plotly heatmap in projected coordinates (km), downsampled by block averaging to
+ * at most `maxCells` across, with equal aspect, Natural Earth coastlines and a graticule projected
+ * with proj4, and a colour scale fit to the variable (diverging around 0 °C for MAGT, sequential
+ * for ALT) with its unit on the colour bar.
+ * @example show(mapFigure(await ds.table('magt', '2015-2019'), { value: 'magt_c', crs: ds.grid.crs }))
+ */
+export function mapFigure(input: MapGrid | TableLike, options: MapFigureOptions & { crs?: string } = {}): Figure {
+  const grid = 'values' in input ? input : gridFromTable(input, options);
+  const value = options.value ?? 'magt_c';
+  const { z, x, y } = downsample(grid, options.maxCells ?? 1200);
+  const units = options.units ?? UNITS[value] ?? '';
+  const diverging = (options.colorscale ?? (value.startsWith('alt') ? 'sequential' : 'diverging')) === 'diverging';
+  const finite = z.flat().filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const q = (f: number) => finite[Math.min(finite.length - 1, Math.max(0, Math.floor(f * finite.length)))] ?? 0;
+  const zmid = options.zmid ?? 0;
+  const spread = Math.max(Math.abs(q(0.02) - zmid), Math.abs(q(0.98) - zmid)) || 1;
+  const heatmap: Record<string, unknown> = {
+    type: 'heatmap', x, y, z, hoverongaps: false, name: LABELS[value] ?? value,
+    colorscale: diverging ? DIVERGING : SEQUENTIAL,
+    colorbar: { title: { text: units, side: 'right' }, thickness: 14, len: 0.8 },
+    hovertemplate: `%{z:.2f} ${units}<extra></extra>`,
+    ...(diverging ? { zmid, zmin: options.zmin ?? zmid - spread, zmax: options.zmax ?? zmid + spread } : { zmin: options.zmin ?? q(0.01), zmax: options.zmax ?? q(0.99) }),
+  };
+  const extent = { x0: x[0], x1: x[x.length - 1], y0: y[y.length - 1], y1: y[0] };
+  const data = [heatmap, ...overlays(grid.crs, extent, options)];
+  return figure(data, mapLayout(options, extent));
+}
+
+/** The layout of a map: hidden axes, equal aspect, fixed extent. */
+export function mapLayout(options: FigureOptions, extent: { x0: number; x1: number; y0: number; y1: number }): Record<string, unknown> {
+  return baseLayout({ height: 640, ...options }, {
+    xaxis: { visible: false, range: [extent.x0, extent.x1], constrain: 'domain' },
+    yaxis: { visible: false, range: [extent.y0, extent.y1], scaleanchor: 'x', scaleratio: 1, constrain: 'domain' },
+    hovermode: 'closest', showlegend: false, margin: { l: 20, r: 20, t: 60, b: 30 + (options.synthetic ? 18 : 0) + (options.caption ? 18 : 0) },
+  });
+}
+
+/** Coastlines and graticule as line traces (km), clipped to the extent. */
+export function overlays(crs: string, extent: { x0: number; x1: number; y0: number; y1: number }, options: { coastlines?: boolean; graticule?: boolean }): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const inside = (px: number, py: number) => px >= Math.min(extent.x0, extent.x1) && px <= Math.max(extent.x0, extent.x1) && py >= extent.y0 && py <= extent.y1;
+  const lines = (rings: [number, number][][]) => {
+    const xs: (number | null)[] = [];
+    const ys: (number | null)[] = [];
+    for (const ring of rings) {
+      let open = false;
+      for (const [px, py] of ring) {
+        const kx = px / 1000, ky = py / 1000;
+        if (!Number.isFinite(kx) || !Number.isFinite(ky) || !inside(kx, ky)) { if (open) { xs.push(null); ys.push(null); open = false; } continue; }
+        xs.push(Math.round(kx * 10) / 10); ys.push(Math.round(ky * 10) / 10); open = true;
+      }
+      if (open) { xs.push(null); ys.push(null); }
+    }
+    return { xs, ys };
+  };
+  if (options.coastlines !== false) {
+    const topo = createRequire(import.meta.url)('world-atlas/land-110m.json') as Topology;
+    const land = feature(topo, topo.objects.land) as unknown as { features?: { geometry: PolygonGeometry }[]; geometry?: PolygonGeometry };
+    const geometries = land.features ? land.features.map((f) => f.geometry) : [land.geometry!];
+    const { xs, ys } = lines(projectRings(geometries, crs, { southOf_deg: 20 }));
+    out.push({ type: 'scatter', mode: 'lines', x: xs, y: ys, line: { color: '#444', width: 0.8 }, hoverinfo: 'skip', name: 'coastline' });
+  }
+  if (options.graticule !== false) {
+    const forward = proj4('+proj=longlat +datum=WGS84 +no_defs', crs);
+    const rings: [number, number][][] = [];
+    for (const lat of [45, 60, 75]) rings.push(Array.from({ length: 181 }, (_, i) => forward.forward([-180 + 2 * i, lat]) as [number, number]));
+    for (let lon = -180; lon < 180; lon += 30) rings.push(Array.from({ length: 44 }, (_, i) => forward.forward([lon, 45 + i]) as [number, number]));
+    const { xs, ys } = lines(rings);
+    out.push({ type: 'scatter', mode: 'lines', x: xs, y: ys, line: { color: '#888', width: 0.6, dash: 'dot' }, hoverinfo: 'skip', name: 'graticule' });
+  }
+  return out;
+}
+
+/** Block means of a grid, at most `maxCells` across; null where a block has no data. */
+export function downsample(grid: MapGrid, maxCells: number): { z: (number | null)[][]; x: number[]; y: number[]; factor: number } {
+  const factor = Math.max(1, Math.ceil(Math.max(grid.width, grid.height) / maxCells));
+  const W = Math.ceil(grid.width / factor), H = Math.ceil(grid.height / factor);
+  const t = grid.transform;
+  const z: (number | null)[][] = [];
+  for (let R = 0; R < H; R++) {
+    const row: (number | null)[] = [];
+    for (let C = 0; C < W; C++) {
+      let sum = 0, n = 0;
+      for (let r = R * factor; r < Math.min(grid.height, (R + 1) * factor); r++) {
+        for (let c = C * factor; c < Math.min(grid.width, (C + 1) * factor); c++) {
+          const v = grid.values[r * grid.width + c];
+          if (v !== v || v === grid.noData) continue;
+          sum += v; n++;
+        }
+      }
+      row.push(n ? Math.round((sum / n) * 1000) / 1000 : null);
+    }
+    z.push(row);
+  }
+  const x = Array.from({ length: W }, (_, C) => (t.originX + (C * factor + Math.min(factor, grid.width - C * factor) / 2) * t.pixelWidth) / 1000);
+  const y = Array.from({ length: H }, (_, R) => (t.originY + (R * factor + Math.min(factor, grid.height - R * factor) / 2) * t.pixelHeight) / 1000);
+  return { z, x, y, factor };
+}
+
+/** A table of x_m, y_m and a value back onto a regular grid. */
+function gridFromTable(table: TableLike, options: MapFigureOptions & { crs?: string }): MapGrid {
+  const value = options.value ?? ['magt_c', 'alt_cm', 'permafrost'].find((c) => table.columnNames().includes(c)) ?? '';
+  for (const c of ['x_m', 'y_m', value]) if (!table.columnNames().includes(c)) throw new Error(`mapFigure needs columns x_m, y_m and ${value || 'a value'} (have ${table.columnNames().join(', ')})`);
+  const xs = table.array('x_m') as ArrayLike<number>;
+  const ys = table.array('y_m') as ArrayLike<number>;
+  const vs = table.array(value) as ArrayLike<number>;
+  const step = options.resolution_m ?? smallestStep(xs);
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (let i = 0; i < xs.length; i++) { x0 = Math.min(x0, xs[i]); x1 = Math.max(x1, xs[i]); y0 = Math.min(y0, ys[i]); y1 = Math.max(y1, ys[i]); }
+  const width = Math.round((x1 - x0) / step) + 1, height = Math.round((y1 - y0) / step) + 1;
+  const values = new Float32Array(width * height).fill(NaN);
+  for (let i = 0; i < xs.length; i++) values[Math.round((y1 - ys[i]) / step) * width + Math.round((xs[i] - x0) / step)] = vs[i];
+  return { values, width, height, crs: options.crs ?? '+proj=stere +lat_0=90 +lat_ts=71 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs',
+    transform: { originX: x0 - step / 2, originY: y1 + step / 2, pixelWidth: step, pixelHeight: -step, rotationX: 0, rotationY: 0 } };
+}
+
+function smallestStep(xs: ArrayLike<number>): number {
+  const sorted = [...new Set(Array.from(xs))].sort((a, b) => a - b);
+  let step = Infinity;
+  for (let i = 1; i < sorted.length; i++) step = Math.min(step, sorted[i] - sorted[i - 1]);
+  return Number.isFinite(step) && step > 0 ? step : 1000;
+}

@@ -1,0 +1,30 @@
+import type { Figure } from '../display/show.js';
+import type { TrendResult } from '../dataset/openDataset.js';
+import { VARIABLES } from '../dataset/discover.js';
+import { downsample, mapFigure, type MapFigureOptions } from './mapFigure.js';
+
+/**
+ * Sen's slope per decade (`ds.trend`) as a map, diverging around 0; cells whose trend is not
+ * significant are grey.
+ * @example show(trendMap(await ds.trend('magt', { fdr: true })))
+ */
+export function trendMap(trend: TrendResult, options: MapFigureOptions = {}): Figure {
+  const n = trend.slope_per_decade.length;
+  const significant = new Float32Array(n);
+  const notSignificant = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = trend.slope_per_decade[i];
+    significant[i] = trend.significant[i] ? s : NaN;
+    notSignificant[i] = s === s && !trend.significant[i] ? 1 : NaN;
+  }
+  const unit = `${VARIABLES[trend.variable].unit}/decade`;
+  const fig = mapFigure({ values: significant, ...trend.grid }, {
+    title: `Trend in ${VARIABLES[trend.variable].title} (Sen's slope)`, value: 'trend', units: unit, colorscale: 'diverging', zmid: 0,
+    caption: `Grey: no significant trend (Mann–Kendall${trend.fdr ? ', false discovery rate' : ''} ${trend.alpha}).`, ...options,
+  });
+  const grey = downsample({ values: notSignificant, ...trend.grid }, options.maxCells ?? 1200);
+  const heatmap = fig.data[0] as { x: number[]; y: number[] };
+  fig.data.splice(1, 0, { type: 'heatmap', x: heatmap.x, y: heatmap.y, z: grey.z.map((row) => row.map((v) => (v !== null && v >= 0.5 ? 1 : null))),
+    colorscale: [[0, '#c8c8c8'], [1, '#c8c8c8']], showscale: false, hoverongaps: false, hovertemplate: 'not significant<extra></extra>', name: 'not significant' });
+  return fig;
+}

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as aq from 'arquero';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileError } from '../../src/errors.js';
+import { areaFigure } from '../../src/plot/areaFigure.js';
+import { histogramFigure } from '../../src/plot/histogramFigure.js';
+import { downsample, mapFigure } from '../../src/plot/mapFigure.js';
+import { chromiumPath, closeFigureBrowser, saveFigure } from '../../src/plot/saveFigure.js';
+import { SYNTHETIC_CAPTION } from '../../src/plot/style.js';
+import { trendFigure } from '../../src/plot/trendFigure.js';
+import { validationFigure } from '../../src/plot/validationFigure.js';
+import { metrics } from '../../src/stats/metrics.js';
+import { python, referee, tempDir } from '../helpers.js';
+
+const periods = ['1980-1984', '1985-1989', '1990-1994', '1995-1999', '2000-2004', '2005-2009', '2010-2014', '2015-2019'];
+const summary = periods.flatMap((period, p) => ['alaska', 'canada'].map((region, r) => ({
+  period, mid_year: 1982 + 5 * p, region, magt_c_mean: -2 + r + 0.05 * p * (r + 1), magt_c_sd: 2, magt_c_p10: -5, magt_c_p90: 1,
+  permafrost_area_km2: (14 - 0.3 * p) * 1e6,
+})));
+const grid = (values: Float32Array, size: number) => ({ values, width: size, height: size, crs: '+proj=stere +lat_0=90 +lat_ts=71 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs',
+  transform: { originX: -5e6, originY: 5e6, pixelWidth: 1e7 / size, pixelHeight: -1e7 / size, rotationX: 0, rotationY: 0 } });
+
+describe('trendFigure(summary)', () => {
+  it('draws one curve and one spread band per group, with Sen\'s slope per decade and units', () => {
+    const fig = trendFigure(summary, { group: 'region', synthetic: true });
+    const curves = fig.data.filter((t: any) => t.mode === 'lines+markers') as any[];
+    expect(curves.map((c) => c.name)).toEqual(['alaska (+0.10 °C/decade)', 'canada (+0.20 °C/decade)']);
+    expect(fig.data.filter((t: any) => t.fill === 'tonexty')).toHaveLength(2);
+    expect(curves[0].x).toEqual([1982, 1987, 1992, 1997, 2002, 2007, 2012, 2017]);
+    expect((fig.layout as any).yaxis.title.text).toBe('Mean annual ground temperature (°C)');
+    expect((fig.layout as any).annotations.map((a: any) => a.text)).toContain(SYNTHETIC_CAPTION);
+    expect((trendFigure(summary, { group: 'region' }).layout as any).annotations.map((a: any) => a.text)).not.toContain(SYNTHETIC_CAPTION);
+  });
+});
+
+describe('areaFigure(summary)', () => {
+  it('shows the permafrost area in million km² with published ranges behind', () => {
+    const fig = areaFigure(summary.filter((r) => r.region === 'alaska'), { reference: [{ label: 'range', low_mkm2: 11, high_mkm2: 14 }] });
+    expect((fig.data[0] as any).y[0]).toBeCloseTo(14, 10);
+    expect((fig.layout as any).shapes[0]).toMatchObject({ y0: 11, y1: 14 });
+  });
+});
+
+describe('histogramFigure(tables)', () => {
+  it('gives area-weighted shares that sum to 100 % per period and marks the median shift', () => {
+    const n = 2000;
+    const t = aq.table({
+      period: Array.from({ length: n }, (_, i) => (i < n / 2 ? '1980-1984' : '2015-2019')),
+      magt_c: Float32Array.from({ length: n }, (_, i) => (i % 100) / 10 - 5 + (i < n / 2 ? 0 : 1)),
+      area_km2: Float64Array.from({ length: n }, () => 1),
+    });
+    const fig = histogramFigure(t, { bins: 40 });
+    for (const trace of fig.data as any[]) expect(trace.y.reduce((a: number, b: number) => a + b, 0)).toBeGreaterThan(97);
+    expect((fig.layout as any).annotations.at(-1).text).toMatch(/Median shift 1980-1984 → 2015-2019: \+1\.00 °C/);
+  });
+});
+
+describe('mapFigure(grid)', () => {
+  it('downsamples to at most maxCells across by block means, keeps equal aspect and centres MAGT on 0 °C', () => {
+    const size = 2500;
+    const values = new Float32Array(size * size).map((_, i) => ((i % size) < size / 2 ? -3 : 5));
+    const fig = mapFigure({ ...grid(values, size), noData: null }, { value: 'magt_c', maxCells: 1200 });
+    const heat = fig.data[0] as any;
+    expect(heat.z[0].length).toBeLessThanOrEqual(1200);
+    expect(heat.z.length).toBe(Math.ceil(size / Math.ceil(size / 1200)));
+    expect(heat.zmid).toBe(0);
+    expect(heat.zmin).toBe(-heat.zmax);
+    expect(heat.colorbar.title.text).toBe('°C');
+    expect((fig.layout as any).yaxis.scaleanchor).toBe('x');
+    expect(fig.data.map((t: any) => t.name)).toEqual(['Mean annual ground temperature', 'coastline', 'graticule']);
+  });
+
+  it('uses a sequential scale for ALT and skips nodata in block means', () => {
+    const values = new Float32Array([10, -9999, 30, 50]);
+    const { z } = downsample({ ...grid(values, 2), noData: -9999 }, 1);
+    expect(z).toEqual([[30]]);
+    const fig = mapFigure({ ...grid(new Float32Array(100).fill(80), 10), noData: null }, { value: 'alt_cm' });
+    expect((fig.data[0] as any).zmid).toBeUndefined();
+    expect((fig.data[0] as any).colorbar.title.text).toBe('cm');
+  });
+});
+
+describe('metrics(observed, predicted) and validationFigure', () => {
+  it('equal scikit-learn\'s mean_absolute_error, mean_squared_error (root) and r2_score to 1e-12', () => {
+    let seed = 3;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const obs = Array.from({ length: 500 }, () => random() * 20 - 10);
+    const pred = obs.map((o) => o + (random() - 0.4) * 3);
+    const sk = JSON.parse(referee(python, ['-c', `
+import json, sys
+from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+d = json.load(sys.stdin)
+print(json.dumps({"mae": mean_absolute_error(d["o"], d["p"]), "rmse": mean_squared_error(d["o"], d["p"]) ** 0.5, "r2": r2_score(d["o"], d["p"])}))`], JSON.stringify({ o: obs, p: pred })));
+    const m = metrics(obs, pred);
+    expect(Math.abs(m.mae - sk.mae)).toBeLessThan(1e-12);
+    expect(Math.abs(m.rmse - sk.rmse)).toBeLessThan(1e-12);
+    expect(Math.abs(m.r2 - sk.r2)).toBeLessThan(1e-12);
+  });
+
+  it('plots observed against predicted with the 1:1 line and n, bias, RMSE and R²', () => {
+    const t = aq.table({ site_id: ['a', 'b', 'c', 'd'], region: ['alaska', 'alaska', 'canada', 'canada'], observed: [-2, -1, 0, 1], predicted: [-1.5, -1, 0.5, 1.5] });
+    const fig = validationFigure(t);
+    expect(fig.data.map((d: any) => d.name)).toEqual(['alaska', 'canada', '1:1']);
+    const note = (fig.layout as any).annotations.at(-1).text;
+    expect(note).toContain('n = 4');
+    expect(note).toContain('bias = +0.38 °C');
+  });
+});
+
+describe('saveFigure(figure, path)', () => {
+  const tmp = tempDir('permafrost-figures-');
+  afterAll(async () => { await closeFigureBrowser(); tmp.cleanup(); });
+  const fig = trendFigure(summary, { group: 'region', title: 'Ground temperature <by> region', synthetic: true });
+
+  it('writes a PNG of the asked size and an SVG with the title text, through headless Chromium', async () => {
+    const png = await saveFigure(fig, join(tmp.dir, 'trend.png'), { width: 800, height: 500, scale: 2 });
+    const bytes = readFileSync(png);
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1600, 1000]);
+    expect(bytes.length).toBeGreaterThan(20_000);
+    const svg = readFileSync(await saveFigure(fig, join(tmp.dir, 'trend.svg')), 'utf8');
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toMatch(/Ground temperature (&lt;|&#60;)by(&gt;|&#62;) region/); // the title text, escaped
+    expect(svg).toContain('alaska (+0.10 °C/decade)');
+  }, 60_000);
+
+  it('writes a standalone offline HTML page, and names what to install when there is no browser', async () => {
+    const html = readFileSync(await saveFigure(fig, join(tmp.dir, 'trend.html')), 'utf8');
+    expect(html).toContain('window.Plotly = Plotly');
+    expect(html).not.toMatch(/<script src=/);
+    expect(() => chromiumPath(['/nonexistent/chromium'])).toThrow(FileError);
+    expect(() => chromiumPath(['/nonexistent/chromium'])).toThrow(/apt-get install chromium/);
+    await expect(saveFigure(fig, join(tmp.dir, 'trend.jpg'))).rejects.toThrow(/invalid file type: ".jpg" \(expected .html, .svg or .png\)/);
+  });
+});
