@@ -51,3 +51,4 @@ export { validationFigure, type ValidationFigureOptions } from './plot/validatio
 export { CATEGORICAL, DIVERGING, SEQUENTIAL, SYNTHETIC_CAPTION, type FigureOptions } from './plot/style.js';
 export { metrics, type Metrics } from './stats/metrics.js';
 export { saveFigure, closeFigureBrowser, standaloneHtml, chromiumPath, type SaveFigureOptions } from './plot/saveFigure.js';
+export { checkPages, type PageCheck } from './notebooks/checkPage.js';

@@ -152,6 +152,8 @@ export interface Dataset {
   change(variable: Variable, from: string, to: string): Promise<ChangeResult>;
   /** Permafrost zones (continuous, discontinuous, sporadic, isolated) from the permafrost fraction in coarser windows. */
   zonation(period: string, options?: ZonationOptions): Promise<ZonationResult>;
+  /** One variable and period as a whole grid (NaN where there is no data), ready for `mapFigure`. */
+  layer(variable: Variable, period: string): Promise<{ values: Float32Array; width: number; height: number; transform: Transform; crs: string }>;
   /** The raster and band holding a variable and period. */
   raster(variable: Variable, period: string): { raster: Raster; band: number };
   close(): Promise<void>;
@@ -449,6 +451,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   return {
     source: where, synthetic, variables, periods, grid, layout: layout.how, files: [...rasters.keys()],
     table, tables, summarize, sample, trend, change, zonation,
+    layer: async (variable, period) => ({ values: await band(variable, period), width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }),
     raster: slotOf,
     close: async () => { await Promise.all([...rasters.values()].map((r) => r.close())); },
   };

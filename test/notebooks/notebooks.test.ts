@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure, listNotebooks, runNotebookFiles, type NotebookReport } from '../../src/notebooks/runNotebooks.js';
+import { checkPages } from '../../src/notebooks/checkPage.js';
 import { notebookJson, root, tempDir } from '../helpers.js';
 
 const notebooks = listNotebooks(join(root, 'notebooks'));
@@ -39,6 +40,20 @@ describe('runNotebooks executes every notebook', () => {
       expect(silent.map((c: any) => c.source.slice(0, 40))).toEqual([]);
     });
   }
+
+  it('every page draws all its figures with their traces in headless Chromium, logs no error, and is photographed to out/screenshots', async () => {
+    const pages = notebooks.map((p) => join(tmp.dir, p.split('/').pop()!.replace('.ipynb', '.html')));
+    const checks = await checkPages(pages, { screenshots: join(root, 'out', 'screenshots') });
+    for (const [i, check] of checks.entries()) {
+      const executed = JSON.parse(readFileSync(pages[i].replace(/\.html$/, '.ipynb'), 'utf8'));
+      const specs = executed.cells.flatMap((c: any) => (c.outputs ?? []).map((o: any) => String(o.data?.['text/html'] ?? '')))
+        .filter((h: string) => h.includes('permafrost-figure'))
+        .map((h: string) => JSON.parse(/var spec = (\{.*\});\n/.exec(h)![1]).data.length);
+      expect(check.errors, check.page).toEqual([]);
+      expect(check.traces, check.page).toEqual(specs);
+      expect(specs.length).toBeGreaterThan(0);
+    }
+  }, 180_000);
 });
 
 describe('a notebook with a failing cell', () => {

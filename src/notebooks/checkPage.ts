@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromiumPath } from '../plot/saveFigure.js';
+
+/** What a page showed in a browser. */
+export interface PageCheck {
+  page: string;
+  /** Plotly figures drawn. */
+  figures: number;
+  /** Traces drawn, per figure. */
+  traces: number[];
+  /** Console errors, page errors and failed requests. */
+  errors: string[];
+  screenshot?: string;
+}
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+/**
+ * Opens HTML pages (an executed notebook's page, a saved figure) in headless Chromium, waits for
+ * their figures to draw, and reports how many figures and traces were drawn and any error the
+ * page logged; optionally saves a full-page screenshot of each.
+ * @example await checkPages(['out/00-welcome.html'], { screenshots: 'out/screenshots' })
+ */
+export async function checkPages(pages: string[], options: { screenshots?: string; timeout_ms?: number } = {}): Promise<PageCheck[]> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ARGS });
+  const results: PageCheck[] = [];
+  try {
+    for (const path of pages) {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const errors: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+      await page.goto(pathToFileURL(resolve(path)).href, { waitUntil: 'load', timeout: options.timeout_ms ?? 60_000 });
+      // every figure div gets Plotly's class once drawn
+      await page.waitForFunction(() => {
+        const doc = (globalThis as any).document;
+        return doc.querySelectorAll('.permafrost-figure').length === doc.querySelectorAll('.permafrost-figure.js-plotly-plot').length;
+      }, undefined, { timeout: options.timeout_ms ?? 60_000 }).catch(() => errors.push('not every figure was drawn in time'));
+      const traces: number[] = await page.evaluate(() => Array.from((globalThis as any).document.querySelectorAll('.js-plotly-plot'),
+        (gd: any) => (gd._fullData ?? []).filter((t: any) => t.visible !== false).length));
+      let screenshot: string | undefined;
+      if (options.screenshots) {
+        screenshot = resolve(options.screenshots, path.split('/').pop()!.replace(/\.html$/, '.png'));
+        mkdirSync(dirname(screenshot), { recursive: true });
+        await page.screenshot({ path: screenshot, fullPage: true });
+      }
+      results.push({ page: path, figures: traces.length, traces, errors, screenshot });
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return results;
+}
