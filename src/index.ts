@@ -52,3 +52,9 @@ export { CATEGORICAL, DIVERGING, SEQUENTIAL, SYNTHETIC_CAPTION, type FigureOptio
 export { metrics, type Metrics } from './stats/metrics.js';
 export { saveFigure, closeFigureBrowser, standaloneHtml, chromiumPath, type SaveFigureOptions } from './plot/saveFigure.js';
 export { checkPages, type PageCheck } from './notebooks/checkPage.js';
+
+// Stations and validation
+export { loadStations, type LoadStationsOptions, type LoadedStations, type StationVariable } from './stations/loadStations.js';
+export { aggregatePeriods, type AggregateOptions } from './stations/aggregatePeriods.js';
+export { validate, type ValidateOptions } from './stations/validate.js';
+export { parseDelimited, type TextTable } from './stations/csv.js';

@@ -98,10 +98,10 @@ const ANOMALIES: [number, number, number, number][] = [
  * - MAGT = air temperature + surface offset (snow insulation 0.6–3.2 °C, less under moss/peat where
  *   wet) + small-scale variation.
  * - ALT (permafrost only): Stefan-like, k √TDD with the thawing degree-days of a sinusoidal ground
- *   surface temperature and k from soil texture (2.4–4.4 cm per √(°C·day)).
+ *   surface temperature (at least 120 °C·day) and k from soil texture, wetness and relief (1.6–9 cm per √(°C·day)).
  * - The map (the "product") = truth + model error: a persistent spatially correlated MAGT error
- *   (σ ≈ 0.9 °C) and a per-period one (σ ≈ 0.3 °C); ALT from the map's own MAGT with a multiplicative
- *   error (σ ≈ 0.3). Permafrost = map MAGT below 0 °C. Stations observe the truth (stations.ts).
+ *   (σ ≈ 0.95 °C) and a per-period one (σ ≈ 0.4 °C); ALT from the map's own MAGT with a multiplicative
+ *   error (σ ≈ 30 %). Permafrost = map MAGT below 0 °C. Stations observe the truth (stations.ts).
  */
 export class SampleModel {
   readonly grid: SampleGrid;
@@ -254,9 +254,10 @@ export class SampleModel {
         const snow = Math.max(0, Math.min(1, precipitation / 700)) * (air0 < 4 ? 1 : 0.4);
         const surfaceOffset = 0.6 + 2.6 * snow - 1.1 * wet * ndvi;
         const local = 0.55 * valueNoise(x, y, 40_000, seed + 71) + 0.25 * (2 * hash2(col, window.y + r, seed + 72) - 1);
-        const mapError = 0.9 * fbm(x, y, 150_000, 3, seed + 81);
-        const altError = 0.28 * fbm(x, y, 120_000, 3, seed + 91);
-        const soilK = 2.4 + 2.0 * (sand / 100) + 0.6 * (1 - wet);
+        const mapError = 2.7 * fbm(x, y, 150_000, 3, seed + 81); // fbm's sd is ~0.35: σ ≈ 0.95 °C
+        const altError = 0.9 * fbm(x, y, 120_000, 3, seed + 91); // σ ≈ 0.3 in log: ~30 %
+        // Stefan coefficient: peat and silt thaw shallow, sand, gravel and rocky uplands deep (1.6–9 cm per √(°C·day))
+        const soilK = 1.6 + 7 * (sand / 100) ** 2 + 0.8 * (1 - wet) + 2.5 * Math.min(1, elevation / 1500);
         const groundAmplitude = amplitude * (0.85 - 0.35 * snow);
         for (let p = 0; p < PERIODS.length; p++) {
           const decades = (MID_YEARS[p] - 1982) / 10;
@@ -266,11 +267,11 @@ export class SampleModel {
           out.precipitation_mm[p][i] = precipitation * (1 + 0.008 * p);
           const magt = air + surfaceOffset + local;
           out.magtTrue_c[p][i] = magt;
-          out.altTrue_cm[p][i] = magt < 0 ? soilK * Math.sqrt(thawingDegreeDays(magt + 0.3, groundAmplitude)) : NaN;
-          const magtMap = magt + mapError + 0.3 * valueNoise(x, y, 60_000, seed + 200 + p) + 0.15 * (2 * hash2(col, window.y + r, seed + 400 + p) - 1);
+          out.altTrue_cm[p][i] = magt < 0 ? soilK * Math.sqrt(Math.max(MIN_TDD, thawingDegreeDays(magt + 0.3, groundAmplitude))) : NaN;
+          const magtMap = magt + mapError + 0.8 * valueNoise(x, y, 60_000, seed + 200 + p) + 0.3 * (2 * hash2(col, window.y + r, seed + 400 + p) - 1);
           out.magtMap_c[p][i] = magtMap;
           out.altMap_cm[p][i] = magtMap < 0
-            ? soilK * Math.sqrt(thawingDegreeDays(magtMap + 0.3, groundAmplitude)) * Math.exp(altError + 0.08 * valueNoise(x, y, 50_000, seed + 300 + p))
+            ? soilK * Math.sqrt(Math.max(MIN_TDD, thawingDegreeDays(magtMap + 0.3, groundAmplitude))) * Math.exp(altError + 0.08 * valueNoise(x, y, 50_000, seed + 300 + p))
             : NaN;
         }
       }
@@ -278,6 +279,12 @@ export class SampleModel {
     return out;
   }
 }
+
+/**
+ * Thawing degree-days never fall below this in the model: even the coldest High-Arctic sites thaw
+ * some 20–30 cm each summer (a sinusoid alone would give none where the mean is far below 0 °C).
+ */
+const MIN_TDD = 120;
 
 /** Thawing degree-days (°C·day) of a sinusoid with this mean and half-range over a 365-day year. */
 export function thawingDegreeDays(mean: number, amplitude: number): number {

@@ -33,7 +33,7 @@ ${o.stations ? `- \`boreholes.csv\` (GTN-P-like: site_id, site_name, lat, lon, y
 - MAGT = air temperature + a snow/vegetation surface offset + small-scale variation.
 - ALT = k √(thawing degree-days) over permafrost (Stefan-like), k from soil texture and wetness.
 - The maps are the model's truth plus a model error of realistic size (a persistent, spatially
-  correlated MAGT error of about 0.9 °C, a smaller one per period, a multiplicative ALT error of
+  correlated MAGT error of about 1 °C, a smaller one per period, a multiplicative ALT error of
   about 30 %), so validating them against the stations gives errors of the order real products
   report. The stations observe the truth plus a site bias, year-to-year and measurement noise.
 

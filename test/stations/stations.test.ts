@@ -1,0 +1,124 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as aq from 'arquero';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDataset, type Dataset } from '../../src/dataset/openDataset.js';
+import { InputError } from '../../src/errors.js';
+import { generateSample } from '../../src/sample/generateSample.js';
+import { metrics } from '../../src/stats/metrics.js';
+import { aggregatePeriods } from '../../src/stations/aggregatePeriods.js';
+import { loadStations } from '../../src/stations/loadStations.js';
+import { validate } from '../../src/stations/validate.js';
+import { tempDir } from '../helpers.js';
+
+const tmp = tempDir('permafrost-stations-');
+afterAll(() => tmp.cleanup());
+
+// A CALM-like summary table in wide form with every quirk DOMAIN.md lists.
+const CALM = `\uFEFFSite Code;Site Name;Latitude;Longitude;1990;1991;1992;1993;1994
+U1;Barrow, "CALM grid";71.31;-156.60;>260;33;inactive;-;35
+R1;Tiksi;71.60;1285.0;45;46;47;48;49
+R2;Kolyma;68.70;161.40;1.45;98*;<66;1350;70
+
+R3;Talik site;;161.40;50;51;52;53;54
+`;
+
+describe('loadStations(source) survives the CALM summary table\'s quirks and reports them row by row', () => {
+  const { stations, rejected, variable, warnings } = loadStations(CALM);
+
+  it('reads the wide table as one row per site and year, with qualifiers kept', () => {
+    expect(variable).toBe('alt');
+    expect(warnings[0]).toMatch(/wide table: 5 year columns \(1990–1994\)/);
+    const u1 = stations.params({ s: 'U1' }).filter((d: any, $: any) => d.site_id === $.s).objects() as any[];
+    expect(u1.map((r) => [r.year, r.alt_cm, r.qualifier])).toEqual([[1990, 260, '>'], [1991, 33, ''], [1994, 35, '']]);
+    expect(u1[0].site_name).toBe('Barrow, "CALM grid"');
+    const r2 = stations.params({ s: 'R2' }).filter((d: any, $: any) => d.site_id === $.s).objects() as any[];
+    expect(r2.map((r) => [r.year, r.alt_cm, r.qualifier])).toEqual([[1991, 98, '*'], [1992, 66, '<'], [1993, 1350, ''], [1994, 70, '']]);
+  });
+
+  it('rejects with line numbers: inactive, the longitude typo, the implausible 1.45 cm, a missing coordinate', () => {
+    const reasons = (rejected.objects() as any[]).map((r) => `${r.line} ${r.site_id}: ${r.reason}`);
+    expect(reasons).toEqual([
+      '2 U1: 1992: no value ("inactive")',
+      '3 R1: longitude out of range: 1285',
+      '4 R2: 1990: implausible thaw depth 1.45 cm (expected 5–2000 cm)',
+      '6 R3: no latitude ("")',
+    ]);
+  });
+
+  it('excludes qualified values when asked', () => {
+    const strict = loadStations(CALM, { excludeQualified: true });
+    expect(strict.stations.numRows()).toBe(stations.numRows() - 3);
+    expect((strict.rejected.array('reason') as string[]).filter((r) => /qualified/.test(r))).toHaveLength(3);
+  });
+});
+
+describe('loadStations(long tables)', () => {
+  it('recognises usual column names, reports duplicates and non-numbers, and takes a mapping', () => {
+    const text = 'borehole,latitude,longitude,date,depth,temperature\nB1,65.1,-147.5,2001-08-01,10,-1.5\nB1,65.1,-147.5,2001-09-01,10,-1.4\n' +
+      'B1,65.1,-147.5,2001-09-01,10,-1.4\nB1,65.1,-147.5,2002-08-01,10,n.a.x\n';
+    const { stations, rejected, variable } = loadStations(text);
+    expect(variable).toBe('magt');
+    expect(stations.numRows()).toBe(2); // two readings in 2001: averaged later by aggregatePeriods
+    expect(stations.array('site_id')).toEqual(['B1', 'B1']);
+    expect(rejected.array('reason')).toEqual(['duplicate of line 3 (same site, date, depth)', 'not a number: "n.a.x"']);
+    const mapped = loadStations('N,E,yr,v\n70,100,2005,80\n', { mapping: { lat: 'N', lon: 'E', year: 'yr', value: 'v' }, variable: 'alt' });
+    expect(mapped.stations.objects()[0]).toMatchObject({ lat: 70, lon: 100, year: 2005, alt_cm: 80 });
+  });
+
+  it('gives a clear error when there is no usable coordinate column, and warns about metres', () => {
+    expect(() => loadStations('site,year,alt_cm\nA,2000,50\n')).toThrow(InputError);
+    expect(() => loadStations('site,year,alt_cm\nA,2000,50\n')).toThrow(/no latitude column \(looked for lat, latitude.*the table has site, year, alt_cm\)/);
+    const metres = Array.from({ length: 12 }, (_, i) => `S${i},70,100,2000,0.${5 + (i % 4)}`).join('\n');
+    const { warnings } = loadStations(`site,lat,lon,year,alt\n${metres}\n`, { min_alt_cm: 0 });
+    expect(warnings.join(' ')).toMatch(/look like metres/);
+  });
+});
+
+describe('aggregatePeriods(stations)', () => {
+  it('averages annual values per site and period, needs min_years, and picks the deepest depth at or above 20 m', () => {
+    const rows = [];
+    for (const year of [1990, 1991, 1992, 1996]) for (const depth of [5, 15, 25]) rows.push({ site_id: 'B', site_name: 'B', lat: 65, lon: -147, year, depth_m: depth, magt_c: -depth / 10 + (year - 1990) * 0.1 });
+    const out = aggregatePeriods(aq.from(rows), { min_years: 3 }).objects() as any[];
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ period: '1990-1994', n_years: 3, depth_m: 15, mid_year: 1992 });
+    expect(out[0].magt_c).toBeCloseTo(-1.5 + 0.1, 12);
+    const deep = aggregatePeriods(aq.from(rows), { min_years: 1, depth_m: 30 }).objects() as any[];
+    expect(deep.map((r) => [r.period, r.depth_m, r.n_years])).toEqual([['1990-1994', 25, 3], ['1995-1999', 25, 1]]);
+  });
+});
+
+describe('validate(ds, stations) on the sample', () => {
+  let ds: Dataset;
+  let dir: string;
+  beforeAll(async () => {
+    dir = join(tmp.dir, 'sample');
+    await generateSample({ out: dir, resolution_m: 25_000 });
+    ds = await openDataset(dir);
+  }, 60_000);
+  afterAll(() => ds.close());
+
+  it('pairs per-period means with the map and computes the metrics from those pairs, overall and by period, region and band', async () => {
+    const { stations } = loadStations(join(dir, 'boreholes.csv'));
+    const { matches, metrics: table } = await validate(ds, aggregatePeriods(stations, { min_years: 2 }));
+    const usable = (matches.objects() as any[]).filter((m) => Number.isFinite(m.observed) && Number.isFinite(m.predicted));
+    const all = table.objects()[0] as any;
+    const direct = metrics(usable.map((m) => m.observed), usable.map((m) => m.predicted));
+    expect(all).toMatchObject({ by: 'all', group: 'all', n: direct.n });
+    expect(all.rmse).toBeCloseTo(direct.rmse, 12);
+    expect(all.rmse).toBeGreaterThan(0.5);
+    expect(all.rmse).toBeLessThan(2.5); // of the order real products report (1.2–2 °C)
+    expect(new Set(table.array('by'))).toEqual(new Set(['all', 'period', 'region', 'lat_band']));
+    expect(matches.columnNames()).toEqual(expect.arrayContaining(['site_id', 'period', 'observed', 'predicted', 'status', 'snap_km', 'region', 'lat_band']));
+  });
+
+  it('reports stations in the sea as snapped or without data, and can average stations sharing a cell', async () => {
+    const file = join(tmp.dir, 'sea.csv');
+    writeFileSync(file, 'site,lat,lon,year,magt_c\nsea,60,-30,2001,1\nsea,60,-30,2002,1\nyak,62,129.7,2001,-3\nyak2,62.01,129.71,2001,-3.5\n');
+    const agg = aggregatePeriods(loadStations(file).stations, { min_years: 1 });
+    const { matches } = await validate(ds, agg, { search_km: 5 });
+    expect((matches.objects() as any[]).find((m) => m.site_id === 'sea').status).toBe('no data nearby');
+    const averaged = await validate(ds, agg, { averagePerCell: true });
+    expect(averaged.matches.numRows()).toBe(2);
+  });
+});
