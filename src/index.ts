@@ -58,3 +58,8 @@ export { loadStations, type LoadStationsOptions, type LoadedStations, type Stati
 export { aggregatePeriods, type AggregateOptions } from './stations/aggregatePeriods.js';
 export { validate, type ValidateOptions } from './stations/validate.js';
 export { parseDelimited, type TextTable } from './stations/csv.js';
+
+// Random-forest reproduction of the product's method
+export { fitForest, type Forest, type ForestOptions } from './model/randomForest.js';
+export { kFolds, groupFolds, blockFolds, crossValidate, permutationImportance, forwardSelection, type CrossValidation } from './model/crossValidate.js';
+export { predictorsAt, predictMap, PREDICTOR_NAMES } from './model/reproduce.js';

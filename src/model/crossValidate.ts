@@ -1,0 +1,114 @@
+import proj4 from 'proj4';
+import { InputError, invalid } from '../errors.js';
+import { epsgToProj4 } from '../geotiff/crs.js';
+import { randomGenerator } from '../sample/noise.js';
+import { metrics, type Metrics } from '../stats/metrics.js';
+import { fitForest, type ForestOptions } from './randomForest.js';
+
+/** Random k folds: the fold (0…k−1) of each of n samples. */
+export function kFolds(n: number, k = 10, seed = 1): Int32Array {
+  if (!Number.isInteger(k) || k < 2 || k > n) throw new InputError(invalid('folds', k, `2 to ${n}`));
+  const random = randomGenerator(seed);
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) { const j = Math.floor(random.next() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
+  const folds = new Int32Array(n);
+  order.forEach((sample, rank) => { folds[sample] = rank % k; });
+  return folds;
+}
+
+/** Folds by group (a site's periods stay together): groups shuffled, then dealt to k folds. */
+export function groupFolds(groups: ArrayLike<string | number>, k = 10, seed = 1): Int32Array {
+  const ids = [...new Set(Array.from(groups))];
+  if (ids.length < k) throw new InputError(invalid('folds', k, `at most ${ids.length}, the number of groups`));
+  const foldOf = new Map<string | number, number>();
+  kFolds(ids.length, k, seed).forEach((f, i) => foldOf.set(ids[i], f));
+  return Int32Array.from(groups as ArrayLike<string | number>, (g) => foldOf.get(g)!);
+}
+
+/** Spatial-block folds: stations grouped into square blocks of `block_km` on the polar grid, blocks dealt to folds. */
+export function blockFolds(lon: ArrayLike<number>, lat: ArrayLike<number>, block_km = 500, k = 10, seed = 1): Int32Array {
+  const forward = proj4('+proj=longlat +datum=WGS84 +no_defs', epsgToProj4(3995)!);
+  const blocks = Array.from({ length: lon.length }, (_, i) => {
+    const [x, y] = forward.forward([lon[i], lat[i]]);
+    return `${Math.floor(x / (block_km * 1000))},${Math.floor(y / (block_km * 1000))}`;
+  });
+  return groupFolds(blocks, Math.min(k, new Set(blocks).size), seed);
+}
+
+/** Out-of-fold predictions and their metrics. */
+export interface CrossValidation {
+  predictions: Float64Array;
+  metrics: Metrics;
+  folds: number;
+}
+
+/**
+ * Fits a forest on all folds but one and predicts that one, for every fold.
+ * @example crossValidate(X, y, groupFolds(sites, 10), { trees: 200 }).metrics.rmse
+ */
+export function crossValidate(X: ArrayLike<number>[], y: ArrayLike<number>, folds: Int32Array, options: ForestOptions = {}): CrossValidation {
+  const k = Math.max(...folds) + 1;
+  const predictions = new Float64Array(X.length).fill(NaN);
+  for (let f = 0; f < k; f++) {
+    const train: number[] = [], test: number[] = [];
+    for (let i = 0; i < X.length; i++) (folds[i] === f ? test : train).push(i);
+    if (!test.length || train.length < 2) continue;
+    const forest = fitForest(train.map((i) => X[i]), train.map((i) => y[i]), { ...options, seed: (options.seed ?? 1) + f });
+    forest.predict(test.map((i) => X[i])).forEach((v, j) => { predictions[test[j]] = v; });
+  }
+  return { predictions, metrics: metrics(y, predictions), folds: k };
+}
+
+/**
+ * Permutation importance on held-out folds: how much the cross-validated RMSE grows when one
+ * feature's values are shuffled in the test fold (mean over folds).
+ */
+export function permutationImportance(X: ArrayLike<number>[], y: ArrayLike<number>, folds: Int32Array, names: string[], options: ForestOptions = {}):
+  { feature: string; rmse_increase: number }[] {
+  const k = Math.max(...folds) + 1;
+  const p = names.length;
+  const increase = new Float64Array(p);
+  const random = randomGenerator((options.seed ?? 1) + 977);
+  for (let f = 0; f < k; f++) {
+    const train: number[] = [], test: number[] = [];
+    for (let i = 0; i < X.length; i++) (folds[i] === f ? test : train).push(i);
+    if (!test.length) continue;
+    const forest = fitForest(train.map((i) => X[i]), train.map((i) => y[i]), { ...options, seed: (options.seed ?? 1) + f });
+    const rows = test.map((i) => Array.from(X[i]));
+    const obs = test.map((i) => y[i]);
+    const base = metrics(obs, forest.predict(rows)).rmse;
+    for (let j = 0; j < p; j++) {
+      const shuffled = rows.map((r) => [...r]);
+      const column = shuffled.map((r) => r[j]);
+      for (let i = column.length - 1; i > 0; i--) { const s = Math.floor(random.next() * (i + 1)); [column[i], column[s]] = [column[s], column[i]]; }
+      shuffled.forEach((r, i) => { r[j] = column[i]; });
+      increase[j] += (metrics(obs, forest.predict(shuffled)).rmse - base) / k;
+    }
+  }
+  return names.map((feature, j) => ({ feature, rmse_increase: increase[j] })).sort((a, b) => b.rmse_increase - a.rmse_increase);
+}
+
+/**
+ * Forward feature selection: start with none, add the feature that most lowers the
+ * cross-validated RMSE, stop when no feature lowers it by at least `min_gain`.
+ */
+export function forwardSelection(X: ArrayLike<number>[], y: ArrayLike<number>, folds: Int32Array, names: string[], options: ForestOptions & { min_gain?: number } = {}):
+  { step: number; added: string; rmse: number; r2: number }[] {
+  const chosen: number[] = [];
+  const steps: { step: number; added: string; rmse: number; r2: number }[] = [];
+  let best = Infinity;
+  while (chosen.length < names.length) {
+    let pick = -1, pickRmse = Infinity, pickR2 = NaN;
+    for (let j = 0; j < names.length; j++) {
+      if (chosen.includes(j)) continue;
+      const cols = [...chosen, j];
+      const cv = crossValidate(X.map((r) => cols.map((c) => r[c])), y, folds, options);
+      if (cv.metrics.rmse < pickRmse) { pick = j; pickRmse = cv.metrics.rmse; pickR2 = cv.metrics.r2; }
+    }
+    if (pick < 0 || best - pickRmse < (options.min_gain ?? 1e-3)) break;
+    chosen.push(pick);
+    best = pickRmse;
+    steps.push({ step: chosen.length, added: names[pick], rmse: pickRmse, r2: pickR2 });
+  }
+  return steps;
+}

@@ -1,0 +1,93 @@
+import * as aq from 'arquero';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileError } from '../errors.js';
+import { openRaster, type Raster } from '../geotiff/openRaster.js';
+import type { Forest } from './randomForest.js';
+
+type Table = ReturnType<typeof aq.from>;
+
+/** The predictor layers of the sample (and of a product folder that has them): file, band per period or fixed. */
+const PREDICTORS: { name: string; file: string; band: number | 'period' }[] = [
+  { name: 'elevation_m', file: 'elevation.tif', band: 0 },
+  { name: 'slope_deg', file: 'slope.tif', band: 0 },
+  { name: 'wetness_index', file: 'wetness_index.tif', band: 0 },
+  { name: 'ndvi', file: 'ndvi.tif', band: 0 },
+  { name: 'sand_pct', file: 'soil_texture.tif', band: 0 },
+  { name: 'silt_pct', file: 'soil_texture.tif', band: 1 },
+  { name: 'clay_pct', file: 'soil_texture.tif', band: 2 },
+  { name: 'air_temperature_c', file: 'air_temperature.tif', band: 'period' },
+  { name: 'precipitation_mm', file: 'precipitation.tif', band: 'period' },
+];
+
+/** Names of the predictor columns, in order. */
+export const PREDICTOR_NAMES = PREDICTORS.map((p) => p.name);
+
+async function openPredictors(folder: string): Promise<Map<string, Raster>> {
+  const rasters = new Map<string, Raster>();
+  for (const p of PREDICTORS) {
+    if (rasters.has(p.file)) continue;
+    const path = join(folder, p.file);
+    if (!existsSync(path)) throw new FileError(`predictor raster not found (expected ${PREDICTORS.map((q) => q.file).filter((f, i, a) => a.indexOf(f) === i).join(', ')})`, path);
+    rasters.set(p.file, await openRaster(path));
+  }
+  return rasters;
+}
+
+/**
+ * The predictors at stations: for each row (lon, lat, period) the values of every predictor layer
+ * in `folder` (per-period layers for air temperature and precipitation), as new columns.
+ * @example const training = await predictorsAt('data/sample/predictors', aggregatePeriods(stations))
+ */
+export async function predictorsAt(folder: string, stations: Table): Promise<Table> {
+  const rasters = await openPredictors(folder);
+  const rows = stations.objects() as Record<string, any>[];
+  const columns: Record<string, Float64Array> = Object.fromEntries(PREDICTOR_NAMES.map((n) => [n, new Float64Array(rows.length).fill(NaN)]));
+  const periods = [...new Set(rows.map((r) => r.period as string))];
+  for (const period of periods) {
+    const index = rows.map((r, i) => (r.period === period ? i : -1)).filter((i) => i >= 0);
+    const points = index.map((i) => ({ lon: rows[i].lon, lat: rows[i].lat }));
+    for (const p of PREDICTORS) {
+      const raster = rasters.get(p.file)!;
+      const band = p.band === 'period' ? raster.bandNames.indexOf(period) : p.band;
+      if (band < 0) continue;
+      const [values] = await raster.valuesAt(points, { bands: [band] });
+      index.forEach((row, k) => { columns[p.name][row] = values[k]; });
+    }
+  }
+  await Promise.all([...rasters.values()].map((r) => r.close()));
+  return stations.assign(columns);
+}
+
+/**
+ * A period's map predicted by a forest from the predictor layers, on the predictors' grid (NaN
+ * where any predictor has no data), ready for `writeGeoTIFF` or `mapFigure`.
+ */
+export async function predictMap(forest: Forest, folder: string, period: string, features: string[] = PREDICTOR_NAMES):
+  Promise<{ values: Float32Array; width: number; height: number; transform: Raster['transform']; crs: string }> {
+  const rasters = await openPredictors(folder);
+  const first = rasters.get(PREDICTORS[0].file)!;
+  const { width, height } = first;
+  const out = new Float32Array(width * height).fill(NaN);
+  const chosen = features.map((name) => PREDICTORS.find((p) => p.name === name)!);
+  for (let y0 = 0; y0 < height; y0 += 256) {
+    const window = { x: 0, y: y0, width, height: Math.min(256, height - y0) };
+    const layers: ArrayLike<number>[] = [];
+    for (const p of chosen) {
+      const raster = rasters.get(p.file)!;
+      const band = p.band === 'period' ? raster.bandNames.indexOf(period) : p.band;
+      const [values] = await raster.read({ window, bands: [band] });
+      layers.push(Array.from(values, (v) => (v === raster.noData ? NaN : v)));
+    }
+    const cells: number[] = [];
+    const rows: number[][] = [];
+    for (let i = 0; i < width * window.height; i++) {
+      const row = layers.map((l) => l[i]);
+      if (row.every(Number.isFinite)) { cells.push(i); rows.push(row); }
+    }
+    forest.predict(rows).forEach((v, k) => { out[y0 * width + cells[k]] = v; });
+  }
+  const result = { values: out, width, height, transform: first.transform, crs: first.crs };
+  await Promise.all([...rasters.values()].map((r) => r.close()));
+  return result;
+}
