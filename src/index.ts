@@ -63,3 +63,5 @@ export { parseDelimited, type TextTable } from './stations/csv.js';
 export { fitForest, type Forest, type ForestOptions } from './model/randomForest.js';
 export { kFolds, groupFolds, blockFolds, crossValidate, permutationImportance, forwardSelection, type CrossValidation } from './model/crossValidate.js';
 export { predictorsAt, predictMap, PREDICTOR_NAMES } from './model/reproduce.js';
+export { residualMap } from './plot/residualMap.js';
+export { errorFigure } from './plot/errorFigure.js';

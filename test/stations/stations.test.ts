@@ -122,3 +122,19 @@ describe('validate(ds, stations) on the sample', () => {
     expect(averaged.matches.numRows()).toBe(2);
   });
 });
+
+describe('validation figures', () => {
+  it('residualMap puts each station on the polar map coloured by predicted − observed, and errorFigure shows RMSE and bias by group', async () => {
+    const { residualMap } = await import('../../src/plot/residualMap.js');
+    const { errorFigure } = await import('../../src/plot/errorFigure.js');
+    const matches = aq.table({ site_id: ['a', 'b', 'c'], lon: [129.7, -150, 20], lat: [62, 65, 69], observed: [-3, -1, 0.5], predicted: [-2, -1.5, NaN] });
+    const fig = residualMap(matches);
+    const points = fig.data.at(-1) as any;
+    expect(points.marker.color).toEqual([1, -0.5]);
+    expect(points.marker.cmin).toBe(-points.marker.cmax);
+    expect(fig.data.map((d: any) => d.name)).toEqual(['coastline', 'graticule', 'residual']);
+    const table = aq.from([{ by: 'period', group: '2000-2004', n: 10, rmse: 1.2, bias: 0.1 }, { by: 'region', group: 'alaska', n: 4, rmse: 2, bias: -1 }]);
+    const errors = errorFigure(table, { by: 'region' });
+    expect(errors.data.map((d: any) => [d.name, d.x, d.y])).toEqual([['RMSE', ['alaska'], [2]], ['bias (predicted − observed)', ['alaska'], [-1]]]);
+  });
+});

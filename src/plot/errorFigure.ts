@@ -1,0 +1,19 @@
+import type { Figure } from '../display/show.js';
+import { baseLayout, CATEGORICAL, figure, type FigureOptions } from './style.js';
+
+/**
+ * Errors by group from `validate(…).metrics`: RMSE and bias as bars for each period, region or
+ * latitude band, with the number of stations on hover.
+ * @example show(errorFigure(metrics, { by: 'region', units: '°C' }))
+ */
+export function errorFigure(metrics: { objects(): object[] } | Record<string, unknown>[], options: FigureOptions & { by?: 'period' | 'region' | 'lat_band'; units?: string } = {}): Figure {
+  const by = options.by ?? 'period';
+  const rows = ((Array.isArray(metrics) ? metrics : metrics.objects()) as Record<string, any>[]).filter((r) => r.by === by && r.n > 0);
+  const unit = options.units ?? '°C';
+  const bar = (key: 'rmse' | 'bias', k: number) => ({ type: 'bar', name: key === 'rmse' ? 'RMSE' : 'bias (predicted − observed)', x: rows.map((r) => r.group),
+    y: rows.map((r) => r[key]), customdata: rows.map((r) => r.n), marker: { color: CATEGORICAL[k] },
+    hovertemplate: `%{x}: %{y:.2f} ${unit} (n = %{customdata})<extra></extra>` });
+  return figure([bar('rmse', 0), bar('bias', 1)], baseLayout({ title: `Errors by ${by.replace('_', ' ')}`, ...options }, {
+    barmode: 'group', xaxis: { title: { text: by.replace('_', ' ') } }, yaxis: { title: { text: unit }, gridcolor: '#eee', zeroline: true, zerolinecolor: '#999' },
+  }));
+}
