@@ -65,3 +65,7 @@ export { kFolds, groupFolds, blockFolds, crossValidate, permutationImportance, f
 export { predictorsAt, predictMap, PREDICTOR_NAMES } from './model/reproduce.js';
 export { residualMap } from './plot/residualMap.js';
 export { errorFigure } from './plot/errorFigure.js';
+export { scatterFigure } from './plot/scatterFigure.js';
+export { datasetBanner } from './display/show.js';
+export { trainingData } from './model/reproduce.js';
+export { exportTable } from './dataset/exportTable.js';

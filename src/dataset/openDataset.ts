@@ -44,6 +44,8 @@ export interface TableOptions {
   step?: number;
   /** Read an overview level of the file instead (1 = the first, largest overview); cells then have the overview's size. */
   overview?: number;
+  /** Other variables of the same period as extra columns (NaN where they have no data), e.g. `['alt']` beside MAGT. */
+  also?: Variable[];
 }
 
 /** Options of `ds.summarize`. */
@@ -279,6 +281,9 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
     const { grid, area: cellAreas, lonlat } = gridOf(raster, level);
     const { window, mask, box } = selection(options, grid);
     const columns = { x_m: [] as number[], y_m: [] as number[], lon: [] as number[], lat: [] as number[], area_km2: [] as number[], value: [] as number[] };
+    const also = (options.also ?? []).filter((v) => v !== variable);
+    for (const v of also) if (!variables.includes(v)) throw new InputError(invalid('also', v, variables.join(', ')), where);
+    const extra = also.map((v) => ({ v, ...slotOf(v, period), out: [] as number[] }));
     const t = grid.transform;
     const noData = raster.noData;
     const lonRow = new Float64Array(window.width);
@@ -286,7 +291,9 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
     const areaRow = new Float64Array(window.width);
     for (let y0 = window.y; y0 < window.y + window.height; y0 += 256) {
       const height = Math.min(256, window.y + window.height - y0);
-      const [values] = await raster.read({ window: { x: window.x, y: y0, width: window.width, height }, bands: [band], overview: level });
+      const readWindow = { x: window.x, y: y0, width: window.width, height };
+      const [values] = await raster.read({ window: readWindow, bands: [band], overview: level });
+      const extraValues = await Promise.all(extra.map(async (e) => (await e.raster.read({ window: readWindow, bands: [e.band], overview: level }))[0]));
       for (let r = 0; r < height; r++) {
         const row = y0 + r;
         if ((row - window.y) % step) continue;
@@ -302,6 +309,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
           if (box && !box(lonRow[c], latRow[c], xc, yc)) continue;
           columns.x_m.push(xc); columns.y_m.push(yc); columns.lon.push(lonRow[c]); columns.lat.push(latRow[c]);
           columns.area_km2.push(areaRow[c] * step * step); columns.value.push(v);
+          extra.forEach((e, k) => { const w = extraValues[k][r * window.width + c]; e.out.push(w === e.raster.noData ? NaN : w); });
         }
       }
     }
@@ -310,6 +318,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
       x_m: Float64Array.from(columns.x_m), y_m: Float64Array.from(columns.y_m),
       lon: Float64Array.from(columns.lon), lat: Float64Array.from(columns.lat), area_km2: Float64Array.from(columns.area_km2),
       [valueColumn]: variable === 'permafrost' ? Uint8Array.from(columns.value) : Float32Array.from(columns.value),
+      ...Object.fromEntries(extra.map((e) => [VARIABLES[e.v].column, Float32Array.from(e.out)])),
     });
   }
 

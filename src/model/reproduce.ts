@@ -91,3 +91,15 @@ export async function predictMap(forest: Forest, folder: string, period: string,
   await Promise.all([...rasters.values()].map((r) => r.close()));
   return result;
 }
+
+/**
+ * What the forest and the cross-validation take, from a table made by `predictorsAt`: the feature
+ * rows (predictors in `features` order, rows with any missing predictor left out), the target,
+ * and each row's site and coordinates for grouped and spatial folds.
+ */
+export function trainingData(table: Table, target: string, features: string[] = PREDICTOR_NAMES):
+  { X: number[][]; y: number[]; sites: string[]; lon: number[]; lat: number[]; features: string[] } {
+  const rows = (table.objects() as Record<string, any>[]).filter((r) => features.every((f) => Number.isFinite(r[f])) && Number.isFinite(r[target]));
+  return { X: rows.map((r) => features.map((f) => r[f])), y: rows.map((r) => r[target]), sites: rows.map((r) => String(r.site_id)),
+    lon: rows.map((r) => r.lon), lat: rows.map((r) => r.lat), features };
+}

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { FileError, InputError, invalid } from '../errors.js';
 import { executorScript } from './executor-script.js';
 import { escapeHtml } from './html.js';
+import type { Figure } from '../display/show.js';
+import { closeFigureBrowser, saveFigure } from '../plot/saveFigure.js';
 
 /** What happened to one notebook. */
 export interface NotebookReport {
@@ -82,7 +84,7 @@ export async function runNotebookFiles(paths: string[], options: RunNotebooksOpt
   } finally {
     rmSync(kernelDir, { recursive: true, force: true });
   }
-  writeIndex(out, reports);
+  await writeIndex(out, reports);
   return reports;
 }
 
@@ -170,22 +172,57 @@ function executeOne(python: string, path: string, out: string, kernelDir: string
   });
 }
 
-function writeIndex(out: string, reports: NotebookReport[]): void {
-  const rows = reports.map((r) => `<tr class="${r.ok ? 'ok' : 'failed'}">` +
-    `<td><a href="${escapeHtml(encodeURIComponent(r.notebook))}.html">${escapeHtml(r.title)}</a></td>` +
-    `<td>${r.cells_run}/${r.cells}</td><td>${r.seconds.toFixed(1)} s</td>` +
-    `<td>${r.ok ? 'OK' : 'failed: ' + escapeHtml(describeFailure(r))}</td></tr>`).join('\n');
+/** The goals (the Overview's list) and the first figure's spec of an executed notebook. */
+function cardOf(out: string, report: NotebookReport): { goals: string[]; figure: Figure | null } {
+  try {
+    const nb = JSON.parse(readFileSync(join(out, `${report.notebook}.ipynb`), 'utf8'));
+    const text = (c: { source: string | string[] }) => (Array.isArray(c.source) ? c.source.join('') : c.source);
+    const overview = nb.cells.map(text).find((t: string) => /##\s*Overview/.test(t)) ?? '';
+    const goals = [...overview.matchAll(/^\s*\d+\.\s+(.+)$/gm)].map((m) => m[1]);
+    for (const cell of nb.cells) {
+      for (const output of cell.outputs ?? []) {
+        const html = output.data?.['text/html'];
+        const spec = html && /var spec = (\{.*\});\n/.exec(Array.isArray(html) ? html.join('') : html);
+        if (spec) return { goals, figure: JSON.parse(spec[1]) };
+      }
+    }
+    return { goals, figure: null };
+  } catch {
+    return { goals: [], figure: null };
+  }
+}
+
+/** The landing page: a card per notebook with its title, goals, status and first figure (a PNG when Chromium is there). */
+async function writeIndex(out: string, reports: NotebookReport[]): Promise<void> {
+  const cards: string[] = [];
+  for (const r of reports) {
+    const { goals, figure } = cardOf(out, r);
+    let image = '';
+    if (figure && r.ok) {
+      try {
+        const layout = { ...(figure.layout ?? {}), width: 480, height: 300, margin: { l: 40, r: 10, t: 40, b: 30 }, annotations: [] };
+        await saveFigure({ ...figure, layout }, join(out, `${r.notebook}.card.png`), { width: 480, height: 300, scale: 1 });
+        image = `<img src="${escapeHtml(encodeURIComponent(r.notebook))}.card.png" alt="first figure of ${escapeHtml(r.title)}" width="480" height="300">`;
+      } catch { /* no browser: the card shows no picture */ }
+    }
+    cards.push(`<article class="${r.ok ? 'ok' : 'failed'}"><h2><a href="${escapeHtml(encodeURIComponent(r.notebook))}.html">${escapeHtml(r.title)}</a></h2>
+${image}
+<ol>${goals.map((g) => `<li>${escapeHtml(g.replace(/[`*]/g, ''))}</li>`).join('')}</ol>
+<p class="status">${r.ok ? `OK: ${r.cells_run}/${r.cells} cells in ${r.seconds.toFixed(1)} s` : `failed: ${escapeHtml(describeFailure(r))}`}</p></article>`);
+  }
+  await closeFigureBrowser().catch(() => {});
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>permafrost-lab notebooks</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem}
-table{border-collapse:collapse;width:100%}td,th{padding:.4rem .6rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
-tr.failed td:last-child{color:#b00020;white-space:pre-wrap}</style></head>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#222}
+main{display:grid;grid-template-columns:repeat(auto-fill,minmax(500px,1fr));gap:1rem}
+article{border:1px solid #ddd;border-radius:8px;padding:0 1rem 1rem}article.failed{border-color:#b00020}
+article img{max-width:100%;height:auto;border:1px solid #eee}.status{color:#555;font-size:13px;white-space:pre-wrap}
+article.failed .status{color:#b00020}</style></head>
 <body><h1>permafrost-lab notebooks</h1>
 <p>Executed ${escapeHtml(new Date().toISOString())}: ${reports.filter((r) => r.ok).length} of ${reports.length} ran without error.</p>
-<table><thead><tr><th>Notebook</th><th>Cells run</th><th>Time</th><th>Status</th></tr></thead>
-<tbody>
-${rows}
-</tbody></table></body></html>
+<main>
+${cards.join('\n')}
+</main></body></html>
 `;
   const path = join(out, 'index.html');
   writeFileSync(path + '.tmp', html);

@@ -5,6 +5,10 @@ import { baseLayout, CATEGORICAL, figure, type FigureOptions } from './style.js'
 export interface AreaFigureOptions extends FigureOptions {
   /** One line per value of this column (`region`, `zone`); default bars for the whole area. */
   group?: string;
+  /** The area column (km²). Default `permafrost_area_km2`. */
+  column?: string;
+  /** Axis title. Default 'Permafrost area (million km²)'. */
+  axis?: string;
   /** Published ranges to draw behind the bars (million km²). */
   reference?: { label: string; low_mkm2: number; high_mkm2: number }[];
 }
@@ -16,19 +20,20 @@ export interface AreaFigureOptions extends FigureOptions {
  */
 export function areaFigure(summary: { objects(): object[] } | Record<string, unknown>[], options: AreaFigureOptions = {}): Figure {
   const rows = (Array.isArray(summary) ? summary : summary.objects()) as Record<string, any>[];
-  const valid = rows.filter((r) => Number.isFinite(r.permafrost_area_km2));
+  const column = options.column ?? 'permafrost_area_km2';
+  const valid = rows.filter((r) => Number.isFinite(r[column]));
   const data: Record<string, unknown>[] = [];
   if (options.group) {
     const keys = [...new Set(valid.map((r) => String(r[options.group!])))];
     keys.forEach((key, k) => {
       const g = valid.filter((r) => String(r[options.group!]) === key).sort((a, b) => a.mid_year - b.mid_year);
-      data.push({ type: 'scatter', mode: 'lines+markers', name: key, x: g.map((r) => r.period), y: g.map((r) => r.permafrost_area_km2 / 1e6),
+      data.push({ type: 'scatter', mode: 'lines+markers', name: key, x: g.map((r) => r.period), y: g.map((r) => r[column] / 1e6),
         line: { color: CATEGORICAL[k % CATEGORICAL.length], width: 2.5 }, hovertemplate: '%{x}: %{y:.2f} M km²<extra>' + key + '</extra>' });
     });
   } else {
     const g = [...valid].sort((a, b) => a.mid_year - b.mid_year);
-    data.push({ type: 'bar', name: 'permafrost area', x: g.map((r) => r.period), y: g.map((r) => r.permafrost_area_km2 / 1e6),
-      marker: { color: CATEGORICAL[0] }, text: g.map((r) => (r.permafrost_area_km2 / 1e6).toFixed(2)), textposition: 'outside',
+    data.push({ type: 'bar', name: 'permafrost area', x: g.map((r) => r.period), y: g.map((r) => r[column] / 1e6),
+      marker: { color: CATEGORICAL[0] }, text: g.map((r) => (r[column] / 1e6).toFixed(2)), textposition: 'outside',
       hovertemplate: '%{x}: %{y:.2f} M km²<extra></extra>' });
   }
   const shapes = (options.reference ?? []).map((ref, k) => ({
@@ -40,7 +45,7 @@ export function areaFigure(summary: { objects(): object[] } | Record<string, unk
   }));
   const layout = baseLayout(options, {
     xaxis: { title: { text: 'Period' } },
-    yaxis: { title: { text: 'Permafrost area (million km²)' }, rangemode: 'tozero', gridcolor: '#eee' },
+    yaxis: { title: { text: options.axis ?? 'Permafrost area (million km²)' }, rangemode: 'tozero', gridcolor: '#eee' },
     shapes,
   });
   return figure(data, { ...layout, annotations: [...(layout.annotations as unknown[]), ...labels] });

@@ -19,6 +19,22 @@ describe('notebooks in git', () => {
     it(`${name} uses the tslab kernel`, () => {
       expect(nb.metadata.kernelspec?.name).toBe('tslab');
     });
+    const source = (c: any) => (Array.isArray(c.source) ? c.source.join('') : c.source) as string;
+    it(`${name} follows the chapter structure: overview, prerequisites, imports in one cell, summary, references`, () => {
+      const text = nb.cells.map(source).join('\n');
+      for (const heading of ['## Overview', '## Prerequisites', '## Summary', '## References']) expect(text, heading).toContain(heading);
+      expect(source(nb.cells[0])).toMatch(/^# /);
+      const code = nb.cells.filter((c: any) => c.cell_type === 'code');
+      expect(source(code[0])).toMatch(/^import /m);
+      expect(code.slice(1).filter((c: any) => /^import /m.test(source(c))).map(source)).toEqual([]);
+    });
+    it(`${name}: every code cell has prose before it and at most 12 lines`, () => {
+      nb.cells.forEach((c: any, i: number) => {
+        if (c.cell_type !== 'code') return;
+        expect(nb.cells[i - 1]?.cell_type, `cell ${i + 1} has no prose before it`).toBe('markdown');
+        expect(source(c).split('\n').length, `cell ${i + 1} is too long`).toBeLessThanOrEqual(12);
+      });
+    });
   }
 });
 
@@ -38,12 +54,19 @@ describe('runNotebooks executes every notebook', () => {
       const executed = JSON.parse(readFileSync(join(tmp.dir, `${name}.ipynb`), 'utf8'));
       const silent = executed.cells.filter((c: any) => c.cell_type === 'code' && c.outputs.length === 0);
       expect(silent.map((c: any) => c.source.slice(0, 40))).toEqual([]);
+      if (name !== '00-welcome') {
+        // the first code cell says whether this is the synthetic sample (it is, in the tests)
+        const first = executed.cells.find((c: any) => c.cell_type === 'code');
+        expect(JSON.stringify(first.outputs)).toContain('SYNTHETIC SAMPLE');
+      }
+      expect(report.seconds).toBeLessThan(60);
     });
   }
 
   it('every page draws all its figures with their traces in headless Chromium, logs no error, and is photographed to out/screenshots', async () => {
     const pages = notebooks.map((p) => join(tmp.dir, p.split('/').pop()!.replace('.ipynb', '.html')));
     const checks = await checkPages(pages, { screenshots: join(root, 'out', 'screenshots') });
+    let figures = 0;
     for (const [i, check] of checks.entries()) {
       const executed = JSON.parse(readFileSync(pages[i].replace(/\.html$/, '.ipynb'), 'utf8'));
       const specs = executed.cells.flatMap((c: any) => (c.outputs ?? []).map((o: any) => String(o.data?.['text/html'] ?? '')))
@@ -51,8 +74,9 @@ describe('runNotebooks executes every notebook', () => {
         .map((h: string) => JSON.parse(/var spec = (\{.*\});\n/.exec(h)![1]).data.length);
       expect(check.errors, check.page).toEqual([]);
       expect(check.traces, check.page).toEqual(specs);
-      expect(specs.length).toBeGreaterThan(0);
+      figures += specs.length;
     }
+    expect(figures).toBeGreaterThan(notebooks.length);
   }, 180_000);
 });
 
