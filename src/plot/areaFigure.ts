@@ -40,8 +40,10 @@ export function areaFigure(summary: { objects(): object[] } | Record<string, unk
     type: 'rect', xref: 'paper', x0: 0, x1: 1, y0: ref.low_mkm2, y1: Math.max(ref.high_mkm2, ref.low_mkm2 + 0.05), layer: 'below',
     fillcolor: ['rgba(230,159,0,0.18)', 'rgba(0,158,115,0.18)', 'rgba(204,121,167,0.18)'][k % 3], line: { width: 0 },
   }));
-  const labels = (options.reference ?? []).map((ref) => ({
-    text: ref.label, xref: 'paper', x: 1, xanchor: 'right', y: ref.high_mkm2, yanchor: 'bottom', showarrow: false, font: { size: 11, color: '#555' },
+  // labels alternate right and left so that close ranges do not print over each other
+  const labels = (options.reference ?? []).map((ref, k) => ({
+    text: ref.label, xref: 'paper', x: k % 2 ? 0.01 : 0.99, xanchor: k % 2 ? 'left' : 'right', y: ref.high_mkm2, yanchor: 'bottom',
+    yshift: 2 + 14 * Math.floor(k / 2), showarrow: false, font: { size: 11, color: '#444' }, bgcolor: 'rgba(255,255,255,0.75)',
   }));
   const layout = baseLayout(options, {
     xaxis: { title: { text: 'Period' } },
