@@ -38,9 +38,10 @@ export type BandNames = (file: string) => Promise<{ bands: number; bandNames: st
 export function variableOfName(name: string): Variable | null {
   const words = basename(name).replace(/\.[^.]+$/, '').toLowerCase().split(/[^a-z]+/).filter(Boolean);
   const found = new Set<Variable>();
+  const air = words.includes('air'); // air_temperature.tif is a predictor, not MAGT
   for (const w of words) {
-    if (['magt', 'gt', 'mag', 'temperature', 'ground'].includes(w) || /^magt/.test(w)) found.add('magt');
-    else if (['alt', 'thaw', 'active', 'layer', 'thickness'].includes(w) || /^alt$/.test(w)) found.add('alt');
+    if ((['magt', 'gt', 'mag', 'temperature', 'ground'].includes(w) || /^magt/.test(w)) && !air) found.add('magt');
+    else if (['alt', 'thaw', 'active', 'thickness'].includes(w)) found.add('alt'); // not 'layer' alone: layer_3.tif says nothing
     else if (['permafrost', 'pf', 'distribution', 'pzi', 'extent'].includes(w)) found.add('permafrost');
   }
   return found.size === 1 ? [...found][0] : null;

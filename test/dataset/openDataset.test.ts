@@ -243,3 +243,12 @@ describe('openDataset(url) and overview tables', () => {
     await ds.close();
   });
 });
+
+describe('variableOfName(file)', () => {
+  it('reads the variable from whole words of a file name, and nothing from names that say nothing', async () => {
+    const { variableOfName } = await import('../../src/dataset/discover.js');
+    expect(['MAGT_1980-1984.tif', 'alt_1980_1984.tif', 'Active_Layer_Thickness_2015.tif', 'Permafrost_distribution.tif', 'mean_ground_temperature.tif']
+      .map(variableOfName)).toEqual(['magt', 'alt', 'alt', 'permafrost', 'magt']);
+    expect(['layer_3.tif', 'air_temperature.tif', 'salt_marsh.tif', 'band1.tif'].map(variableOfName)).toEqual([null, null, null, null]);
+  });
+});
