@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormatError, InputError, invalid } from '../errors.js';
-import { openRaster, RASTER_INTERNALS, type BBox, type BlockJob, type Raster, type RasterInternals, type Transform, type Window } from '../geotiff/openRaster.js';
+import { openRaster, RASTER_INTERNALS, type BBox, type Raster, type RasterInternals, type Transform, type Window } from '../geotiff/openRaster.js';
+import { forEachPlace } from '../stats/forEachPlace.js';
 import type { GroupPartial } from '../geotiff/decodeWorker.js';
 import { decodePool } from '../geotiff/workerPool.js';
 import type { TypedArray } from '../geotiff/metadata.js';
@@ -608,38 +609,21 @@ async function accumulateOnWorkers(ctx: Context, variable: Variable, byPeriod: b
     bands.set(band, `${run}|${keyOf(p.label)}`);
     byFile.set(raster, bands);
   }
-  const running = new Set<Promise<void>>();
-  const limit = pool.size * 3;
-  let done = 0, total = 0;
+  const internalsOf = (raster: Raster) => (raster as unknown as { [RASTER_INTERNALS]: RasterInternals })[RASTER_INTERNALS];
+  const total = [...byFile].reduce((n, [raster, bands]) => n + internalsOf(raster).blocks([...bands.keys()])!.length, 0);
+  let before = 0;
   for (const [raster, bands] of byFile) {
-    const internals = (raster as unknown as { [RASTER_INTERNALS]: RasterInternals })[RASTER_INTERNALS];
+    const internals = internalsOf(raster);
     const jobs = internals.blocks([...bands.keys()])!;
-    total += jobs.length;
-    const places = new Map<string, BlockJob[]>();
-    for (const job of jobs) {
-      const key = `${job.col},${job.row}`;
-      (places.get(key) ?? places.set(key, []).get(key)!).push(job);
-    }
-    for (const group of places.values()) {
-      const stored = group.filter((j) => !j.sparse);
-      done += group.length - stored.length;
-      if (stored.length === 0) continue;
-      const blobs: Uint8Array[] = [];
-      for (const job of stored) blobs.push(await internals.readBlockBytes(job));
+    await forEachPlace(internals, jobs, pool.size * 3, (stored, blobs) => {
       const first = stored[0];
-      const task = pool.accumulate(blobs, internals.layoutOf(first), {
+      return pool.accumulate(blobs, internals.layoutOf(first), {
         grid: { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }, dataType: raster.dataType, noData: raster.noData,
         col: first.col, row: first.row, cols: first.cols, rows: first.rows,
-      }, { keys: stored.map((j) => bands.get(j.band)!), labels, groups, lo, width, bins, frozen, factor }).then(() => {
-        running.delete(task);
-        done += stored.length;
-        onProgress?.(done / Math.max(total, 1));
-      });
-      running.add(task);
-      if (running.size >= limit) await Promise.race(running);
-    }
+      }, { keys: stored.map((j) => bands.get(j.band)!), labels, groups, lo, width, bins, frozen, factor });
+    }, { onProgress: (done) => onProgress?.((before + done) / Math.max(total, 1)) });
+    before += jobs.length;
   }
-  await Promise.all(running);
   const keys = [...new Set([...byFile.values()].flatMap((m) => [...m.values()]))];
   const fromWorkers = await pool.collect(keys);
   const out = new Map<string, GroupPartial>();

@@ -1,5 +1,6 @@
 import { InputError, invalid } from '../errors.js';
-import { RASTER_INTERNALS, type BlockJob, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
+import { RASTER_INTERNALS, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
+import { forEachPlace } from './forEachPlace.js';
 import { decodePool } from '../geotiff/workerPool.js';
 import { cellArea } from '../grid/cellArea.js';
 import { emptyMoments, mergeMoments, momentsOf, summarizeMoments, type Moments } from './moments.js';
@@ -54,37 +55,13 @@ export async function rasterStatistics(raster: Raster, options: RasterStatistics
     }
   } else {
     const pool = decodePool();
-    const limit = options.inFlight ?? pool.size * 3;
-    const running = new Set<Promise<void>>();
-    // Group the bands' blocks by place: a worker computes the cell areas once for all of them.
-    const places = new Map<string, BlockJob[]>();
-    for (const job of jobs) {
-      const key = `${job.col},${job.row}`;
-      const list = places.get(key) ?? [];
-      list.push(job);
-      places.set(key, list);
-    }
-    let done = 0;
-    for (const group of places.values()) {
-      if (options.signal?.aborted) throw new InputError('statistics aborted', raster.source);
-      const stored = group.filter((j) => !j.sparse);
-      done += group.length - stored.length;
-      if (stored.length === 0) continue;
-      const blobs: Uint8Array[] = [];
-      for (const job of stored) blobs.push(await internals.readBlockBytes(job));
+    await forEachPlace(internals, jobs, options.inFlight ?? pool.size * 3, async (stored, blobs) => {
       const first = stored[0];
-      const task = pool.reduceMany(blobs, internals.layoutOf(first), {
+      const moments = await pool.reduceMany(blobs, internals.layoutOf(first), {
         grid, dataType: raster.dataType, noData: raster.noData, col: first.col, row: first.row, cols: first.cols, rows: first.rows,
-      }).then((moments) => {
-        stored.forEach((job, i) => totals.set(job.band, mergeMoments(totals.get(job.band)!, moments[i])));
-        running.delete(task);
-        done += stored.length;
-        options.onProgress?.(done / jobs.length);
       });
-      running.add(task);
-      if (running.size >= limit) await Promise.race(running);
-    }
-    await Promise.all(running);
+      stored.forEach((job, i) => totals.set(job.band, mergeMoments(totals.get(job.band)!, moments[i])));
+    }, { signal: options.signal, where: raster.source, onProgress: (done) => options.onProgress?.(done / jobs.length) });
   }
   return bands.map((band) => ({ band, name: raster.bandNames[band], ...summarizeMoments(totals.get(band)!) }));
 }
