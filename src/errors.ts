@@ -7,10 +7,15 @@
 export class PermafrostError extends Error {
   /** Where the problem is: a path, URL, `file band 3`, `stations.csv line 12`, an option name. */
   readonly where?: string;
+  /** The full stack trace, for debugging (the `stack` shown in notebooks is one line). */
+  readonly trace?: string;
   constructor(message: string, where?: string) {
     super(where ? `${where}: ${message}` : message);
     this.name = new.target.name;
     this.where = where;
+    // A notebook cell shows `stack`: one readable line, not this package's internals.
+    this.trace = this.stack;
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
 

@@ -69,3 +69,7 @@ export { scatterFigure } from './plot/scatterFigure.js';
 export { datasetBanner } from './display/show.js';
 export { trainingData } from './model/reproduce.js';
 export { exportTable } from './dataset/exportTable.js';
+
+// Guards and fuzzing
+export { protectFolder, checkOutputPath } from './guard.js';
+export { runFuzz, type FuzzOptions, type FuzzReport } from './fuzz/fuzz.js';

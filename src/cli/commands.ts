@@ -2,6 +2,7 @@ import { parseArgs, rejectUnknown, stringOption, numberOption } from './args.js'
 import { describeFailure, runNotebooks } from '../notebooks/runNotebooks.js';
 import { generateSample, type SamplePart } from '../sample/generateSample.js';
 import { runBenchmarks } from '../bench/bench.js';
+import { runFuzz } from '../fuzz/fuzz.js';
 import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as aq from 'arquero';
@@ -34,6 +35,21 @@ export const commands: Record<string, Command> = {
       process.stderr.write(`\n${reports.length - failed.length} of ${reports.length} notebooks ran; see ${out}/index.html\n`);
       for (const r of failed) process.stderr.write(`FAILED ${describeFailure(r)}\n`);
       return failed.length ? 1 : 0;
+    },
+  },
+  fuzz: {
+    summary: 'fuzz the readers with mutated GeoTIFFs and CSVs: fuzz [--cases 5000] [--seed 1] [--timeout-ms 5000]',
+    async run(argv) {
+      const args = parseArgs(argv);
+      rejectUnknown(args, ['cases', 'seed', 'timeout-ms']);
+      const cases = numberOption(args, 'cases', 5000);
+      const report = await runFuzz({ cases, seed: numberOption(args, 'seed', 1), timeout_ms: numberOption(args, 'timeout-ms', 5000),
+        onProgress: (done, total) => { if (done % 500 === 0 || done === total) process.stderr.write(`[fuzz] ${done}/${total}\n`); } });
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      const bad = report.outcomes.untyped + report.outcomes.crash + report.outcomes.hang;
+      process.stderr.write(`[fuzz] ${report.cases} cases in ${report.seconds.toFixed(1)} s: ${report.outcomes.ok} ok, ${report.outcomes.typed} typed errors, ` +
+        `${report.outcomes.untyped} untyped, ${report.outcomes.crash} crashes, ${report.outcomes.hang} hangs; slowest ${report.slowest.ms} ms (${report.slowest.kind}, ${report.slowest.mutation})\n`);
+      return bad ? 1 : 0;
     },
   },
   bench: {

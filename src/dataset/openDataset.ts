@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { FormatError, InputError, invalid } from '../errors.js';
 import { openRaster, RASTER_INTERNALS, type BBox, type Raster, type RasterInternals, type Transform, type Window } from '../geotiff/openRaster.js';
 import { forEachPlace } from '../stats/forEachPlace.js';
+import { protectFolder } from '../guard.js';
 import type { GroupPartial } from '../geotiff/decodeWorker.js';
 import { decodePool } from '../geotiff/workerPool.js';
 import type { TypedArray } from '../geotiff/metadata.js';
@@ -193,6 +194,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
     await Promise.all([...rasters.values()].map((r) => r.close()));
     throw err;
   }
+  protectFolder(layout.folder);
   const first = [...rasters.values()][0];
   for (const [file, r] of rasters) {
     const same = r.width === first.width && r.height === first.height && r.crs === first.crs &&

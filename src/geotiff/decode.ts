@@ -65,6 +65,8 @@ export async function decodeBlock(bytes: Uint8Array, layout: BlockLayout, onlyRo
     raw = bytes;
   } else if (layout.compression === 34887) {
     raw = await decodeLerc(bytes, layout);
+  } else if (layout.compression === 5) {
+    raw = decodeLzw(bytes, expected);
   } else {
     const decoder = await getDecoder(layout.compression, {
       tileWidth: layout.width, tileHeight: layout.rows, predictor: 1,
@@ -112,6 +114,70 @@ async function decodeLerc(bytes: Uint8Array, layout: BlockLayout): Promise<Uint8
     for (let p = 0; p < mask.length; p++) if (!mask[p]) pixels.fill(NaN, p * n, p * n + n);
   }
   return new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+}
+
+/**
+ * TIFF LZW (MSB-first codes of 9 to 12 bits, Clear 256, end 257, width growing one code early),
+ * written into a buffer of the block's decoded size: a damaged stream cannot grow the output past
+ * it (geotiff.js's decoder grows a JavaScript array until V8 aborts the process).
+ */
+export function decodeLzw(input: Uint8Array, expected: number): Uint8Array {
+  const out = new Uint8Array(expected);
+  const prefix = new Int32Array(4096);
+  const suffix = new Uint8Array(4096);
+  const length = new Int32Array(4096);
+  for (let i = 0; i < 256; i++) { prefix[i] = -1; suffix[i] = i; length[i] = 1; }
+  let next = 258, width = 9, previous = -1, written = 0, bit = 0;
+  const totalBits = input.length * 8;
+  const read = (): number => {
+    if (bit + width > totalBits) return 257;
+    let code = 0;
+    for (let k = 0; k < width; k++, bit++) code = (code << 1) | ((input[bit >> 3] >> (7 - (bit & 7))) & 1);
+    return code;
+  };
+  const emit = (code: number): number => {
+    // write the string of `code` backwards from its end; returns its first byte
+    const n = length[code];
+    let end = Math.min(written + n, expected);
+    let c = code;
+    for (let k = n - 1; k >= 0; k--, c = prefix[c]) if (written + k < end) out[written + k] = suffix[c];
+    const first = out[written] ?? suffix[c];
+    written = end;
+    return first;
+  };
+  while (written < expected) {
+    const code = read();
+    if (code === 257) break;
+    if (code === 256) { next = 258; width = 9; previous = -1; continue; }
+    if (previous < 0) {
+      if (code > 255) throw new Error(`LZW data is damaged (code ${code} after a clear code)`);
+      out[written++] = code;
+      previous = code;
+      continue;
+    }
+    let first: number;
+    if (code < next) {
+      first = emit(code);
+    } else if (code === next) {
+      // the KwKwK case: the previous string plus its own first byte
+      const start = written;
+      first = emit(previous);
+      if (written < expected) out[written++] = out[start];
+      first = out[start];
+    } else {
+      throw new Error(`LZW data is damaged (code ${code} before it was defined)`);
+    }
+    if (next < 4096) {
+      prefix[next] = previous;
+      suffix[next] = first;
+      length[next] = length[previous] + 1;
+      next++;
+    }
+    if (next + 1 >= 1 << width && width < 12) width++;
+    previous = code;
+  }
+  if (written < expected) throw new Error(`decompressed to ${written} bytes, expected ${expected}`);
+  return out;
 }
 
 /** zlib inflate; with the decoded size known, one output chunk of that size (12 % faster than 16 KiB chunks). */

@@ -1,3 +1,4 @@
+import './workerShim.js'; // before geotiff: see workerShim.ts
 import { GeoTIFF, type ImageFileDirectory } from 'geotiff';
 import proj4 from 'proj4';
 import { FormatError, InputError, LimitError, invalid } from '../errors.js';

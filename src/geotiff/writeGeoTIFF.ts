@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { deflate } from 'node:zlib';
 import { FileError, InputError, invalid } from '../errors.js';
+import { checkOutputPath } from '../guard.js';
 import { KNOWN_CRS } from './crs.js';
 import { parseProj4 } from '../grid/cellArea.js';
 import { arrayTypeOf, bytesOf, escapeXml, type DataType, type TypedArray } from './metadata.js';
@@ -55,6 +56,8 @@ export interface WriteOptions {
   bigTiff?: 'auto' | boolean;
   /** Replace an existing file at `path`. Default false. */
   overwrite?: boolean;
+  /** Allow writing into a dataset's own folder (refused by default). */
+  intoDataFolder?: boolean;
   /** Called after each tile row with the fraction done. */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
@@ -98,6 +101,7 @@ export async function writeGeoTIFF(path: string, raster: WritableRaster, options
   const uncompressed = raster.width * raster.height * raster.bands * bps;
   const bigTiff = options.bigTiff === 'auto' || options.bigTiff === undefined ? uncompressed > 3.9 * 2 ** 30 : options.bigTiff;
 
+  checkOutputPath(target, options);
   if (existsSync(target)) {
     if (raster.source && sameFile(raster.source, target)) throw new InputError(`refusing to write over the file being read: ${target}`);
     if (!options.overwrite) throw new FileError('the file exists; pass { overwrite: true } to replace it', target);

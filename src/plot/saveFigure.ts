@@ -1,6 +1,7 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { FileError, InputError, invalid } from '../errors.js';
+import { checkOutputPath } from '../guard.js';
 import { figureHtml, isFigure, type Figure } from '../display/show.js';
 import { escapeHtml } from '../notebooks/html.js';
 
@@ -14,6 +15,8 @@ export interface SaveFigureOptions {
   scale?: number;
   /** Replace an existing file. Default true (figures are outputs). */
   overwrite?: boolean;
+  /** Allow writing into a dataset's own folder (refused by default). */
+  intoDataFolder?: boolean;
 }
 
 /** Chromium flags that work here and on machines without a display or network. */
@@ -68,6 +71,7 @@ export async function saveFigure(figure: Figure, path: string, options: SaveFigu
   const target = resolve(path);
   const format = extname(target).slice(1).toLowerCase();
   if (!['html', 'svg', 'png'].includes(format)) throw new InputError(invalid('file type', extname(target) || path, '.html, .svg or .png'));
+  checkOutputPath(target, options);
   if (options.overwrite === false && existsSync(target)) throw new FileError('the file exists; pass { overwrite: true } to replace it', target);
   const layout = (figure.layout ?? {}) as { width?: number; height?: number; title?: { text?: string } };
   const width = options.width ?? layout.width ?? 960;

@@ -138,7 +138,7 @@ export async function generateSample(options: SampleOptions = {}): Promise<Sampl
       },
     };
     return writeGeoTIFF(join(out, o.file), raster, {
-      overwrite: true, predictor: o.dataType === 'float32' ? 3 : 2,
+      overwrite: true, intoDataFolder: true, predictor: o.dataType === 'float32' ? 3 : 2,
       onProgress: (fraction) => { if (fraction === 1) say(`  ${o.file} written (${++done}/${outputs.length})`); },
     });
   }));

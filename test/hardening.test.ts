@@ -1,0 +1,110 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as aq from 'arquero';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDataset } from '../src/dataset/openDataset.js';
+import { exportTable } from '../src/dataset/exportTable.js';
+import { datasetBanner } from '../src/display/show.js';
+import { FormatError, InputError, LimitError } from '../src/errors.js';
+import { runFuzz } from '../src/fuzz/fuzz.js';
+import { epsgToProj4 } from '../src/geotiff/crs.js';
+import { openRaster } from '../src/geotiff/openRaster.js';
+import { writeGeoTIFF } from '../src/geotiff/writeGeoTIFF.js';
+import { runNotebookFiles } from '../src/notebooks/runNotebooks.js';
+import { saveFigure } from '../src/plot/saveFigure.js';
+import { generateSample } from '../src/sample/generateSample.js';
+import { notebookJson, root, tempDir } from './helpers.js';
+
+const tmp = tempDir('permafrost-hardening-');
+afterAll(() => tmp.cleanup());
+const grid = { width: 300, height: 200, bands: 1, dataType: 'float32' as const, crs: epsgToProj4(3995)!, noData: -9999,
+  transform: { originX: 0, originY: 0, pixelWidth: 1000, pixelHeight: -1000, rotationX: 0, rotationY: 0 } };
+let file: string;
+beforeAll(async () => {
+  file = join(tmp.dir, 'small.tif');
+  await writeGeoTIFF(file, { ...grid, values: [new Float32Array(300 * 200).fill(1)] });
+});
+
+describe('limits refuse before allocating, with a message naming the option', () => {
+  it('images larger than maxDimension', async () => {
+    await expect(openRaster(file, { maxDimension: 100 })).rejects.toThrow(LimitError);
+    await expect(openRaster(file, { maxDimension: 100 })).rejects.toThrow(/300 × 200 pixels, more than the maximum of 100 per side \(option maxDimension\)/);
+  });
+
+  it('tiles whose declared size exceeds maxBlockBytes', async () => {
+    await expect(openRaster(file, { maxBlockBytes: 1000 })).rejects.toThrow(/blocks of 256 × 256 pixels \(262144 bytes\), more than the maximum of 1000 bytes \(option maxBlockBytes\)/);
+  });
+
+  it('reads larger than maxReadBytes', async () => {
+    const r = await openRaster(file, { maxReadBytes: 1000 });
+    await expect(r.read()).rejects.toThrow(/needs 240000 bytes, more than the maximum of 1000 \(option maxReadBytes\); read smaller windows/);
+    await r.close();
+  });
+
+  it('a width patched to 2³¹ − 1 is refused by the default limit', async () => {
+    const bytes = readFileSync(file);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const first = view.getUint32(4, true);
+    for (let k = 0; k < view.getUint16(first, true); k++) {
+      const at = first + 2 + 12 * k;
+      if (view.getUint16(at, true) === 256) view.setUint32(at + 8, 0x7fffffff, true);
+    }
+    const wide = join(tmp.dir, 'wide.tif');
+    writeFileSync(wide, bytes);
+    await expect(openRaster(wide)).rejects.toThrow(LimitError);
+  });
+});
+
+describe('exports never write into the data folder unless told to', () => {
+  it('writeGeoTIFF, exportTable and saveFigure refuse a dataset\'s own folder', async () => {
+    const data = join(tmp.dir, 'data');
+    await generateSample({ out: data, resolution_m: 100_000, parts: ['magt'] });
+    const ds = await openDataset(data);
+    await expect(writeGeoTIFF(join(data, 'trend.tif'), { ...grid, values: [new Float32Array(300 * 200)] })).rejects.toThrow(/refusing to write into the data folder/);
+    expect(() => exportTable(aq.table({ a: [1] }), join(data, 'x.csv'))).toThrow(InputError);
+    await expect(saveFigure({ data: [] }, join(data, 'fig.html'))).rejects.toThrow(/intoDataFolder/);
+    expect(exportTable(aq.table({ a: [1] }), join(data, 'allowed.csv'), { intoDataFolder: true })).toMatch(/allowed\.csv$/);
+    expect(exportTable(aq.table({ a: [1] }), join(tmp.dir, 'elsewhere', 'x.csv'))).toMatch(/elsewhere/);
+    await ds.close();
+  });
+});
+
+describe('text from files is escaped in HTML', () => {
+  it('the dataset banner escapes the source path', () => {
+    const html = datasetBanner({ synthetic: false, source: '/data/<script>alert(1)</script>', variables: ['magt'], periods: [{ label: '1980-1984' }], grid: { width: 1, height: 1, resolution_m: 1000 } });
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&#60;script&#62;');
+  });
+});
+
+describe('errors show as one readable line', () => {
+  it('our errors carry a one-line stack, keeping the full trace aside', () => {
+    const err = new FormatError('not a TIFF file', 'x.tif');
+    expect(err.stack).toBe('FormatError: x.tif: not a TIFF file');
+    expect(err.trace).toMatch(/\n\s+at /);
+  });
+
+  it('in a notebook cell: the error line, no stack of internals', async () => {
+    const dir = join(root, 'test', `.tmp-notebook-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      const path = join(dir, 'error-example.ipynb');
+      writeFileSync(path, notebookJson(["import { openDataset } from 'permafrost-lab';\nawait openDataset('/nonexistent/product-folder');"]));
+      const [report] = await runNotebookFiles([path], { out: join(dir, 'out'), onProgress: () => {} });
+      expect(report.ok).toBe(false);
+      expect(report.error!.message).toContain('InputError: dataset not found: /nonexistent/product-folder');
+      expect(report.error!.message).not.toMatch(/\n\s+at .*(dist|src)\//);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('the fuzzer (a seeded run; npm run fuzz runs 5,000 cases)', () => {
+  it('ends every case with data or a typed error: no untyped error, crash or hang', async () => {
+    const report = await runFuzz({ cases: 400, seed: 7 });
+    expect(report.problems).toEqual([]);
+    expect(report.outcomes.ok).toBeGreaterThan(50);
+    expect(report.outcomes.typed).toBeGreaterThan(50);
+  }, 120_000);
+});
