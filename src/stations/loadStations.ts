@@ -1,7 +1,7 @@
 import * as aq from 'arquero';
 import { existsSync, readFileSync } from 'node:fs';
 import { FileError, InputError, invalid } from '../errors.js';
-import { parseDelimited } from './csv.js';
+import { parseDelimited, type TextTable } from './csv.js';
 
 /** Which measurement a table holds. */
 export type StationVariable = 'magt' | 'alt';
@@ -36,10 +36,10 @@ export interface LoadedStations {
 const NAMES: Record<string, string[]> = {
   site_id: ['site_id', 'site_code', 'sitecode', 'site', 'code', 'id', 'station_id', 'station_code', 'borehole_id', 'borehole', 'station'],
   site_name: ['site_name', 'sitename', 'name', 'station_name', 'borehole_name', 'location'],
-  lat: ['lat', 'latitude', 'lat_deg', 'latitude_deg', 'y'],
-  lon: ['lon', 'long', 'longitude', 'lng', 'lon_deg', 'longitude_deg', 'x'],
+  lat: ['lat', 'latitude', 'lat_deg', 'latitude_deg', 'lat_dd', 'latitude_dd', 'latitude_n', 'y'],
+  lon: ['lon', 'long', 'longitude', 'lng', 'lon_deg', 'longitude_deg', 'lon_dd', 'longitude_dd', 'longitude_e', 'x'],
   year: ['year', 'yr'],
-  date: ['date', 'datetime', 'time', 'timestamp', 'measurement_date'],
+  date: ['date', 'datetime', 'date_time', 'time', 'timestamp', 'measurement_date', 'date_of_measurement'],
   depth_m: ['depth_m', 'depth', 'depth_meters', 'sensor_depth'],
   magt: ['magt_c', 'magt', 'temperature', 'temperature_c', 'temp', 'ground_temperature', 'gt', 'mean_annual_ground_temperature'],
   alt: ['alt_cm', 'alt', 'thaw_depth', 'thaw_depth_cm', 'active_layer_thickness', 'active_layer', 'thaw'],
@@ -61,8 +61,10 @@ export function loadStations(source: string, options: LoadStationsOptions = {}):
   const where = isText ? '<text>' : source;
   if (!isText && !existsSync(source)) throw new FileError('file not found', source);
   const text = isText ? source : readFileSync(source, 'utf8');
-  const table = parseDelimited(text, options.delimiter);
+  const warnings0: string[] = [];
+  const table = headerFirst(parseDelimited(text, options.delimiter), options.mapping);
   if (table.header.length === 0) throw new InputError('the table is empty', where);
+  if (table.skipped) warnings0.push(`the header is on line ${table.skipped + 1}: ${table.skipped} line(s) of title or notes above it were skipped`);
   const columns = table.header.map(norm);
   const find = (role: keyof typeof NAMES | 'value'): number => {
     const mapped = options.mapping?.[role as keyof NonNullable<LoadStationsOptions['mapping']>];
@@ -96,7 +98,7 @@ export function loadStations(source: string, options: LoadStationsOptions = {}):
     if (valueCol < 0) throw new InputError(`no value column (looked for ${[...NAMES.magt, ...NAMES.alt].join(', ')}; the table has ${table.header.join(', ')}); pass { mapping: { value: … } }`, where);
   }
   variable ??= wide ? 'alt' : 'magt';
-  const warnings: string[] = [];
+  const warnings: string[] = [...warnings0];
   if (wide) warnings.push(`wide table: ${yearCols.length} year columns (${table.header[yearCols[0]]}–${table.header[yearCols[yearCols.length - 1]]}) read as one row per site and year`);
   const yearCol = find('year');
   const dateCol = find('date');
@@ -160,6 +162,23 @@ export function loadStations(source: string, options: LoadStationsOptions = {}):
     variable,
     warnings,
   };
+}
+
+/**
+ * Published tables often carry a title or notes above the header: when the first row names no
+ * latitude and longitude, the first of the next 20 rows that does becomes the header.
+ */
+function headerFirst(table: TextTable, mapping?: LoadStationsOptions['mapping']): TextTable & { skipped: number } {
+  const has = (row: string[]) => {
+    const names = row.map(norm);
+    const lat = mapping?.lat ? row.some((h) => h.trim() === mapping.lat || norm(h) === norm(mapping.lat!)) : NAMES.lat.some((n) => names.includes(n));
+    const lon = mapping?.lon ? row.some((h) => h.trim() === mapping.lon || norm(h) === norm(mapping.lon!)) : NAMES.lon.some((n) => names.includes(n));
+    return lat && lon;
+  };
+  if (has(table.header)) return { ...table, skipped: 0 };
+  const k = table.rows.slice(0, 20).findIndex(has);
+  if (k < 0) return { ...table, skipped: 0 };
+  return { header: table.rows[k].map((h) => h.trim()), rows: table.rows.slice(k + 1), lines: table.lines.slice(k + 1), delimiter: table.delimiter, skipped: table.lines[k] - 1 };
 }
 
 function number(text: string | undefined): number | null {

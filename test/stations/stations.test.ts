@@ -138,3 +138,15 @@ describe('validation figures', () => {
     expect(errors.data.map((d: any) => [d.name, d.x, d.y])).toEqual([['RMSE', ['alaska'], [2]], ['bias (predicted − observed)', ['alaska'], [-1]]]);
   });
 });
+
+describe('loadStations(a table with a title above its header)', () => {
+  it('finds the header below title and notes lines, keeps line numbers right, and says what it skipped', () => {
+    const text = 'CALM Summary Table: end-of-season thaw depth (cm)\nSource: CALM, 2020\n\nSITE CODE,SITE NAME,LAT,LONG,2000,2001\nU1,Barrow,71.31,-156.6,33,x35\n';
+    const { stations, rejected, warnings } = loadStations(text);
+    expect(stations.objects()[0]).toMatchObject({ site_id: 'U1', lat: 71.31, lon: -156.6, year: 2000, alt_cm: 33, line: 5 });
+    expect(rejected.objects()[0]).toMatchObject({ line: 5, reason: '2001: not a number: "x35"' });
+    expect(warnings.join(' ')).toMatch(/header is on line 4: 3 line\(s\) of title or notes above it were skipped/);
+    const gtnp = loadStations('Site,Latitude [°],Longitude [°],Date/Time,Depth [m],Temperature [°C]\nB1,65.1,-147.5,2001-08-01,20,-1.5\n');
+    expect(gtnp.stations.objects()[0]).toMatchObject({ site_id: 'B1', lat: 65.1, lon: -147.5, year: 2001, depth_m: 20, magt_c: -1.5 });
+  });
+});
