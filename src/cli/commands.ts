@@ -3,7 +3,7 @@ import { describeFailure, runNotebooks } from '../notebooks/runNotebooks.js';
 import { generateSample, type SamplePart } from '../sample/generateSample.js';
 import { runBenchmarks } from '../bench/bench.js';
 import { runFuzz } from '../fuzz/fuzz.js';
-import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as aq from 'arquero';
 import { InputError, invalid } from '../errors.js';
@@ -11,6 +11,7 @@ import { openDataset } from '../dataset/openDataset.js';
 import { VARIABLES, type Variable } from '../dataset/discover.js';
 import { summarizeTrend, trendRaster } from '../dataset/trendOutputs.js';
 import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
+import { csvText, exportTable } from '../dataset/exportTable.js';
 import { mapArray } from '../grid/mapArray.js';
 
 /** A command of the `permafrost-lab` command line. */
@@ -158,10 +159,7 @@ export const commands: Record<string, Command> = {
           noData: NaN, bandNames: [`${variable} ${period}${region ? ` ${region}` : ''}`], bandUnits: [VARIABLES[variable].unit === '°C' ? 'degC' : VARIABLES[variable].unit],
           metadata: ds.synthetic ? { SYNTHETIC: 'exported from the synthetic sample; not the real product' } : {}, values: [data] }, { overwrite: true });
       } else {
-        const table = await ds.table(variable, period, region ? { region } : {});
-        const bytes = format === 'csv' ? csvText(table) : aq.toArrowIPC(table);
-        writeFileSync(out + '.tmp', bytes);
-        renameSync(out + '.tmp', out);
+        exportTable(await ds.table(variable, period, region ? { region } : {}), out, { format: format as 'csv' | 'arrow' });
       }
       await ds.close();
       process.stderr.write(`[export] wrote ${out}\n`);
@@ -169,11 +167,6 @@ export const commands: Record<string, Command> = {
     },
   },
 };
-
-/** CSV text ending in exactly one newline. */
-function csvText(table: { toCSV(): string }): string {
-  return table.toCSV().replace(/\n*$/, '\n');
-}
 
 function variableOption(value: string): Variable {
   if (!(value in VARIABLES)) throw new InputError(invalid('option --variable', value, Object.keys(VARIABLES).join(', ')));

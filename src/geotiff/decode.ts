@@ -1,24 +1,10 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import './workerShim.js'; // before geotiff: see workerShim.ts
+import { getDecoder as geotiffDecoder } from 'geotiff';
 import { inflateSync } from 'node:zlib';
 import Lerc from 'lerc';
 
-type GetDecoder = (compression: number, parameters: unknown) => Promise<{ decodeBlock(buffer: ArrayBuffer): ArrayBuffer | Promise<ArrayBuffer> }>;
-let decoders: Promise<GetDecoder> | undefined;
-
-/**
- * geotiff.js's decoder registry, loaded from its own file: importing the package's main module
- * inside a worker thread starts its web-worker polyfill, which takes our worker for its own.
- */
-function getDecoder(compression: number, parameters: unknown) {
-  decoders ??= (async () => {
-    const main = createRequire(import.meta.url).resolve('geotiff');
-    const registry = join(dirname(dirname(main)), 'dist-module', 'compression', 'index.js');
-    return ((await import(pathToFileURL(registry).href)) as { getDecoder: GetDecoder }).getDecoder;
-  })();
-  return decoders.then((get) => get(compression, parameters));
-}
+type Decoder = { decodeBlock(buffer: ArrayBuffer): ArrayBuffer | Promise<ArrayBuffer> };
+const getDecoder = (compression: number, parameters: unknown) => geotiffDecoder(compression, parameters as never) as Promise<Decoder>;
 
 /** TIFF compression codes this reader knows by name. */
 export const COMPRESSION_NAMES: Record<number, string> = {

@@ -522,14 +522,13 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
   return raster;
 }
 
-const KNOWN_LONLAT = '+proj=longlat +datum=WGS84 +no_defs';
+const KNOWN_LONLAT = epsgProj4(4326)!;
 
 function crsFromOption(text: string): { proj4: string; epsg: number | null } {
   const m = /^EPSG:(\d+)$/i.exec(text.trim());
   if (m) {
     const code = Number(m[1]);
-    const def = code === 4326 ? KNOWN_LONLAT : undefined;
-    const known = def ?? epsgProj4(code);
+    const known = epsgProj4(code);
     if (!known) throw new InputError(invalid('crs', text, 'a proj4 string or a known EPSG code such as EPSG:3995'));
     return { proj4: known, epsg: code };
   }

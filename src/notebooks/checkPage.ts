@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromiumPath } from '../plot/saveFigure.js';
+import { launchChromium } from '../plot/saveFigure.js';
 
 /** What a page showed in a browser. */
 export interface PageCheck {
@@ -15,8 +15,6 @@ export interface PageCheck {
   screenshot?: string;
 }
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
-
 /**
  * Opens HTML pages (an executed notebook's page, a saved figure) in headless Chromium, waits for
  * their figures to draw, and reports how many figures and traces were drawn and any error the
@@ -24,8 +22,7 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
  * @example await checkPages(['out/00-welcome.html'], { screenshots: 'out/screenshots' })
  */
 export async function checkPages(pages: string[], options: { screenshots?: string; timeout_ms?: number } = {}): Promise<PageCheck[]> {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ARGS });
+  const browser = await launchChromium();
   const results: PageCheck[] = [];
   try {
     for (const path of pages) {

@@ -35,11 +35,16 @@ export function chromiumPath(candidates = [process.env.PERMAFROST_CHROMIUM, '/us
   return found;
 }
 
+/** Headless system Chromium through playwright-core, with the flags this machine and CI need. */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+}
+
 async function getBrowser(): Promise<Browser> {
   if (!browser) {
     browser = (async () => {
-      const { chromium } = await import('playwright-core');
-      const b = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+      const b = await launchChromium();
       process.once('beforeExit', () => { void b.close(); });
       return b as unknown as Browser;
     })();

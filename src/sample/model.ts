@@ -4,7 +4,7 @@ import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import { epsgToProj4 } from '../geotiff/crs.js';
 import type { Transform, Window } from '../geotiff/openRaster.js';
-import { polarStereographicScale } from '../grid/cellArea.js';
+import { lonLatGrid, type LonLatGrid } from '../grid/lonLat.js';
 import { projectRings, rasterizePolygons, type PolygonGeometry, type PolygonRaster } from '../grid/rasterize.js';
 import { fbm, hash2, valueNoise } from './noise.js';
 
@@ -14,8 +14,6 @@ export const PERIODS = ['1980-1984', '1985-1989', '1990-1994', '1995-1999', '200
 export const MID_YEARS = PERIODS.map((p) => Number(p.slice(0, 4)) + 2);
 
 export const CRS_3995 = epsgToProj4(3995)!;
-const WGS84 = 6378137;
-const E = 0.0818191908426215;
 
 /** The sample grid: EPSG:3995, square, reaching 45°N at the middle of each edge. */
 export interface SampleGrid {
@@ -110,8 +108,7 @@ export class SampleModel {
   private coarse: { size: number; resolution_m: number; half: number; distance_km: Float32Array; greenland: Uint8Array };
   private highlands: { x: number; y: number; h: number; r2: number }[];
   private anomalies: { x: number; y: number; a: number; r2: number }[];
-  private latTable: Float64Array;
-  private latStep: number;
+  private lonLat: LonLatGrid;
 
   constructor(resolution_m: number, readonly seed: number) {
     this.grid = sampleGrid(resolution_m);
@@ -131,29 +128,13 @@ export class SampleModel {
       const [x, y] = toXY.forward([lon, lat]);
       return { x, y, h, r2: (r * 1000) ** 2 };
     });
+    this.lonLat = lonLatGrid(this.grid);
     this.anomalies = ANOMALIES.map(([lon, lat, a, r]) => {
       const [x, y] = toXY.forward([lon, lat]);
       return { x, y, a, r2: (r * 1000) ** 2 };
     });
-    // ρ → latitude table for EPSG:3995 (k depends on ρ alone)
-    const n = 1 << 15;
-    const maxRho = Math.SQRT2 * (this.grid.width / 2) * resolution_m * 1.01;
-    this.latStep = maxRho / (n - 1);
-    this.latTable = new Float64Array(n);
-    for (let i = 0, lat = 90; i < n; i++) {
-      const rho = i * this.latStep;
-      while (lat > -80 && rhoOf(lat - 0.0005) < rho) lat -= 0.0005;
-      const r0 = rhoOf(lat);
-      const r1 = rhoOf(lat - 0.0005);
-      this.latTable[i] = lat - (0.0005 * (rho - r0)) / (r1 - r0 || 1);
-    }
   }
 
-  private latitude(rho: number): number {
-    const f = rho / this.latStep;
-    const i = Math.min(Math.floor(f), this.latTable.length - 2);
-    return this.latTable[i] + (f - i) * (this.latTable[i + 1] - this.latTable[i]);
-  }
 
   private coarseDistance(x: number, y: number): number {
     const { size, resolution_m, half, distance_km } = this.coarse;
@@ -206,15 +187,17 @@ export class SampleModel {
     const res = this.grid.resolution_m;
     const t = this.grid.transform;
     const seed = this.seed;
+    const lonRow = new Float64Array(width);
+    const latRow = new Float64Array(width);
     for (let r = 0; r < height; r++) {
       const y = t.originY + (window.y + r + 0.5) * t.pixelHeight;
+      this.lonLat.row(window.y + r, window.x, width, lonRow, latRow);
       for (let c = 0; c < width; c++) {
         const i = r * width + c;
         const col = window.x + c;
         const x = t.originX + (col + 0.5) * t.pixelWidth;
-        const rho = Math.hypot(x, y);
-        const lat = this.latitude(rho);
-        const lon = (Math.atan2(x, -y) * 180) / Math.PI;
+        const lat = latRow[c];
+        const lon = lonRow[c];
         out.lat[i] = lat;
         out.lon[i] = lon;
         const distance = this.coarseDistance(x, y);
@@ -294,11 +277,6 @@ export function thawingDegreeDays(mean: number, amplitude: number): number {
   return (365 / Math.PI) * (amplitude * Math.sin(theta) + mean * theta);
 }
 
-function rhoOf(lat: number): number {
-  const phi = (lat * Math.PI) / 180;
-  const m = Math.cos(phi) / Math.sqrt(1 - E * E * Math.sin(phi) ** 2);
-  return WGS84 * m * polarStereographicScale(lat, { latTs_deg: 71 });
-}
 
 /** Distance to the sea (km) and the Greenland mask on a 10 km grid (coarser when the sample is). */
 function coarseFields(landRings: [number, number][][], greenlandRings: [number, number][][], grid: SampleGrid) {

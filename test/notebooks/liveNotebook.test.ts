@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chromiumPath } from '../../src/plot/saveFigure.js';
+import { launchChromium } from '../../src/plot/saveFigure.js';
 import { root } from '../helpers.js';
 
 const freePort = () => new Promise<number>((resolve) => {
@@ -21,8 +21,7 @@ describe('figures in a live classic Jupyter Notebook (RequireJS on the page)', (
         server.stderr!.on('data', (d) => { if (/is running at|Serving notebooks/.test(String(d))) { clearTimeout(timer); resolve(); } });
         server.on('exit', (code) => reject(new Error(`jupyter notebook exited with ${code}`)));
       });
-      const { chromium } = await import('playwright-core');
-      const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         const errors: string[] = [];
