@@ -143,3 +143,18 @@ describe('openRaster(path) georeferencing and band metadata agree with gdalinfo'
     expect(raster.bbox).toEqual({ west: -180, south: 45, east: 180, north: 90 });
   });
 });
+
+describe('sparse files', () => {
+  it('the SPARSE_OK fixtures really leave tiles unwritten, and those read as nodata', async () => {
+    const { RASTER_INTERNALS } = await import('../../src/geotiff/openRaster.js');
+    for (const f of fixtures.filter((x) => x.name.endsWith('sparse'))) {
+      const raster = await openRaster(f.tif);
+      const jobs = (raster as any)[RASTER_INTERNALS].blocks([0, 1, 2]) as { sparse: boolean; col: number; row: number; band: number }[];
+      const sparse = jobs.filter((j) => j.sparse);
+      expect(sparse.length, f.name).toBeGreaterThan(0);
+      const [values] = await raster.read({ bands: [sparse[0].band], window: { x: sparse[0].col, y: sparse[0].row, width: 64, height: 64 } });
+      expect(Array.from(values).every((v) => v === raster.noData)).toBe(true);
+      await raster.close();
+    }
+  });
+});
