@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileError, FormatError, InputError, invalid } from '../errors.js';
-import { parsePeriod } from './periods.js';
+import { PRODUCT_PERIODS, parsePeriod } from './periods.js';
 
 /** The product's variables, their value column names and units. */
 export const VARIABLES = {
@@ -26,25 +26,51 @@ export interface Layout {
   how: string;
   /** Files seen, for messages. */
   files: string[];
+  /** What was assumed on the way, for `show(ds)`, `info` and `check`: e.g. unnamed bands taken as the eight periods in order. */
+  notices: string[];
+  /** Per file: how its variable and periods were found (`band descriptions`, `file name`, `band count`, `manifest`). */
+  sources: Map<string, string>;
 }
 
 /** What a file's bands are called, read by the caller (openRaster) and handed in. */
 export type BandNames = (file: string) => Promise<{ bands: number; bandNames: string[] }>;
 
+/** The product's own Chinese terms, most specific first (多年冻土活动层厚度 is ALT, not permafrost). */
+const CHINESE: [RegExp, Variable][] = [
+  [/活动层/, 'alt'],
+  [/地温|地表温度|地下温度/, 'magt'],
+  [/冻土/, 'permafrost'],
+];
+
 /**
  * Which variable a file name speaks of, by whole words: `MAGT_1980-1984.tif` → magt,
- * `alt_1980_1984.tif` → alt, `Permafrost_distribution.tif` → permafrost. Null when none or several.
+ * `alt_1980_1984.tif` → alt, `Permafrost_distribution.tif` → permafrost, `GT_80_84.tif` → magt,
+ * `PF_probability.tif` → permafrost, and the product's Chinese terms (年平均地温 / 地温 → magt,
+ * 活动层厚度 / 活动层 → alt, 多年冻土 / 冻土分布 → permafrost). Null when none or several.
  */
 export function variableOfName(name: string): Variable | null {
-  const words = basename(name).replace(/\.[^.]+$/, '').toLowerCase().split(/[^a-z]+/).filter(Boolean);
+  const stem = basename(name).replace(/\.[^.]+$/, '');
+  for (const [pattern, variable] of CHINESE) if (pattern.test(stem)) return variable;
+  const words = stem.toLowerCase().split(/[^a-z]+/).filter(Boolean);
   const found = new Set<Variable>();
-  const air = words.includes('air'); // air_temperature.tif is a predictor, not MAGT
+  const air = words.includes('air') || words.includes('surface'); // air_temperature.tif is a predictor, not MAGT
   for (const w of words) {
-    if ((['magt', 'gt', 'mag', 'temperature', 'ground'].includes(w) || /^magt/.test(w)) && !air) found.add('magt');
-    else if (['alt', 'thaw', 'active', 'thickness'].includes(w)) found.add('alt'); // not 'layer' alone: layer_3.tif says nothing
-    else if (['permafrost', 'pf', 'distribution', 'pzi', 'extent'].includes(w)) found.add('permafrost');
+    if ((['magt', 'gt', 'mag', 'temperature', 'ground', 'nianpingjundiwen', 'diwen'].includes(w) || /^magt/.test(w)) && !air) found.add('magt');
+    else if (['alt', 'thaw', 'active', 'thickness', 'huodongceng'].includes(w)) found.add('alt'); // not 'layer' alone: layer_3.tif says nothing
+    else if (['permafrost', 'pf', 'distribution', 'pzi', 'extent', 'probability', 'zonation', 'zone', 'zones', 'dongtu'].includes(w)) found.add('permafrost');
   }
   return found.size === 1 ? [...found][0] : null;
+}
+
+/** Band descriptions that name nothing: none at all (`band_1`), or `Band 1`, `layer_2`, `b3`, `4`. */
+export function unnamedBands(names: string[]): boolean {
+  return names.every((n) => /^(band|layer|b)?[\s_-]*[0-9]+$/i.test(n.trim()));
+}
+
+/** The manifest a folder needs when its names say nothing, as an example for messages. */
+export function manifestExample(file: string, bands: number): string {
+  const periods = PRODUCT_PERIODS.slice(0, Math.min(bands, 8)).map((p) => `"${p.label}"`);
+  return `{ "variables": { "magt": { "file": "${file}", "periods": [${periods.slice(0, 2).join(', ')}${periods.length > 2 ? ', …' : ''}] } } }`;
 }
 
 /**
@@ -68,6 +94,8 @@ export async function discoverLayout(source: string, bandNames: BandNames, optio
   const variables = new Map<Variable, Map<string, Slot>>();
   const unknown: string[] = [];
   const hows = new Set<string>();
+  const notices: string[] = [];
+  const sources = new Map<string, string>();
   for (const name of tifs) {
     const variable = variableOfName(name);
     if (!variable) { unknown.push(name); continue; }
@@ -78,14 +106,25 @@ export async function discoverLayout(source: string, bandNames: BandNames, optio
     if (fromName && bands === 1) {
       add(slots, fromName.label, { file, band: 0 }, variable);
       hows.add('file names');
+      sources.set(file, `${variable} from the file name, period ${fromName.label} from the file name`);
     } else {
       const periods = names.map((n) => parsePeriod(n));
-      if (periods.some((p) => !p)) {
+      if (periods.every((p) => p)) {
+        periods.forEach((p, band) => add(slots, p!.label, { file, band }, variable));
+        hows.add('band descriptions');
+        sources.set(file, `${variable} from the file name, periods from the band descriptions`);
+      } else if (!fromName && bands === PRODUCT_PERIODS.length && unnamedBands(names)) {
+        // The product's eight periods, in order: what a GDAL or ArcGIS export without band names holds.
+        PRODUCT_PERIODS.forEach((p, band) => add(slots, p.label, { file, band }, variable));
+        hows.add('band count');
+        sources.set(file, `${variable} from the file name, periods from the band count (8 unnamed bands taken as 1980-1984 … 2015-2019 in order)`);
+        notices.push(`${name}: its 8 bands have no period names; taken as the product's periods in order (band 1 = 1980-1984 … band 8 = 2015-2019). ` +
+          `If that is wrong, write a dataset.json manifest.`);
+      } else {
         throw new InputError(`cannot tell the periods of ${name}: band descriptions ${JSON.stringify(names)} do not name periods like "1980-1984"` +
-          `${fromName ? ` and it has ${bands} bands although its name names one period` : ''}; write a dataset.json manifest (files seen: ${tifs.join(', ')})`);
+          `${fromName ? ` and it has ${bands} bands although its name names one period` : ` and it has ${bands} band(s), not the product's 8`}; ` +
+          `write a dataset.json manifest beside it, e.g. ${manifestExample(name, bands)} (files seen: ${tifs.join(', ')})`);
       }
-      periods.forEach((p, band) => add(slots, p!.label, { file, band }, variable));
-      hows.add('band descriptions');
     }
     variables.set(variable, slots);
   }
@@ -96,7 +135,7 @@ export async function discoverLayout(source: string, bandNames: BandNames, optio
     throw new InputError(`cannot tell which variable these files hold: ${unknown.join(', ')} (files seen: ${tifs.join(', ')}); rename them or write a dataset.json manifest`);
   }
   checkPeriods(variables, tifs);
-  return { folder: path, variables, how: [...hows].join(' and '), files: tifs.map((n) => join(path, n)) };
+  return { folder: path, variables, how: [...hows].join(' and '), files: tifs.map((n) => join(path, n)), notices, sources };
 
   function add(slots: Map<string, Slot>, label: string, slot: Slot, variable: Variable): void {
     if (slots.has(label)) {
@@ -137,7 +176,8 @@ async function fromUrl(url: string, bandNames: BandNames, headers?: Record<strin
   const periods = names.map((n) => parsePeriod(n));
   if (periods.some((p) => !p)) throw new InputError(`cannot tell the periods of ${url}: band descriptions ${JSON.stringify(names)}; serve a dataset.json manifest`);
   const slots = new Map<string, Slot>(periods.map((p, band) => [p!.label, { file: url, band }]));
-  return { folder: url, variables: new Map([[variable, slots]]), how: 'band descriptions', files: [url] };
+  return { folder: url, variables: new Map([[variable, slots]]), how: 'band descriptions', files: [url], notices: [],
+    sources: new Map([[url, `${variable} from the file name, periods from the band descriptions`]]) };
 }
 
 /**
@@ -183,5 +223,6 @@ function manifestLayout(value: unknown, where: string, locate: (name: string) =>
     variables.set(name as Variable, slots);
   }
   checkPeriods(variables, files.map((f) => basename(f)));
-  return { folder: where, variables, how: 'manifest', files: [...new Set(files)] };
+  const unique = [...new Set(files)];
+  return { folder: where, variables, how: 'manifest', files: unique, notices: [], sources: new Map(unique.map((f) => [f, 'manifest'])) };
 }

@@ -6,13 +6,15 @@ import { FormatError, InputError, invalid } from '../errors.js';
 import { openRaster, RASTER_INTERNALS, type BBox, type Raster, type RasterInternals, type Transform, type Window } from '../geotiff/openRaster.js';
 import { forEachPlace } from '../stats/forEachPlace.js';
 import { protectFolder } from '../guard.js';
-import type { GroupPartial } from '../geotiff/decodeWorker.js';
+import type { GroupPartial, GroupSpec } from '../geotiff/decodeWorker.js';
 import { decodePool } from '../geotiff/workerPool.js';
 import type { TypedArray } from '../geotiff/metadata.js';
 import { cellArea, type CellArea } from '../grid/cellArea.js';
 import { lonLatGrid, type LonLatGrid } from '../grid/lonLat.js';
 import { mapArray } from '../grid/mapArray.js';
 import { benjaminiHochberg, mannKendall, sensSlope } from '../stats/trend.js';
+import { altUnitFactor, permafrostCoding as detectCoding, probeValues, type PermafrostCoding } from './coding.js';
+import { frozenShare } from '../stats/frozenShare.js';
 import { discoverLayout, VARIABLES, type Layout, type Variable } from './discover.js';
 import { PRODUCT_PERIODS, parsePeriod, type Period } from './periods.js';
 import { regionLabels, regionMask, REGIONS, type GeoJsonArea } from './regions.js';
@@ -142,6 +144,13 @@ export interface Dataset {
   /** How the layout was recognised. */
   layout: string;
   files: string[];
+  /**
+   * What was assumed while opening, one sentence each: unnamed bands taken as the eight periods,
+   * ALT converted from metres, how the permafrost layer codes permafrost. Empty when nothing was.
+   */
+  notices: string[];
+  /** How the permafrost layer codes permafrost (null without one). */
+  permafrostCoding: PermafrostCoding | null;
   /** One period of one variable as an Arquero table: x_m, y_m, lon, lat, area_km2 and the value. */
   table(variable: Variable, period: string, options?: TableOptions): Promise<Table>;
   /** All periods of one variable as one long table, with `period` and `mid_year`. */
@@ -214,6 +223,36 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   const periods = labels.map((l) => parsePeriod(l)!);
   const variables = (Object.keys(VARIABLES) as Variable[]).filter((v) => layout.variables.has(v));
   const synthetic = [...rasters.values()].some((r) => /synthetic/i.test(r.metadata.SYNTHETIC ?? ''));
+  const notices = [...layout.notices];
+  // ALT in metres becomes cm, said once; scaled integers are unscaled by the reader, said here.
+  for (const [file, r] of rasters) {
+    if (r.scale?.some((k) => k !== 1) || r.offset?.some((k) => k !== 0)) {
+      notices.push(`${basename(file)}: ${r.dataType} values with scale ${r.scale?.[0] ?? 1} and offset ${r.offset?.[0] ?? 0}: unscaled on every read (stored × scale + offset)`);
+    }
+  }
+  const altSlots = layout.variables.get('alt');
+  if (altSlots) {
+    const first = [...altSlots.values()][0];
+    const raster = rasters.get(first.file)!;
+    const { factor, note } = altUnitFactor(await probeValues(raster, first.band), raster.bandUnits[first.band] ?? '');
+    if (factor !== 1) {
+      for (const slot of altSlots.values()) internalsOf(rasters.get(slot.file)!).convertUnits(slot.band, factor);
+      notices.push(note!);
+    }
+  }
+  let coding: PermafrostCoding | null = null;
+  const pfSlots = layout.variables.get('permafrost');
+  if (pfSlots) {
+    const first = [...pfSlots.values()][0];
+    const raster = rasters.get(first.file)!;
+    coding = detectCoding(await probeValues(raster, first.band), raster.bandNames[first.band] ?? '', raster.bandUnits[first.band] ?? '');
+    notices.push(`permafrost: ${coding.note}`);
+  }
+  const pfTable = coding?.table ?? [];
+  const pfMode = (coding?.kind === 'classes' ? 4 : coding?.kind === 'fraction' || coding?.kind === 'percent' ? 3 : 1) as 1 | 3 | 4;
+  const pfScale = coding?.kind === 'percent' ? 0.01 : 1;
+  /** The share of a cell that is permafrost, for a value of `variable` (permafrost coding, or MAGT below 0). */
+  const shareOf = (variable: Variable) => (variable === 'permafrost' ? (v: number) => frozenShare(v, pfMode, pfScale, pfTable) : (v: number) => (v < 0 ? 1 : 0));
   let area: CellArea | undefined;
   let lonlat: LonLatGrid | undefined;
   const areas = () => (area ??= cellArea(grid));
@@ -320,7 +359,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
     return aq.table({
       x_m: Float64Array.from(columns.x_m), y_m: Float64Array.from(columns.y_m),
       lon: Float64Array.from(columns.lon), lat: Float64Array.from(columns.lat), area_km2: Float64Array.from(columns.area_km2),
-      [valueColumn]: variable === 'permafrost' ? Uint8Array.from(columns.value) : Float32Array.from(columns.value),
+      [valueColumn]: variable === 'permafrost' && pfMode === 1 ? Uint8Array.from(columns.value) : Float32Array.from(columns.value),
       ...Object.fromEntries(extra.map((e) => [VARIABLES[e.v].column, Float32Array.from(e.out)])),
     });
   }
@@ -335,7 +374,8 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   }
 
   async function summarize(options: SummarizeOptions = {}): Promise<Table> {
-    return summarizeDataset({ grid, periods, variables: options.variables ?? variables, slotOf, areas, lonLats, where }, options);
+    return summarizeDataset({ grid, periods, variables: options.variables ?? variables, slotOf, areas, lonLats, where,
+      frozen: { mode: pfMode, scale: pfScale, table: pfTable } }, options);
   }
 
   async function sample(points: Table | Record<string, unknown>[], options: SampleOptions): Promise<Table> {
@@ -400,6 +440,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   async function change(variable: Variable, from: string, to: string): Promise<ChangeResult> {
     const [a, b] = [await band(variable, from), await band(variable, to)];
     const difference = new Float32Array(a.length);
+    const share = variable === 'permafrost' || variable === 'magt' ? shareOf(variable) : null;
     const areaRow = new Float64Array(grid.width);
     let w = 0, sum = 0, lost = 0, gained = 0;
     for (let row = 0; row < grid.height; row++) {
@@ -411,11 +452,10 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
         if (d !== d) continue;
         w += areaRow[c];
         sum += areaRow[c] * d;
-        if (variable === 'permafrost' || variable === 'magt') {
-          const was = variable === 'permafrost' ? a[i] === 1 : a[i] < 0;
-          const is = variable === 'permafrost' ? b[i] === 1 : b[i] < 0;
-          if (was && !is) lost += areaRow[c];
-          if (!was && is) gained += areaRow[c];
+        if (share) {
+          const d = share(b[i]) - share(a[i]);
+          if (d < 0) lost -= areaRow[c] * d;
+          if (d > 0) gained += areaRow[c] * d;
         }
       }
     }
@@ -428,7 +468,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
     if (!Number.isInteger(size) || size < 1) throw new InputError(invalid('window_cells', size, 'a whole number ≥ 1'));
     const variable: Variable = variables.includes('permafrost') ? 'permafrost' : 'magt';
     const values = await band(variable, period);
-    const frozen = (v: number) => (variable === 'permafrost' ? v === 1 : v < 0);
+    const frozen = shareOf(variable);
     const zone = new Uint8Array(values.length).fill(255);
     const areaRow = new Float64Array(grid.width);
     const area = new Float64Array(values.length);
@@ -443,7 +483,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
             const i = r * grid.width + c;
             if (values[i] !== values[i]) continue;
             total += area[i];
-            if (frozen(values[i])) pf += area[i];
+            pf += area[i] * frozen(values[i]);
           }
         }
         if (total === 0) continue;
@@ -461,7 +501,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   }
 
   return {
-    source: where, synthetic, variables, periods, grid, layout: layout.how, files: [...rasters.keys()],
+    source: where, synthetic, variables, periods, grid, layout: layout.how, files: [...rasters.keys()], notices, permafrostCoding: coding,
     table, tables, summarize, sample, trend, change, zonation,
     layer: async (variable, period) => ({ values: await band(variable, period), width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }),
     raster: slotOf,
@@ -492,7 +532,11 @@ interface Context {
   lonLats: () => LonLatGrid;
   areas?: () => CellArea;
   where: string;
+  /** How the permafrost layer codes permafrost (GroupSpec.frozen for the permafrost variable). */
+  frozen?: { mode: 1 | 3 | 4; scale: number; table: number[] };
 }
+
+const internalsOf = (raster: Raster) => (raster as unknown as { [RASTER_INTERNALS]: RasterInternals })[RASTER_INTERNALS];
 
 /** Histogram resolution for quantiles, per variable: [lowest, highest, bin width]. */
 const BINS: Record<Variable, [number, number, number]> = { magt: [-60, 40, 0.01], alt: [0, 3000, 0.1], permafrost: [0, 2, 1] };
@@ -515,19 +559,14 @@ async function summarizeDataset(ctx: Context & { areas: () => CellArea }, option
   const perPeriod = byPeriod ? 1 : 1 / ctx.periods.length;
 
   const partials = new Map<string, GroupPartial>(); // key `${variable}|${periodKey}`
-  const onWorkers = variables.every((v) => ctx.periods.every((p) => {
-    const { raster, band } = ctx.slotOf(v, p.label);
-    return (raster as unknown as { [RASTER_INTERNALS]?: RasterInternals })[RASTER_INTERNALS]?.blocks([band]) !== null;
-  }));
-  const labelGrid = byRegion || byBand ? groupLabels(ctx, byRegion, byBand, bandDeg, bandCount, onWorkers) : null;
+  const labelGrid = byRegion || byBand ? groupLabels(ctx, byRegion, byBand, bandDeg, bandCount, true) : null;
   for (const variable of variables) {
     const [lo, hi, width] = BINS[variable];
     const bins = Math.ceil((hi - lo) / width) + 1;
-    const frozen: 0 | 1 | 2 = variable === 'permafrost' ? 1 : variable === 'magt' ? 2 : 0;
+    const frozen: Frozen = variable === 'permafrost' ? { frozen: ctx.frozen?.mode ?? 1, frozenScale: ctx.frozen?.scale, frozenTable: ctx.frozen?.table }
+      : { frozen: variable === 'magt' ? 2 : 0 };
     const keys = periodKeys.map((k) => `${variable}|${k}`);
-    const found = onWorkers
-      ? await accumulateOnWorkers(ctx, variable, byPeriod, labelGrid, groupCount, lo, width, bins, frozen, perPeriod, options.onProgress)
-      : await accumulateOnMain(ctx, variable, byPeriod, labelGrid, groupCount, lo, width, bins, frozen, perPeriod);
+    const found = await accumulateOnWorkers(ctx, variable, byPeriod, labelGrid, groupCount, lo, width, bins, frozen, perPeriod, options.onProgress);
     keys.forEach((k) => { const part = found.get(k); if (part) partials.set(k, part); });
   }
 
@@ -598,7 +637,7 @@ function groupLabels(ctx: Context, byRegion: boolean, byBand: boolean, bandDeg: 
 
 /** The periods' blocks of one variable, decoded and accumulated on the workers, then merged. */
 async function accumulateOnWorkers(ctx: Context, variable: Variable, byPeriod: boolean, labels: Uint16Array | null, groups: number,
-  lo: number, width: number, bins: number, frozen: 0 | 1 | 2, factor: number, onProgress?: (f: number) => void): Promise<Map<string, GroupPartial>> {
+  lo: number, width: number, bins: number, frozen: Frozen, factor: number, onProgress?: (f: number) => void): Promise<Map<string, GroupPartial>> {
   const pool = decodePool();
   const { grid } = ctx;
   const run = `${Date.now()}-${Math.random().toString(36).slice(2)}`; // keys unique to this call
@@ -611,18 +650,18 @@ async function accumulateOnWorkers(ctx: Context, variable: Variable, byPeriod: b
     bands.set(band, `${run}|${keyOf(p.label)}`);
     byFile.set(raster, bands);
   }
-  const internalsOf = (raster: Raster) => (raster as unknown as { [RASTER_INTERNALS]: RasterInternals })[RASTER_INTERNALS];
-  const total = [...byFile].reduce((n, [raster, bands]) => n + internalsOf(raster).blocks([...bands.keys()])!.length, 0);
+  const total = [...byFile].reduce((n, [raster, bands]) => n + internalsOf(raster).blocks([...bands.keys()]).length, 0);
   let before = 0;
   for (const [raster, bands] of byFile) {
     const internals = internalsOf(raster);
-    const jobs = internals.blocks([...bands.keys()])!;
-    await forEachPlace(internals, jobs, pool.size * 3, (stored, blobs) => {
+    const jobs = internals.blocks([...bands.keys()]);
+    await forEachPlace(internals, jobs, pool.size * 3, (stored, blobs, blobOf) => {
       const first = stored[0];
-      return pool.accumulate(blobs, internals.layoutOf(first), {
+      const parts = stored.map((job, i) => ({ blob: blobOf[i], sample: job.sample, key: bands.get(job.band)!, ...internals.valueTransform(job.band) }));
+      return pool.accumulate(blobs, parts, internals.layoutOf(first), {
         grid: { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }, dataType: raster.dataType, noData: raster.noData,
         col: first.col, row: first.row, cols: first.cols, rows: first.rows,
-      }, { keys: stored.map((j) => bands.get(j.band)!), labels, groups, lo, width, bins, frozen, factor });
+      }, { labels, groups, lo, width, bins, ...frozen, factor });
     }, { onProgress: (done) => onProgress?.((before + done) / Math.max(total, 1)) });
     before += jobs.length;
   }
@@ -659,47 +698,8 @@ function mergePartials(a: GroupPartial | null, b: GroupPartial): GroupPartial {
   return a;
 }
 
-/** The same accumulation on the main thread, window by window (pixel-interleaved files). */
-async function accumulateOnMain(ctx: Context & { areas: () => CellArea }, variable: Variable, byPeriod: boolean, labels: Uint16Array | null, groups: number,
-  lo: number, width: number, bins: number, frozen: 0 | 1 | 2, factor: number): Promise<Map<string, GroupPartial>> {
-  const { grid } = ctx;
-  const out = new Map<string, GroupPartial>();
-  const fresh = (): GroupPartial => ({ w: new Float64Array(groups), mean: new Float64Array(groups), m2: new Float64Array(groups), min: new Float64Array(groups).fill(Infinity),
-    max: new Float64Array(groups).fill(-Infinity), cells: new Float64Array(groups), pf: new Float64Array(groups), hist: new Float64Array(groups * bins) });
-  const areaRow = new Float64Array(grid.width);
-  for (const p of ctx.periods) {
-    const key = `${variable}|${byPeriod ? p.label : 'all'}`;
-    const a = out.get(key) ?? fresh();
-    out.set(key, a);
-    const { raster, band } = ctx.slotOf(variable, p.label);
-    for (let y0 = 0; y0 < grid.height; y0 += 256) {
-      const height = Math.min(256, grid.height - y0);
-      const [values] = await raster.read({ window: { x: 0, y: y0, width: grid.width, height }, bands: [band] });
-      for (let r = 0; r < height; r++) {
-        ctx.areas().row(y0 + r, 0, grid.width, areaRow);
-        for (let c = 0; c < grid.width; c++) {
-          const v = values[r * grid.width + c];
-          if (v !== v || v === raster.noData) continue;
-          const g = labels ? labels[(y0 + r) * grid.width + c] : 0;
-          const w = areaRow[c] * factor;
-          // Welford's weighted update (one value at a time)
-          const total = a.w[g] + w;
-          const delta = v - a.mean[g];
-          a.mean[g] += (delta * w) / total;
-          a.m2[g] += w * delta * (v - a.mean[g]);
-          a.w[g] = total;
-          a.cells[g]++;
-          if (v < a.min[g]) a.min[g] = v;
-          if (v > a.max[g]) a.max[g] = v;
-          if (frozen === 1 ? v === 1 : frozen === 2 ? v < 0 : false) a.pf[g] += w;
-          const bin = Math.min(bins - 1, Math.max(0, Math.round((v - lo) / width)));
-          a.hist[g * bins + bin] += w;
-        }
-      }
-    }
-  }
-  return out;
-}
+/** How the permafrost share of a cell is read from its value (GroupSpec's fields). */
+type Frozen = Pick<GroupSpec, 'frozen' | 'frozenScale' | 'frozenTable'>;
 
 /**
  * Weighted quantiles from a histogram: the bin value where the cumulative weight passes q, so

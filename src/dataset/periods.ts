@@ -9,17 +9,40 @@ export interface Period {
 
 const PATTERN = /(?<![0-9])(19[0-9]{2}|20[0-9]{2})\s*[-_–—/ ]\s*(19[0-9]{2}|20[0-9]{2})(?![0-9])/;
 
+/** `1980_84`, `1980-84`: a four-digit start and a two-digit end. */
+const SHORT_END = /(?<![0-9])(19[0-9]{2}|20[0-9]{2})\s*[-_–—]\s*([0-9]{2})(?![0-9])/;
+/** `80_84`, `80-84`: two two-digit years (19xx from 50 on, else 20xx). */
+const TWO_DIGITS = /(?<![0-9])([0-9]{2})\s*[-_–—]\s*([0-9]{2})(?![0-9])/;
+
 /**
  * The period named in a text (a band description, a file name): `1980-1984`, `1980_1984`,
- * `MAGT_1980-1984.tif`, `1980–1984`. Null when there is none.
+ * `MAGT_1980-1984.tif`, `1980–1984`, and the short spellings `1980_84` and `80_84` (periods of
+ * 1 to 10 years only, so that dates and other numbers are not taken for periods). Null when there is none.
  * @example parsePeriod('alt_1980_1984.tif') // { label: '1980-1984', start: 1980, end: 1984, mid_year: 1982 }
+ * @example parsePeriod('GT_80_84.tif')?.label // '1980-1984'
  */
 export function parsePeriod(text: string): Period | null {
   const m = PATTERN.exec(text);
-  if (!m) return null;
-  const start = Number(m[1]);
-  const end = Number(m[2]);
-  if (end < start || end - start > 50) return null;
+  if (m) return period(Number(m[1]), Number(m[2]), 50);
+  const short = SHORT_END.exec(text);
+  if (short) {
+    const start = Number(short[1]);
+    let end = Math.floor(start / 100) * 100 + Number(short[2]);
+    if (end < start) end += 100;
+    const p = period(start, end, 10);
+    if (p) return p;
+  }
+  const two = TWO_DIGITS.exec(text);
+  if (two) {
+    const year = (yy: number) => (yy >= 50 ? 1900 + yy : 2000 + yy);
+    return period(year(Number(two[1])), year(Number(two[2])), 10);
+  }
+  return null;
+}
+
+function period(start: number, end: number, longest: number): Period | null {
+  if (end < start || end - start > longest) return null;
+  if (longest === 10 && end === start) return null;
   return { label: `${start}-${end}`, start, end, mid_year: (start + end) / 2 };
 }
 

@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { cellArea, type CellArea, type GridLike } from '../grid/cellArea.js';
 import { arrayTypeOf, type DataType } from './metadata.js';
 import { emptyMoments, type Moments } from '../stats/moments.js';
+import { frozenShare } from '../stats/frozenShare.js';
 import { decodeBlock, type BlockLayout } from './decode.js';
 
 /** Where a block lies in its image, and what its cells weigh: for `stats` tasks. */
@@ -18,9 +19,8 @@ export interface StatsSpec {
   rows: number;
 }
 
-/** Grouped accumulation for summaries: each block adds to the worker's accumulator `keys[i]`. */
+/** Grouped accumulation for summaries: each part adds to the worker's accumulator of its `key`. */
 export interface GroupSpec {
-  keys: string[];
   /** Group of each cell of the grid (row-major), shared with every worker; null: one group. */
   labels: Uint16Array | null;
   groups: number;
@@ -28,8 +28,14 @@ export interface GroupSpec {
   lo: number;
   width: number;
   bins: number;
-  /** Which values count as permafrost: 1 equals 1, 2 below 0, 0 none. */
-  frozen: 0 | 1 | 2;
+  /**
+   * Which values count as permafrost, and how much of a cell's area: 0 none, 1 a value of 1
+   * (presence), 2 below 0 (MAGT), 3 a fraction (value × `frozenScale`, clamped to 0–1),
+   * 4 classes (`frozenTable[value]`, the share of a class's area that is permafrost).
+   */
+  frozen: 0 | 1 | 2 | 3 | 4;
+  frozenScale?: number;
+  frozenTable?: number[];
   /** Weight factor (1 / periods when periods pool). */
   factor: number;
 }
@@ -40,15 +46,22 @@ export interface GroupPartial {
   hist: Float64Array; // groups × bins
 }
 
+/**
+ * One band taken from a decoded block: which block (`blob`), which sample of each pixel (the band
+ * in a pixel-interleaved block, else 0), the value transform (scale, offset) and, when
+ * accumulating, the key it adds to.
+ */
+export interface Part { blob: number; sample: number; scale: number; offset: number; key?: string }
+
 interface Task {
-  id: number; bytes: Uint8Array; layout: BlockLayout; stats?: StatsSpec; more?: Uint8Array[]; groups?: GroupSpec; collect?: string[];
+  id: number; bytes: Uint8Array; layout: BlockLayout; stats?: StatsSpec; more?: Uint8Array[]; parts?: Part[]; groups?: GroupSpec; collect?: string[];
   /** Sample indexes to return instead of the block (point reads). */
   picks?: Uint32Array; dataType?: DataType;
 }
 
 const areas = new Map<string, CellArea>();
 
-parentPort!.on('message', async ({ id, bytes, layout, stats, more, picks, dataType, groups, collect }: Task) => {
+parentPort!.on('message', async ({ id, bytes, layout, stats, more, parts, picks, dataType, groups, collect }: Task) => {
   try {
     if (collect) {
       const out: Record<string, GroupPartial | null> = {};
@@ -56,10 +69,14 @@ parentPort!.on('message', async ({ id, bytes, layout, stats, more, picks, dataTy
       parentPort!.postMessage({ id, partials: out });
       return;
     }
-    if (stats && groups) {
+    if (stats && groups && parts) {
+      // each stored block is decoded once, for every band it holds
       const weights = weightsFor(stats);
       const blobs = [bytes, ...(more ?? [])];
-      for (let k = 0; k < blobs.length; k++) accumulate(await decodeBlock(blobs[k], layout), layout, stats, weights, groups, groups.keys[k]);
+      for (let k = 0; k < blobs.length; k++) {
+        const values = samplesOf(await decodeBlock(blobs[k], layout), layout, stats.dataType);
+        for (const part of parts) if (part.blob === k) accumulate(values, layout, part, stats, weights, groups, part.key!);
+      }
       parentPort!.postMessage({ id, moments: [] });
       return;
     }
@@ -73,12 +90,16 @@ parentPort!.on('message', async ({ id, bytes, layout, stats, more, picks, dataTy
       parentPort!.postMessage({ id, values: Float64Array.from(picks, (i) => values[i]) });
       return;
     }
-    if (stats) {
-      // one block, or the blocks of several bands at the same place (weights computed once)
+    if (stats && parts) {
+      // the blocks of several bands at the same place (weights computed once, each block decoded once)
       const weights = weightsFor(stats);
-      const moments: Moments[] = [];
-      for (const blob of [bytes, ...(more ?? [])]) moments.push(reduce(await decodeBlock(blob, layout), layout, stats, weights));
-      parentPort!.postMessage({ id, moments: more ? moments : moments[0] });
+      const moments: Moments[] = new Array(parts.length);
+      const blobs = [bytes, ...(more ?? [])];
+      for (let k = 0; k < blobs.length; k++) {
+        const values = samplesOf(await decodeBlock(blobs[k], layout), layout, stats.dataType);
+        parts.forEach((part, i) => { if (part.blob === k) moments[i] = reduce(values, layout, part, stats, weights); });
+      }
+      parentPort!.postMessage({ id, moments });
       return;
     }
     const out = await decodeBlock(bytes, layout);
@@ -102,11 +123,17 @@ function weightsFor(s: StatsSpec): Float64Array {
   return weightBuffer;
 }
 
-function reduce(decoded: Uint8Array, layout: BlockLayout, s: StatsSpec, weights: Float64Array): Moments {
-  const Type = arrayTypeOf(s.dataType);
+/** A decoded block as samples of its data type. */
+function samplesOf(decoded: Uint8Array, layout: BlockLayout, dataType: DataType): ArrayLike<number> {
+  const Type = arrayTypeOf(dataType);
   const aligned = decoded.byteOffset % layout.bytesPerSample === 0 ? decoded : decoded.slice();
-  const values = new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
+  return new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
+}
+
+function reduce(values: ArrayLike<number>, layout: BlockLayout, part: Part, s: StatsSpec, weights: Float64Array): Moments {
   const { cols, rows } = s;
+  const stride = layout.samples;
+  const { sample, scale, offset } = part;
   // Only the part of the block inside the image counts. One pass, with sums shifted by the
   // first valid value (close to the block's mean, so the shifted second moment stays accurate).
   const noData = s.noData;
@@ -115,8 +142,9 @@ function reduce(decoded: Uint8Array, layout: BlockLayout, s: StatsSpec, weights:
     const base = r * layout.width;
     const wb = r * cols;
     for (let c = 0; c < cols; c++) {
-      const v = values[base + c];
-      if (v !== v || v === noData) continue;
+      const stored = values[(base + c) * stride + sample];
+      if (stored !== stored || stored === noData) continue;
+      const v = stored * scale + offset;
       if (shift !== shift) shift = v;
       const a = weights[wb + c];
       const d = v - shift;
@@ -140,7 +168,7 @@ interface Accumulator { groups: number; bins: number; w: Float64Array; s: Float6
 
 const accumulators = new Map<string, Accumulator>();
 
-function accumulate(decoded: Uint8Array, layout: BlockLayout, s: StatsSpec, weights: Float64Array, g: GroupSpec, key: string): void {
+function accumulate(values: ArrayLike<number>, layout: BlockLayout, part: Part, s: StatsSpec, weights: Float64Array, g: GroupSpec, key: string): void {
   let a = accumulators.get(key);
   if (!a) {
     const n = g.groups;
@@ -149,10 +177,9 @@ function accumulate(decoded: Uint8Array, layout: BlockLayout, s: StatsSpec, weig
       hist: new Float64Array(n * g.bins) };
     accumulators.set(key, a);
   }
-  const Type = arrayTypeOf(s.dataType);
-  const aligned = decoded.byteOffset % layout.bytesPerSample === 0 ? decoded : decoded.slice();
-  const values = new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
   const { cols, rows } = s;
+  const stride = layout.samples;
+  const { sample, scale, offset: valueOffset } = part;
   const noData = s.noData;
   const labels = g.labels;
   const gridWidth = s.grid.width;
@@ -161,6 +188,8 @@ function accumulate(decoded: Uint8Array, layout: BlockLayout, s: StatsSpec, weig
   const { w: W, s: S, s2: S2, shift: SH, min: MIN, max: MAX, cells: N, pf: PF, hist: H } = a;
   const factor = g.factor;
   const frozen = g.frozen;
+  const frozenScale = g.frozenScale ?? 1;
+  const table = g.frozenTable ?? [];
   const lo = g.lo;
   const bins = g.bins;
   const offset = 0.5 - lo * inv; // bin = floor(v * inv + offset) rounds (v − lo) / width to the nearest bin
@@ -169,8 +198,9 @@ function accumulate(decoded: Uint8Array, layout: BlockLayout, s: StatsSpec, weig
     const wb = r * cols;
     const lb = (s.row + r) * gridWidth + s.col;
     for (let c = 0; c < cols; c++) {
-      const v = values[base + c];
-      if (v !== v || v === noData) continue;
+      const stored = values[(base + c) * stride + sample];
+      if (stored !== stored || stored === noData) continue;
+      const v = stored * scale + valueOffset;
       const grp = labels === null ? 0 : labels[lb + c];
       const w = weights[wb + c] * factor;
       let shift = SH[grp];
@@ -179,7 +209,7 @@ function accumulate(decoded: Uint8Array, layout: BlockLayout, s: StatsSpec, weig
       W[grp] += w; S[grp] += w * d; S2[grp] += w * d * d; N[grp]++;
       if (v < MIN[grp]) MIN[grp] = v;
       if (v > MAX[grp]) MAX[grp] = v;
-      if (frozen === 2 ? v < 0 : frozen === 1 && v === 1) PF[grp] += w;
+      if (frozen !== 0) PF[grp] += w * frozenShare(v, frozen, frozenScale, table);
       let bin = Math.floor(v * inv + offset);
       if (bin < 0) bin = 0; else if (bin > lastBin) bin = lastBin;
       H[grp * bins + bin] += w;

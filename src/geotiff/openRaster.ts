@@ -57,6 +57,12 @@ export interface ReadOptions {
   bands?: number[];
   /** 0 = full resolution (default), 1… = the overviews, largest first. */
   overview?: number;
+  /**
+   * Stored values, without the band's scale and offset. Default false: a band with a GDAL
+   * `SCALE`/`OFFSET` is returned unscaled (`stored × scale + offset`) as floats with NaN at
+   * nodata, as GDAL's `ReadAsArray` after `-unscale` gives it.
+   */
+  raw?: boolean;
   signal?: AbortSignal;
 }
 
@@ -68,6 +74,8 @@ export interface ValuesAtOptions {
   /** CRS of the points (proj4 string or `EPSG:4326`). Default: EPSG:4326 for `{lon, lat}`, the raster's for `{x, y}`. */
   crs?: string;
   bands?: number[];
+  /** Stored values, without scale and offset. Default false. */
+  raw?: boolean;
 }
 
 /** Block-level access for this package's streaming statistics (not part of the public contract). */
@@ -77,6 +85,8 @@ export const RASTER_INTERNALS = Symbol('permafrost-lab raster internals');
 export interface BlockJob {
   band: number;
   index: number;
+  /** Which sample of each pixel in the decoded block is this band: the band in pixel-interleaved files, else 0. */
+  sample: number;
   /** Column and row of the block's first pixel, and its size inside the image. */
   col: number;
   row: number;
@@ -86,8 +96,18 @@ export interface BlockJob {
 }
 
 export interface RasterInternals {
-  /** The blocks holding these bands (band-interleaved or single-band files only; else null). */
-  blocks(bands: number[], overview?: number): BlockJob[] | null;
+  /**
+   * The blocks holding these bands, one job per band and place. In a pixel-interleaved file the
+   * bands of one place share a block (the same `index`): it is read and decoded once.
+   */
+  blocks(bands: number[], overview?: number): BlockJob[];
+  /** The factor and offset that turn a stored value of a band into its value (1 and 0 when none). */
+  valueTransform(band: number): { scale: number; offset: number };
+  /**
+   * Multiplies a band's value transform by a unit factor (ALT stored in metres → cm): reads,
+   * point values and statistics of this raster then give the converted values.
+   */
+  convertUnits(band: number, factor: number): void;
   layoutOf(job: BlockJob, overview?: number): BlockLayout;
   readBlockBytes(job: BlockJob, overview?: number): Promise<Uint8Array>;
 }
@@ -107,9 +127,9 @@ export interface Raster {
   dataType: DataType;
   /** The nodata value in the band's own precision (NaN allowed), or null. */
   noData: number | null;
-  /** Per-band scale, when the file gives one. */
+  /** Per-band scale, when the file gives one (applied by `read` and `valuesAt` unless `raw`). */
   scale: number[] | null;
-  /** Per-band offset, when the file gives one. */
+  /** Per-band offset, when the file gives one (applied by `read` and `valuesAt` unless `raw`). */
   offset: number[] | null;
   transform: Transform;
   /** proj4 definition of the CRS ('' when the file has none). */
@@ -292,6 +312,22 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     if (!gdal.bands.some((b) => b[key] !== undefined)) return null;
     return gdal.bands.map((b) => (b[key] !== undefined && Number.isFinite(Number(b[key])) ? Number(b[key]) : fallback));
   };
+  const fileScale = numbers('SCALE', 1);
+  const fileOffset = numbers('OFFSET', 0);
+  /** Per band: stored value × scale + offset (a unit conversion may multiply both). */
+  const transforms = Array.from({ length: samples }, (_, b) => ({ scale: fileScale?.[b] ?? 1, offset: fileOffset?.[b] ?? 0 }));
+  const identity = (band: number) => transforms[band].scale === 1 && transforms[band].offset === 0;
+  const ScaledType = dataType === 'float64' || dataType === 'int32' || dataType === 'uint32' ? Float64Array : Float32Array;
+  /** A band's stored values as values: floats, NaN at nodata. */
+  const unscale = (values: TypedArray, band: number): TypedArray => {
+    const { scale, offset } = transforms[band];
+    const out = new ScaledType(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      out[i] = v !== v || v === noData ? NaN : v * scale + offset;
+    }
+    return out;
+  };
   const mainImage = images[0];
   const cache = new BlockCache(options.cacheBytes ?? 64 * 2 ** 20);
   const bytesPerSample = bytesOf(dataType);
@@ -385,13 +421,14 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
       }
     };
     await Promise.all(Array.from({ length: Math.min(inFlight, jobs.length) }, worker));
-    return out;
+    return opts.raw ? out : out.map((values, i) => (identity(bands[i]) ? values : unscale(values, bands[i])));
   }
 
   async function valuesAt(points: Point[], opts: ValuesAtOptions = {}): Promise<Float64Array[]> {
     if (!Array.isArray(points)) throw new InputError(invalid('points', typeof points, 'an array of {lon, lat} or {x, y}'), name);
     const bands = pickBands(opts.bands);
     const image = images[0];
+    const raw = !!opts.raw;
     const out = bands.map(() => new Float64Array(points.length).fill(NaN));
     const isLonLat = points.length > 0 && 'lon' in points[0];
     const fromCrs = opts.crs !== undefined ? crsFromOption(opts.crs).proj4 : isLonLat ? KNOWN_LONLAT : crs?.proj4;
@@ -425,8 +462,8 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     let next = 0;
     const assign = (list: { point: number; offset: number; slot: number }[], value: (offset: number) => number) => {
       for (const { point, offset, slot } of list) {
-        if (slot >= 0) out[slot][point] = clean(value(offset));
-        else bands.forEach((band, s) => { out[s][point] = clean(value(offset - bands[0] + band)); });
+        if (slot >= 0) out[slot][point] = clean(value(offset), bands[slot], raw);
+        else bands.forEach((band, s) => { out[s][point] = clean(value(offset - bands[0] + band), band, raw); });
       }
     };
     const worker = async () => {
@@ -452,16 +489,17 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     return out;
   }
 
-  function clean(v: number): number {
-    if (noData === null) return v;
-    return v === noData || (Number.isNaN(noData) && Number.isNaN(v)) ? NaN : v;
+  /** A stored value as a value: NaN at nodata, scaled unless `raw`. */
+  function clean(v: number, band: number, raw: boolean): number {
+    if (noData !== null && (v === noData || (Number.isNaN(noData) && Number.isNaN(v)))) return NaN;
+    return raw ? v : v * transforms[band].scale + transforms[band].offset;
   }
 
   const internals: RasterInternals = {
     blocks(bands, overview) {
       const image = pickImage(overview);
-      if (image.planar === 1 && image.samples > 1) return null;
       const list = pickBands(bands);
+      const chunky = image.planar === 1 && image.samples > 1;
       const perBand = image.blocksAcross * image.blocksDown;
       const jobs: BlockJob[] = [];
       for (const band of list) {
@@ -470,12 +508,18 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
             const index = (image.planar === 2 ? band * perBand : 0) + by * image.blocksAcross + bx;
             const col = bx * image.blockWidth;
             const row = by * image.blockHeight;
-            jobs.push({ band, index, col, row, cols: Math.min(image.blockWidth, image.width - col), rows: Math.min(image.blockHeight, image.height - row),
+            jobs.push({ band, index, sample: chunky ? band : 0, col, row, cols: Math.min(image.blockWidth, image.width - col), rows: Math.min(image.blockHeight, image.height - row),
               sparse: !image.offsets[index] || !image.byteCounts[index] });
           }
         }
       }
       return jobs;
+    },
+    valueTransform: (band) => ({ ...transforms[pickBands([band])[0]] }),
+    convertUnits(band, factor) {
+      const t = transforms[pickBands([band])[0]];
+      t.scale *= factor;
+      t.offset *= factor;
     },
     layoutOf(job, overview) {
       return layoutOf(pickImage(overview), job.index);

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { decodeBlock, type BlockLayout } from './decode.js';
-import type { GroupPartial, GroupSpec, StatsSpec } from './decodeWorker.js';
+import type { GroupPartial, GroupSpec, Part, StatsSpec } from './decodeWorker.js';
 import { arrayTypeOf, type DataType } from './metadata.js';
 import type { Moments } from '../stats/moments.js';
 
@@ -29,20 +29,20 @@ class DecodePool {
   }
 
   /**
-   * Decodes blocks in a worker and reduces each to area-weighted moments there: the blocks of
-   * several bands at one place, so the cell areas are computed once for all of them.
+   * Decodes the blocks of one place in a worker, each once, and reduces each part (a band of a
+   * block) to area-weighted moments there; the cell areas are computed once for all of them.
    */
-  reduceMany(blocks: Uint8Array[], layout: BlockLayout, stats: StatsSpec): Promise<Moments[]> {
+  reduceMany(blocks: Uint8Array[], parts: Part[], layout: BlockLayout, stats: StatsSpec): Promise<Moments[]> {
     const slot = this.failed ? undefined : this.slotFor();
     if (!slot) throw new Error('the decode workers are not available (run npm run build)');
-    return this.send(slot, blocks[0], layout, stats, blocks.slice(1));
+    return this.send(slot, blocks[0], layout, stats, blocks.slice(1), { parts });
   }
 
-  /** Decodes the blocks of one place in a worker and adds them to that worker's group accumulators. */
-  accumulate(blocks: Uint8Array[], layout: BlockLayout, stats: StatsSpec, groups: GroupSpec): Promise<void> {
+  /** Decodes the blocks of one place in a worker, each once, and adds each part to that worker's accumulator of its key. */
+  accumulate(blocks: Uint8Array[], parts: Part[], layout: BlockLayout, stats: StatsSpec, groups: GroupSpec): Promise<void> {
     const slot = this.failed ? undefined : this.slotFor();
     if (!slot) throw new Error('the decode workers are not available (run npm run build)');
-    return this.send(slot, blocks[0], layout, stats, blocks.slice(1), { groups });
+    return this.send(slot, blocks[0], layout, stats, blocks.slice(1), { groups, parts });
   }
 
   /** Collects (and clears) every worker's accumulators of these keys: one partial per worker and key. */
@@ -70,7 +70,7 @@ class DecodePool {
   }
 
   private send(slot: Slot, bytes: Uint8Array, layout: BlockLayout, stats?: StatsSpec, more?: Uint8Array[],
-    extra?: { picks: Uint32Array; dataType: DataType } | { groups: GroupSpec }): Promise<any> {
+    extra?: { picks: Uint32Array; dataType: DataType } | { groups?: GroupSpec; parts: Part[] }): Promise<any> {
     const id = this.nextId++;
     const own = (b: Uint8Array) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice());
     return new Promise((resolve, reject) => {

@@ -3,11 +3,12 @@ import type { BlockJob, RasterInternals } from '../geotiff/openRaster.js';
 
 /**
  * Groups blocks by place (the same tile position in several bands), reads each place's stored
- * blocks in order, and hands them to `task` (usually work on the decode workers), keeping at most
- * `limit` tasks in flight so memory stays bounded. Sparse blocks are skipped.
+ * blocks once (the bands of a pixel-interleaved file share one), and hands them to `task`
+ * (usually work on the decode workers) with, for each job, the index of its block in `blobs`;
+ * at most `limit` tasks are in flight so memory stays bounded. Sparse blocks are skipped.
  */
 export async function forEachPlace(internals: RasterInternals, jobs: BlockJob[], limit: number,
-  task: (stored: BlockJob[], blobs: Uint8Array[]) => Promise<void>,
+  task: (stored: BlockJob[], blobs: Uint8Array[], blobOf: number[]) => Promise<void>,
   options: { signal?: AbortSignal; where?: string; onProgress?: (done: number) => void } = {}): Promise<void> {
   const places = new Map<string, BlockJob[]>();
   for (const job of jobs) {
@@ -22,8 +23,14 @@ export async function forEachPlace(internals: RasterInternals, jobs: BlockJob[],
     done += group.length - stored.length;
     if (stored.length === 0) continue;
     const blobs: Uint8Array[] = [];
-    for (const job of stored) blobs.push(await internals.readBlockBytes(job));
-    const running1 = task(stored, blobs).then(() => {
+    const indexes: number[] = [];
+    const blobOf = stored.map((job) => {
+      let k = indexes.indexOf(job.index);
+      if (k < 0) { k = indexes.push(job.index) - 1; blobs.push(new Uint8Array(0)); }
+      return k;
+    });
+    for (let k = 0; k < indexes.length; k++) blobs[k] = await internals.readBlockBytes(stored[blobOf.indexOf(k)]);
+    const running1 = task(stored, blobs, blobOf).then(() => {
       running.delete(running1);
       done += stored.length;
       options.onProgress?.(done);

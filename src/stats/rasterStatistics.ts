@@ -2,8 +2,7 @@ import { InputError, invalid } from '../errors.js';
 import { RASTER_INTERNALS, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
 import { forEachPlace } from './forEachPlace.js';
 import { decodePool } from '../geotiff/workerPool.js';
-import { cellArea } from '../grid/cellArea.js';
-import { emptyMoments, mergeMoments, momentsOf, summarizeMoments, type Moments } from './moments.js';
+import { emptyMoments, mergeMoments, summarizeMoments, type Moments } from './moments.js';
 
 /** Area-weighted statistics of one band. */
 export interface BandStatistics {
@@ -41,27 +40,14 @@ export async function rasterStatistics(raster: Raster, options: RasterStatistics
   const grid = { width: raster.width, height: raster.height, transform: raster.transform, crs: raster.crs };
   const totals = new Map<number, Moments>(bands.map((b) => [b, emptyMoments()]));
   const jobs = internals.blocks(bands);
-  if (!jobs) {
-    // pixel-interleaved multi-band file: decode on the main thread, window by window
-    const area = cellArea(grid);
-    for (let y = 0; y < raster.height; y += 256) {
-      const height = Math.min(256, raster.height - y);
-      const window = { x: 0, y, width: raster.width, height };
-      const data = await raster.read({ window, bands, signal: options.signal });
-      const weights = new Float64Array(raster.width * height);
-      for (let r = 0; r < height; r++) area.row(y + r, 0, raster.width, weights.subarray(r * raster.width, (r + 1) * raster.width));
-      bands.forEach((b, i) => totals.set(b, mergeMoments(totals.get(b)!, momentsOf(data[i], weights, raster.noData))));
-      options.onProgress?.((y + height) / raster.height);
-    }
-  } else {
-    const pool = decodePool();
-    await forEachPlace(internals, jobs, options.inFlight ?? pool.size * 3, async (stored, blobs) => {
-      const first = stored[0];
-      const moments = await pool.reduceMany(blobs, internals.layoutOf(first), {
-        grid, dataType: raster.dataType, noData: raster.noData, col: first.col, row: first.row, cols: first.cols, rows: first.rows,
-      });
-      stored.forEach((job, i) => totals.set(job.band, mergeMoments(totals.get(job.band)!, moments[i])));
-    }, { signal: options.signal, where: raster.source, onProgress: (done) => options.onProgress?.(done / jobs.length) });
-  }
+  const pool = decodePool();
+  await forEachPlace(internals, jobs, options.inFlight ?? pool.size * 3, async (stored, blobs, blobOf) => {
+    const first = stored[0];
+    const parts = stored.map((job, i) => ({ blob: blobOf[i], sample: job.sample, ...internals.valueTransform(job.band) }));
+    const moments = await pool.reduceMany(blobs, parts, internals.layoutOf(first), {
+      grid, dataType: raster.dataType, noData: raster.noData, col: first.col, row: first.row, cols: first.cols, rows: first.rows,
+    });
+    stored.forEach((job, i) => totals.set(job.band, mergeMoments(totals.get(job.band)!, moments[i])));
+  }, { signal: options.signal, where: raster.source, onProgress: (done) => options.onProgress?.(done / jobs.length) });
   return bands.map((band) => ({ band, name: raster.bandNames[band], ...summarizeMoments(totals.get(band)!) }));
 }
