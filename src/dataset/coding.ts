@@ -47,9 +47,10 @@ export async function probeValues(raster: Raster, band: number, limit = 200_000)
 
 /**
  * Which coding a permafrost band uses, from its description and units, then its values:
- * only 0 and 1 → presence; whole numbers with three or more classes up to 5 → zone classes
+ * only 0 and 1 → presence; whole numbers up to 5 with two or more classes → zone classes
  * (1 continuous, 2 discontinuous, 3 sporadic, 4 isolated, 0 or 5 none, unless the band's
- * description lists them the other way round); values between 0 and 1 → a fraction; up to 100 → a percentage.
+ * description lists them the other way round); values between 0 and 1 → a fraction; above 5
+ * (or fractional above 1) up to 100 → a percentage; anything else → presence (1 counts).
  */
 export function permafrostCoding(values: ArrayLike<number>, description = '', unit = ''): PermafrostCoding {
   let min = Infinity, max = -Infinity, whole = true;
@@ -62,7 +63,7 @@ export function permafrostCoding(values: ArrayLike<number>, description = '', un
     else if (distinct.size < 64) distinct.add(v);
   }
   const text = `${description} ${unit}`.toLowerCase();
-  if (/%|percent|百分/.test(text) || (!/fraction|probab/.test(text) && max > 1 && max <= 100 && (!whole || distinct.size > 6))) {
+  if (/%|percent|百分/.test(text) || (!/fraction|probab/.test(text) && max <= 100 && min >= 0 && (max > 5 || (max > 1 && !whole)))) {
     return { kind: 'percent', note: `values ${fmt(min)}–${fmt(max)} taken as the percentage of each cell underlain by permafrost` };
   }
   if (max <= 1 && min >= 0 && (!whole || /fraction|probab/.test(text))) {

@@ -252,3 +252,19 @@ describe('variableOfName(file)', () => {
     expect(['layer_3.tif', 'air_temperature.tif', 'salt_marsh.tif', 'band1.tif'].map(variableOfName)).toEqual([null, null, null, null]);
   });
 });
+
+describe('the product\'s other spellings', () => {
+  it('Chinese terms, GT/PF abbreviations and permafrost products name their variable; surface temperature does not', async () => {
+    const { variableOfName } = await import('../../src/dataset/discover.js');
+    expect(['年平均地温_1980_1984.tif', '地温.tif', '活动层厚度.tif', '多年冻土活动层厚度_2015_2019.tif', '多年冻土.tif', '冻土分布.tif',
+      'GT_80_84.tif', 'ground_temperature.tif', 'PF.tif', 'permafrost_probability.tif', 'PF_zonation.tif', 'land_surface_temperature.tif']
+      .map(variableOfName)).toEqual(['magt', 'magt', 'alt', 'alt', 'permafrost', 'permafrost', 'magt', 'magt', 'permafrost', 'permafrost', 'permafrost', null]);
+  });
+  it('two-digit period spellings, and no period from dates or long spans', async () => {
+    const { parsePeriod } = await import('../../src/dataset/periods.js');
+    const label = (t: string) => parsePeriod(t)?.label ?? null;
+    expect(['MAGT_80_84.tif', 'alt_1980_84.tif', 'GT_15-19.tif', 'x_00_04.tif', '1995-99', 'MAGT_1980-1984.tif'].map(label))
+      .toEqual(['1980-1984', '1980-1984', '2015-2019', '2000-2004', '1995-1999', '1980-1984']);
+    expect(['nt_20201024_f18.tif', 'band_10_24.tif', 'v1_2.tif', 'tile_12_12.tif'].map(label)).toEqual([null, null, null, null]);
+  });
+});
