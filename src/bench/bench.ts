@@ -14,6 +14,8 @@ export interface BenchOptions {
   /** Python with rasterio. Default `/usr/bin/python3`. */
   python?: string;
   print?: (line: string) => void;
+  /** Also time GDAL-written copies of the cube (interleave × codec × predictor × tiling). */
+  matrix?: boolean;
 }
 
 const RASTERIO_PASS = String.raw`

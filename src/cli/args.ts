@@ -1,49 +1,115 @@
+import { parseArgs as parseNodeArgs } from 'node:util';
 import { InputError, invalid } from '../errors.js';
 
-/** Parsed command line: positional words and `--name value` / `--flag` options. */
+/** One option of a command: `--name <value>` (string) or `--name` (boolean). */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  /** Shown in `--help` and used when the option is not given. */
+  default?: string;
+  /** Placeholder shown in `--help`: `--out <file>`. */
+  value?: string;
+  description: string;
+}
+
+/** A command: its words, options, how many positional arguments it takes, and an example. */
+export interface CommandSpec {
+  summary: string;
+  /** The arguments after the command name: `[source] [options]`. */
+  usage: string;
+  options: Record<string, OptionSpec>;
+  /** Most positional arguments accepted. */
+  positionals: number;
+  examples: string[];
+  run(args: Args): Promise<number>;
+}
+
+/** Parsed command line, with typed getters that name the option at fault. */
 export interface Args {
-  positional: string[];
-  options: Map<string, string | true>;
+  positionals: string[];
+  /** A string option (its default when not given; undefined without one). */
+  string(name: string): string | undefined;
+  /** A numeric option, checked. */
+  number(name: string): number;
+  /** A numeric option, or undefined. */
+  optionalNumber(name: string): number | undefined;
+  /** A boolean flag. */
+  flag(name: string): boolean;
+  /** True unless --quiet. */
+  verbose: boolean;
 }
 
-/** Splits argv into positional words and options; `--a=b` and `--a b` both work. */
-export function parseArgs(argv: string[], flags: readonly string[] = []): Args {
-  const positional: string[] = [];
-  const options = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i];
-    if (!word.startsWith('--')) { positional.push(word); continue; }
-    const eq = word.indexOf('=');
-    const name = word.slice(2, eq < 0 ? undefined : eq);
-    if (eq >= 0) options.set(name, word.slice(eq + 1));
-    else if (flags.includes(name)) options.set(name, true);
-    else if (i + 1 < argv.length) options.set(name, argv[++i]);
-    else throw new InputError(invalid(`option --${name}`, 'nothing', 'a value after it'));
+/** Options every command takes. */
+export const COMMON_OPTIONS: Record<string, OptionSpec> = {
+  quiet: { type: 'boolean', description: 'no progress on stderr' },
+  help: { type: 'boolean', description: 'show this help' },
+};
+
+/**
+ * Parses a command's argv with Node's `util.parseArgs` (strict): unknown options, missing values
+ * and extra positional words are `InputError`s that name the option and list the valid ones.
+ */
+export function parseCommand(name: string, spec: CommandSpec, argv: string[]): Args | 'help' {
+  const all = { ...spec.options, ...COMMON_OPTIONS };
+  const options = Object.fromEntries(Object.entries(all).map(([k, o]) => [k, { type: o.type, ...(k === 'help' ? { short: 'h' } : {}) }]));
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseNodeArgs({ args: argv, options: options as never, allowPositionals: true, strict: true }) as never;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const message = (err as Error).message;
+    const option = /'(-{1,2}[^'\s]+)/.exec(message)?.[1] ?? '';
+    const valid = Object.keys(all).map((k) => `--${k}`).join(', ');
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new InputError(`unknown option ${option} for ${name} (valid: ${valid}; see permafrost-lab ${name} --help)`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const o = /--([\w-]+)/.exec(message)?.[1] ?? option;
+      const opt = all[o.replace(/^-+/, '')];
+      throw new InputError(opt?.type === 'boolean' ? `option --${o.replace(/^-+/, '')} takes no value` :
+        `option --${o.replace(/^-+/, '')} needs a value${opt?.value ? ` (${opt.value})` : ''}; see permafrost-lab ${name} --help`);
+    }
+    throw new InputError(`${message} (see permafrost-lab ${name} --help)`);
   }
-  return { positional, options };
-}
-
-/** A string option, or the fallback. */
-export function stringOption(args: Args, name: string, fallback: string): string;
-export function stringOption(args: Args, name: string): string | undefined;
-export function stringOption(args: Args, name: string, fallback?: string): string | undefined {
-  const v = args.options.get(name);
-  if (v === true) throw new InputError(invalid(`option --${name}`, 'nothing', 'a value'));
-  return v ?? fallback;
-}
-
-/** A numeric option, checked. */
-export function numberOption(args: Args, name: string, fallback: number): number {
-  const v = stringOption(args, name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new InputError(invalid(`option --${name}`, v, 'a number'));
-  return n;
-}
-
-/** Throws when an option is given that the command does not know. */
-export function rejectUnknown(args: Args, known: readonly string[]): void {
-  for (const name of args.options.keys()) {
-    if (!known.includes(name)) throw new InputError(invalid('option', `--${name}`, known.map((k) => `--${k}`).join(', ') || 'none'));
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length > spec.positionals) {
+    const extra = positionals.slice(spec.positionals);
+    throw new InputError(`${name} takes ${spec.positionals === 0 ? 'no' : `at most ${spec.positionals}`} positional argument(s); unexpected ${extra.map((e) => JSON.stringify(e)).join(', ')} (usage: permafrost-lab ${name} ${spec.usage})`);
   }
+  const string = (key: string) => {
+    const v = values[key];
+    if (typeof v === 'string') return v;
+    return all[key]?.default;
+  };
+  const number = (key: string) => {
+    const v = string(key);
+    const n = Number(v);
+    if (v === undefined || v.trim() === '' || !Number.isFinite(n)) throw new InputError(invalid(`option --${key}`, v ?? 'nothing', 'a number'));
+    return n;
+  };
+  return {
+    positionals,
+    string,
+    number,
+    optionalNumber: (key) => (string(key) === undefined ? undefined : number(key)),
+    flag: (key) => values[key] === true,
+    verbose: values.quiet !== true,
+  };
+}
+
+/** `permafrost-lab <name> --help`: usage, what it does, options with defaults, examples. */
+export function helpText(name: string, spec: CommandSpec): string {
+  const all = { ...spec.options, ...COMMON_OPTIONS };
+  const left = (k: string, o: OptionSpec) => `${k === 'help' ? '-h, ' : ''}--${k}${o.type === 'string' ? ` <${o.value ?? 'value'}>` : ''}`;
+  const width = Math.max(...Object.entries(all).map(([k, o]) => left(k, o).length)) + 2;
+  const lines = [
+    `Usage: permafrost-lab ${name} ${spec.usage}`,
+    '',
+    spec.summary,
+    '',
+    'Options:',
+    ...Object.entries(all).map(([k, o]) => `  ${left(k, o).padEnd(width)}${o.description}${o.default !== undefined ? ` (default: ${o.default})` : ''}`),
+    '',
+    `Example${spec.examples.length > 1 ? 's' : ''}:`,
+    ...spec.examples.map((e) => `  ${e}`),
+  ];
+  return lines.join('\n') + '\n';
 }

@@ -1,4 +1,7 @@
-import { parseArgs, rejectUnknown, stringOption, numberOption } from './args.js';
+import type { Args, CommandSpec } from './args.js';
+import { progressBar } from './progress.js';
+import { checkFolder, checkText } from '../dataset/check.js';
+import { REGIONS } from '../dataset/regions.js';
 import { describeFailure, runNotebooks } from '../notebooks/runNotebooks.js';
 import { generateSample, type SamplePart } from '../sample/generateSample.js';
 import { runBenchmarks } from '../bench/bench.js';
@@ -7,7 +10,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as aq from 'arquero';
 import { InputError, invalid } from '../errors.js';
-import { openDataset } from '../dataset/openDataset.js';
+import { openDataset, sampleFolder } from '../dataset/openDataset.js';
 import { VARIABLES, type Variable } from '../dataset/discover.js';
 import { summarizeTrend, trendRaster } from '../dataset/trendOutputs.js';
 import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
@@ -15,134 +18,145 @@ import { csvText, exportTable } from '../dataset/exportTable.js';
 import { mapArray } from '../grid/mapArray.js';
 
 /** A command of the `permafrost-lab` command line. */
-export interface Command {
-  summary: string;
-  run(argv: string[]): Promise<number>;
-}
+export type Command = CommandSpec;
+
+const SOURCE = 'a product folder, a dataset.json or a URL (default: $PERMAFROST_DATA, else the synthetic sample)';
 
 export const commands: Record<string, Command> = {
-  'run-notebooks': {
-    summary: 'execute the notebooks of a folder headless into --out (executed .ipynb, .html, index.html)',
-    async run(argv) {
-      const args = parseArgs(argv);
-      rejectUnknown(args, ['out', 'cell-timeout-s']);
-      const folder = args.positional[0] ?? 'notebooks';
-      const reports = await runNotebooks(folder, {
-        out: stringOption(args, 'out', 'out'),
-        cellTimeout_s: numberOption(args, 'cell-timeout-s', 600),
-      });
-      const failed = reports.filter((r) => !r.ok);
-      const out = stringOption(args, 'out', 'out');
-      process.stderr.write(`\n${reports.length - failed.length} of ${reports.length} notebooks ran; see ${out}/index.html\n`);
-      for (const r of failed) process.stderr.write(`FAILED ${describeFailure(r)}\n`);
-      return failed.length ? 1 : 0;
-    },
-  },
-  fuzz: {
-    summary: 'fuzz the readers with mutated GeoTIFFs and CSVs: fuzz [--cases 5000] [--seed 1] [--timeout-ms 5000]',
-    async run(argv) {
-      const args = parseArgs(argv);
-      rejectUnknown(args, ['cases', 'seed', 'timeout-ms']);
-      const cases = numberOption(args, 'cases', 5000);
-      const report = await runFuzz({ cases, seed: numberOption(args, 'seed', 1), timeout_ms: numberOption(args, 'timeout-ms', 5000),
-        onProgress: (done, total) => { if (done % 500 === 0 || done === total) process.stderr.write(`[fuzz] ${done}/${total}\n`); } });
-      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-      const bad = report.outcomes.untyped + report.outcomes.crash + report.outcomes.hang;
-      process.stderr.write(`[fuzz] ${report.cases} cases in ${report.seconds.toFixed(1)} s: ${report.outcomes.ok} ok, ${report.outcomes.typed} typed errors, ` +
-        `${report.outcomes.untyped} untyped, ${report.outcomes.crash} crashes, ${report.outcomes.hang} hangs; slowest ${report.slowest.ms} ms (${report.slowest.kind}, ${report.slowest.mutation})\n`);
-      return bad ? 1 : 0;
-    },
-  },
-  bench: {
-    summary: 'run the benchmarks (full-scale 1 km cube cached in ~/.cache/permafrost-lab/bench, or --cache-dir)',
-    async run(argv) {
-      const args = parseArgs(argv);
-      rejectUnknown(args, ['cache-dir']);
-      await runBenchmarks({ cacheDir: stringOption(args, 'cache-dir') });
-      return 0;
+  check: {
+    summary: `What to run first on a new download: describes every GeoTIFF of a folder (size, bands, type, codec, interleave, tiling, overviews, CRS, nodata, scale, units), which variable and periods each is taken for and why, warnings, and the dataset.json to write when names say too little. Exit 0 when the folder opens as a dataset, 1 otherwise.`,
+    usage: '[folder] [options]',
+    positionals: 1,
+    options: { json: { type: 'boolean', description: 'print the report as JSON (for scripts)' } },
+    examples: ['permafrost-lab check ~/Downloads/permafrost', 'permafrost-lab check data/sample --json'],
+    async run(args) {
+      const folder = args.positionals[0] ?? process.env.PERMAFROST_DATA ?? sampleFolder();
+      const report = await checkFolder(folder);
+      process.stdout.write(args.flag('json') ? JSON.stringify(report, null, 2) + '\n' : checkText(report));
+      return report.ok ? 0 : 1;
     },
   },
   info: {
-    summary: 'describe a dataset (folder or dataset.json; default $PERMAFROST_DATA or the sample) as JSON',
-    async run(argv) {
-      const args = parseArgs(argv);
-      rejectUnknown(args, []);
-      const ds = await openDataset(args.positional[0]);
+    summary: 'Describes a dataset as JSON: variables, periods, grid, files, and what was assumed while opening it.',
+    usage: '[source] [options]',
+    positionals: 1,
+    options: {},
+    examples: ['permafrost-lab info', 'permafrost-lab info ~/Downloads/permafrost'],
+    async run(args) {
+      const ds = await openDataset(args.positionals[0]);
       const { grid } = ds;
       process.stdout.write(JSON.stringify({ source: ds.source, synthetic: ds.synthetic, layout: ds.layout, variables: ds.variables,
         periods: ds.periods, grid: { width: grid.width, height: grid.height, resolution_m: grid.resolution_m, crs: grid.crs, epsg: grid.epsg, bbox: grid.bbox },
-        files: ds.files }, null, 2) + '\n');
+        files: ds.files, notices: ds.notices, permafrost_coding: ds.permafrostCoding?.kind ?? null }, null, 2) + '\n');
       await ds.close();
       return 0;
     },
   },
   summary: {
-    summary: 'area-weighted statistics: summary <source> --by period,region,lat_band [--variables magt,alt] [--format csv|json]',
-    async run(argv) {
-      const args = parseArgs(argv);
-      rejectUnknown(args, ['by', 'variables', 'format', 'lat-band-deg']);
-      const format = stringOption(args, 'format', 'csv');
+    summary: 'Area-weighted statistics (mean, sd, min, max, p10/p50/p90, valid and permafrost area) by period, region and/or latitude band, as CSV or JSON on stdout.',
+    usage: '[source] [options]',
+    positionals: 1,
+    options: {
+      by: { type: 'string', value: 'list', default: 'period', description: 'grouping: any of period, region, lat_band, comma-separated' },
+      variables: { type: 'string', value: 'list', description: 'variables to summarize, e.g. magt,alt (default: all)' },
+      format: { type: 'string', value: 'csv|json', default: 'csv', description: 'output format' },
+      'lat-band-deg': { type: 'string', value: 'degrees', default: '5', description: 'width of latitude bands' },
+    },
+    examples: ['permafrost-lab summary --by period,region --format csv > summary.csv'],
+    async run(args) {
+      const format = args.string('format')!;
       if (format !== 'csv' && format !== 'json') throw new InputError(invalid('option --format', format, 'csv or json'));
-      const ds = await openDataset(args.positional[0]);
-      const by = stringOption(args, 'by', 'period').split(',').map((b) => b.trim()) as ('period' | 'region' | 'lat_band')[];
-      const variables = stringOption(args, 'variables')?.split(',').map((v) => v.trim()) as Variable[] | undefined;
-      const table = await ds.summarize({ by, variables, lat_band_deg: numberOption(args, 'lat-band-deg', 5), onProgress: progress('summary') });
+      const ds = await openDataset(args.positionals[0]);
+      const by = args.string('by')!.split(',').map((b) => b.trim()) as ('period' | 'region' | 'lat_band')[];
+      const variables = args.string('variables')?.split(',').map((v) => v.trim()) as Variable[] | undefined;
+      const bar = progressBar('summary', { quiet: !args.verbose, units: ds.grid.width * ds.grid.height * ds.periods.length * (variables ?? ds.variables).length });
+      const table = await ds.summarize({ by, variables, lat_band_deg: args.number('lat-band-deg'), onProgress: (f) => bar.update(f) });
+      bar.done();
       await ds.close();
       process.stdout.write(format === 'csv' ? csvText(table) : JSON.stringify(table.objects(), null, 2) + '\n');
       return 0;
     },
   },
-  sample: {
-    summary: 'generate the synthetic sample (--out data/sample --resolution-m 10000 --seed 1 [--parts magt,...] [--if-stale]), or with --points: values at points (sample <source> --points file.csv --variable magt [--period] [--search-km] [--method])',
-    async run(argv) {
-      if (!argv.some((a) => a === '--points' || a.startsWith('--points='))) return generateCommand(argv);
-      const args = parseArgs(argv);
-      rejectUnknown(args, ['points', 'variable', 'period', 'search-km', 'method']);
-      const file = stringOption(args, 'points')!;
+  values: {
+    summary: 'Values of a variable at points (a CSV with lon and lat columns): one row per point (and period), with its status (inside, snapped, no data nearby, outside grid), as CSV on stdout.',
+    usage: '[source] --points <file.csv> [options]',
+    positionals: 1,
+    options: {
+      points: { type: 'string', value: 'file.csv', description: 'points: a CSV with lon and lat columns (required)' },
+      variable: { type: 'string', value: 'magt|alt|permafrost', default: 'magt', description: 'variable' },
+      period: { type: 'string', value: 'period', description: 'one period, e.g. 2015-2019 (default: all periods, a long table)' },
+      'search-km': { type: 'string', value: 'km', default: '0', description: 'points in cells without data snap to the nearest valid cell within this distance' },
+      method: { type: 'string', value: 'nearest|bilinear', default: 'nearest', description: 'interpolation' },
+    },
+    examples: ['permafrost-lab values --points stations.csv --variable magt --period 2015-2019 --search-km 10 > at_stations.csv'],
+    async run(args) {
+      const file = args.string('points');
+      if (!file) throw new InputError('values needs --points <file.csv> (a CSV with lon and lat columns)');
       if (!existsSync(file)) throw new InputError(`points file not found: ${file}`);
-      const variable = variableOption(stringOption(args, 'variable', 'magt'));
-      const ds = await openDataset(args.positional[0]);
+      const variable = variableOption(args.string('variable')!);
+      const ds = await openDataset(args.positionals[0]);
       const points = aq.fromCSV(readFileSync(file, 'utf8'));
-      const method = stringOption(args, 'method', 'nearest') as 'nearest' | 'bilinear';
-      const table = await ds.sample(points, { variable, period: stringOption(args, 'period'), search_km: numberOption(args, 'search-km', 0), method });
+      const method = args.string('method') as 'nearest' | 'bilinear';
+      const table = await ds.sample(points, { variable, period: args.string('period'), search_km: args.number('search-km'), method });
       await ds.close();
       process.stdout.write(csvText(table));
       return 0;
     },
   },
   trend: {
-    summary: "per-cell Sen's slope and Mann-Kendall: trend <source> --variable magt --out trend.tif [--alpha 0.05] [--fdr]",
-    async run(argv) {
-      const args = parseArgs(argv, ['fdr', 'overwrite']);
-      rejectUnknown(args, ['variable', 'out', 'alpha', 'fdr', 'overwrite']);
-      const out = stringOption(args, 'out');
+    summary: "Per-cell Sen's slope (per decade) and the exact Mann-Kendall test over the periods, written as a 3-band GeoTIFF (slope, p-value, significant); the by-region summary goes to stdout as CSV.",
+    usage: '[source] --out <trend.tif> [options]',
+    positionals: 1,
+    options: {
+      variable: { type: 'string', value: 'magt|alt', default: 'magt', description: 'variable' },
+      out: { type: 'string', value: 'file.tif', description: 'the GeoTIFF to write (required)' },
+      alpha: { type: 'string', value: 'p', default: '0.05', description: 'significance level' },
+      fdr: { type: 'boolean', description: 'control the false discovery rate (Benjamini-Hochberg) instead of testing each cell at alpha' },
+      overwrite: { type: 'boolean', description: 'replace --out if it exists' },
+    },
+    examples: ['permafrost-lab trend --variable magt --out magt_trend.tif --fdr'],
+    async run(args) {
+      const out = args.string('out');
       if (!out) throw new InputError('trend needs --out <file.tif>');
-      const variable = variableOption(stringOption(args, 'variable', 'magt'));
-      const ds = await openDataset(args.positional[0]);
+      const variable = variableOption(args.string('variable')!);
+      if (existsSync(out) && !args.flag('overwrite')) throw new InputError(`${out} exists; add --overwrite to replace it`);
+      const ds = await openDataset(args.positionals[0]);
       guardOutput(out, ds.files, ds.source);
-      const result = await ds.trend(variable, { alpha: numberOption(args, 'alpha', 0.05), fdr: args.options.get('fdr') === true });
-      await writeGeoTIFF(out, trendRaster(result), { overwrite: args.options.get('overwrite') === true, onProgress: progress('trend') });
+      const bar = progressBar('trend', { quiet: !args.verbose });
+      bar.say(`per-cell trends of ${variable} over ${ds.periods.length} periods (${ds.grid.width} × ${ds.grid.height} cells)`);
+      const result = await ds.trend(variable, { alpha: args.number('alpha'), fdr: args.flag('fdr') });
+      await writeGeoTIFF(out, trendRaster(result), { overwrite: args.flag('overwrite'), onProgress: (f) => bar.update(f, 'writing') });
+      bar.done(`wrote ${resolve(out)}`);
       process.stdout.write(csvText(summarizeTrend(result)));
       await ds.close();
       return 0;
     },
   },
   export: {
-    summary: 'export a period: export <source> --variable alt --period 2015-2019 [--region alaska] --format csv|arrow|geotiff --out file',
-    async run(argv) {
-      const args = parseArgs(argv, ['overwrite']);
-      rejectUnknown(args, ['variable', 'period', 'region', 'format', 'out', 'overwrite']);
-      const out = stringOption(args, 'out');
+    summary: 'Exports one variable and period (optionally one region) as a table (CSV or Arrow: x_m, y_m, lon, lat, area_km2, value) or a GeoTIFF.',
+    usage: '[source] --period <period> --out <file> [options]',
+    positionals: 1,
+    options: {
+      variable: { type: 'string', value: 'magt|alt|permafrost', default: 'magt', description: 'variable' },
+      period: { type: 'string', value: 'period', description: 'e.g. 2015-2019 (required)' },
+      region: { type: 'string', value: 'region', description: `a named region (${REGIONS.map((r) => r.id).join(', ')})` },
+      format: { type: 'string', value: 'csv|arrow|geotiff', default: 'csv', description: 'output format' },
+      out: { type: 'string', value: 'file', description: 'the file to write (required)' },
+      overwrite: { type: 'boolean', description: 'replace --out if it exists' },
+    },
+    examples: ['permafrost-lab export --variable alt --period 2015-2019 --region alaska --format csv --out alaska_alt.csv'],
+    async run(args) {
+      const out = args.string('out');
       if (!out) throw new InputError('export needs --out <file>');
-      const format = stringOption(args, 'format', 'csv');
+      const format = args.string('format')!;
       if (!['csv', 'arrow', 'geotiff'].includes(format)) throw new InputError(invalid('option --format', format, 'csv, arrow or geotiff'));
-      const period = stringOption(args, 'period');
+      const period = args.string('period');
       if (!period) throw new InputError('export needs --period, for example --period 2015-2019');
-      const variable = variableOption(stringOption(args, 'variable', 'magt'));
-      const ds = await openDataset(args.positional[0]);
+      const variable = variableOption(args.string('variable')!);
+      const ds = await openDataset(args.positionals[0]);
       guardOutput(out, ds.files, ds.source);
-      if (existsSync(out) && args.options.get('overwrite') !== true) throw new InputError(`${out} exists; pass --overwrite to replace it`);
-      const region = stringOption(args, 'region');
+      if (existsSync(out) && !args.flag('overwrite')) throw new InputError(`${out} exists; add --overwrite to replace it`);
+      const region = args.string('region');
       if (format === 'geotiff') {
         const { raster, band } = ds.raster(variable, period);
         const table = region ? await ds.table(variable, period, { region }) : null;
@@ -162,7 +176,76 @@ export const commands: Record<string, Command> = {
         exportTable(await ds.table(variable, period, region ? { region } : {}), out, { format: format as 'csv' | 'arrow' });
       }
       await ds.close();
-      process.stderr.write(`[export] wrote ${out}\n`);
+      if (args.verbose) process.stderr.write(`[export] wrote ${resolve(out)}\n`);
+      return 0;
+    },
+  },
+  sample: {
+    summary: 'Generates the synthetic sample: MAGT, ALT and permafrost GeoTIFFs (8 periods), predictor rasters and station tables, all labelled synthetic. (Values at points: permafrost-lab values.)',
+    usage: '[options]',
+    positionals: 0,
+    options: {
+      out: { type: 'string', value: 'folder', default: 'data/sample', description: 'where to write it' },
+      'resolution-m': { type: 'string', value: 'metres', default: '10000', description: 'cell size; 1000 gives the product\'s full 10,296 × 10,296 grid' },
+      seed: { type: 'string', value: 'n', default: '1', description: 'random seed (same seed, same bytes)' },
+      parts: { type: 'string', value: 'list', description: 'only these parts, e.g. magt,alt,permafrost (default: all)' },
+      'if-stale': { type: 'boolean', description: 'do nothing when the folder already holds this sample from this generator' },
+    },
+    examples: ['permafrost-lab sample --out data/sample', 'permafrost-lab sample --out s1km --resolution-m 1000'],
+    run: generateCommand,
+  },
+  'run-notebooks': {
+    summary: 'Executes the notebooks of a folder headless into --out: executed .ipynb, standalone .html pages and an index.html. Exit 1 when a cell fails.',
+    usage: '[folder] [options]',
+    positionals: 1,
+    options: {
+      out: { type: 'string', value: 'folder', default: 'out', description: 'where the executed notebooks go' },
+      'cell-timeout-s': { type: 'string', value: 'seconds', default: '600', description: 'longest a cell may run' },
+    },
+    examples: ['permafrost-lab run-notebooks notebooks --out out'],
+    async run(args) {
+      const folder = args.positionals[0] ?? 'notebooks';
+      const out = args.string('out')!;
+      const reports = await runNotebooks(folder, { out, cellTimeout_s: args.number('cell-timeout-s') });
+      const failed = reports.filter((r) => !r.ok);
+      process.stderr.write(`\n${reports.length - failed.length} of ${reports.length} notebooks ran; see ${out}/index.html\n`);
+      for (const r of failed) process.stderr.write(`FAILED ${describeFailure(r)}\n`);
+      return failed.length ? 1 : 0;
+    },
+  },
+  fuzz: {
+    summary: 'Feeds mutated GeoTIFFs and station tables to the readers, each case in a worker with a heap limit and a watchdog; exit 1 on any untyped error, crash or hang.',
+    usage: '[options]',
+    positionals: 0,
+    options: {
+      cases: { type: 'string', value: 'n', default: '5000', description: 'number of cases' },
+      seed: { type: 'string', value: 'n', default: '1', description: 'random seed' },
+      'timeout-s': { type: 'string', value: 'seconds', default: '5', description: 'a case running longer is a hang' },
+    },
+    examples: ['permafrost-lab fuzz --cases 10000'],
+    async run(args) {
+      const bar = progressBar('fuzz', { quiet: !args.verbose, units: args.number('cases'), unitName: 'cases' });
+      const report = await runFuzz({ cases: args.number('cases'), seed: args.number('seed'), timeout_ms: args.number('timeout-s') * 1000,
+        onProgress: (done, total) => bar.update(done / total) });
+      bar.done();
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      const bad = report.outcomes.untyped + report.outcomes.crash + report.outcomes.hang;
+      process.stderr.write(`[fuzz] ${report.cases} cases in ${report.seconds.toFixed(1)} s: ${report.outcomes.ok} ok, ${report.outcomes.typed} typed errors, ` +
+        `${report.outcomes.untyped} untyped, ${report.outcomes.crash} crashes, ${report.outcomes.hang} hangs; slowest ${report.slowest.ms} ms (${report.slowest.kind}, ${report.slowest.mutation})\n`);
+      return bad ? 1 : 0;
+    },
+  },
+  bench: {
+    summary: 'Runs the benchmarks on a full-scale 1 km cube (made once and cached) side by side with rasterio, and prints the figures.',
+    usage: '[options]',
+    positionals: 0,
+    options: {
+      'cache-dir': { type: 'string', value: 'folder', description: 'where the 1 km cube is cached (default: $PERMAFROST_BENCH_DIR, else ~/.cache/permafrost-lab/bench)' },
+      matrix: { type: 'boolean', description: 'also time GDAL-written copies of the cube (interleave × codec × predictor × tiling) against rasterio' },
+    },
+    examples: ['npm run bench', 'permafrost-lab bench --matrix'],
+    async run(args) {
+      await runBenchmarks({ cacheDir: args.string('cache-dir'), matrix: args.flag('matrix') });
       return 0;
     },
   },
@@ -179,29 +262,20 @@ function guardOutput(out: string, inputs: string[], source: string): void {
   if (inputs.some((f) => resolve(f) === target) || resolve(source) === target) throw new InputError(`refusing to write over an input file: ${target}`);
 }
 
-function progress(label: string): (fraction: number) => void {
-  let last = -1;
-  return (fraction) => {
-    const pct = Math.floor(fraction * 10) * 10;
-    if (pct !== last) { last = pct; process.stderr.write(`[${label}] ${pct} %\n`); }
-  };
-}
-
-/** `permafrost-lab sample` without --points: generate the synthetic sample. */
-async function generateCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['if-stale']);
-  rejectUnknown(args, ['out', 'resolution-m', 'seed', 'parts', 'if-stale']);
-  const parts = stringOption(args, 'parts')?.split(',').map((p) => p.trim()) as SamplePart[] | undefined;
+/** `permafrost-lab sample`: generate the synthetic sample. */
+async function generateCommand(args: Args): Promise<number> {
+  const parts = args.string('parts')?.split(',').map((p) => p.trim()) as SamplePart[] | undefined;
+  const bar = progressBar('sample', { quiet: !args.verbose });
   const result = await generateSample({
-    out: stringOption(args, 'out', 'data/sample'),
-    resolution_m: numberOption(args, 'resolution-m', 10_000),
-    seed: numberOption(args, 'seed', 1),
+    out: args.string('out')!,
+    resolution_m: args.number('resolution-m'),
+    seed: args.number('seed'),
     parts,
-    ifStale: args.options.get('if-stale') === true,
-    onProgress: (m) => process.stderr.write(`[sample] ${m}\n`),
+    ifStale: args.flag('if-stale'),
+    onProgress: (m) => bar.say(m),
+    onFraction: (f, note) => bar.update(f, note),
   });
-  if (!result.skipped) {
-    process.stderr.write(`[sample] ${result.files.length} files in ${result.out} (${result.grid.width} × ${result.grid.height}) in ${result.seconds.toFixed(1)} s\n`);
-  }
+  if (!result.skipped) bar.done(`${result.files.length} files in ${result.out} (${result.grid.width} × ${result.grid.height}) in ${result.seconds.toFixed(1)} s`);
+  else bar.done();
   return 0;
 }

@@ -151,6 +151,8 @@ export interface Dataset {
   notices: string[];
   /** How the permafrost layer codes permafrost (null without one). */
   permafrostCoding: PermafrostCoding | null;
+  /** Per file: which variable and periods it was taken for, and from what (band descriptions, file name, band count, manifest). */
+  sources: Record<string, string>;
   /** One period of one variable as an Arquero table: x_m, y_m, lon, lat, area_km2 and the value. */
   table(variable: Variable, period: string, options?: TableOptions): Promise<Table>;
   /** All periods of one variable as one long table, with `period` and `mid_year`. */
@@ -502,6 +504,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
 
   return {
     source: where, synthetic, variables, periods, grid, layout: layout.how, files: [...rasters.keys()], notices, permafrostCoding: coding,
+    sources: Object.fromEntries(layout.sources),
     table, tables, summarize, sample, trend, change, zonation,
     layer: async (variable, period) => ({ values: await band(variable, period), width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }),
     raster: slotOf,

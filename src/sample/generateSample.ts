@@ -27,6 +27,8 @@ export interface SampleOptions {
   /** Skip the work when the folder already holds a sample made by this generator with these options. Default false. */
   ifStale?: boolean;
   onProgress?: (message: string) => void;
+  /** Fraction of the rasters written (0–1), for a progress bar. */
+  onFraction?: (fraction: number, note?: string) => void;
 }
 
 /** What was written. */
@@ -127,7 +129,8 @@ export async function generateSample(options: SampleOptions = {}): Promise<Sampl
 
   say(`writing ${outputs.length} rasters (${grid.width} × ${grid.height})`);
   let done = 0;
-  await Promise.all(outputs.map((o) => {
+  const fractions = new Float64Array(outputs.length);
+  await Promise.all(outputs.map((o, k) => {
     const raster: WritableRaster = {
       width: grid.width, height: grid.height, bands: o.bands, dataType: o.dataType, transform: grid.transform, crs: grid.crs, epsg: 3995,
       noData: o.noData, bandNames: o.names, bandUnits: o.units,
@@ -139,7 +142,11 @@ export async function generateSample(options: SampleOptions = {}): Promise<Sampl
     };
     return writeGeoTIFF(join(out, o.file), raster, {
       overwrite: true, intoDataFolder: true, predictor: o.dataType === 'float32' ? 3 : 2,
-      onProgress: (fraction) => { if (fraction === 1) say(`  ${o.file} written (${++done}/${outputs.length})`); },
+      onProgress: (fraction) => {
+        fractions[k] = fraction;
+        options.onFraction?.(fractions.reduce((a, b) => a + b, 0) / outputs.length, 'writing rasters');
+        if (fraction === 1) say(`  ${o.file} written (${++done}/${outputs.length})`);
+      },
     });
   }));
 

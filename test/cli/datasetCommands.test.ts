@@ -32,11 +32,14 @@ describe('permafrost-lab dataset commands', () => {
     expect(csv.stdout.split('\n')[0]).toMatch(/^period,mid_year,magt_c_mean,/);
   });
 
-  it('sample --points gives the status and value per point', () => {
+  it('values --points gives the status and value per point; sample --points points to it', () => {
     const points = join(tmp.dir, 'points.csv');
     writeFileSync(points, 'site,lon,lat\nyakutsk,129.7,62\nsea,-30,60\n');
-    const run = cli('sample', data, '--points', points, '--variable', 'magt', '--period', '2000-2004');
-    expect(run.status).toBe(0);
+    const run = cli('values', data, '--points', points, '--variable', 'magt', '--period', '2000-2004');
+    expect(run.status, run.stderr).toBe(0);
+    const old = cli('sample', data, '--points', points);
+    expect(old.status).toBe(2);
+    expect(old.stderr).toMatch(/permafrost-lab values --points/);
     const t = aq.fromCSV(run.stdout);
     expect(t.array('status')).toEqual(['inside', 'no data nearby']);
   });
@@ -54,7 +57,7 @@ describe('permafrost-lab dataset commands', () => {
     expect(readFileSync(join(tmp.dir, 'alaska.csv'), 'utf8').split('\n')[0]).toBe('x_m,y_m,lon,lat,area_km2,alt_cm');
     const again = cli('export', data, '--variable', 'alt', '--period', '2015-2019', '--format', 'csv', '--out', join(tmp.dir, 'alaska.csv'));
     expect(again.status).toBe(2);
-    expect(again.stderr).toMatch(/exists; pass --overwrite/);
+    expect(again.stderr).toMatch(/exists; add --overwrite to replace it/);
     const over = cli('export', data, '--variable', 'alt', '--period', '2015-2019', '--format', 'geotiff', '--out', join(data, 'alt.tif'), '--overwrite');
     expect(over.status).toBe(2);
     expect(over.stderr).toMatch(/refusing to write over an input file/);

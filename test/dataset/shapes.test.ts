@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset, type Dataset } from '../../src/index.js';
 import { sampleFolder } from '../../src/dataset/openDataset.js';
-import { referee, tempDir } from '../helpers.js';
+import { spawnSync } from 'node:child_process';
+import { referee, root, tempDir } from '../helpers.js';
 
 const sample = sampleFolder();
 const tmp = tempDir('permafrost-shapes-');
@@ -183,5 +184,23 @@ describe('product shapes written by GDAL open without a manifest and give the sa
     const dir = folder('six');
     translateUnnamed(join(sample, 'magt.tif'), join(dir, 'MAGT.tif'), ['-b', '1', '-b', '2', '-b', '3', '-b', '4', '-b', '5', '-b', '6']);
     await expect(openDataset(dir)).rejects.toThrow(/cannot tell the periods of MAGT\.tif: .* 6 band\(s\), not the product's 8; write a dataset\.json manifest beside it, e\.g\. \{ "variables"/);
+  });
+
+  it('check describes each file, what it was taken for and why, and exits 1 with a manifest when the folder does not open', () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'check', ...args], { encoding: 'utf8' });
+    const unnamed = cli(join(tmp.dir, 'unnamed'));
+    expect(unnamed.status, unnamed.stderr).toBe(0);
+    expect(unnamed.stdout).toMatch(/MAGT\.tif .*\n {2}1030 × 1030, 8 band\(s\) of float32; LZW, pixel interleave, strips of 1030 × \d+/);
+    expect(unnamed.stdout).toMatch(/CRS: polar stereographic north \(true scale at 71°N\)/);
+    expect(unnamed.stdout).toMatch(/taken for: magt from the file name, periods from the band count/);
+    expect(unnamed.stdout).toMatch(/Opens as a dataset \(the SYNTHETIC sample\): magt, alt, permafrost; 8 periods/);
+    const json = JSON.parse(cli(join(tmp.dir, 'int16'), '--json').stdout);
+    expect(json.ok).toBe(true);
+    expect(json.files[0]).toMatchObject({ data_type: 'int16', nodata: -32768, variable: 'magt' });
+    expect(json.files[0].scale[0]).toBe(0.01);
+    const six = cli(join(tmp.dir, 'six'));
+    expect(six.status).toBe(1);
+    expect(six.stdout).toMatch(/Does not open as a dataset: .*cannot tell the periods of MAGT\.tif/);
+    expect(six.stdout).toMatch(/Write this as dataset\.json in the folder[^\n]*\n\{ "variables": \{\n {4}"magt": \{ "file": "MAGT\.tif", "periods": \["1980-1984"/);
   });
 });

@@ -1,0 +1,197 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { InputError, PermafrostError } from '../errors.js';
+import { openRaster, type Raster } from '../geotiff/openRaster.js';
+import { manifestExample, variableOfName } from './discover.js';
+import { openDataset } from './openDataset.js';
+
+/** What `check` found out about one file of a download. */
+export interface FileCheck {
+  file: string;
+  size_bytes: number;
+  /** Null when the file could not be opened (see `error`). */
+  width: number | null;
+  height: number | null;
+  bands: number | null;
+  data_type: string | null;
+  compression: string | null;
+  predictor: number | null;
+  interleave: string | null;
+  tiled: boolean | null;
+  block: string | null;
+  overviews: number;
+  crs_name: string | null;
+  crs_proj4: string | null;
+  epsg: number | null;
+  resolution_m: number | null;
+  nodata: number | null;
+  scale: number[] | null;
+  offset: number[] | null;
+  units: string[];
+  band_names: string[];
+  /** Which variable the file was taken for, and from what. */
+  variable: string | null;
+  taken_from: string | null;
+  warnings: string[];
+  error: string | null;
+}
+
+/** The report of `checkFolder`: per file, the dataset as it opens, warnings, and a manifest when needed. */
+export interface CheckReport {
+  folder: string;
+  ok: boolean;
+  files: FileCheck[];
+  /** Set when the folder opens: what the dataset holds and what was assumed. */
+  dataset: { variables: string[]; periods: string[]; layout: string; grid: string; synthetic: boolean; notices: string[] } | null;
+  /** Why it does not open, when it does not. */
+  error: string | null;
+  warnings: string[];
+  /** A `dataset.json` to write when the names say too little (null when none is needed). */
+  manifest: string | null;
+}
+
+/**
+ * What a user runs first on a new download: every GeoTIFF of a folder described (size, shape,
+ * type, codec, interleave, tiling, overviews, CRS, nodata, scale, units), which variable and
+ * periods each was taken for and why, warnings (metres, scaled integers, grids that do not
+ * align, unknown files, suspicious values), and whether the folder opens as a dataset.
+ * @example const report = await checkFolder('downloads/permafrost'); report.ok
+ */
+export async function checkFolder(folder: string): Promise<CheckReport> {
+  const path = resolve(folder);
+  if (!existsSync(path)) throw new InputError(`folder not found: ${path}`);
+  const dir = statSync(path).isDirectory() ? path : resolve(path, '..');
+  const names = readdirSync(dir).filter((n) => /\.tiff?$/i.test(n)).sort();
+  const files: FileCheck[] = [];
+  const rasters: Raster[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    const entry = emptyCheck(file, statSync(file).size);
+    try {
+      const r = await openRaster(file);
+      rasters.push(r);
+      Object.assign(entry, {
+        width: r.width, height: r.height, bands: r.bands, data_type: r.dataType, compression: r.layout.compression, predictor: r.layout.predictor,
+        interleave: r.layout.interleave, tiled: r.layout.tiled, block: `${r.layout.blockWidth} × ${r.layout.blockHeight}`, overviews: r.overviews.length,
+        crs_name: crsName(r), crs_proj4: r.crs || null, epsg: r.epsg, resolution_m: Math.abs(r.transform.pixelWidth), nodata: r.noData,
+        scale: r.scale, offset: r.offset, units: r.bandUnits, band_names: r.bandNames,
+      });
+      const variable = variableOfName(name);
+      entry.variable = variable;
+      if (!variable) entry.warnings.push('the name names no variable (MAGT, ALT, permafrost): the folder needs a dataset.json manifest, or a rename');
+      if (r.scale?.some((s) => s !== 1) || r.offset?.some((o) => o !== 0)) {
+        entry.warnings.push(`scaled ${r.dataType} values (scale ${r.scale?.[0] ?? 1}, offset ${r.offset?.[0] ?? 0}): every read unscales them`);
+      }
+      if (r.bandUnits.some((u) => /^(m|metres?|meters?)$/i.test(u.trim()))) entry.warnings.push('units are metres: ALT is converted to cm');
+      if (!r.crs) entry.warnings.push('no CRS: areas and coordinates cannot be computed');
+      if (r.noData === null) entry.warnings.push('no nodata value: every cell counts as data');
+    } catch (err) {
+      entry.error = (err as Error).message;
+    }
+    files.push(entry);
+  }
+  // grids that do not align
+  const first = rasters[0];
+  for (const r of rasters.slice(1)) {
+    const same = r.width === first.width && r.height === first.height && r.transform.originX === first.transform.originX &&
+      r.transform.originY === first.transform.originY && r.transform.pixelWidth === first.transform.pixelWidth;
+    if (!same) files.find((f) => f.file === r.source)?.warnings.push(`its grid (${r.width} × ${r.height} at ${Math.abs(r.transform.pixelWidth)} m) does not align with ${basename(first.source)}'s`);
+  }
+  await Promise.all(rasters.map((r) => r.close()));
+
+  const report: CheckReport = { folder: path, ok: false, files, dataset: null, error: null, warnings: [], manifest: null };
+  if (names.length === 0) report.warnings.push('no GeoTIFF files in the folder');
+  try {
+    const ds = await openDataset(path);
+    try {
+      report.ok = true;
+      report.dataset = {
+        variables: ds.variables, periods: ds.periods.map((p) => p.label), layout: ds.layout, synthetic: ds.synthetic, notices: ds.notices,
+        grid: `${ds.grid.width} × ${ds.grid.height} cells of ${ds.grid.resolution_m} m`,
+      };
+      for (const f of files) {
+        const how = ds.sources[f.file];
+        if (how) {
+          f.variable = how.split(' ')[0];
+          f.taken_from = how;
+        } else if (!f.error) {
+          f.warnings.push('not used by the dataset');
+        }
+      }
+      report.warnings.push(...(await suspiciousRanges(ds)));
+    } finally {
+      await ds.close();
+    }
+  } catch (err) {
+    report.error = err instanceof PermafrostError ? err.message : String(err);
+    const named = files.filter((f) => !f.error);
+    if (named.length) {
+      report.manifest = `{ "variables": {\n${named.map((f) => `    "${f.variable ?? 'magt|alt|permafrost'}": ${f.bands === 1
+        ? `{ "files": { "1980-1984": "${basename(f.file)}", "…": "…" } }`
+        : manifestExample(basename(f.file), f.bands ?? 8).replace(/^\{ "variables": \{ "magt": /, '').replace(/ \} \}$/, '')}`).join(',\n')}\n} }`;
+    }
+  }
+  return report;
+}
+
+/** Area-weighted ranges that cannot be the product's (MAGT outside −40…+30 °C, ALT beyond 0…2000 cm). */
+async function suspiciousRanges(ds: Awaited<ReturnType<typeof openDataset>>): Promise<string[]> {
+  const out: string[] = [];
+  const variables = ds.variables.filter((v) => v !== 'permafrost');
+  if (!variables.length) return out;
+  const rows = (await ds.summarize({ by: ['period'], variables })).objects() as Record<string, number | string>[];
+  for (const r of rows) {
+    if (ds.variables.includes('magt') && ((r.magt_c_min as number) < -40 || (r.magt_c_max as number) > 30)) {
+      out.push(`MAGT ${r.period} ranges ${r.magt_c_min} to ${r.magt_c_max} °C: outside −40…+30 °C (a scale, unit or nodata problem?)`);
+    }
+    if (ds.variables.includes('alt') && ((r.alt_cm_min as number) < 0 || (r.alt_cm_max as number) > 2000)) {
+      out.push(`ALT ${r.period} ranges ${r.alt_cm_min} to ${r.alt_cm_max} cm: outside 0…2000 cm (a scale, unit or nodata problem?)`);
+    }
+  }
+  return out;
+}
+
+function crsName(r: Raster): string | null {
+  if (!r.crs) return null;
+  if (r.epsg) return `EPSG:${r.epsg}`;
+  const lat0 = /\+lat_0=(-?[\d.]+)/.exec(r.crs)?.[1];
+  const ts = /\+lat_ts=(-?[\d.]+)/.exec(r.crs)?.[1];
+  if (/\+proj=stere/.test(r.crs) && lat0 === '90') return `polar stereographic north (true scale at ${ts ?? '90'}°N)`;
+  return /\+proj=(\w+)/.exec(r.crs)?.[1] ?? null;
+}
+
+function emptyCheck(file: string, size: number): FileCheck {
+  return {
+    file, size_bytes: size, width: null, height: null, bands: null, data_type: null, compression: null, predictor: null, interleave: null, tiled: null,
+    block: null, overviews: 0, crs_name: null, crs_proj4: null, epsg: null, resolution_m: null, nodata: null, scale: null, offset: null, units: [],
+    band_names: [], variable: null, taken_from: null, warnings: [], error: null,
+  };
+}
+
+/** The report as text for a terminal. */
+export function checkText(report: CheckReport): string {
+  const lines: string[] = [`permafrost-lab check ${report.folder}`, ''];
+  for (const f of report.files) {
+    lines.push(`${basename(f.file)}  (${(f.size_bytes / 2 ** 20).toFixed(1)} MB)`);
+    if (f.error) { lines.push(`  cannot be read: ${f.error}`, ''); continue; }
+    lines.push(`  ${f.width} × ${f.height}, ${f.bands} band(s) of ${f.data_type}; ${f.compression}${f.predictor && f.predictor > 1 ? ` + predictor ${f.predictor}` : ''}, ` +
+      `${f.interleave} interleave, ${f.tiled ? 'tiles' : 'strips'} of ${f.block}, ${f.overviews} overview(s)`);
+    lines.push(`  CRS: ${f.crs_name ?? 'none'}${f.crs_proj4 ? ` (${f.crs_proj4})` : ''}; ${f.resolution_m} m cells; nodata ${f.nodata ?? 'none'}`);
+    if (f.scale || f.offset) lines.push(`  scale ${JSON.stringify(f.scale)}, offset ${JSON.stringify(f.offset)}`);
+    if (f.units.some(Boolean)) lines.push(`  units: ${[...new Set(f.units)].join(', ')}`);
+    lines.push(`  bands: ${f.band_names.length > 10 ? `${f.band_names.slice(0, 10).join(', ')}, …` : f.band_names.join(', ')}`);
+    lines.push(`  taken for: ${f.taken_from ?? (f.variable ? `${f.variable} (by its name)` : "nothing")}`);
+    for (const w of f.warnings) lines.push(`  warning: ${w}`);
+    lines.push('');
+  }
+  if (report.dataset) {
+    const d = report.dataset;
+    lines.push(`Opens as a dataset${d.synthetic ? ' (the SYNTHETIC sample)' : ''}: ${d.variables.join(', ')}; ${d.periods.length} periods (${d.periods[0]} … ${d.periods.at(-1)}); ${d.grid}; found from ${d.layout}`);
+    for (const n of d.notices) lines.push(`  notice: ${n}`);
+  } else {
+    lines.push(`Does not open as a dataset: ${report.error}`);
+  }
+  for (const w of report.warnings) lines.push(`warning: ${w}`);
+  if (report.manifest) lines.push('', 'Write this as dataset.json in the folder (fill in the variables and periods):', report.manifest);
+  return lines.join('\n') + '\n';
+}
