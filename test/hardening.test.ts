@@ -6,14 +6,15 @@ import { openDataset } from '../src/dataset/openDataset.js';
 import { exportTable } from '../src/dataset/exportTable.js';
 import { datasetBanner } from '../src/display/show.js';
 import { FormatError, InputError, LimitError } from '../src/errors.js';
-import { runFuzz } from '../src/fuzz/fuzz.js';
+import { GDAL_SEED_VARIANTS, runFuzz } from '../src/fuzz/fuzz.js';
+import { zstdContentSize } from '../src/geotiff/decode.js';
 import { epsgToProj4 } from '../src/geotiff/crs.js';
 import { openRaster } from '../src/geotiff/openRaster.js';
 import { writeGeoTIFF } from '../src/geotiff/writeGeoTIFF.js';
 import { runNotebookFiles } from '../src/notebooks/runNotebooks.js';
 import { saveFigure } from '../src/plot/saveFigure.js';
 import { generateSample } from '../src/sample/generateSample.js';
-import { notebookJson, root, tempDir } from './helpers.js';
+import { notebookJson, referee, root, tempDir } from './helpers.js';
 
 const tmp = tempDir('permafrost-hardening-');
 afterAll(() => tmp.cleanup());
@@ -101,10 +102,35 @@ describe('errors show as one readable line', () => {
 });
 
 describe('the fuzzer (a seeded run; npm run fuzz runs 5,000 cases)', () => {
-  it('ends every case with data or a typed error: no untyped error, crash or hang', async () => {
-    const report = await runFuzz({ cases: 400, seed: 7 });
+  it('ends every case with data or a typed error: no untyped error, crash or hang, on every codec and layout GDAL writes', async () => {
+    const report = await runFuzz({ cases: 600, seed: 7 });
     expect(report.problems).toEqual([]);
     expect(report.outcomes.ok).toBeGreaterThan(50);
     expect(report.outcomes.typed).toBeGreaterThan(50);
-  }, 120_000);
+    for (const v of GDAL_SEED_VARIANTS) expect(report.by_seed[v.label]?.cases ?? 0, `${v.label} seed cases`).toBeGreaterThan(5);
+    for (const real of ['real-nt_20201024_f18_nrt_s', 'real-polar_stereographic_variant_b']) expect(report.by_seed[real]?.cases ?? 0).toBeGreaterThan(5);
+  }, 180_000);
+
+  it('a damaged ZSTD tile (GDAL writes frames without a content size) is a FormatError at once, not an endless loop', async () => {
+    const src = join(tmp.dir, 'zstd-src.tif');
+    const zstd = join(tmp.dir, 'zstd.tif');
+    await writeGeoTIFF(src, { ...grid, values: [Float32Array.from({ length: 300 * 200 }, (_, i) => Math.sin(i / 50))] });
+    referee('gdal_translate', ['-q', '-co', 'COMPRESS=ZSTD', '-co', 'PREDICTOR=3', '-co', 'TILED=YES', src, zstd]);
+    const intact = await openRaster(zstd);
+    const internals = (intact as any)[Object.getOwnPropertySymbols(intact)[0]];
+    const job = internals.blocks([0])[0];
+    const bytes = await internals.readBlockBytes(job);
+    expect(zstdContentSize(bytes)).toBeNull(); // the case that sent zstddec into its streaming loop
+    await intact.close();
+    const damaged = readFileSync(zstd);
+    const start = damaged.indexOf(Buffer.from(bytes.subarray(0, 16)));
+    damaged[start + 6] |= 0x06; // the first block header (after the 6-byte frame header) gets the reserved block type
+    const file = join(tmp.dir, 'zstd-damaged.tif');
+    writeFileSync(file, damaged);
+    const r = await openRaster(file);
+    const t0 = performance.now();
+    await expect(r.read({ bands: [0], window: { x: 0, y: 0, width: 10, height: 10 } })).rejects.toThrow(/band 1 tile 0 cannot be decoded: ZSTD data is damaged/);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    await r.close();
+  });
 });

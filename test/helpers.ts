@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,8 +34,5 @@ export function referee(command: string, args: string[], input?: string): string
   return run.stdout;
 }
 
-/** The real third-party files: `../shared/realdata` beside the checkout (CI has it), or `$PERMAFROST_REALDATA`. */
-export const realdata = process.env.PERMAFROST_REALDATA ?? join(root, '..', 'shared', 'realdata');
-if (!existsSync(realdata)) {
-  console.warn(`real test files not found at ${realdata}: put shared/ beside the checkout or set PERMAFROST_REALDATA`);
-}
+/** The real third-party files, copied into the repository with their provenance (test/fixtures/README.md). */
+export const realdata = join(root, 'test', 'fixtures');

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
@@ -17,7 +18,7 @@ export interface FuzzOptions {
   timeout_ms?: number;
   /** Heap limit of the worker running the cases, in MB. Default 512. */
   heap_mb?: number;
-  /** Extra seed GeoTIFFs (the real files in ../shared/realdata are used when present). */
+  /** Extra seed GeoTIFFs (the real files in test/fixtures/geotiff are always used). */
   seeds?: string[];
   onProgress?: (done: number, total: number) => void;
 }
@@ -29,7 +30,9 @@ export interface FuzzReport {
   outcomes: Record<'ok' | 'typed' | 'untyped' | 'crash' | 'hang', number>;
   /** Counts by error class (FormatError, LimitError, …). */
   errors: Record<string, number>;
-  slowest: { ms: number; kind: string; mutation: string };
+  slowest: { ms: number; kind: string; mutation: string; seed?: string };
+  /** Per seed file kind (codec and layout, as GDAL wrote it): cases and outcomes, and the slowest case. */
+  by_seed: Record<string, { cases: number; ok: number; typed: number; untyped: number; crash: number; hang: number; slowest_ms: number }>;
   /** Every untyped error, crash and hang, with its seed case and mutation. */
   problems: { id: number; kind: string; mutation: string; outcome: string; message: string }[];
 }
@@ -56,9 +59,10 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
   const work = mkdtempSync(join(tmpdir(), 'permafrost-fuzz-'));
   try {
     const tiffSeeds = await makeTiffSeeds(work, options.seeds ?? []);
+    const bySeed: FuzzReport['by_seed'] = {};
     const companion = join(work, 'seed-0.tif');
     const report: FuzzReport = { cases: 0, seconds: 0, outcomes: { ok: 0, typed: 0, untyped: 0, crash: 0, hang: 0 }, errors: {},
-      slowest: { ms: 0, kind: '', mutation: '' }, problems: [] };
+      slowest: { ms: 0, kind: '', mutation: '' }, problems: [], by_seed: bySeed };
     const workerUrl = workerFile();
     let worker: Worker | null = null;
     const spawn = () => new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: options.heap_mb ?? 512 }, env: { ...process.env, PERMAFROST_THREADS: '1' } });
@@ -66,8 +70,11 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
       const pick = random.next();
       let c: FuzzCase;
       let mutation: string;
+      let label = 'csv';
       if (pick < 0.6 || pick >= 0.95) {
-        const m = mutateTiff(tiffSeeds[random.int(0, tiffSeeds.length - 1)], random);
+        const seed = tiffSeeds[random.int(0, tiffSeeds.length - 1)];
+        label = seed.label;
+        const m = mutateTiff(seed.bytes, random);
         c = pick < 0.6 ? { id, kind: 'tiff', bytes: m.bytes } : { id, kind: 'dataset', bytes: m.bytes, dir: join(work, `ds-${id}`), companion };
         mutation = m.mutation;
       } else {
@@ -82,9 +89,13 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
       report.cases++;
       report.outcomes[result.outcome]++;
       if (result.outcome === 'typed') report.errors[result.name!] = (report.errors[result.name!] ?? 0) + 1;
-      if (result.ms > report.slowest.ms) report.slowest = { ms: Math.round(result.ms), kind: c.kind, mutation };
+      if (result.ms > report.slowest.ms) report.slowest = { ms: Math.round(result.ms), kind: c.kind, mutation, seed: label };
+      const counts = (bySeed[label] ??= { cases: 0, ok: 0, typed: 0, untyped: 0, crash: 0, hang: 0, slowest_ms: 0 });
+      counts.cases++;
+      counts[result.outcome]++;
+      counts.slowest_ms = Math.max(counts.slowest_ms, Math.round(result.ms));
       if (result.outcome !== 'ok' && result.outcome !== 'typed') {
-        report.problems.push({ id, kind: c.kind, mutation, outcome: result.outcome, message: `${result.name ?? ''}: ${result.message ?? ''}\n${result.stack ?? ''}`.trim() });
+        report.problems.push({ id, kind: `${c.kind} (${label})`, mutation, outcome: result.outcome, message: `${result.name ?? ''}: ${result.message ?? ''}\n${result.stack ?? ''}`.trim() });
       }
       options.onProgress?.(id + 1, total);
     }
@@ -121,26 +132,62 @@ function workerFile(): URL {
   throw new Error('the fuzz worker is not built: run npm run build');
 }
 
-/** Small GeoTIFFs of several encodings written by this package, and the real test files when present. */
-async function makeTiffSeeds(dir: string, extra: string[]): Promise<Uint8Array[]> {
+/**
+ * GDAL's encodings and layouts, as `gdal_translate` writes them from a small 3-band float32 file
+ * (and an 8-bit one for JPEG): every codec it offers, predictors, tiles and strips, pixel and band
+ * interleave, BigTIFF and overviews.
+ */
+export const GDAL_SEED_VARIANTS: { label: string; options: string[]; byte?: boolean; overviews?: boolean }[] = [
+  { label: 'none-strips-pixel', options: ['-co', 'INTERLEAVE=PIXEL', '-co', 'BLOCKYSIZE=8'] },
+  { label: 'deflate-pred3-tiles-band', options: ['-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16', '-co', 'INTERLEAVE=BAND'] },
+  { label: 'deflate-pred2-tiles-pixel', options: ['-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16', '-co', 'INTERLEAVE=PIXEL'] },
+  { label: 'lzw-strips-pixel', options: ['-co', 'COMPRESS=LZW', '-co', 'INTERLEAVE=PIXEL', '-co', 'BLOCKYSIZE=5'] },
+  { label: 'lzw-pred3-tiles-band', options: ['-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=3', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16'] },
+  { label: 'packbits-strips-band', options: ['-co', 'COMPRESS=PACKBITS', '-co', 'INTERLEAVE=BAND', '-co', 'BLOCKYSIZE=7'] },
+  { label: 'zstd-pred3-tiles-band', options: ['-co', 'COMPRESS=ZSTD', '-co', 'PREDICTOR=3', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16', '-co', 'INTERLEAVE=BAND'] },
+  { label: 'zstd-pred3-tiles-pixel', options: ['-co', 'COMPRESS=ZSTD', '-co', 'PREDICTOR=3', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16', '-co', 'INTERLEAVE=PIXEL'] },
+  { label: 'zstd-strips-pixel-bigtiff', options: ['-co', 'COMPRESS=ZSTD', '-co', 'BIGTIFF=YES', '-co', 'BLOCKYSIZE=6'] },
+  { label: 'lerc-tiles-band', options: ['-co', 'COMPRESS=LERC', '-co', 'MAX_Z_ERROR=0', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16', '-co', 'INTERLEAVE=BAND'] },
+  { label: 'lerc-deflate-tiles-band', options: ['-co', 'COMPRESS=LERC_DEFLATE', '-co', 'MAX_Z_ERROR=0', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16', '-co', 'INTERLEAVE=BAND'] },
+  { label: 'lerc-zstd-tiles-band', options: ['-co', 'COMPRESS=LERC_ZSTD', '-co', 'MAX_Z_ERROR=0', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16', '-co', 'INTERLEAVE=BAND'] },
+  { label: 'deflate-pred3-tiles-overviews', options: ['-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16'], overviews: true },
+  { label: 'jpeg-uint8-tiles-band', options: ['-ot', 'Byte', '-scale', '-10', '40', '0', '255', '-co', 'COMPRESS=JPEG', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16', '-co', 'INTERLEAVE=BAND'], byte: true },
+];
+
+/** The real third-party test files that travel with the repository (test/fixtures/geotiff). */
+export function fixtureSeeds(): string[] {
+  const dir = fileURLToPath(new URL('../../test/fixtures/geotiff', import.meta.url));
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tif')).map((f) => join(dir, f)) : [];
+}
+
+/** Small GeoTIFFs written by this package, GDAL's encodings (when gdal_translate is there), and the real test files. */
+async function makeTiffSeeds(dir: string, extra: string[]): Promise<{ label: string; bytes: Uint8Array }[]> {
   const transform = { originX: -500_000, originY: 500_000, pixelWidth: 25_000, pixelHeight: -25_000, rotationX: 0, rotationY: 0 };
   const crs = epsgToProj4(3995)!;
   const variants = [
-    { width: 40, height: 40, bands: 2, dataType: 'float32' as const, options: { tileSize: 16, predictor: 3 as const }, names: ['1980-1984', '1985-1989'] },
+    { width: 40, height: 40, bands: 3, dataType: 'float32' as const, options: { tileSize: 16, predictor: 3 as const }, names: ['1980-1984', '1985-1989', '1990-1994'] },
     { width: 33, height: 17, bands: 1, dataType: 'int16' as const, options: { tileSize: 16, predictor: 2 as const }, names: ['1980-1984'] },
     { width: 20, height: 20, bands: 1, dataType: 'uint8' as const, options: { tileSize: 16, compression: 'none' as const, bigTiff: true }, names: ['1980-1984'] },
   ];
-  const seeds: Uint8Array[] = [];
+  const seeds: { label: string; bytes: Uint8Array }[] = [];
   for (const [i, v] of variants.entries()) {
     const n = v.width * v.height;
     const Type = v.dataType === 'float32' ? Float32Array : v.dataType === 'int16' ? Int16Array : Uint8Array;
     const path = join(dir, `seed-${i}.tif`);
     await writeGeoTIFF(path, { width: v.width, height: v.height, bands: v.bands, dataType: v.dataType, transform, crs, noData: v.dataType === 'uint8' ? 255 : -9999,
-      bandNames: v.names, values: v.names.map((_, b) => { const a = new Type(n); for (let k = 0; k < n; k++) a[k] = ((k * 7 + b * 13) % 50) - 10; return a; }) }, v.options);
-    seeds.push(new Uint8Array(readFileSync(path)));
+      bandNames: v.names, values: v.names.map((_, b) => { const a = new Type(n); for (let k = 0; k < n; k++) a[k] = ((k * 7 + b * 13) % 50) - 10 + (v.dataType === 'float32' ? (k % 3) * 0.25 : 0); return a; }) }, v.options);
+    seeds.push({ label: `ours-${v.dataType}`, bytes: new Uint8Array(readFileSync(path)) });
   }
-  const real = process.env.PERMAFROST_REALDATA ?? fileURLToPath(new URL('../../../shared/realdata/geotiff', import.meta.url));
-  const files = [...extra, ...(existsSync(real) ? readdirSync(real).filter((f) => f.endsWith('.tif')).map((f) => join(real, f)) : [])];
-  for (const f of files) seeds.push(new Uint8Array(readFileSync(f)));
+  const source = join(dir, 'seed-0.tif');
+  for (const v of GDAL_SEED_VARIANTS) {
+    const out = join(dir, `gdal-${v.label}.tif`);
+    const run = spawnSync('gdal_translate', ['-q', ...v.options, source, out], { encoding: 'utf8' });
+    if (run.error || run.status !== 0) {
+      throw new Error(`gdal_translate could not write the ${v.label} seed (${run.error?.message ?? run.stderr.trim()}): install GDAL with npm run setup`);
+    }
+    if (v.overviews) spawnSync('gdaladdo', ['-q', '-r', 'average', out, '2', '4'], { encoding: 'utf8' });
+    seeds.push({ label: v.label, bytes: new Uint8Array(readFileSync(out)) });
+  }
+  for (const f of [...extra, ...fixtureSeeds()]) seeds.push({ label: `real-${basename(f, '.tif')}`, bytes: new Uint8Array(readFileSync(f)) });
   return seeds;
 }

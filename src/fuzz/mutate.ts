@@ -3,7 +3,8 @@ import { randomGenerator } from '../sample/noise.js';
 type Random = ReturnType<typeof randomGenerator>;
 
 /** The mutations the fuzzer applies to TIFF bytes. */
-export const TIFF_MUTATIONS = ['bitflip', 'byteset', 'truncate', 'append', 'ifd-count', 'ifd-offset', 'entry-count', 'entry-type', 'huge-dimension', 'ifd-loop', 'zero-fill'] as const;
+export const TIFF_MUTATIONS = ['bitflip', 'byteset', 'truncate', 'append', 'ifd-count', 'ifd-offset', 'entry-count', 'entry-type', 'huge-dimension', 'ifd-loop', 'zero-fill',
+  'payload-bitflip', 'payload-garbage', 'payload-zero', 'block-bytecount', 'block-offset'] as const;
 
 const le = (b: Uint8Array) => b[0] === 0x49;
 
@@ -15,6 +16,41 @@ function entries(bytes: Uint8Array): { at: number; count: number; first: number 
   const first = view.getUint32(4, le(bytes));
   if (first + 2 > bytes.length) return null;
   return { at: first + 2, count: view.getUint16(first, le(bytes)), first };
+}
+
+/**
+ * The blocks of the first IFD of a classic TIFF: where the arrays of offsets and byte counts are
+ * stored (to patch them) and each block's byte range (to damage its codec payload). Null for
+ * BigTIFF or when the tags cannot be found.
+ */
+function blocksOf(bytes: Uint8Array): { offsets: number[]; counts: number[]; offsetAt: (i: number) => number; countAt: (i: number) => number; size: number } | null {
+  const e = entries(bytes);
+  if (!e) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const little = le(bytes);
+  let offsetTag: [number, number, number] | null = null, countTag: [number, number, number] | null = null;
+  for (let k = 0; k < e.count; k++) {
+    const at = e.at + 12 * k;
+    if (at + 12 > bytes.length) return null;
+    const tag = view.getUint16(at, little);
+    const entry: [number, number, number] = [view.getUint16(at + 2, little), view.getUint32(at + 4, little), at + 8];
+    if (tag === 273 || tag === 324) offsetTag = entry;
+    if (tag === 279 || tag === 325) countTag = entry;
+  }
+  if (!offsetTag || !countTag || offsetTag[1] !== countTag[1] || offsetTag[1] === 0) return null;
+  const place = ([type, count, at]: [number, number, number]) => {
+    const size = type === 3 ? 2 : 4;
+    const base = size * count <= 4 ? at : view.getUint32(at, little);
+    return { size, base };
+  };
+  const o = place(offsetTag), c = place(countTag);
+  const n = offsetTag[1];
+  if (o.base + o.size * n > bytes.length || c.base + c.size * n > bytes.length) return null;
+  const get = (p: { size: number; base: number }, i: number) => (p.size === 2 ? view.getUint16(p.base + 2 * i, little) : view.getUint32(p.base + 4 * i, little));
+  return {
+    offsets: Array.from({ length: n }, (_, i) => get(o, i)), counts: Array.from({ length: n }, (_, i) => get(c, i)),
+    offsetAt: (i) => o.base + o.size * i, countAt: (i) => c.base + c.size * i, size: o.size,
+  };
 }
 
 /** One mutated copy of a TIFF, and a name for the mutation. */
@@ -46,6 +82,24 @@ export function mutateTiff(source: Uint8Array, random: Random): { bytes: Uint8Ar
     }
     case 'ifd-loop': if (e && e.at + 12 * e.count + 4 <= bytes.length) view.setUint32(e.at + 12 * e.count, random.next() < 0.5 ? e.first : 8, le(bytes)); break;
     case 'zero-fill': { const start = random.int(0, bytes.length - 1); bytes.fill(0, start, Math.min(bytes.length, start + random.int(1, 2048))); break; }
+    default: {
+      // aimed at the codecs: damage one block's payload, or its byte count or offset
+      const b = blocksOf(bytes);
+      if (!b) { bytes[random.int(0, bytes.length - 1)] ^= 0xff; break; }
+      const i = random.int(0, b.offsets.length - 1);
+      const start = b.offsets[i], count = b.counts[i];
+      const inside = () => start + random.int(0, Math.max(0, count - 1));
+      if (kind === 'payload-bitflip') { for (let k = random.int(1, 8); k > 0; k--) { const at = inside(); if (at < bytes.length) bytes[at] ^= 1 << random.int(0, 7); } }
+      else if (kind === 'payload-garbage') { const at = inside(); for (let k = 0; k < random.int(1, 64) && at + k < bytes.length; k++) bytes[at + k] = random.int(0, 255); }
+      else if (kind === 'payload-zero') { const at = inside(); bytes.fill(0, at, Math.min(bytes.length, at + random.int(1, count))); }
+      else {
+        const values = kind === 'block-bytecount' ? [0, 1, Math.floor(count / 2), count + 1, count * 4, 0xffffffff, random.int(0, 1 << 20)]
+          : [0, 8, 1, bytes.length - 1, bytes.length + 10, 0xfffffff0, random.int(0, bytes.length)];
+        const v = values[random.int(0, values.length - 1)];
+        const at = kind === 'block-bytecount' ? b.countAt(i) : b.offsetAt(i);
+        if (b.size === 2) view.setUint16(at, v & 0xffff, le(bytes)); else view.setUint32(at, v >>> 0, le(bytes));
+      }
+    }
   }
   return { bytes, mutation: kind };
 }

@@ -2,6 +2,7 @@ import './workerShim.js'; // before geotiff: see workerShim.ts
 import { getDecoder as geotiffDecoder } from 'geotiff';
 import { inflateSync } from 'node:zlib';
 import Lerc from 'lerc';
+import { ZSTDDecoder } from 'zstddec/stream';
 
 type Decoder = { decodeBlock(buffer: ArrayBuffer): ArrayBuffer | Promise<ArrayBuffer> };
 const getDecoder = (compression: number, parameters: unknown) => geotiffDecoder(compression, parameters as never) as Promise<Decoder>;
@@ -45,15 +46,22 @@ export interface BlockLayout {
 export async function decodeBlock(bytes: Uint8Array, layout: BlockLayout, onlyRows?: ReadonlySet<number>): Promise<Uint8Array> {
   const expected = layout.width * layout.rows * layout.samples * layout.bytesPerSample;
   let raw: Uint8Array;
+  // Every decoder is bounded by the block's decoded size: a damaged stream cannot write past it,
+  // and a header that claims more is refused before anything is allocated.
   if (layout.compression === 8 || layout.compression === 32946) {
     raw = inflate(bytes, expected);
   } else if (layout.compression === 1) {
     raw = bytes;
   } else if (layout.compression === 34887) {
-    raw = await decodeLerc(bytes, layout);
+    raw = await decodeLerc(bytes, layout, expected);
   } else if (layout.compression === 5) {
     raw = decodeLzw(bytes, expected);
+  } else if (layout.compression === 50000) {
+    raw = await decodeZstd(bytes, expected, expected);
+  } else if (layout.compression === 32773) {
+    raw = decodePackBits(bytes, expected);
   } else {
+    if (layout.compression === 7) checkJpeg(bytes, layout);
     const decoder = await getDecoder(layout.compression, {
       tileWidth: layout.width, tileHeight: layout.rows, predictor: 1,
       bitsPerSample: layout.bytesPerSample * 8, planarConfiguration: layout.planar,
@@ -61,7 +69,7 @@ export async function decodeBlock(bytes: Uint8Array, layout: BlockLayout, onlyRo
       ...(layout.lercParameters ? { LercParameters: layout.lercParameters } : {}),
       ...(layout.jpegTables ? { JPEGTables: layout.jpegTables } : {}),
     });
-    const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+    const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : new Uint8Array(bytes).buffer;
     raw = new Uint8Array(await decoder.decodeBlock(copy as ArrayBuffer));
   }
   if (raw.byteLength < expected) {
@@ -82,17 +90,23 @@ export async function decodeBlock(bytes: Uint8Array, layout: BlockLayout, onlyRo
  * Masked pixels of float bands become NaN, as libtiff (and so GDAL) decodes them; geotiff.js's
  * LERC decoder leaves them at 0.
  */
-async function decodeLerc(bytes: Uint8Array, layout: BlockLayout): Promise<Uint8Array> {
+async function decodeLerc(bytes: Uint8Array, layout: BlockLayout, expected: number): Promise<Uint8Array> {
   const extra = layout.lercParameters?.[1] ?? 0;
+  // A LERC blob is at most a little larger than the raw samples (its header, a mask, per-block headers).
+  const largestBlob = 2 * expected + 65_536;
   let blob: Uint8Array;
   if (extra === 0) blob = bytes;
-  else if (extra === 1) blob = inflate(bytes, 0);
-  else if (extra === 2) {
-    const zstd = await getDecoder(50000, { tileWidth: layout.width, tileHeight: layout.rows, predictor: 1, bitsPerSample: 8, planarConfiguration: 1 });
-    blob = new Uint8Array(await zstd.decodeBlock(bytes.slice().buffer));
-  } else throw new Error(`unsupported LERC additional compression ${extra}`);
-  const buffer = blob.byteOffset === 0 && blob.byteLength === blob.buffer.byteLength ? blob.buffer : blob.slice().buffer;
-  const result = Lerc.decode(buffer as ArrayBuffer, { returnPixelInterleavedDims: layout.planar === 1 });
+  else if (extra === 1) blob = inflate(bytes, largestBlob, false);
+  else if (extra === 2) blob = await decodeZstd(bytes, largestBlob, null);
+  else throw new Error(`unsupported LERC additional compression ${extra}`);
+  checkLercHeader(blob, layout);
+  const buffer = blob.byteOffset === 0 && blob.byteLength === blob.buffer.byteLength ? blob.buffer : new Uint8Array(blob).buffer;
+  let result: ReturnType<typeof Lerc.decode>;
+  try {
+    result = Lerc.decode(buffer as ArrayBuffer, { returnPixelInterleavedDims: layout.planar === 1 });
+  } catch (err) {
+    throw new Error(`LERC data is damaged (${err instanceof Error ? err.message : String(err)})`); // the decoder throws strings
+  }
   const pixels = result.pixels[0] as unknown as Float32Array;
   if (layout.floating && result.mask) {
     const { mask } = result;
@@ -166,15 +180,119 @@ export function decodeLzw(input: Uint8Array, expected: number): Uint8Array {
   return out;
 }
 
-/** zlib inflate; with the decoded size known, one output chunk of that size (12 % faster than 16 KiB chunks). */
-function inflate(bytes: Uint8Array, expected: number): Uint8Array {
-  const options = expected >= 1024 ? { chunkSize: expected } : {};
+/**
+ * zlib inflate into at most `limit` bytes (a stream that would write more is damaged); when the
+ * size is exact, one output chunk of that size (12 % faster than 16 KiB chunks).
+ */
+function inflate(bytes: Uint8Array, limit: number, exact = true): Uint8Array {
+  const options = { ...(exact && limit >= 1024 ? { chunkSize: limit } : {}), maxOutputLength: Math.max(limit, 64) };
   try {
     return inflateSync(bytes, options);
   } catch (err) {
     // A stream cut short but holding all the data: take what it has.
     try { return inflateSync(bytes, { ...options, finishFlush: 2 }); } catch { /* report the first error */ }
-    throw new Error(`DEFLATE data is damaged (${(err as Error).message})`);
+    throw new Error(/output length/i.test((err as Error).message) ? `DEFLATE data decodes to more than the ${limit} bytes a block holds`
+      : `DEFLATE data is damaged (${(err as Error).message})`);
+  }
+}
+
+const zstd = new ZSTDDecoder();
+let zstdReady: Promise<void> | undefined;
+
+/**
+ * ZSTD frames, decoded in one call into a buffer of at most `limit` bytes (the one-shot decoder
+ * stops with an error where a frame would write more). The frame header's content size, when
+ * given, is checked first; with `exact`, the frames must hold exactly that many bytes. (zstddec's
+ * own path for frames without a size loops forever on a damaged frame, growing its output.)
+ */
+async function decodeZstd(bytes: Uint8Array, limit: number, exact: number | null): Promise<Uint8Array> {
+  await (zstdReady ??= zstd.init());
+  const size = zstdContentSize(bytes);
+  if (size !== null && (size > limit || (exact !== null && size !== exact))) {
+    throw new Error(`ZSTD frame claims ${size} bytes, ${exact !== null ? 'expected' : 'at most'} ${exact ?? limit}`);
+  }
+  const capacity = size ?? exact ?? limit;
+  const out = zstd.decode(bytes, capacity);
+  if ((exact !== null && out.byteLength !== exact) || (size !== null && out.byteLength !== size) || out.byteLength === 0 || out.byteLength > capacity) {
+    throw new Error(`ZSTD data is damaged (decoded ${out.byteLength} bytes${exact !== null ? ` of ${exact}` : ''})`);
+  }
+  return out;
+}
+
+/** The Frame_Content_Size of the first ZSTD frame (RFC 8878 §3.1.1.1), or null when absent. */
+export function zstdContentSize(b: Uint8Array): number | null {
+  if (b.length < 6 || b[0] !== 0x28 || b[1] !== 0xb5 || b[2] !== 0x2f || b[3] !== 0xfd) throw new Error('not a ZSTD frame (bad magic number)');
+  const descriptor = b[4];
+  const fcsFlag = descriptor >> 6;
+  const single = (descriptor >> 5) & 1;
+  const dictFlag = descriptor & 3;
+  if (descriptor & 0x08) throw new Error('ZSTD frame header has its reserved bit set');
+  let at = 5 + (single ? 0 : 1) + [0, 1, 2, 4][dictFlag];
+  const fcsBytes = fcsFlag === 0 ? (single ? 1 : 0) : [0, 2, 4, 8][fcsFlag];
+  if (fcsBytes === 0) return null;
+  if (at + fcsBytes > b.length) throw new Error('ZSTD frame header is cut short');
+  let v = 0;
+  for (let k = fcsBytes - 1; k >= 0; k--) v = v * 256 + b[at + k];
+  if (fcsBytes === 2) v += 256;
+  return v;
+}
+
+/** The LERC2 header must describe this block (its size, bands, a sane micro-block) before the decoder allocates. */
+function checkLercHeader(blob: Uint8Array, layout: BlockLayout): void {
+  const magic = String.fromCharCode(...blob.subarray(0, 6));
+  if (blob.length < 14 + 8 + 40 || magic !== 'Lerc2 ') throw new Error(`not a LERC2 blob (starts ${JSON.stringify(magic)})`);
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  const version = view.getInt32(6, true);
+  if (version < 1 || version > 6) throw new Error(`LERC2 version ${version} is not one this reader knows`);
+  let at = 10 + (version >= 3 ? 4 : 0);
+  const rows = view.getUint32(at, true), cols = view.getUint32(at + 4, true);
+  at += 8;
+  const dims = version >= 4 ? view.getUint32(at, true) : 1;
+  at += version >= 4 ? 4 : 0;
+  const valid = view.getUint32(at, true), micro = view.getInt32(at + 4, true), blobSize = view.getInt32(at + 8, true);
+  if (rows !== layout.rows || cols !== layout.width) throw new Error(`LERC2 blob is ${cols} × ${rows} pixels, the block ${layout.width} × ${layout.rows}`);
+  if (dims !== 1 && dims !== layout.samples) throw new Error(`LERC2 blob has ${dims} values per pixel, the block ${layout.samples}`);
+  if (valid > rows * cols) throw new Error(`LERC2 blob claims ${valid} valid pixels in ${rows * cols}`);
+  if (!(micro >= 1 && micro <= 256)) throw new Error(`LERC2 micro-block size ${micro}`);
+  if (!(blobSize >= 14 && blobSize <= blob.length)) throw new Error(`LERC2 blob claims ${blobSize} bytes, has ${blob.length}`);
+}
+
+/** PackBits (Apple's run-length code), written into a buffer of the block's decoded size. */
+export function decodePackBits(input: Uint8Array, expected: number): Uint8Array {
+  const out = new Uint8Array(expected);
+  let i = 0, o = 0;
+  while (i < input.length && o < expected) {
+    const n = input[i++];
+    if (n < 128) {
+      const count = n + 1;
+      if (i + count > input.length) throw new Error('PackBits data is cut short');
+      if (o + count > expected) throw new Error(`PackBits data decodes to more than the ${expected} bytes a block holds`);
+      out.set(input.subarray(i, i + count), o);
+      i += count; o += count;
+    } else if (n > 128) {
+      const count = 257 - n;
+      if (i >= input.length) throw new Error('PackBits data is cut short');
+      if (o + count > expected) throw new Error(`PackBits data decodes to more than the ${expected} bytes a block holds`);
+      out.fill(input[i++], o, o + count);
+      o += count;
+    }
+  }
+  if (o < expected) throw new Error(`decompressed to ${o} bytes, expected ${expected}`);
+  return out;
+}
+
+/** A JPEG block's frame header (SOF) must not be larger than the block. */
+function checkJpeg(b: Uint8Array, layout: BlockLayout): void {
+  for (let i = 2; i + 9 < b.length;) {
+    if (b[i] !== 0xff) { i++; continue; }
+    const marker = b[i + 1];
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      const height = (b[i + 5] << 8) | b[i + 6], width = (b[i + 7] << 8) | b[i + 8];
+      if (width > layout.width || height > layout.rows) throw new Error(`JPEG frame is ${width} × ${height}, the block ${layout.width} × ${layout.rows}`);
+      return;
+    }
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) { i += 2; continue; }
+    i += 2 + ((b[i + 2] << 8) | b[i + 3]);
   }
 }
 

@@ -85,7 +85,7 @@ parentPort!.on('message', async ({ id, bytes, layout, stats, more, parts, picks,
       const rows = new Set(Array.from(picks, (i) => Math.floor(i / perRow)));
       const out = await decodeBlock(bytes, layout, rows);
       const Type = arrayTypeOf(dataType);
-      const aligned = out.byteOffset % layout.bytesPerSample === 0 ? out : out.slice();
+      const aligned = out.byteOffset % layout.bytesPerSample === 0 ? out : new Uint8Array(out);
       const values = new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
       parentPort!.postMessage({ id, values: Float64Array.from(picks, (i) => values[i]) });
       return;
@@ -103,10 +103,11 @@ parentPort!.on('message', async ({ id, bytes, layout, stats, more, parts, picks,
       return;
     }
     const out = await decodeBlock(bytes, layout);
-    const transferable = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : out.slice();
+    const transferable = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : new Uint8Array(out);
     parentPort!.postMessage({ id, bytes: transferable }, [transferable.buffer as ArrayBuffer]);
   } catch (err) {
-    parentPort!.postMessage({ id, error: (err as Error).message });
+    // some decoders throw strings: the message must never be lost (an undefined error resolved as no data)
+    parentPort!.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }
 });
 
@@ -126,7 +127,7 @@ function weightsFor(s: StatsSpec): Float64Array {
 /** A decoded block as samples of its data type. */
 function samplesOf(decoded: Uint8Array, layout: BlockLayout, dataType: DataType): ArrayLike<number> {
   const Type = arrayTypeOf(dataType);
-  const aligned = decoded.byteOffset % layout.bytesPerSample === 0 ? decoded : decoded.slice();
+  const aligned = decoded.byteOffset % layout.bytesPerSample === 0 ? decoded : new Uint8Array(decoded);
   return new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
 }
 

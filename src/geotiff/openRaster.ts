@@ -348,10 +348,10 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     try {
       decoded = usePool && image.compression !== 1 ? await decodePool().decode(bytes, layout) : await decodeBlock(bytes, layout);
     } catch (err) {
-      throw new FormatError(`${what} cannot be decoded: ${(err as Error).message}`, name);
+      throw new FormatError(`${what} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`, name);
     }
     const Type = arrayTypeOf(dataType!);
-    const aligned = decoded.byteOffset % bytesPerSample === 0 ? decoded : decoded.slice();
+    const aligned = decoded.byteOffset % bytesPerSample === 0 ? decoded : new Uint8Array(decoded);
     const samplesArray = new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / bytesPerSample) as TypedArray;
     cache.set(key, samplesArray);
     return samplesArray;
@@ -479,7 +479,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
         try {
           values = await decodePool().pick(bytes, layoutOf(image, index), Uint32Array.from(offsets), dataType!);
         } catch (err) {
-          throw new FormatError(`${what} cannot be decoded: ${(err as Error).message}`, name);
+          throw new FormatError(`${what} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`, name);
         }
         const at = new Map(offsets.map((o, i) => [o, values[i]]));
         assign(list, (o) => at.get(o)!);

@@ -61,7 +61,7 @@ class DecodePool {
     if (!slot) {
       return decodeBlock(bytes, layout).then((out) => {
         const Type = arrayTypeOf(dataType);
-        const aligned = out.byteOffset % layout.bytesPerSample === 0 ? out : out.slice();
+        const aligned = out.byteOffset % layout.bytesPerSample === 0 ? out : new Uint8Array(out);
         const values = new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
         return Float64Array.from(picks, (i) => values[i]);
       });
@@ -72,7 +72,7 @@ class DecodePool {
   private send(slot: Slot, bytes: Uint8Array, layout: BlockLayout, stats?: StatsSpec, more?: Uint8Array[],
     extra?: { picks: Uint32Array; dataType: DataType } | { groups?: GroupSpec; parts: Part[] }): Promise<any> {
     const id = this.nextId++;
-    const own = (b: Uint8Array) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice());
+    const own = (b: Uint8Array) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b));
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, slot });
       if (slot.busy++ === 0) slot.worker.ref();
