@@ -29,8 +29,13 @@ export interface LoadedStations {
   /** line, site_id, reason, raw: every row or cell that was not kept, and why. */
   rejected: ReturnType<typeof aq.from>;
   variable: StationVariable;
-  /** Table-wide doubts (units that look like metres, a wide table melted, …). */
+  /** Table-wide doubts (units that look like metres, a wide table melted, year headers recovered, …). */
   warnings: string[];
+  /**
+   * Every value cell read is accounted for: `kept + rejected + empty = cells_read` (a rejected
+   * row counts all its value cells as rejected; `empty` are blank or "-" cells of a wide table).
+   */
+  cells: { cells_read: number; kept: number; rejected: number; empty: number };
 }
 
 const NAMES: Record<string, string[]> = {
@@ -86,8 +91,11 @@ export function loadStations(source: string, options: LoadStationsOptions = {}):
   let site = find('site_id');
   const siteName = find('site_name');
   if (site < 0) site = siteName;
-  const yearCols = table.header.map((h, i) => (/^\s*(19|20)\d{2}\s*$/.test(h) ? i : -1)).filter((i) => i >= 0);
+  const recovered = recoverYearHeaders(table.header, where);
+  const yearOfColumn = recovered.years;
+  const yearCols = [...yearOfColumn.keys()].sort((a, b) => a - b);
   const wide = yearCols.length >= 2 && find('year') < 0;
+  if (wide && recovered.note) warnings0.push(recovered.note);
   let variable = options.variable;
   let valueCol = options.mapping?.value !== undefined ? find('value') : -1;
   if (valueCol < 0 && !wide) {
@@ -99,7 +107,7 @@ export function loadStations(source: string, options: LoadStationsOptions = {}):
   }
   variable ??= wide ? 'alt' : 'magt';
   const warnings: string[] = [...warnings0];
-  if (wide) warnings.push(`wide table: ${yearCols.length} year columns (${table.header[yearCols[0]]}–${table.header[yearCols[yearCols.length - 1]]}) read as one row per site and year`);
+  if (wide) warnings.push(`wide table: ${yearCols.length} year columns (${yearOfColumn.get(yearCols[0])}–${yearOfColumn.get(yearCols[yearCols.length - 1])}) read as one row per site and year`);
   const yearCol = find('year');
   const dateCol = find('date');
   const depthCol = find('depth_m');
@@ -111,6 +119,8 @@ export function loadStations(source: string, options: LoadStationsOptions = {}):
   const minAlt = options.min_alt_cm ?? 5;
   const maxAlt = options.max_alt_cm ?? 2000;
   const reject = (line: number, id: string, reason: string, raw: string) => rejected.push({ line, site_id: id, reason, raw });
+  const cellCount = { cells_read: 0, kept: 0, rejected: 0, empty: 0 };
+  const conversions = new Map<string, string[]>(); // what number parsing had to undo (thousands separators, Excel dates), for a warning
 
   table.rows.forEach((fields, r) => {
     const line = table.lines[r];
@@ -119,39 +129,49 @@ export function loadStations(source: string, options: LoadStationsOptions = {}):
     const name = (siteName >= 0 ? fields[siteName] : id)?.trim() ?? id;
     const la = number(fields[lat]);
     const lo = number(fields[lon]);
-    if (la === null || lo === null) { reject(line, id, `no ${la === null ? 'latitude' : 'longitude'} (${JSON.stringify((la === null ? fields[lat] : fields[lon]) ?? '')})`, raw); return; }
-    if (la < -90 || la > 90) { reject(line, id, `latitude out of range: ${la}`, raw); return; }
-    if (lo < -180 || lo > 360) { reject(line, id, `longitude out of range: ${lo}`, raw); return; }
+    const rowCells = wide ? yearCols.length : 1;
+    cellCount.cells_read += rowCells;
+    const rejectRow = (reason: string) => { reject(line, id, reason, raw); cellCount.rejected += rowCells; };
+    if (la === null || lo === null) { rejectRow(`no ${la === null ? 'latitude' : 'longitude'} (${JSON.stringify((la === null ? fields[lat] : fields[lon]) ?? '')})`); return; }
+    if (la < -90 || la > 90) { rejectRow(`latitude out of range: ${la}`); return; }
+    if (lo < -180 || lo > 360) { rejectRow(`longitude out of range: ${lo}`); return; }
     const lonNorm = lo > 180 ? lo - 360 : lo;
     const cells: { year: number | null; text: string; column: string }[] = wide
-      ? yearCols.map((c) => ({ year: Number(table.header[c]), text: fields[c] ?? '', column: table.header[c] }))
+      ? yearCols.map((c) => ({ year: yearOfColumn.get(c)!, text: fields[c] ?? '', column: String(yearOfColumn.get(c)) }))
       : [{ year: yearCol >= 0 ? yearOf(fields[yearCol]) : yearOf(fields[dateCol]), text: fields[valueCol] ?? '', column: table.header[valueCol] }];
     for (const cell of cells) {
       const where = wide ? `${cell.column}: ` : '';
-      if (cell.year === null) { reject(line, id, `no year (${JSON.stringify(fields[yearCol >= 0 ? yearCol : dateCol] ?? '')})`, raw); continue; }
-      const trimmed = cell.text.trim();
+      const rejectCell = (reason: string) => { reject(line, id, reason, raw); cellCount.rejected++; };
+      if (cell.year === null) { rejectCell(`no year (${JSON.stringify(fields[yearCol >= 0 ? yearCol : dateCol] ?? '')})`); continue; }
+      const trimmed = cleanCell(cell.text);
       if (MISSING.test(trimmed)) {
-        if (!wide) reject(line, id, `no value (${JSON.stringify(trimmed)})`, raw);
-        else if (trimmed && trimmed !== '-') reject(line, id, `${where}no value (${JSON.stringify(trimmed)})`, raw);
+        if (!wide) rejectCell(`no value (${JSON.stringify(trimmed)})`);
+        else if (trimmed && !/^[-–—]$/.test(trimmed)) rejectCell(`${where}no value (${JSON.stringify(trimmed)})`);
+        else cellCount.empty++;
         continue;
       }
-      const q = /^([<>≤≥~]?)\s*(-?\d+(?:[.,]\d+)?)\s*(\*?)$/.exec(trimmed);
-      if (!q) { reject(line, id, `${where}not a number: ${JSON.stringify(trimmed)}`, raw); continue; }
-      const value = Number(q[2].replace(',', '.'));
-      const qualifier = (q[1] || '') + (q[3] || '');
-      if (qualifier && options.excludeQualified) { reject(line, id, `${where}qualified value ${JSON.stringify(trimmed)} excluded`, raw); continue; }
-      if (variable === 'alt' && (value < minAlt || value > maxAlt)) { reject(line, id, `${where}implausible thaw depth ${value} cm (expected ${minAlt}–${maxAlt} cm)`, raw); continue; }
-      if (variable === 'magt' && (value < -40 || value > 40)) { reject(line, id, `${where}implausible ground temperature ${value} °C (expected −40 to 40 °C)`, raw); continue; }
+      const parsed = parseValue(trimmed, table.delimiter);
+      if (!parsed) { rejectCell(`${where}not a number: ${JSON.stringify(trimmed)}`); continue; }
+      if (parsed.note) (conversions.get(parsed.note) ?? conversions.set(parsed.note, []).get(parsed.note)!).push(`line ${line} ${where || 'value: '}${JSON.stringify(trimmed)} → ${parsed.value}`);
+      const { value } = parsed;
+      const qualifier = parsed.qualifier;
+      if (qualifier && options.excludeQualified) { rejectCell(`${where}qualified value ${JSON.stringify(trimmed)} excluded`); continue; }
+      if (variable === 'alt' && (value < minAlt || value > maxAlt)) { rejectCell(`${where}implausible thaw depth ${value} cm (expected ${minAlt}–${maxAlt} cm)`); continue; }
+      if (variable === 'magt' && (value < -40 || value > 40)) { rejectCell(`${where}implausible ground temperature ${value} °C (expected −40 to 40 °C)`); continue; }
       const depth = depthCol >= 0 ? number(fields[depthCol]) : null;
       // a date column may hold several readings a year (aggregatePeriods averages them): duplicates share the date
       const when = !wide && yearCol < 0 ? (fields[dateCol] ?? '').trim() : String(cell.year);
       const key = `${id}|${when}|${depth ?? ''}`;
-      if (seen.has(key)) { reject(line, id, `duplicate of line ${seen.get(key)} (same site, ${!wide && yearCol < 0 ? 'date' : 'year'}${depthCol >= 0 ? ', depth' : ''})`, raw); continue; }
+      if (seen.has(key)) { rejectCell(`duplicate of line ${seen.get(key)} (same site, ${!wide && yearCol < 0 ? 'date' : 'year'}${depthCol >= 0 ? ', depth' : ''})`); continue; }
       seen.set(key, line);
+      cellCount.kept++;
       kept.push({ site_id: id, site_name: name, lat: la, lon: lonNorm, year: cell.year, ...(depthCol >= 0 ? { depth_m: depth } : {}),
         [variable === 'alt' ? 'alt_cm' : 'magt_c']: value, qualifier, line });
     }
   });
+  for (const [note, cells] of conversions) {
+    warnings.push(`${note} in ${cells.length} cell(s): ${cells.slice(0, 5).join('; ')}${cells.length > 5 ? '; …' : ''}`);
+  }
   if (variable === 'alt' && kept.length >= 10) {
     const values = kept.map((k) => k.alt_cm as number).sort((a, b) => a - b);
     if (values[Math.floor(values.length / 2)] < 5) warnings.push('thaw depths look like metres (median below 5): give them in cm');
@@ -161,7 +181,87 @@ export function loadStations(source: string, options: LoadStationsOptions = {}):
     rejected: aq.from(rejected.length ? rejected : [], ['line', 'site_id', 'reason', 'raw'] as never),
     variable,
     warnings,
+    cells: cellCount,
   };
+}
+
+/** A header that should have been a year: `###` (Excel's column was too narrow), blank, `#VALUE!`, `Column7`, `Unnamed: 7`. */
+const UNREADABLE_HEADER = /^(#+|#value!|#ref!|#name\?|column\s*\d+|unnamed:?\s*\d+|)$/i;
+
+/**
+ * The year of each year column of a wide table. Headers that are unreadable (`###` where Excel's
+ * column was too narrow when the sheet was saved, or blank) but sit in a run of year columns,
+ * one year per column, take the year their neighbours imply, with a note naming them; where the
+ * run is not one year per column, the load fails naming those columns.
+ */
+export function recoverYearHeaders(header: string[], where = '<text>'): { years: Map<number, number>; note: string | null } {
+  const years = new Map<number, number>();
+  header.forEach((h, i) => { const t = cleanCell(h); if (/^(19|20)\d{2}$/.test(t)) years.set(i, Number(t)); });
+  if (years.size < 2) return { years, note: null };
+  const known = [...years.keys()].sort((a, b) => a - b);
+  const first = known[0], last = known[known.length - 1];
+  const unreadable: number[] = [];
+  for (let i = first + 1; i < last; i++) if (!years.has(i) && UNREADABLE_HEADER.test(cleanCell(header[i]))) unreadable.push(i);
+  // a `###` just past either end of the run is a year column too (a blank one there may be an empty spreadsheet column)
+  for (let i = last + 1; i < header.length && /^#+$/.test(cleanCell(header[i])); i++) unreadable.push(i);
+  for (let i = first - 1; i >= 0 && /^#+$/.test(cleanCell(header[i])); i--) unreadable.push(i);
+  if (unreadable.length === 0) return { years, note: null };
+  const base = years.get(first)! - first;
+  const steady = known.every((i) => years.get(i) === base + i);
+  const names = unreadable.sort((a, b) => a - b).map((i) => `column ${i + 1} (${JSON.stringify(header[i])})`);
+  if (!steady) {
+    throw new InputError(`year columns with unreadable headers: ${names.join(', ')}; their neighbours are not one year per column, so their years cannot be inferred. ` +
+      'Widen the columns in the spreadsheet and save it again, or write the years into the header', where);
+  }
+  for (const i of unreadable) years.set(i, base + i);
+  return {
+    years,
+    note: `year columns with unreadable headers taken from their neighbours: ${unreadable.map((i, k) => `${names[k]} = ${base + i}`).join(', ')}`,
+  };
+}
+
+/** A cell without Excel's padding: non-breaking and thin spaces, surrounding blanks. */
+function cleanCell(text: string | undefined): string {
+  return (text ?? '').replace(/[\u00a0\u202f\u2007]/g, ' ').trim();
+}
+
+/**
+ * A measured value as Excel may have saved it: qualifiers (`>260`, `<66`, `98*`), a decimal comma,
+ * thousands separators (`1,350`, `1 350`), exponents (`1.5E+02`), and numbers that Excel turned
+ * into dates of 1900 (the date's serial number is the value). `note` says what was undone.
+ */
+export function parseValue(text: string, delimiter = ','): { value: number; qualifier: string; note?: string } | null {
+  const q = /^([<>≤≥~]?)\s*(.*?)\s*(\*?)$/.exec(text);
+  if (!q) return null;
+  const qualifier = (q[1] || '') + (q[3] || '');
+  let body = q[2];
+  let note: string | undefined;
+  if (/^-?\d{1,3}([ ,]\d{3})+(\.\d+)?$/.test(body) && !(delimiter === ';' && /^-?\d{1,3},\d{3}$/.test(body))) {
+    body = body.replace(/[ ,]/g, '');
+    note = 'thousands separators removed';
+  } else if (/^-?\d+,\d+$/.test(body)) {
+    body = body.replace(',', '.');
+  } else {
+    const serial = excelDateSerial(body);
+    if (serial !== null) return { value: serial, qualifier, note: 'numbers Excel had turned into dates of 1900 read back as numbers' };
+  }
+  if (!/^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(body)) return null;
+  const value = Number(body);
+  return Number.isFinite(value) ? { value, qualifier, note } : null;
+}
+
+/** A date of 1900 as Excel shows a number it took for a date (1900-04-07 is serial 98), or null. */
+function excelDateSerial(text: string): number | null {
+  const iso = /^(1900)-(\d{1,2})-(\d{1,2})$/.exec(text);
+  const dmy = /^(\d{1,2})[./](\d{1,2})[./](1900)$/.exec(text);
+  // day first, unless only the other order makes a date (4/27/1900)
+  const monthFirst = dmy && Number(dmy[1]) <= 12 && Number(dmy[2]) > 12;
+  const parts = iso ? [Number(iso[1]), Number(iso[2]), Number(iso[3])] : dmy ? [Number(dmy[3]), Number(dmy[monthFirst ? 1 : 2]), Number(dmy[monthFirst ? 2 : 1])] : null;
+  if (!parts) return null;
+  const [y, m, d] = parts;
+  if (m < 1 || m > 12 || d < 1 || d > 31) return null;
+  const days = Math.round((Date.UTC(y, m - 1, d) - Date.UTC(1899, 11, 31)) / 86_400_000);
+  return days >= 60 ? days + 1 : days; // Excel counts a 29 February 1900 that never was
 }
 
 /**

@@ -150,3 +150,58 @@ describe('loadStations(a table with a title above its header)', () => {
     expect(gtnp.stations.objects()[0]).toMatchObject({ site_id: 'B1', lat: 65.1, lon: -147.5, year: 2001, depth_m: 20, magt_c: -1.5 });
   });
 });
+
+// The published CALM summary sheet saved from Excel: a title and notes above the header, country
+// group rows, and `###` in year headers whose column was too narrow when the sheet was saved.
+const CALM_EXCEL = [
+  'CALM Summary Table: end-of-season thaw depth (cm),,,,,,,,,,',
+  'Generated from the CALM database; see notes at the end,,,,,,,,,,',
+  ',,,,,,,,,,',
+  'Site Code,Site Name,Latitude,Longitude,1990,1991,1992,###,####,1995,1996',
+  'ALASKA,,,,,,,,,,',
+  'U1 ,Barrow,71.31,-156.60,>260,33,inactive,40,41,"1,350",-',
+  'U2,Atqasuk,70.45,-157.40,45,1.5E+02,47,48,1900-04-07,50,51',
+  'RUSSIA,,,,,,,,,,',
+  'R2,Kolyma\u00a0,68.70,161.40,60,61,62,63,64,65,66',
+  'Notes: values with > are minima,,,,,,,,,,',
+].join('\n') + '\n';
+
+describe('loadStations(a CALM sheet saved from Excel) loses nothing without a word', () => {
+  const loaded = loadStations(CALM_EXCEL);
+  it('recovers the ### year headers from their neighbours, with a warning naming them', () => {
+    expect(loaded.warnings.join('\n')).toMatch(/year columns with unreadable headers taken from their neighbours: column 8 \("###"\) = 1993, column 9 \("####"\) = 1994/);
+    expect(loaded.warnings.join('\n')).toMatch(/wide table: 7 year columns \(1990–1996\)/);
+    const years = [...new Set(loaded.stations.array('year') as number[])].sort();
+    expect(years).toEqual([1990, 1991, 1992, 1993, 1994, 1995, 1996]);
+    const r2 = (loaded.stations.objects() as any[]).filter((r) => r.site_id === 'R2');
+    expect(r2.map((r) => [r.year, r.alt_cm])).toEqual([[1990, 60], [1991, 61], [1992, 62], [1993, 63], [1994, 64], [1995, 65], [1996, 66]]);
+  });
+
+  it('reads Excel\'s artefacts: thousands separators, exponents, a number turned into a date, padded site codes and names', () => {
+    const get = (site: string, year: number) => (loaded.stations.objects() as any[]).find((r) => r.site_id === site && r.year === year);
+    expect(get('U1', 1995).alt_cm).toBe(1350);
+    expect(get('U2', 1991).alt_cm).toBe(150);
+    expect(get('U2', 1994).alt_cm).toBe(98);
+    expect(get('R2', 1990).site_name).toBe('Kolyma');
+    expect(loaded.warnings.join('\n')).toMatch(/thousands separators removed in 1 cell\(s\): line 6 1995: "1,350" → 1350/);
+    expect(loaded.warnings.join('\n')).toMatch(/dates of 1900 read back as numbers in 1 cell\(s\): line 7 1994: "1900-04-07" → 98/);
+  });
+
+  it('accounts for every value cell: kept + rejected + empty = cells read', () => {
+    const { cells_read, kept, rejected, empty } = loaded.cells;
+    expect(kept + rejected + empty).toBe(cells_read);
+    expect(kept).toBe(loaded.stations.numRows());
+    // 7 data-bearing rows of 7 year cells: 3 sites, 2 group rows, 1 notes row
+    expect(cells_read).toBe(6 * 7);
+    expect(empty).toBe(1); // U1 1996 "-"
+    expect(kept).toBe(5 + 7 + 7); // U1: "inactive" rejected, "-" empty
+    const reasons = (loaded.rejected.objects() as any[]).map((r) => `${r.line} ${r.site_id}: ${r.reason}`);
+    expect(reasons).toEqual(['5 ALASKA: no latitude ("")', '6 U1: 1992: no value ("inactive")', '8 RUSSIA: no latitude ("")',
+      '10 Notes: values with > are minima: no latitude ("")']);
+  });
+
+  it('fails naming the columns when the year run has gaps, so no year can be inferred', () => {
+    const gappy = 'Site,Latitude,Longitude,1990,###,1995,1996\nA,70,100,1,2,3,4\n';
+    expect(() => loadStations(gappy)).toThrow(/year columns with unreadable headers: column 5 \("###"\); their neighbours are not one year per column/);
+  });
+});
