@@ -12,7 +12,9 @@ import type { TypedArray } from '../geotiff/metadata.js';
 import { cellArea, type CellArea } from '../grid/cellArea.js';
 import { lonLatGrid, type LonLatGrid } from '../grid/lonLat.js';
 import { mapArray } from '../grid/mapArray.js';
-import { benjaminiHochberg, mannKendall, sensSlope } from '../stats/trend.js';
+import { benjaminiHochberg } from '../stats/trend.js';
+import { trendCells } from '../stats/trendKernel.js';
+import { checkMemory } from './memory.js';
 import { altUnitFactor, permafrostCoding as detectCoding, probeValues, type PermafrostCoding } from './coding.js';
 import { frozenShare } from '../stats/frozenShare.js';
 import { discoverLayout, VARIABLES, type Layout, type Variable } from './discover.js';
@@ -387,32 +389,53 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   async function trend(variable: Variable, options: TrendOptions = {}): Promise<TrendResult> {
     const alpha = options.alpha ?? 0.05;
     if (!(alpha > 0 && alpha < 1)) throw new InputError(invalid('alpha', alpha, 'between 0 and 1'));
+    if (!variables.includes(variable)) throw new InputError(invalid('variable', variable, variables.join(', ')), where);
     const n = grid.width * grid.height;
+    checkMemory(n * 9, `the trend rasters of ${variable} (slope, p-value and significance for ${n.toLocaleString('en-US')} cells)`,
+      'use a coarser grid (an overview) or a smaller region of the product');
     const slope = new Float32Array(n).fill(NaN);
     const pValue = new Float32Array(n).fill(NaN);
     const years = periods.map((p) => p.mid_year);
-    const series = new Float64Array(periods.length);
-    for (let y0 = 0; y0 < grid.height; y0 += 256) {
-      const height = Math.min(256, grid.height - y0);
-      const window = { x: 0, y: y0, width: grid.width, height };
-      const bands: TypedArray[] = [];
-      const noData: (number | null)[] = [];
-      for (const p of periods) {
-        const { raster, band } = slotOf(variable, p.label);
-        bands.push((await raster.read({ window, bands: [band] }))[0]);
-        noData.push(raster.noData);
-      }
-      for (let i = 0; i < grid.width * height; i++) {
-        let valid = 0;
-        for (let k = 0; k < periods.length; k++) {
-          const v = bands[k][i];
-          series[k] = v !== v || v === noData[k] ? NaN : v;
-          if (series[k] === series[k]) valid++;
+    const slots = periods.map((p) => slotOf(variable, p.label));
+    const perDecade = (block: Float32Array) => { for (let i = 0; i < block.length; i++) block[i] *= 10; };
+    if (slots.every((s) => s.raster === slots[0].raster)) {
+      // one file: each place's blocks (all periods) decoded once on the workers, trends computed there
+      const raster = slots[0].raster;
+      const internals = internalsOf(raster);
+      const pool = decodePool();
+      const jobs = internals.blocks(slots.map((s) => s.band));
+      await forEachPlace(internals, jobs, pool.size * 2, async (stored, blobs, blobOf) => {
+        const first = stored[0];
+        // periods in order; a period whose block was never written (blob −1) is all no data
+        const parts = slots.map((s) => {
+          const i = stored.findIndex((j) => j.band === s.band);
+          return i < 0 ? { blob: -1, sample: 0, scale: 1, offset: 0 } : { blob: blobOf[i], sample: stored[i].sample, ...internals.valueTransform(s.band) };
+        });
+        const { slope: s, p } = await pool.trend(blobs, parts, internals.layoutOf(first), {
+          grid: { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }, dataType: raster.dataType, noData: raster.noData,
+          col: first.col, row: first.row, cols: first.cols, rows: first.rows,
+        }, years);
+        perDecade(s);
+        for (let r = 0; r < first.rows; r++) {
+          slope.set(s.subarray(r * first.cols, (r + 1) * first.cols), (first.row + r) * grid.width + first.col);
+          pValue.set(p.subarray(r * first.cols, (r + 1) * first.cols), (first.row + r) * grid.width + first.col);
         }
-        if (valid < 4) continue;
-        const cell = y0 * grid.width + i;
-        slope[cell] = sensSlope(years, series) * 10;
-        pValue[cell] = mannKendall(series).p;
+      }, { where });
+    } else {
+      // a file per period: windows of rows, all periods read, trends on this thread
+      for (let y0 = 0; y0 < grid.height; y0 += 256) {
+        const height = Math.min(256, grid.height - y0);
+        const window = { x: 0, y: y0, width: grid.width, height };
+        const series = await Promise.all(slots.map(async ({ raster, band }) => {
+          const [values] = await raster.read({ window, bands: [band] });
+          return Float64Array.from(values as ArrayLike<number>, (v) => (v === raster.noData ? NaN : v));
+        }));
+        const cells = grid.width * height;
+        const s = new Float32Array(cells), p = new Float32Array(cells);
+        trendCells(series, years, cells, s, p);
+        perDecade(s);
+        slope.set(s, y0 * grid.width);
+        pValue.set(p, y0 * grid.width);
       }
     }
     const significant = options.fdr ? benjaminiHochberg(pValue, alpha) : mapArray(pValue, Uint8Array, (p) => (p < alpha ? 1 : 0));

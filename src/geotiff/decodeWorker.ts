@@ -5,6 +5,7 @@ import { cellArea, type CellArea, type GridLike } from '../grid/cellArea.js';
 import { arrayTypeOf, type DataType } from './metadata.js';
 import { emptyMoments, type Moments } from '../stats/moments.js';
 import { frozenShare } from '../stats/frozenShare.js';
+import { trendCells } from '../stats/trendKernel.js';
 import { decodeBlock, type BlockLayout } from './decode.js';
 
 /** Where a block lies in its image, and what its cells weigh: for `stats` tasks. */
@@ -57,12 +58,37 @@ interface Task {
   id: number; bytes: Uint8Array; layout: BlockLayout; stats?: StatsSpec; more?: Uint8Array[]; parts?: Part[]; groups?: GroupSpec; collect?: string[];
   /** Sample indexes to return instead of the block (point reads). */
   picks?: Uint32Array; dataType?: DataType;
+  /** Per-cell trend over the parts (in period order) at these years: Sen's slope per year and the exact Mann–Kendall p. */
+  trendYears?: number[];
 }
 
 const areas = new Map<string, CellArea>();
 
-parentPort!.on('message', async ({ id, bytes, layout, stats, more, parts, picks, dataType, groups, collect }: Task) => {
+parentPort!.on('message', async ({ id, bytes, layout, stats, more, parts, picks, dataType, groups, collect, trendYears }: Task) => {
   try {
+    if (stats && parts && trendYears) {
+      // every period's values of the block's cells inside the image, then the trend of each cell
+      const blobs = [bytes, ...(more ?? [])];
+      const decoded = await Promise.all(blobs.map(async (b) => samplesOf(await decodeBlock(b, layout), layout, stats.dataType)));
+      const { cols, rows } = stats;
+      const series = parts.map((part) => {
+        const out = new Float64Array(cols * rows);
+        if (part.blob < 0) return out.fill(NaN); // a block never written: no data
+        const values = decoded[part.blob];
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < cols; c++) {
+            const v = values[(r * layout.width + c) * layout.samples + part.sample];
+            out[r * cols + c] = v !== v || v === stats.noData ? NaN : v * part.scale + part.offset;
+          }
+        }
+        return out;
+      });
+      const slope = new Float32Array(cols * rows);
+      const p = new Float32Array(cols * rows);
+      trendCells(series, trendYears, cols * rows, slope, p);
+      parentPort!.postMessage({ id, values: { slope, p } }, [slope.buffer, p.buffer]);
+      return;
+    }
     if (collect) {
       const out: Record<string, GroupPartial | null> = {};
       for (const key of collect) { out[key] = finish(accumulators.get(key)); accumulators.delete(key); }

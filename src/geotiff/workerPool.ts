@@ -45,6 +45,13 @@ class DecodePool {
     return this.send(slot, blocks[0], layout, stats, blocks.slice(1), { groups, parts });
   }
 
+  /** Decodes the blocks of one place in a worker and returns each cell's Sen's slope (per year) and exact Mann–Kendall p over the parts. */
+  trend(blocks: Uint8Array[], parts: Part[], layout: BlockLayout, stats: StatsSpec, years: number[]): Promise<{ slope: Float32Array; p: Float32Array }> {
+    const slot = this.failed ? undefined : this.slotFor();
+    if (!slot) throw new Error('the decode workers are not available (run npm run build)');
+    return this.send(slot, blocks[0], layout, stats, blocks.slice(1), { parts, trendYears: years });
+  }
+
   /** Collects (and clears) every worker's accumulators of these keys: one partial per worker and key. */
   async collect(keys: string[]): Promise<Record<string, GroupPartial | null>[]> {
     return Promise.all(this.slots.map((slot) => new Promise<Record<string, GroupPartial | null>>((resolve, reject) => {
@@ -70,7 +77,7 @@ class DecodePool {
   }
 
   private send(slot: Slot, bytes: Uint8Array, layout: BlockLayout, stats?: StatsSpec, more?: Uint8Array[],
-    extra?: { picks: Uint32Array; dataType: DataType } | { groups?: GroupSpec; parts: Part[] }): Promise<any> {
+    extra?: { picks: Uint32Array; dataType: DataType } | { groups?: GroupSpec; parts: Part[]; trendYears?: number[] }): Promise<any> {
     const id = this.nextId++;
     const own = (b: Uint8Array) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b));
     return new Promise((resolve, reject) => {

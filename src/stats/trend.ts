@@ -1,6 +1,8 @@
+import { exactP } from './trendKernel.js';
+
 /**
  * Trend statistics for short series (the product's 8 periods): Sen's slope and the Mann–Kendall
- * test, exact when there are no ties (DOMAIN.md: with n = 8, p < 0.05 two-sided needs |S| ≥ 18).
+ * test, exact (DOMAIN.md: with n = 8, p < 0.05 two-sided needs |S| ≥ 18).
  */
 
 /** Sen's slope: the median of the pairwise slopes (y_j − y_i)/(x_j − x_i), NaN values skipped. */
@@ -27,32 +29,11 @@ export interface MannKendall {
   method: 'exact' | 'normal';
 }
 
-const exactCache = new Map<number, Float64Array>();
-
-/** P(S = s) for s = −n(n−1)/2 … n(n−1)/2 under no trend and no ties (Mahonian numbers / n!). */
-function exactDistribution(n: number): Float64Array {
-  const hit = exactCache.get(n);
-  if (hit) return hit;
-  // counts of permutations of n by number of inversions, built up one element at a time
-  let counts = [1];
-  for (let k = 2; k <= n; k++) {
-    const next = new Array(counts.length + k - 1).fill(0);
-    for (let i = 0; i < counts.length; i++) for (let j = 0; j < k; j++) next[i + j] += counts[i];
-    counts = next;
-  }
-  const total = counts.reduce((a, b) => a + b, 0);
-  // S = pairs − 2 × inversions
-  const pairs = (n * (n - 1)) / 2;
-  const dist = new Float64Array(2 * pairs + 1);
-  counts.forEach((c, inversions) => { dist[pairs - 2 * inversions + pairs] = c / total; });
-  exactCache.set(n, dist);
-  return dist;
-}
-
 /**
  * Mann–Kendall test of a series against time order (values NaN are skipped). Exact two-sided
- * p-value from the permutation distribution of S when there are no ties and n ≤ 20; otherwise
- * the normal approximation with the tie-corrected variance and a continuity correction.
+ * p-value from the permutation distribution of S when there are no ties and n ≤ 20, or with ties
+ * and n ≤ 10 (every ordering of the tied values enumerated); otherwise the normal approximation
+ * with the tie-corrected variance and a continuity correction.
  * @example mannKendall([1, 2, 3, 4, 5, 6, 7, 8]) // { s: 28, n: 8, p: 0.0000496, method: 'exact' }
  */
 export function mannKendall(y: ArrayLike<number>): MannKendall {
@@ -65,13 +46,7 @@ export function mannKendall(y: ArrayLike<number>): MannKendall {
   const ties = new Map<number, number>();
   for (const value of v) ties.set(value, (ties.get(value) ?? 0) + 1);
   const tied = [...ties.values()].filter((t) => t > 1);
-  if (tied.length === 0 && n <= 20) {
-    const dist = exactDistribution(n);
-    const pairs = (n * (n - 1)) / 2;
-    let p = 0;
-    for (let k = -pairs; k <= pairs; k++) if (Math.abs(k) >= Math.abs(s)) p += dist[k + pairs];
-    return { s, n, p: Math.min(1, p), method: 'exact' };
-  }
+  if ((tied.length === 0 && n <= 20) || n <= 10) return { s, n, p: exactP(s, n, tied), method: 'exact' };
   const variance = (n * (n - 1) * (2 * n + 5) - tied.reduce((a, t) => a + t * (t - 1) * (2 * t + 5), 0)) / 18;
   const z = s === 0 || variance <= 0 ? 0 : (s - Math.sign(s)) / Math.sqrt(variance);
   return { s, n, p: Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))), method: 'normal' };
