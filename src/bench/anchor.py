@@ -3,21 +3,29 @@ done with rasterio + numpy. Per band: area-weighted mean, standard deviation, mi
 area, with each cell weighted by its true area on the ellipsoid (polar stereographic point
 scale, DOMAIN.md), reading block by block (GDAL decodes each block once, all the bands it holds).
 
-usage: anchor.py FILE THREADS    (THREADS: 1, or ALL_CPUS to let GDAL decode in parallel)
+usage: anchor.py FILE THREADS    (THREADS: 1, or ALL_CPUS: one reading thread per core, each with its
+own dataset handle; rasterio and numpy release the GIL while GDAL decodes and numpy reduces. GDAL's
+own GDAL_NUM_THREADS multi-block decoding fails on 8-band band-interleaved files in GDAL 3.6:
+"Bad value 7 for ExtraSamples")
 prints one JSON line: seconds, and per band mean, sd, min, max, valid_area_km2.
 """
 import json
 import math
+import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import rasterio
 
 path, threads = sys.argv[1], sys.argv[2]
 t0 = time.perf_counter()
-with rasterio.Env(GDAL_NUM_THREADS=threads, GDAL_CACHEMAX=512), rasterio.open(path) as ds:
-    crs = ds.crs.to_dict()
+with rasterio.open(path) as ds:
+    from osgeo import osr
+    srs = osr.SpatialReference()
+    srs.ImportFromWkt(ds.crs.to_wkt())
+    crs = dict(kv.lstrip('+').split('=', 1) for kv in srs.ExportToProj4().split() if '=' in kv)
     a, f = 6378137.0, 1 / 298.257223563  # the product's WGS 84
     e = math.sqrt(2 * f - f * f)
     lat_ts = math.radians(abs(float(crs.get('lat_ts', 90))))
@@ -50,28 +58,41 @@ with rasterio.Env(GDAL_NUM_THREADS=threads, GDAL_CACHEMAX=512), rasterio.open(pa
     n = ds.count
     nodata = ds.nodata
     scales, offsets = ds.scales, ds.offsets
-    w = np.zeros(n); s = np.zeros(n); s2 = np.zeros(n); lo = np.full(n, np.inf); hi = np.full(n, -np.inf)
     # one read per block: all bands at once for pixel interleave, band by band otherwise
     pixel = ds.interleaving is not None and ds.interleaving.name == 'PIXEL' and n > 1
-    step = 4 if threads != '1' else 1  # with GDAL threads, read several blocks per request so they decode in parallel
-    bh = ds.block_shapes[0][0]
-    for row_off in range(0, ds.height, bh * step):
-        h = min(bh * step, ds.height - row_off)
-        window = rasterio.windows.Window(0, row_off, ds.width, h) if step > 1 or ds.block_shapes[0][1] == ds.width else None
-        windows = [window] if window is not None else [
-            rasterio.windows.Window(c, row_off, min(ds.block_shapes[0][1], ds.width - c), h) for c in range(0, ds.width, ds.block_shapes[0][1])]
-        for win in windows:
-            weights = areas(win)
-            bands = [ds.read(window=win)] if pixel else None
-            for b in range(n):
-                arr = bands[0][b] if pixel else ds.read(b + 1, window=win)
-                valid = ~np.isnan(arr) if nodata is None else (arr != nodata) & ~np.isnan(arr)
-                v = arr[valid].astype('float64') * scales[b] + offsets[b]
-                wv = weights[valid]
-                if v.size == 0:
-                    continue
-                w[b] += wv.sum(); s[b] += (wv * v).sum(); s2[b] += (wv * v * v).sum()
-                lo[b] = min(lo[b], v.min()); hi[b] = max(hi[b], v.max())
+    bh, bw = ds.block_shapes[0]
+    height, width = ds.height, ds.width
+
+def block_rows(rows):
+    w = np.zeros(n); s = np.zeros(n); s2 = np.zeros(n); lo = np.full(n, np.inf); hi = np.full(n, -np.inf)
+    with rasterio.Env(GDAL_CACHEMAX=256), rasterio.open(path) as src:
+        for row_off in rows:
+            h = min(bh, height - row_off)
+            windows = [rasterio.windows.Window(c, row_off, min(bw, width - c), h) for c in range(0, width, bw)]
+            for win in windows:
+                weights = areas(win)
+                block = src.read(window=win) if pixel else None
+                for b in range(n):
+                    arr = block[b] if pixel else src.read(b + 1, window=win)
+                    valid = ~np.isnan(arr) if nodata is None else (arr != nodata) & ~np.isnan(arr)
+                    v = arr[valid].astype('float64') * scales[b] + offsets[b]
+                    if v.size == 0:
+                        continue
+                    wv = weights[valid]
+                    w[b] += wv.sum(); s[b] += (wv * v).sum(); s2[b] += (wv * v * v).sum()
+                    lo[b] = min(lo[b], v.min()); hi[b] = max(hi[b], v.max())
+    return w, s, s2, lo, hi
+
+rows = list(range(0, height, bh))
+workers = 1 if threads == '1' else (os.cpu_count() or 1)
+if workers == 1:
+    parts = [block_rows(rows)]
+else:
+    with ThreadPoolExecutor(workers) as pool:
+        parts = list(pool.map(block_rows, [rows[k::workers] for k in range(workers)]))
+w = sum(p[0] for p in parts); s = sum(p[1] for p in parts); s2 = sum(p[2] for p in parts)
+lo = np.min([p[3] for p in parts], axis=0); hi = np.max([p[4] for p in parts], axis=0)
+if True:
     mean = s / w
     sd = np.sqrt(np.maximum(0, s2 / w - mean * mean))
 print(json.dumps({'seconds': time.perf_counter() - t0, 'bands': [
