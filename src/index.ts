@@ -33,6 +33,8 @@ export { emptyMoments, momentsOf, mergeMoments, summarizeMoments, type Moments }
 export { openDataset, sampleFolder, type Dataset, type DatasetGrid, type OpenDatasetOptions, type TableOptions, type SummarizeOptions,
   type SampleOptions as PointSampleOptions, type TrendOptions, type TrendResult } from './dataset/openDataset.js';
 export { discoverLayout, variableOfName, VARIABLES, type Variable, type Layout } from './dataset/discover.js';
+export { checkFolder, checkText, type CheckReport, type FileCheck } from './dataset/check.js';
+export { permafrostCoding, type PermafrostCoding } from './dataset/coding.js';
 export { parsePeriod, PRODUCT_PERIODS, type Period } from './dataset/periods.js';
 export { REGIONS, regionLabels, regionMask, type RegionDefinition, type GeoJsonArea } from './dataset/regions.js';
 export { lonLatGrid, type LonLatGrid } from './grid/lonLat.js';

@@ -186,7 +186,7 @@ export function checkText(report: CheckReport): string {
   }
   if (report.dataset) {
     const d = report.dataset;
-    lines.push(`Opens as a dataset${d.synthetic ? ' (the SYNTHETIC sample)' : ''}: ${d.variables.join(', ')}; ${d.periods.length} periods (${d.periods[0]} … ${d.periods.at(-1)}); ${d.grid}; found from ${d.layout}`);
+    lines.push(`Opens as a dataset${d.synthetic ? ' (the SYNTHETIC SAMPLE made by permafrost-lab, not the real product)' : ''}: ${d.variables.join(', ')}; ${d.periods.length} periods (${d.periods[0]} … ${d.periods.at(-1)}); ${d.grid}; found from ${d.layout}`);
     for (const n of d.notices) lines.push(`  notice: ${n}`);
   } else {
     lines.push(`Does not open as a dataset: ${report.error}`);

@@ -193,7 +193,7 @@ describe('product shapes written by GDAL open without a manifest and give the sa
     expect(unnamed.stdout).toMatch(/MAGT\.tif .*\n {2}1030 × 1030, 8 band\(s\) of float32; LZW, pixel interleave, strips of 1030 × \d+/);
     expect(unnamed.stdout).toMatch(/CRS: polar stereographic north \(true scale at 71°N\)/);
     expect(unnamed.stdout).toMatch(/taken for: magt from the file name, periods from the band count/);
-    expect(unnamed.stdout).toMatch(/Opens as a dataset \(the SYNTHETIC sample\): magt, alt, permafrost; 8 periods/);
+    expect(unnamed.stdout).toMatch(/Opens as a dataset \(the SYNTHETIC SAMPLE made by permafrost-lab, not the real product\): magt, alt, permafrost; 8 periods/);
     const json = JSON.parse(cli(join(tmp.dir, 'int16'), '--json').stdout);
     expect(json.ok).toBe(true);
     expect(json.files[0]).toMatchObject({ data_type: 'int16', nodata: -32768, variable: 'magt' });
