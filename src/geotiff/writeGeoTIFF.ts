@@ -124,8 +124,9 @@ export async function writeGeoTIFF(path: string, raster: WritableRaster, options
       const y = ty * tileSize;
       const rows = Math.min(tileSize, raster.height - y);
       const strip = await stripOf(raster, { x: 0, y, width: raster.width, height: rows });
-      const jobs: Promise<Uint8Array>[] = [];
+      // band by band: one band's tiles of this strip are copied and compressed at a time
       for (let band = 0; band < raster.bands; band++) {
+        const jobs: Promise<Uint8Array>[] = [];
         for (let tx = 0; tx < across; tx++) {
           const tile = new Type(tileSize * tileSize) as TypedArray;
           if (fill !== 0) tile.fill(fill);
@@ -137,15 +138,13 @@ export async function writeGeoTIFF(path: string, raster: WritableRaster, options
           }
           jobs.push(encodeTile(tile, tileSize, bps, predictor, compression, level));
         }
-      }
-      const encoded = await Promise.all(jobs);
-      for (let band = 0, k = 0; band < raster.bands; band++) {
-        for (let tx = 0; tx < across; tx++, k++) {
+        const encoded = await Promise.all(jobs);
+        for (let tx = 0; tx < across; tx++) {
           const index = band * across * down + ty * across + tx;
           offsets[index] = position;
-          counts[index] = encoded[k].byteLength;
-          await writeAll(handle, encoded[k], position);
-          position += encoded[k].byteLength;
+          counts[index] = encoded[tx].byteLength;
+          await writeAll(handle, encoded[tx], position);
+          position += encoded[tx].byteLength;
         }
       }
       options.onProgress?.((ty + 1) / down);

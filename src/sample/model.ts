@@ -79,6 +79,16 @@ const ANOMALIES: [number, number, number, number][] = [
 ];
 
 /**
+ * Places where the model's warming stalls (lon, lat, radius km, rate factor at the centre): synthetic,
+ * loosely after the regions that warmed little or cooled over 1980–2019 (Labrador–Ungava before the
+ * late 1990s, the North Pacific coast), so that trend maps show regions that do not warm.
+ */
+const WARMING_HOLES: [number, number, number, number][] = [
+  [-68, 56, 650, -0.6],
+  [160, 58, 450, -0.4],
+];
+
+/**
  * The physical model of the synthetic sample, evaluated cell by cell so that any window can be
  * generated on its own (and the full 1 km grid streamed). All coefficients are synthetic but
  * chosen so that numbers have the real product's magnitudes (DOMAIN.md).
@@ -90,8 +100,9 @@ const ANOMALIES: [number, number, number, number][] = [
  * - Elevation: Gaussian highlands where the real mountains are, plus fractal noise.
  * - Mean annual air temperature (1980–1984): 9.5 − 0.68 (φ − 45) − C (3 + 0.22 (φ − 45)) − 5.5 °C/km
  *   elevation + regional anomalies (North Atlantic warmth, Yakutian cold pole, …) + seeded
- *   large-scale noise. Warming: (0.22 + 0.014 (φ − 45)) °C per decade, stronger in the Arctic, plus
- *   a small large-scale anomaly per period.
+ *   large-scale noise. Warming: (0.22 + 0.014 (φ − 45)) °C per decade, stronger in the Arctic,
+ *   ±45 % over ~1000 km, stalling or reversing in two synthetic warming holes (Labrador–Ungava, the
+ *   North Pacific coast), plus a small large-scale anomaly per period.
  * - Seasonal amplitude 10 + 13 C °C; precipitation 750 − 450 C mm, less to the north, more on slopes.
  * - MAGT = air temperature + surface offset (snow insulation 0.6–3.2 °C, less under moss/peat where
  *   wet) + small-scale variation.
@@ -108,6 +119,7 @@ export class SampleModel {
   private coarse: { size: number; resolution_m: number; half: number; distance_km: Float32Array; greenland: Uint8Array };
   private highlands: { x: number; y: number; h: number; r2: number }[];
   private anomalies: { x: number; y: number; a: number; r2: number }[];
+  private holes: { x: number; y: number; a: number; r2: number }[];
   private lonLat: LonLatGrid;
 
   constructor(resolution_m: number, readonly seed: number) {
@@ -129,6 +141,10 @@ export class SampleModel {
       return { x, y, h, r2: (r * 1000) ** 2 };
     });
     this.lonLat = lonLatGrid(this.grid);
+    this.holes = WARMING_HOLES.map(([lon, lat, r, a]) => {
+      const [x, y] = toXY.forward([lon, lat]);
+      return { x, y, a, r2: (r * 1000) ** 2 };
+    });
     this.anomalies = ANOMALIES.map(([lon, lat, a, r]) => {
       const [x, y] = toXY.forward([lon, lat]);
       return { x, y, a, r2: (r * 1000) ** 2 };
@@ -168,28 +184,41 @@ export class SampleModel {
 
   /** Computes every field for a window of the grid. */
   fields(window: Window, which: 'all' | 'magt' = 'all'): WindowFields {
-    const { width, height } = window;
-    const n = width * height;
-    const f32 = () => new Float32Array(n);
-    const perPeriod = () => PERIODS.map(() => new Float32Array(n));
-    // With which = 'magt' only the MAGT maps are kept: the other per-period arrays are empty, and
-    // writes to a typed array past its length are ignored (this keeps a 1 km window small).
-    const none = () => PERIODS.map(() => new Float32Array(0));
-    const kept = which === 'all' ? perPeriod : none;
-    const out: WindowFields = {
-      window, valid: new Uint8Array(n), lat: f32(), lon: f32(), elevation_m: f32(), slope_deg: f32(), twi: f32(), ndvi: f32(),
-      sand_pct: f32(), silt_pct: f32(), clay_pct: f32(), airTemperature_c: kept(), precipitation_mm: kept(),
-      magtTrue_c: which === 'all' || n === 1 ? perPeriod() : none(), altTrue_cm: which === 'all' || n === 1 ? perPeriod() : none(),
-      magtMap_c: perPeriod(), altMap_cm: kept(),
-    };
-    const land = this.land.rows(window.y, height);
-    const greenland = this.greenland.rows(window.y, height);
+    const out = allocateFields(window, which, (n) => new Float32Array(n), (n) => new Uint8Array(n));
+    this.fillRows(out, which, 0, window.height);
+    return out;
+  }
+
+  /**
+   * Fills rows `r0` to `r1` (window-relative) of preallocated fields: several workers can fill
+   * one window's shared arrays, each its own rows. Arrays of length 0 are skipped (writes past a
+   * typed array's length are ignored), so a 1 km window keeps only what is written.
+   */
+  fillRows(out: WindowFields, which: 'all' | 'magt', r0: number, r1: number): void {
+    const { window } = out;
+    const { width } = window;
+    const height = r1 - r0;
+    const land = this.land.rows(window.y + r0, height);
+    const greenland = this.greenland.rows(window.y + r0, height);
     const res = this.grid.resolution_m;
     const t = this.grid.transform;
     const seed = this.seed;
     const lonRow = new Float64Array(width);
     const latRow = new Float64Array(width);
-    for (let r = 0; r < height; r++) {
+    // Elevation once per cell, with a one-cell border for the slope's central differences
+    // (computed on demand: only cells next to land are needed).
+    const padded = width + 2;
+    const elevations = new Float64Array((height + 2) * padded).fill(NaN);
+    const elevationAt = (r: number, c: number): number => {
+      const k = (r - r0 + 1) * padded + (c + 1);
+      let h = elevations[k];
+      if (h !== h) {
+        h = this.elevation(t.originX + (window.x + c + 0.5) * t.pixelWidth, t.originY + (window.y + r + 0.5) * t.pixelHeight);
+        elevations[k] = h;
+      }
+      return h;
+    };
+    for (let r = r0; r < r1; r++) {
       const y = t.originY + (window.y + r + 0.5) * t.pixelHeight;
       this.lonLat.row(window.y + r, window.x, width, lonRow, latRow);
       for (let c = 0; c < width; c++) {
@@ -201,17 +230,18 @@ export class SampleModel {
         out.lat[i] = lat;
         out.lon[i] = lon;
         const distance = this.coarseDistance(x, y);
-        const isLand = land[r * this.grid.width + col] === 1;
-        const ice = greenland[r * this.grid.width + col] === 1 && distance > 30;
+        const isLand = land[(r - r0) * this.grid.width + col] === 1;
+        const ice = greenland[(r - r0) * this.grid.width + col] === 1 && distance > 30;
         if (!isLand || ice || lat < 45) continue;
         out.valid[i] = 1;
         const C = Math.min(1, distance / 1200);
-        const elevation = this.elevation(x, y);
+        const elevation = elevationAt(r, c);
         out.elevation_m[i] = elevation;
         let slope = 0;
         if (which === 'all') {
-          const dzdx = (this.elevation(x + res, y) - this.elevation(x - res, y)) / (2 * res);
-          const dzdy = (this.elevation(x, y + res) - this.elevation(x, y - res)) / (2 * res);
+          // rows run south (pixelHeight < 0): y + res is the row above
+          const dzdx = (elevationAt(r, c + 1) - elevationAt(r, c - 1)) / (2 * res);
+          const dzdy = (elevationAt(r - 1, c) - elevationAt(r + 1, c)) / (2 * res);
           slope = (Math.atan(Math.hypot(dzdx, dzdy)) * 180) / Math.PI;
         }
         out.slope_deg[i] = slope;
@@ -237,30 +267,57 @@ export class SampleModel {
         const snow = Math.max(0, Math.min(1, precipitation / 700)) * (air0 < 4 ? 1 : 0.4);
         const surfaceOffset = 0.6 + 2.6 * snow - 1.1 * wet * ndvi;
         const local = 0.55 * valueNoise(x, y, 40_000, seed + 71) + 0.25 * (2 * hash2(col, window.y + r, seed + 72) - 1);
+        const truth = out.magtTrue_c[0].length > 0;
         const mapError = 2.7 * fbm(x, y, 150_000, 3, seed + 81); // fbm's sd is ~0.35: σ ≈ 0.95 °C
         const altError = 0.9 * fbm(x, y, 120_000, 3, seed + 91); // σ ≈ 0.3 in log: ~30 %
         // Stefan coefficient: peat and silt thaw shallow, sand, gravel and rocky uplands deep (1.6–9 cm per √(°C·day))
         const soilK = 1.6 + 7 * (sand / 100) ** 2 + 0.8 * (1 - wet) + 2.5 * Math.min(1, elevation / 1500);
         const groundAmplitude = amplitude * (0.85 - 0.35 * snow);
+        // warming rate (°C per decade): stronger to the north (Arctic amplification), varying over
+        // ~1000 km, and stalling in the warming holes
+        let rate = (0.22 + 0.014 * north) * (1 + 0.45 * fbm(x, y, 1_000_000, 2, seed + 110));
+        for (const h of this.holes) {
+          const d2 = (x - h.x) ** 2 + (y - h.y) ** 2;
+          if (d2 < 9 * h.r2) rate += (h.a - rate) * Math.exp(-d2 / (2 * h.r2));
+        }
         for (let p = 0; p < PERIODS.length; p++) {
           const decades = (MID_YEARS[p] - 1982) / 10;
-          const warming = (0.22 + 0.014 * north) * decades + 0.2 * valueNoise(x, y, 1_200_000, seed + 100 + p) * (p > 0 ? 1 : 0);
+          const warming = rate * decades + 0.2 * valueNoise(x, y, 1_200_000, seed + 100 + p) * (p > 0 ? 1 : 0);
           const air = air0 + warming;
           out.airTemperature_c[p][i] = air;
           out.precipitation_mm[p][i] = precipitation * (1 + 0.008 * p);
           const magt = air + surfaceOffset + local;
-          out.magtTrue_c[p][i] = magt;
-          out.altTrue_cm[p][i] = magt < 0 ? soilK * Math.sqrt(Math.max(MIN_TDD, thawingDegreeDays(magt + 0.3, groundAmplitude))) : NaN;
+          if (truth) {
+            out.magtTrue_c[p][i] = magt;
+            out.altTrue_cm[p][i] = magt < 0 ? soilK * Math.sqrt(Math.max(MIN_TDD, thawingDegreeDays(magt + 0.3, groundAmplitude))) : NaN;
+          }
           const magtMap = magt + mapError + 0.8 * valueNoise(x, y, 60_000, seed + 200 + p) + 0.3 * (2 * hash2(col, window.y + r, seed + 400 + p) - 1);
           out.magtMap_c[p][i] = magtMap;
-          out.altMap_cm[p][i] = magtMap < 0
+          if (out.altMap_cm[p].length) out.altMap_cm[p][i] = magtMap < 0
             ? soilK * Math.sqrt(Math.max(MIN_TDD, thawingDegreeDays(magtMap + 0.3, groundAmplitude))) * Math.exp(altError + 0.08 * valueNoise(x, y, 50_000, seed + 300 + p))
             : NaN;
         }
       }
     }
-    return out;
   }
+}
+
+/**
+ * The arrays of a window's fields. `which = 'magt'` keeps only the MAGT maps (the rest are empty);
+ * the truth (what stations observe) only for single cells. `f32` and `u8` allocate (plain or shared memory).
+ */
+export function allocateFields(window: Window, which: 'all' | 'magt', f32: (n: number) => Float32Array, u8: (n: number) => Uint8Array): WindowFields {
+  const n = window.width * window.height;
+  const one = () => f32(n);
+  const perPeriod = () => PERIODS.map(() => f32(n));
+  const none = () => PERIODS.map(() => new Float32Array(0));
+  const kept = which === 'all' ? perPeriod : none;
+  return {
+    window, valid: u8(n), lat: n === 1 ? one() : new Float32Array(0), lon: n === 1 ? one() : new Float32Array(0), elevation_m: one(), slope_deg: one(), twi: one(), ndvi: one(),
+    sand_pct: one(), silt_pct: one(), clay_pct: one(), airTemperature_c: kept(), precipitation_mm: kept(),
+    magtTrue_c: n === 1 ? perPeriod() : none(), altTrue_cm: n === 1 ? perPeriod() : none(),
+    magtMap_c: perPeriod(), altMap_cm: kept(),
+  };
 }
 
 /**
