@@ -18,40 +18,22 @@ import { checkMemory } from './memory.js';
 import { altUnitFactor, permafrostCoding as detectCoding, probeValues, type PermafrostCoding } from './coding.js';
 import { frozenShare } from '../stats/frozenShare.js';
 import { discoverLayout, VARIABLES, type Layout, type Variable } from './discover.js';
+import { internalsOf, type Context, type DatasetGrid } from './context.js';
+import { table as tableOf, tables as tablesOf, type TableContext, type TableOptions } from './table.js';
+import { change as changeOf, type ChangeResult } from './change.js';
+import { layer as layerOf, type Layer, type LayerOptions } from './layer.js';
+import { zonation as zonationOf, ZONES, type ZonationOptions, type ZonationResult } from './zonation.js';
+
+export { ZONES, type TableOptions, type ChangeResult, type DatasetGrid, type Layer, type LayerOptions, type ZonationOptions, type ZonationResult };
 import { PRODUCT_PERIODS, parsePeriod, type Period } from './periods.js';
 import { regionLabels, regionMask, REGIONS, type GeoJsonArea } from './regions.js';
 
 type Table = ReturnType<typeof aq.table>;
 
-/** The grid every file of a dataset shares. */
-export interface DatasetGrid {
-  width: number;
-  height: number;
-  transform: Transform;
-  crs: string;
-  epsg: number | null;
-  resolution_m: number;
-  bbox: BBox;
-}
-
 /** Options for {@link openDataset}. */
 export interface OpenDatasetOptions {
   /** Extra HTTP headers for remote files. */
   headers?: Record<string, string>;
-}
-
-/** Options of `ds.table` and `ds.tables`. */
-export interface TableOptions {
-  /** A named region (`alaska`, `east_siberia`, …) or a GeoJSON polygon in lon/lat. */
-  region?: string | GeoJsonArea;
-  /** A box in lon/lat degrees (values within ±360) or in the grid's projected metres. */
-  bbox?: BBox;
-  /** Keep every n-th cell across and down; each kept cell's `area_km2` then stands for n × n cells. Default 1. */
-  step?: number;
-  /** Read an overview level of the file instead (1 = the first, largest overview); cells then have the overview's size. */
-  overview?: number;
-  /** Other variables of the same period as extra columns (NaN where they have no data), e.g. `['alt']` beside MAGT. */
-  also?: Variable[];
 }
 
 /** Options of `ds.summarize`. */
@@ -103,38 +85,6 @@ export interface TrendResult {
   area_km2: { valid: number; increasing: number; decreasing: number };
 }
 
-/** A difference between two periods. */
-export interface ChangeResult {
-  variable: Variable;
-  from: string;
-  to: string;
-  /** `to − from` per cell (NaN where either has no data). */
-  difference: Float32Array;
-  grid: DatasetGrid;
-  /** Area-weighted mean change over cells valid in both, their area, and for permafrost the area lost and gained. */
-  summary: { mean_change: number; valid_area_km2: number; lost_km2: number; gained_km2: number };
-}
-
-/** Options of `ds.zonation`. */
-export interface ZonationOptions {
-  /** Cells per side of the coarser window. Default: the number of cells closest to 50 km. */
-  window_cells?: number;
-}
-
-/** Permafrost zones. */
-export interface ZonationResult {
-  period: string;
-  /** Per cell: 0 none, 1 isolated (0–10 %), 2 sporadic (10–50 %), 3 discontinuous (50–90 %), 4 continuous (90–100 %), 255 no data. */
-  zone: Uint8Array;
-  window_cells: number;
-  grid: DatasetGrid;
-  /** Area of land (km²) in each zone's windows, and of permafrost within them. */
-  table: Table;
-}
-
-/** The zone names by code. */
-export const ZONES = ['none', 'isolated', 'sporadic', 'discontinuous', 'continuous'] as const;
-
 /** An opened product (or the sample): its variables, periods and grid, and what to do with them. */
 export interface Dataset {
   source: string;
@@ -169,8 +119,11 @@ export interface Dataset {
   change(variable: Variable, from: string, to: string): Promise<ChangeResult>;
   /** Permafrost zones (continuous, discontinuous, sporadic, isolated) from the permafrost fraction in coarser windows. */
   zonation(period: string, options?: ZonationOptions): Promise<ZonationResult>;
-  /** One variable and period as a whole grid (NaN where there is no data), ready for `mapFigure`. */
-  layer(variable: Variable, period: string): Promise<{ values: Float32Array; width: number; height: number; transform: Transform; crs: string }>;
+  /**
+   * One variable and period as a grid (NaN where there is no data), ready for `mapFigure`: the
+   * full grid, or with `{ max_cells }` block means streamed to at most that many cells across.
+   */
+  layer(variable: Variable, period: string, options?: LayerOptions): Promise<Layer>;
   /** The raster and band holding a variable and period. */
   raster(variable: Variable, period: string): { raster: Raster; band: number };
   close(): Promise<void>;
@@ -271,119 +224,18 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
     return { raster: rasters.get(slot.file)!, band: slot.band };
   };
 
-  /** The window and cell filter for table options. */
-  const selection = (options: TableOptions, grid: DatasetGrid) => {
-    let window: Window = { x: 0, y: 0, width: grid.width, height: grid.height };
-    let mask: Uint8Array | null = null;
-    let box: ((lon: number, lat: number, x: number, y: number) => boolean) | null = null;
-    if (options.region !== undefined) {
-      mask = regionMask(grid, options.region);
-      window = boundsOf(mask, grid.width, grid.height) ?? { x: 0, y: 0, width: 1, height: 1 };
-    }
-    if (options.bbox) {
-      const b = options.bbox;
-      if (![b.west, b.south, b.east, b.north].every(Number.isFinite)) throw new InputError(invalid('bbox', JSON.stringify(b), '{ west, south, east, north } numbers'));
-      const degrees = [b.west, b.east].every((v) => Math.abs(v) <= 360) && [b.south, b.north].every((v) => Math.abs(v) <= 90);
-      if (degrees) {
-        const wraps = b.west > b.east;
-        box = (lon, lat) => lat >= b.south && lat <= b.north && (wraps ? lon >= b.west || lon <= b.east : lon >= b.west && lon <= b.east);
-      } else {
-        box = (_lon, _lat, x, y) => x >= b.west && x <= b.east && y >= b.south && y <= b.north;
-        const t = grid.transform;
-        const c0 = Math.max(0, Math.floor((b.west - t.originX) / t.pixelWidth));
-        const c1 = Math.min(grid.width, Math.ceil((b.east - t.originX) / t.pixelWidth));
-        const r0 = Math.max(0, Math.floor((b.north - t.originY) / t.pixelHeight));
-        const r1 = Math.min(grid.height, Math.ceil((b.south - t.originY) / t.pixelHeight));
-        const x = Math.max(window.x, c0), y = Math.max(window.y, r0);
-        const x1 = Math.min(window.x + window.width, c1), y1 = Math.min(window.y + window.height, r1);
-        window = { x, y, width: Math.max(1, x1 - x), height: Math.max(1, y1 - y) };
-      }
-    }
-    return { window, mask, box };
-  };
+  const ctx: Context = { grid, periods, variables, slotOf, lonLats, areas, where, frozen: { mode: pfMode, scale: pfScale, table: pfTable }, shareOf };
 
-  const overviewGrids = new Map<number, { grid: DatasetGrid; area: CellArea; lonlat: LonLatGrid }>();
-  /** The grid of an overview level (the same extent in fewer, larger cells), with its areas and coordinates. */
-  const gridOf = (raster: Raster, level: number) => {
-    if (level === 0) return { grid, area: areas(), lonlat: lonLats() };
-    const hit = overviewGrids.get(level);
-    if (hit) return hit;
-    const o = raster.overviews[level - 1];
-    if (!o) throw new InputError(invalid('overview', level, raster.overviews.length ? `1 to ${raster.overviews.length}` : '0 (the files have no overviews)'), where);
-    const t = grid.transform;
-    const g: DatasetGrid = { ...grid, width: o.width, height: o.height, resolution_m: grid.resolution_m * (grid.width / o.width),
-      transform: { ...t, pixelWidth: (t.pixelWidth * grid.width) / o.width, pixelHeight: (t.pixelHeight * grid.height) / o.height } };
-    const entry = { grid: g, area: cellArea(g), lonlat: lonLatGrid(g) };
-    overviewGrids.set(level, entry);
-    return entry;
-  };
-
-  async function table(variable: Variable, period: string, options: TableOptions = {}): Promise<Table> {
-    const { raster, band } = slotOf(variable, period);
-    const step = options.step ?? 1;
-    if (!Number.isInteger(step) || step < 1) throw new InputError(invalid('step', step, 'a whole number ≥ 1'));
-    const level = options.overview ?? 0;
-    if (!Number.isInteger(level) || level < 0) throw new InputError(invalid('overview', level, 'a whole number ≥ 0'));
-    const { grid, area: cellAreas, lonlat } = gridOf(raster, level);
-    const { window, mask, box } = selection(options, grid);
-    const columns = { x_m: [] as number[], y_m: [] as number[], lon: [] as number[], lat: [] as number[], area_km2: [] as number[], value: [] as number[] };
-    const also = (options.also ?? []).filter((v) => v !== variable);
-    for (const v of also) if (!variables.includes(v)) throw new InputError(invalid('also', v, variables.join(', ')), where);
-    const extra = also.map((v) => ({ v, ...slotOf(v, period), out: [] as number[] }));
-    const t = grid.transform;
-    const noData = raster.noData;
-    const lonRow = new Float64Array(window.width);
-    const latRow = new Float64Array(window.width);
-    const areaRow = new Float64Array(window.width);
-    for (let y0 = window.y; y0 < window.y + window.height; y0 += 256) {
-      const height = Math.min(256, window.y + window.height - y0);
-      const readWindow = { x: window.x, y: y0, width: window.width, height };
-      const [values] = await raster.read({ window: readWindow, bands: [band], overview: level });
-      const extraValues = await Promise.all(extra.map(async (e) => (await e.raster.read({ window: readWindow, bands: [e.band], overview: level }))[0]));
-      for (let r = 0; r < height; r++) {
-        const row = y0 + r;
-        if ((row - window.y) % step) continue;
-        lonlat.row(row, window.x, window.width, lonRow, latRow);
-        cellAreas.row(row, window.x, window.width, areaRow);
-        const yc = t.originY + (row + 0.5) * t.pixelHeight;
-        for (let c = 0; c < window.width; c += step) {
-          const v = values[r * window.width + c];
-          if (v !== v || v === noData) continue;
-          const col = window.x + c;
-          if (mask && !mask[row * grid.width + col]) continue;
-          const xc = t.originX + (col + 0.5) * t.pixelWidth;
-          if (box && !box(lonRow[c], latRow[c], xc, yc)) continue;
-          columns.x_m.push(xc); columns.y_m.push(yc); columns.lon.push(lonRow[c]); columns.lat.push(latRow[c]);
-          columns.area_km2.push(areaRow[c] * step * step); columns.value.push(v);
-          extra.forEach((e, k) => { const w = extraValues[k][r * window.width + c]; e.out.push(w === e.raster.noData ? NaN : w); });
-        }
-      }
-    }
-    const valueColumn = VARIABLES[variable].column;
-    return aq.table({
-      x_m: Float64Array.from(columns.x_m), y_m: Float64Array.from(columns.y_m),
-      lon: Float64Array.from(columns.lon), lat: Float64Array.from(columns.lat), area_km2: Float64Array.from(columns.area_km2),
-      [valueColumn]: variable === 'permafrost' && pfMode === 1 ? Uint8Array.from(columns.value) : Float32Array.from(columns.value),
-      ...Object.fromEntries(extra.map((e) => [VARIABLES[e.v].column, Float32Array.from(e.out)])),
-    });
-  }
-
-  async function tables(variable: Variable, options: TableOptions = {}): Promise<Table> {
-    const parts: Table[] = [];
-    for (const p of periods) {
-      const t = await table(variable, p.label, options);
-      parts.push(t.assign({ period: new Array(t.numRows()).fill(p.label), mid_year: new Float64Array(t.numRows()).fill(p.mid_year) }));
-    }
-    return parts.length === 1 ? parts[0] : parts[0].concat(...parts.slice(1));
-  }
+  const tableCtx: TableContext = { ...ctx, overviewGrids: new Map(), synthetic };
+  const table = (variable: Variable, period: string, options: TableOptions = {}) => tableOf(tableCtx, variable, period, options);
+  const tables = (variable: Variable, options: TableOptions = {}) => tablesOf(tableCtx, variable, options);
 
   async function summarize(options: SummarizeOptions = {}): Promise<Table> {
-    return summarizeDataset({ grid, periods, variables: options.variables ?? variables, slotOf, areas, lonLats, where,
-      frozen: { mode: pfMode, scale: pfScale, table: pfTable } }, options);
+    return summarizeDataset({ ...ctx, variables: options.variables ?? variables }, options);
   }
 
   async function sample(points: Table | Record<string, unknown>[], options: SampleOptions): Promise<Table> {
-    return samplePoints({ grid, periods, slotOf, lonLats, variables, where }, points, options);
+    return samplePoints(ctx, points, options);
   }
 
   async function trend(variable: Variable, options: TrendOptions = {}): Promise<TrendResult> {
@@ -453,121 +305,22 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
     return { variable, slope_per_decade: slope, p_value: pValue, significant, alpha, fdr: !!options.fdr, grid, area_km2: totals };
   }
 
-  /** A whole band of a variable and period, as floats with NaN at nodata. */
-  async function band(variable: Variable, period: string): Promise<Float32Array> {
-    const { raster, band: b } = slotOf(variable, period);
-    const [values] = await raster.read({ bands: [b] });
-    const out = new Float32Array(values as ArrayLike<number>);
-    if (raster.noData !== null) for (let i = 0; i < out.length; i++) if (out[i] === raster.noData || values[i] === raster.noData) out[i] = NaN;
-    return out;
-  }
-
-  async function change(variable: Variable, from: string, to: string): Promise<ChangeResult> {
-    const [a, b] = [await band(variable, from), await band(variable, to)];
-    const difference = new Float32Array(a.length);
-    const share = variable === 'permafrost' || variable === 'magt' ? shareOf(variable) : null;
-    const areaRow = new Float64Array(grid.width);
-    let w = 0, sum = 0, lost = 0, gained = 0;
-    for (let row = 0; row < grid.height; row++) {
-      areas().row(row, 0, grid.width, areaRow);
-      for (let c = 0; c < grid.width; c++) {
-        const i = row * grid.width + c;
-        const d = b[i] - a[i];
-        difference[i] = d;
-        if (d !== d) continue;
-        w += areaRow[c];
-        sum += areaRow[c] * d;
-        if (share) {
-          const d = share(b[i]) - share(a[i]);
-          if (d < 0) lost -= areaRow[c] * d;
-          if (d > 0) gained += areaRow[c] * d;
-        }
-      }
-    }
-    return { variable, from: parsePeriod(from)?.label ?? from, to: parsePeriod(to)?.label ?? to, difference, grid,
-      summary: { mean_change: w ? sum / w : NaN, valid_area_km2: w, lost_km2: lost, gained_km2: gained } };
-  }
-
-  async function zonation(period: string, options: ZonationOptions = {}): Promise<ZonationResult> {
-    const size = options.window_cells ?? Math.max(1, Math.round(50_000 / grid.resolution_m));
-    if (!Number.isInteger(size) || size < 1) throw new InputError(invalid('window_cells', size, 'a whole number ≥ 1'));
-    const variable: Variable = variables.includes('permafrost') ? 'permafrost' : 'magt';
-    const values = await band(variable, period);
-    const frozen = shareOf(variable);
-    const zone = new Uint8Array(values.length).fill(255);
-    const areaRow = new Float64Array(grid.width);
-    const area = new Float64Array(values.length);
-    for (let row = 0; row < grid.height; row++) { areas().row(row, 0, grid.width, areaRow); area.set(areaRow, row * grid.width); }
-    const land = new Float64Array(5);
-    const permafrost = new Float64Array(5);
-    for (let y0 = 0; y0 < grid.height; y0 += size) {
-      for (let x0 = 0; x0 < grid.width; x0 += size) {
-        let total = 0, pf = 0;
-        for (let r = y0; r < Math.min(grid.height, y0 + size); r++) {
-          for (let c = x0; c < Math.min(grid.width, x0 + size); c++) {
-            const i = r * grid.width + c;
-            if (values[i] !== values[i]) continue;
-            total += area[i];
-            pf += area[i] * frozen(values[i]);
-          }
-        }
-        if (total === 0) continue;
-        const f = pf / total;
-        const z = f === 0 ? 0 : f < 0.1 ? 1 : f < 0.5 ? 2 : f < 0.9 ? 3 : 4;
-        land[z] += total;
-        permafrost[z] += pf;
-        for (let r = y0; r < Math.min(grid.height, y0 + size); r++) {
-          for (let c = x0; c < Math.min(grid.width, x0 + size); c++) if (values[r * grid.width + c] === values[r * grid.width + c]) zone[r * grid.width + c] = z;
-        }
-      }
-    }
-    const table = aq.table({ zone: [...ZONES], region_area_km2: Array.from(land), permafrost_area_km2: Array.from(permafrost) });
-    return { period: parsePeriod(period)?.label ?? period, zone, window_cells: size, grid, table };
-  }
-
   return {
     source: where, synthetic, variables, periods, grid, layout: layout.how, files: [...rasters.keys()], notices, permafrostCoding: coding,
     sources: Object.fromEntries(layout.sources),
-    table, tables, summarize, sample, trend, change, zonation,
-    layer: async (variable, period) => ({ values: await band(variable, period), width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }),
+    table, tables, summarize, sample, trend,
+    layer: (variable, period, options) => layerOf(ctx, variable, period, options),
+    change: (variable, from, to) => changeOf(ctx, variable, from, to),
+    zonation: (period, options) => zonationOf(ctx, period, options),
     raster: slotOf,
     close: async () => { await Promise.all([...rasters.values()].map((r) => r.close())); },
   };
 }
 
-/** The smallest window holding every set cell of a mask, or null when it is empty. */
-function boundsOf(mask: Uint8Array, width: number, height: number): Window | null {
-  let x0 = width, y0 = height, x1 = -1, y1 = -1;
-  for (let r = 0; r < height; r++) {
-    for (let c = 0; c < width; c++) {
-      if (!mask[r * width + c]) continue;
-      if (c < x0) x0 = c;
-      if (c > x1) x1 = c;
-      if (r < y0) y0 = r;
-      if (r > y1) y1 = r;
-    }
-  }
-  return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
-}
-
-interface Context {
-  grid: DatasetGrid;
-  periods: Period[];
-  variables: Variable[];
-  slotOf: (variable: Variable, period: string) => { raster: Raster; band: number };
-  lonLats: () => LonLatGrid;
-  areas?: () => CellArea;
-  where: string;
-  /** How the permafrost layer codes permafrost (GroupSpec.frozen for the permafrost variable). */
-  frozen?: { mode: 1 | 3 | 4; scale: number; table: number[] };
-}
-
-const internalsOf = (raster: Raster) => (raster as unknown as { [RASTER_INTERNALS]: RasterInternals })[RASTER_INTERNALS];
-
 /** Histogram resolution for quantiles, per variable: [lowest, highest, bin width]. */
 const BINS: Record<Variable, [number, number, number]> = { magt: [-60, 40, 0.01], alt: [0, 3000, 0.1], permafrost: [0, 2, 1] };
 
-async function summarizeDataset(ctx: Context & { areas: () => CellArea }, options: SummarizeOptions): Promise<Table> {
+async function summarizeDataset(ctx: Context, options: SummarizeOptions): Promise<Table> {
   const by = options.by ?? ['period'];
   for (const b of by) if (!['period', 'region', 'lat_band'].includes(b)) throw new InputError(invalid('by', b, 'period, region, lat_band'));
   const bandDeg = options.lat_band_deg ?? 5;

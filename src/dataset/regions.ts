@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
@@ -50,8 +54,45 @@ export function regionLabels(grid: GridLike): RegionLabels {
   const key = gridKey(grid);
   const hit = cache.get(key);
   if (hit) return hit;
-  const result = rasterizeRegions(grid, REGIONS);
+  const result = fromDisk(grid, key) ?? toDisk(grid, key, rasterizeRegions(grid, REGIONS));
   cache.set(key, result);
+  return result;
+}
+
+/**
+ * Where rasterized region labels are kept between processes: `$PERMAFROST_CACHE/regions`, else
+ * `~/.cache/permafrost-lab/regions`; never in a data folder. One file per grid (its size,
+ * transform and CRS, and the region definitions, hashed).
+ */
+export function regionCacheFile(grid: GridLike, key = gridKey(grid)): string {
+  const base = process.env.PERMAFROST_CACHE ?? join(homedir(), '.cache', 'permafrost-lab');
+  const hash = createHash('sha256').update(key).update(JSON.stringify(REGIONS)).update('world-atlas countries-50m v2').digest('hex').slice(0, 20);
+  return join(base, 'regions', `labels-${grid.width}x${grid.height}-${hash}.u8`);
+}
+
+function fromDisk(grid: GridLike, key: string): RegionLabels | null {
+  const file = regionCacheFile(grid, key);
+  try {
+    if (!existsSync(file) || statSync(file).size !== grid.width * grid.height) return null;
+    const labels = new Uint8Array(readFileSync(file));
+    const counts = new Array(REGIONS.length + 1).fill(0);
+    for (let i = 0; i < labels.length; i++) if (labels[i]) counts[labels[i]]++;
+    return { labels, ids: REGIONS.map((r) => r.id), counts };
+  } catch {
+    return null; // unreadable cache: rasterize again
+  }
+}
+
+function toDisk(grid: GridLike, key: string, result: RegionLabels): RegionLabels {
+  const file = regionCacheFile(grid, key);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, result.labels);
+    renameSync(temporary, file);
+  } catch {
+    // a read-only home: the labels stay cached in this process only
+  }
   return result;
 }
 

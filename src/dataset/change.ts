@@ -1,0 +1,56 @@
+import type { Variable } from './discover.js';
+import { parsePeriod } from './periods.js';
+import { rowsOf, STRIP_ROWS, type Context, type DatasetGrid } from './context.js';
+import { checkMemory } from './memory.js';
+
+/** A difference between two periods. */
+export interface ChangeResult {
+  variable: Variable;
+  from: string;
+  to: string;
+  /** `to − from` per cell (NaN where either has no data). */
+  difference: Float32Array;
+  grid: DatasetGrid;
+  /** Area-weighted mean change over cells valid in both, their area, and for permafrost (or MAGT below 0) the area lost and gained. */
+  summary: { mean_change: number; valid_area_km2: number; lost_km2: number; gained_km2: number };
+}
+
+/**
+ * The difference `to − from` of one variable, streamed strip by strip (only the result is held),
+ * with its area-weighted summary; for permafrost the area lost and gained counts each cell's
+ * change of permafrost share (its coding: presence, fraction or zone class).
+ */
+export async function change(ctx: Context, variable: Variable, from: string, to: string): Promise<ChangeResult> {
+  const { grid } = ctx;
+  ctx.slotOf(variable, from);
+  ctx.slotOf(variable, to);
+  const n = grid.width * grid.height;
+  checkMemory(n * 4, `the ${variable} change ${from} → ${to} (${n.toLocaleString('en-US')} cells)`, 'summarize the two periods with ds.summarize, or take a region with ds.table(…, { region })');
+  const difference = new Float32Array(n);
+  const share = variable === 'permafrost' || variable === 'magt' ? ctx.shareOf(variable) : null;
+  const areaRow = new Float64Array(grid.width);
+  let w = 0, sum = 0, lost = 0, gained = 0;
+  for (let y0 = 0; y0 < grid.height; y0 += STRIP_ROWS) {
+    const h = Math.min(STRIP_ROWS, grid.height - y0);
+    const a = await rowsOf(ctx, variable, from, y0, h);
+    const b = await rowsOf(ctx, variable, to, y0, h);
+    for (let r = 0; r < h; r++) {
+      ctx.areas().row(y0 + r, 0, grid.width, areaRow);
+      for (let c = 0; c < grid.width; c++) {
+        const i = r * grid.width + c;
+        const d = b[i] - a[i];
+        difference[(y0 + r) * grid.width + c] = d;
+        if (d !== d) continue;
+        w += areaRow[c];
+        sum += areaRow[c] * d;
+        if (share) {
+          const ds = share(b[i]) - share(a[i]);
+          if (ds < 0) lost -= areaRow[c] * ds;
+          if (ds > 0) gained += areaRow[c] * ds;
+        }
+      }
+    }
+  }
+  return { variable, from: parsePeriod(from)?.label ?? from, to: parsePeriod(to)?.label ?? to, difference, grid,
+    summary: { mean_change: w ? sum / w : NaN, valid_area_km2: w, lost_km2: lost, gained_km2: gained } };
+}

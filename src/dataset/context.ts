@@ -1,0 +1,56 @@
+import { RASTER_INTERNALS, type BBox, type Raster, type RasterInternals, type Transform } from '../geotiff/openRaster.js';
+import type { CellArea } from '../grid/cellArea.js';
+import type { LonLatGrid } from '../grid/lonLat.js';
+import type { Variable } from './discover.js';
+import type { Period } from './periods.js';
+
+/** The grid every file of a dataset shares. */
+export interface DatasetGrid {
+  width: number;
+  height: number;
+  transform: Transform;
+  crs: string;
+  epsg: number | null;
+  resolution_m: number;
+  bbox: BBox;
+}
+
+/** What the dataset's verbs (one file each) share: the state of an open dataset. */
+export interface Context {
+  grid: DatasetGrid;
+  periods: Period[];
+  variables: Variable[];
+  slotOf: (variable: Variable, period: string) => { raster: Raster; band: number };
+  lonLats: () => LonLatGrid;
+  areas: () => CellArea;
+  where: string;
+  /** How the permafrost layer codes permafrost (GroupSpec.frozen for the permafrost variable). */
+  frozen?: { mode: 1 | 3 | 4; scale: number; table: number[] };
+  /** The share of a cell that is permafrost, from a value of `variable` (its coding, or MAGT below 0). */
+  shareOf: (variable: Variable) => (v: number) => number;
+}
+
+/** The reader's block-level access, which this package's streaming passes use. */
+export function internalsOf(raster: Raster): RasterInternals {
+  return (raster as unknown as { [RASTER_INTERNALS]: RasterInternals })[RASTER_INTERNALS];
+}
+
+/**
+ * Rows `y0 … y0 + height` of one variable and period as floats, NaN where there is no data,
+ * stored values scaled (GDAL scale and offset, unit conversions).
+ */
+export async function rowsOf(ctx: Context, variable: Variable, period: string, y0: number, height: number, x0 = 0, width = ctx.grid.width): Promise<Float32Array> {
+  const { raster, band } = ctx.slotOf(variable, period);
+  const [stored] = await raster.read({ window: { x: x0, y: y0, width, height }, bands: [band], raw: true });
+  const { scale, offset } = internalsOf(raster).valueTransform(band);
+  const out = stored instanceof Float32Array ? stored : new Float32Array(stored.length);
+  const noData = raster.noData;
+  for (let i = 0; i < stored.length; i++) {
+    const v = stored[i];
+    out[i] = v === noData || v !== v ? NaN : v * scale + offset;
+  }
+  return out;
+}
+
+/** Rows per strip when a verb streams over the grid. */
+export const STRIP_ROWS = 256;

@@ -1,0 +1,75 @@
+import * as aq from 'arquero';
+import { InputError, invalid } from '../errors.js';
+import type { Variable } from './discover.js';
+import { parsePeriod } from './periods.js';
+import { rowsOf, type Context, type DatasetGrid } from './context.js';
+import { checkMemory } from './memory.js';
+
+/** The zone names by code. */
+export const ZONES = ['none', 'isolated', 'sporadic', 'discontinuous', 'continuous'] as const;
+
+/** Options of `ds.zonation`. */
+export interface ZonationOptions {
+  /** Cells per side of the coarser window. Default: the number of cells closest to 50 km. */
+  window_cells?: number;
+}
+
+/** Permafrost zones. */
+export interface ZonationResult {
+  period: string;
+  /** Per cell: 0 none, 1 isolated (0–10 %), 2 sporadic (10–50 %), 3 discontinuous (50–90 %), 4 continuous (90–100 %), 255 no data. */
+  zone: Uint8Array;
+  window_cells: number;
+  grid: DatasetGrid;
+  /** Area of land (km²) in each zone's windows, and of permafrost within them. */
+  table: ReturnType<typeof aq.table>;
+}
+
+/**
+ * Permafrost zones from the permafrost share of each coarser window (DOMAIN.md: continuous
+ * 90–100 %, discontinuous 50–90 %, sporadic 10–50 %, isolated 0–10 %), streamed one row of
+ * windows at a time; areas are true cell areas.
+ */
+export async function zonation(ctx: Context, period: string, options: ZonationOptions = {}): Promise<ZonationResult> {
+  const { grid } = ctx;
+  const size = options.window_cells ?? Math.max(1, Math.round(50_000 / grid.resolution_m));
+  if (!Number.isInteger(size) || size < 1) throw new InputError(invalid('window_cells', size, 'a whole number ≥ 1'));
+  const variable: Variable = ctx.variables.includes('permafrost') ? 'permafrost' : 'magt';
+  ctx.slotOf(variable, period);
+  const n = grid.width * grid.height;
+  checkMemory(n, `the permafrost zones of ${period} (${n.toLocaleString('en-US')} cells)`, 'use ds.summarize for zone areas by region');
+  const frozen = ctx.shareOf(variable);
+  const zone = new Uint8Array(n).fill(255);
+  const areaRow = new Float64Array(grid.width);
+  const land = new Float64Array(5);
+  const permafrost = new Float64Array(5);
+  const across = Math.ceil(grid.width / size);
+  const total = new Float64Array(across), pf = new Float64Array(across);
+  for (let y0 = 0; y0 < grid.height; y0 += size) {
+    const h = Math.min(size, grid.height - y0);
+    const values = await rowsOf(ctx, variable, period, y0, h);
+    total.fill(0); pf.fill(0);
+    for (let r = 0; r < h; r++) {
+      ctx.areas().row(y0 + r, 0, grid.width, areaRow);
+      for (let c = 0; c < grid.width; c++) {
+        const v = values[r * grid.width + c];
+        if (v !== v) continue;
+        const k = Math.floor(c / size);
+        total[k] += areaRow[c];
+        pf[k] += areaRow[c] * frozen(v);
+      }
+    }
+    for (let k = 0; k < across; k++) {
+      if (total[k] === 0) continue;
+      const f = pf[k] / total[k];
+      const z = f === 0 ? 0 : f < 0.1 ? 1 : f < 0.5 ? 2 : f < 0.9 ? 3 : 4;
+      land[z] += total[k];
+      permafrost[z] += pf[k];
+      for (let r = 0; r < h; r++) {
+        for (let c = k * size; c < Math.min(grid.width, (k + 1) * size); c++) if (values[r * grid.width + c] === values[r * grid.width + c]) zone[(y0 + r) * grid.width + c] = z;
+      }
+    }
+  }
+  const table = aq.table({ zone: [...ZONES], region_area_km2: Array.from(land), permafrost_area_km2: Array.from(permafrost) });
+  return { period: parsePeriod(period)?.label ?? period, zone, window_cells: size, grid, table };
+}
