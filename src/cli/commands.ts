@@ -20,8 +20,6 @@ import { mapArray } from '../grid/mapArray.js';
 /** A command of the `permafrost-lab` command line. */
 export type Command = CommandSpec;
 
-const SOURCE = 'a product folder, a dataset.json or a URL (default: $PERMAFROST_DATA, else the synthetic sample)';
-
 export const commands: Record<string, Command> = {
   check: {
     summary: `What to run first on a new download: describes every GeoTIFF of a folder (size, bands, type, codec, interleave, tiling, overviews, CRS, nodata, scale, units), which variable and periods each is taken for and why, warnings, and the dataset.json to write when names say too little. Exit 0 when the folder opens as a dataset, 1 otherwise.`,

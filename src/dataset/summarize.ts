@@ -1,0 +1,205 @@
+import * as aq from 'arquero';
+import { InputError, invalid } from '../errors.js';
+import type { Raster } from '../geotiff/openRaster.js';
+import type { GroupPartial, GroupSpec } from '../geotiff/decodeWorker.js';
+import { decodePool } from '../geotiff/workerPool.js';
+import { forEachPlace } from '../stats/forEachPlace.js';
+import { internalsOf, type Context } from './context.js';
+import { VARIABLES, type Variable } from './discover.js';
+import { regionLabels, REGIONS } from './regions.js';
+
+type Table = ReturnType<typeof aq.table>;
+
+/** Options of `ds.summarize`. */
+export interface SummarizeOptions {
+  /**
+   * Grouping: any of `period`, `region`, `lat_band`. Default `['period']`. Without `period`,
+   * values pool over all periods and areas are averages over the periods.
+   */
+  by?: ('period' | 'region' | 'lat_band')[];
+  /** Variables to summarize. Default: all the dataset has. */
+  variables?: Variable[];
+  /** Width of latitude bands in degrees (1 or 5 usually). Default 5. */
+  lat_band_deg?: number;
+  onProgress?: (fraction: number) => void;
+}
+
+/** Histogram resolution for quantiles, per variable: [lowest, highest, bin width]. */
+export const BINS: Record<Variable, [number, number, number]> = { magt: [-60, 40, 0.01], alt: [0, 3000, 0.1], permafrost: [0, 2, 1] };
+
+export async function summarizeDataset(ctx: Context, options: SummarizeOptions): Promise<Table> {
+  const by = options.by ?? ['period'];
+  for (const b of by) if (!['period', 'region', 'lat_band'].includes(b)) throw new InputError(invalid('by', b, 'period, region, lat_band'));
+  const bandDeg = options.lat_band_deg ?? 5;
+  if (!(bandDeg > 0 && bandDeg <= 90)) throw new InputError(invalid('lat_band_deg', bandDeg, 'degrees between 0 and 90'));
+  for (const v of options.variables ?? []) if (!ctx.variables.includes(v)) throw new InputError(invalid('variable', v, ctx.variables.join(', ')), ctx.where);
+  const variables = options.variables ?? ctx.variables;
+  const byRegion = by.includes('region');
+  const byBand = by.includes('lat_band');
+  const byPeriod = by.includes('period');
+  const bandCount = Math.ceil(180 / bandDeg);
+  const groupCount = (byRegion ? REGIONS.length + 1 : 1) * (byBand ? bandCount : 1);
+  const periodKeys = byPeriod ? ctx.periods.map((p) => p.label) : ['all'];
+  // Without grouping by period, values pool over all periods and areas are period averages.
+  const perPeriod = byPeriod ? 1 : 1 / ctx.periods.length;
+
+  const partials = new Map<string, GroupPartial>(); // key `${variable}|${periodKey}`
+  const labelGrid = byRegion || byBand ? groupLabels(ctx, byRegion, byBand, bandDeg, bandCount, true) : null;
+  for (const variable of variables) {
+    const [lo, hi, width] = BINS[variable];
+    const bins = Math.ceil((hi - lo) / width) + 1;
+    const frozen: Frozen = variable === 'permafrost' ? { frozen: ctx.frozen?.mode ?? 1, frozenScale: ctx.frozen?.scale, frozenTable: ctx.frozen?.table }
+      : { frozen: variable === 'magt' ? 2 : 0 };
+    const keys = periodKeys.map((k) => `${variable}|${k}`);
+    const found = await accumulateOnWorkers(ctx, variable, byPeriod, labelGrid, groupCount, lo, width, bins, frozen, perPeriod, options.onProgress);
+    keys.forEach((k) => { const part = found.get(k); if (part) partials.set(k, part); });
+  }
+
+  // One row per (period, group) with cells.
+  const rows: Record<string, unknown>[] = [];
+  const groupName = (g: number) => {
+    const out: Record<string, unknown> = {};
+    if (byRegion) { const r = byBand ? Math.floor(g / bandCount) : g; out.region = r === 0 ? 'other' : REGIONS[r - 1].id; }
+    if (byBand) { const b = g % bandCount; out.lat_band = `${-90 + b * bandDeg}-${-90 + (b + 1) * bandDeg}`; }
+    return out;
+  };
+  for (const periodKey of periodKeys) {
+    const period = ctx.periods.find((p) => p.label === periodKey);
+    for (let g = 0; g < groupCount; g++) {
+      const row: Record<string, unknown> = {};
+      if (byPeriod) { row.period = periodKey; row.mid_year = period!.mid_year; }
+      Object.assign(row, groupName(g));
+      let any = false;
+      for (const variable of variables) {
+        const a = partials.get(`${variable}|${periodKey}`);
+        const column = VARIABLES[variable].column;
+        if (!a || a.cells[g] === 0) continue;
+        any = true;
+        const [lo, hi, width] = BINS[variable];
+        const bins = Math.ceil((hi - lo) / width) + 1;
+        const q = quantiles(a.hist.subarray(g * bins, (g + 1) * bins), a.w[g], lo, width, [0.1, 0.5, 0.9]);
+        if (variable !== 'permafrost') {
+          Object.assign(row, {
+            [`${column}_mean`]: a.mean[g], [`${column}_sd`]: Math.sqrt(Math.max(0, a.m2[g] / a.w[g])),
+            [`${column}_min`]: a.min[g], [`${column}_max`]: a.max[g],
+            [`${column}_p10`]: q[0], [`${column}_p50`]: q[1], [`${column}_p90`]: q[2], [`${column}_valid_area_km2`]: a.w[g],
+          });
+        }
+        if (variable === 'permafrost' || (variable === 'magt' && !variables.includes('permafrost'))) row.permafrost_area_km2 = a.pf[g];
+        if (variable === 'permafrost') row.permafrost_valid_area_km2 = a.w[g];
+      }
+      if (any) rows.push(row);
+    }
+  }
+  return aq.from(rows);
+}
+
+const labelCache = new Map<string, Uint16Array>();
+
+/** Group index of every cell: region label × latitude band; in shared memory when workers read it. */
+function groupLabels(ctx: Context, byRegion: boolean, byBand: boolean, bandDeg: number, bandCount: number, shared: boolean): Uint16Array {
+  const { grid } = ctx;
+  const key = JSON.stringify([grid.width, grid.height, grid.transform, grid.crs, byRegion, byBand, bandDeg, shared]);
+  const hit = labelCache.get(key);
+  if (hit) return hit;
+  const n = grid.width * grid.height;
+  const labels = shared ? new Uint16Array(new SharedArrayBuffer(n * 2)) : new Uint16Array(n);
+  const regions = byRegion ? regionLabels(grid).labels : null;
+  const lon = new Float64Array(grid.width);
+  const lat = new Float64Array(grid.width);
+  for (let row = 0; row < grid.height; row++) {
+    if (byBand) ctx.lonLats().row(row, 0, grid.width, lon, lat);
+    const base = row * grid.width;
+    for (let c = 0; c < grid.width; c++) {
+      let g = regions ? regions[base + c] : 0;
+      if (byBand) g = g * bandCount + Math.min(bandCount - 1, Math.floor((lat[c] + 90) / bandDeg));
+      labels[base + c] = g;
+    }
+  }
+  labelCache.set(key, labels);
+  return labels;
+}
+
+/** The periods' blocks of one variable, decoded and accumulated on the workers, then merged. */
+export async function accumulateOnWorkers(ctx: Context, variable: Variable, byPeriod: boolean, labels: Uint16Array | null, groups: number,
+  lo: number, width: number, bins: number, frozen: Frozen, factor: number, onProgress?: (f: number) => void): Promise<Map<string, GroupPartial>> {
+  const pool = decodePool();
+  const { grid } = ctx;
+  const run = `${Date.now()}-${Math.random().toString(36).slice(2)}`; // keys unique to this call
+  const keyOf = (period: string) => `${variable}|${byPeriod ? period : 'all'}`;
+  // bands of each file, with the key each one adds to
+  const byFile = new Map<Raster, Map<number, string>>();
+  for (const p of ctx.periods) {
+    const { raster, band } = ctx.slotOf(variable, p.label);
+    const bands = byFile.get(raster) ?? new Map<number, string>();
+    bands.set(band, `${run}|${keyOf(p.label)}`);
+    byFile.set(raster, bands);
+  }
+  const total = [...byFile].reduce((n, [raster, bands]) => n + internalsOf(raster).blocks([...bands.keys()]).length, 0);
+  let before = 0;
+  for (const [raster, bands] of byFile) {
+    const internals = internalsOf(raster);
+    const jobs = internals.blocks([...bands.keys()]);
+    await forEachPlace(internals, jobs, pool.size * 3, (stored, blobs, blobOf) => {
+      const first = stored[0];
+      const parts = stored.map((job, i) => ({ blob: blobOf[i], sample: job.sample, key: bands.get(job.band)!, ...internals.valueTransform(job.band) }));
+      return pool.accumulate(blobs, parts, internals.layoutOf(first), {
+        grid: { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }, dataType: raster.dataType, noData: raster.noData,
+        col: first.col, row: first.row, cols: first.cols, rows: first.rows,
+      }, { labels, groups, lo, width, bins, ...frozen, factor });
+    }, { onProgress: (done) => onProgress?.((before + done) / Math.max(total, 1)) });
+    before += jobs.length;
+  }
+  const keys = [...new Set([...byFile.values()].flatMap((m) => [...m.values()]))];
+  const fromWorkers = await pool.collect(keys);
+  const out = new Map<string, GroupPartial>();
+  for (const key of keys) {
+    const merged = fromWorkers.map((w) => w[key]).filter((x): x is GroupPartial => !!x).reduce(mergePartials, null as GroupPartial | null);
+    if (merged) out.set(key.slice(run.length + 1), merged);
+  }
+  return out;
+}
+
+/** Merges two partial summaries group by group (Chan's update for mean and M2). */
+function mergePartials(a: GroupPartial | null, b: GroupPartial): GroupPartial {
+  if (!a) return b;
+  for (let g = 0; g < a.w.length; g++) {
+    const wa = a.w[g], wb = b.w[g];
+    if (wb === 0) continue;
+    if (wa === 0) { a.w[g] = wb; a.mean[g] = b.mean[g]; a.m2[g] = b.m2[g]; }
+    else {
+      const w = wa + wb;
+      const delta = b.mean[g] - a.mean[g];
+      a.mean[g] += (delta * wb) / w;
+      a.m2[g] += b.m2[g] + (delta * delta * wa * wb) / w;
+      a.w[g] = w;
+    }
+    a.min[g] = Math.min(a.min[g], b.min[g]);
+    a.max[g] = Math.max(a.max[g], b.max[g]);
+    a.cells[g] += b.cells[g];
+    a.pf[g] += b.pf[g];
+  }
+  for (let i = 0; i < a.hist.length; i++) a.hist[i] += b.hist[i];
+  return a;
+}
+
+/** How the permafrost share of a cell is read from its value (GroupSpec's fields). */
+export type Frozen = Pick<GroupSpec, 'frozen' | 'frozenScale' | 'frozenTable'>;
+
+/**
+ * Weighted quantiles from a histogram: the bin value where the cumulative weight passes q, so
+ * exact to the bin width (0.01 °C for MAGT, 0.1 cm for ALT).
+ */
+function quantiles(hist: Float64Array, total: number, lo: number, width: number, qs: number[]): number[] {
+  const decimals = Math.max(0, -Math.floor(Math.log10(width)));
+  const out: number[] = [];
+  let cumulative = 0;
+  let k = 0;
+  for (let i = 0; i < hist.length && k < qs.length; i++) {
+    cumulative += hist[i];
+    while (k < qs.length && cumulative >= qs[k] * total - 1e-12 * total) { out.push(Number((lo + i * width).toFixed(decimals))); k++; }
+  }
+  while (out.length < qs.length) out.push(Number((lo + (hist.length - 1) * width).toFixed(decimals)));
+  return out;
+}
+

@@ -1,0 +1,109 @@
+import { InputError, invalid } from '../errors.js';
+import { mapArray } from '../grid/mapArray.js';
+import { decodePool } from '../geotiff/workerPool.js';
+import { forEachPlace } from '../stats/forEachPlace.js';
+import { benjaminiHochberg } from '../stats/trend.js';
+import { trendCells } from '../stats/trendKernel.js';
+import { internalsOf, type Context, type DatasetGrid } from './context.js';
+import type { Variable } from './discover.js';
+import { checkMemory } from './memory.js';
+
+/** Options of `ds.trend`. */
+export interface TrendOptions {
+  /** Significance level. Default 0.05. */
+  alpha?: number;
+  /** Control the false discovery rate (Benjamini–Hochberg) over all cells instead of testing each at alpha. Default false. */
+  fdr?: boolean;
+}
+
+/** Per-cell trends over the periods, as rasters on the dataset's grid. */
+export interface TrendResult {
+  variable: Variable;
+  /** Sen's slope per decade (NaN where there is no data). */
+  slope_per_decade: Float32Array;
+  /** Mann–Kendall two-sided p-value. */
+  p_value: Float32Array;
+  /** 1 where significant (at alpha, or under the FDR when asked). */
+  significant: Uint8Array;
+  alpha: number;
+  fdr: boolean;
+  grid: DatasetGrid;
+  /** Area (km²) with data, with a significant increase, with a significant decrease. */
+  area_km2: { valid: number; increasing: number; decreasing: number };
+}
+
+/**
+ * Per-cell Sen's slope (per decade) and the exact Mann–Kendall test over the periods. When all
+ * periods are in one file, each place's blocks are decoded once on the workers and the trends
+ * computed there; with a file per period, strip by strip on this thread. Significance at `alpha`,
+ * or under the false discovery rate (Benjamini–Hochberg) over all cells with `fdr`.
+ */
+export async function trend(ctx: Context, variable: Variable, options: TrendOptions = {}): Promise<TrendResult> {
+  const { grid, periods, variables, slotOf, where } = ctx;
+  const areas = ctx.areas;
+  const alpha = options.alpha ?? 0.05;
+  if (!(alpha > 0 && alpha < 1)) throw new InputError(invalid('alpha', alpha, 'between 0 and 1'));
+  if (!variables.includes(variable)) throw new InputError(invalid('variable', variable, variables.join(', ')), where);
+  const n = grid.width * grid.height;
+  checkMemory(n * 9, `the trend rasters of ${variable} (slope, p-value and significance for ${n.toLocaleString('en-US')} cells)`,
+    'use a coarser grid (an overview) or a smaller region of the product');
+  const slope = new Float32Array(n).fill(NaN);
+  const pValue = new Float32Array(n).fill(NaN);
+  const years = periods.map((p) => p.mid_year);
+  const slots = periods.map((p) => slotOf(variable, p.label));
+  const perDecade = (block: Float32Array) => { for (let i = 0; i < block.length; i++) block[i] *= 10; };
+  if (slots.every((s) => s.raster === slots[0].raster)) {
+    // one file: each place's blocks (all periods) decoded once on the workers, trends computed there
+    const raster = slots[0].raster;
+    const internals = internalsOf(raster);
+    const pool = decodePool();
+    const jobs = internals.blocks(slots.map((s) => s.band));
+    await forEachPlace(internals, jobs, pool.size * 2, async (stored, blobs, blobOf) => {
+      const first = stored[0];
+      // periods in order; a period whose block was never written (blob −1) is all no data
+      const parts = slots.map((s) => {
+        const i = stored.findIndex((j) => j.band === s.band);
+        return i < 0 ? { blob: -1, sample: 0, scale: 1, offset: 0 } : { blob: blobOf[i], sample: stored[i].sample, ...internals.valueTransform(s.band) };
+      });
+      const { slope: s, p } = await pool.trend(blobs, parts, internals.layoutOf(first), {
+        grid: { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }, dataType: raster.dataType, noData: raster.noData,
+        col: first.col, row: first.row, cols: first.cols, rows: first.rows,
+      }, years);
+      perDecade(s);
+      for (let r = 0; r < first.rows; r++) {
+        slope.set(s.subarray(r * first.cols, (r + 1) * first.cols), (first.row + r) * grid.width + first.col);
+        pValue.set(p.subarray(r * first.cols, (r + 1) * first.cols), (first.row + r) * grid.width + first.col);
+      }
+    }, { where });
+  } else {
+    // a file per period: windows of rows, all periods read, trends on this thread
+    for (let y0 = 0; y0 < grid.height; y0 += 256) {
+      const height = Math.min(256, grid.height - y0);
+      const window = { x: 0, y: y0, width: grid.width, height };
+      const series = await Promise.all(slots.map(async ({ raster, band }) => {
+        const [values] = await raster.read({ window, bands: [band] });
+        return Float64Array.from(values as ArrayLike<number>, (v) => (v === raster.noData ? NaN : v));
+      }));
+      const cells = grid.width * height;
+      const s = new Float32Array(cells), p = new Float32Array(cells);
+      trendCells(series, years, cells, s, p);
+      perDecade(s);
+      slope.set(s, y0 * grid.width);
+      pValue.set(p, y0 * grid.width);
+    }
+  }
+  const significant = options.fdr ? benjaminiHochberg(pValue, alpha) : mapArray(pValue, Uint8Array, (p) => (p < alpha ? 1 : 0));
+  const areaRow = new Float64Array(grid.width);
+  const totals = { valid: 0, increasing: 0, decreasing: 0 };
+  for (let row = 0; row < grid.height; row++) {
+    areas().row(row, 0, grid.width, areaRow);
+    for (let c = 0; c < grid.width; c++) {
+      const i = row * grid.width + c;
+      if (slope[i] !== slope[i]) continue;
+      totals.valid += areaRow[c];
+      if (significant[i]) { if (slope[i] > 0) totals.increasing += areaRow[c]; else if (slope[i] < 0) totals.decreasing += areaRow[c]; }
+    }
+  }
+  return { variable, slope_per_decade: slope, p_value: pValue, significant, alpha, fdr: !!options.fdr, grid, area_km2: totals };
+}
+
