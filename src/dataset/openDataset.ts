@@ -10,7 +10,7 @@ import { lonLatGrid, type LonLatGrid } from '../grid/lonLat.js';
 import { altUnitFactor, permafrostCoding as detectCoding, probeValues, type PermafrostCoding } from './coding.js';
 import { frozenShare } from '../stats/frozenShare.js';
 import { discoverLayout, VARIABLES, type Layout, type Variable } from './discover.js';
-import { summarizeDataset, type SummarizeOptions } from './summarize.js';
+import { histogram as histogramOf, summarizeDataset, type HistogramOptions, type SummarizeOptions } from './summarize.js';
 import { samplePoints, type SampleOptions } from './sample.js';
 import { internalsOf, type Context, type DatasetGrid } from './context.js';
 import { table as tableOf, tables as tablesOf, type TableContext, type TableOptions } from './table.js';
@@ -19,7 +19,7 @@ import { layer as layerOf, type Layer, type LayerOptions } from './layer.js';
 import { trend as trendOf, type TrendOptions, type TrendResult } from './trend.js';
 import { zonation as zonationOf, ZONES, type ZonationOptions, type ZonationResult } from './zonation.js';
 
-export { ZONES, type TrendOptions, type TrendResult, type SummarizeOptions, type SampleOptions, type TableOptions, type ChangeResult, type DatasetGrid, type Layer, type LayerOptions, type ZonationOptions, type ZonationResult };
+export { ZONES, type HistogramOptions, type TrendOptions, type TrendResult, type SummarizeOptions, type SampleOptions, type TableOptions, type ChangeResult, type DatasetGrid, type Layer, type LayerOptions, type ZonationOptions, type ZonationResult };
 import { PRODUCT_PERIODS, parsePeriod, type Period } from './periods.js';
 
 type Table = ReturnType<typeof aq.table>;
@@ -54,6 +54,8 @@ export interface Dataset {
   table(variable: Variable, period: string, options?: TableOptions): Promise<Table>;
   /** All periods of one variable as one long table, with `period` and `mid_year`. */
   tables(variable: Variable, options?: TableOptions): Promise<Table>;
+  /** The area-weighted distribution of a variable per period in fine bins, streamed over the whole grid (for `histogramFigure`). */
+  histogram(variable: Variable, options?: HistogramOptions): Promise<Table>;
   /** Area-weighted statistics by period, region and/or latitude band, one row per group. */
   summarize(options?: SummarizeOptions): Promise<Table>;
   /** Values at lon/lat points (an Arquero table or an array of objects with lon and lat). */
@@ -189,6 +191,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
     source: where, synthetic, variables, periods, grid, layout: layout.how, files: [...rasters.keys()], notices, permafrostCoding: coding,
     sources: Object.fromEntries(layout.sources),
     table, tables, summarize, sample, trend,
+    histogram: (variable, options) => histogramOf(ctx, variable, options),
     layer: (variable, period, options) => layerOf(ctx, variable, period, options),
     change: (variable, from, to) => changeOf(ctx, variable, from, to),
     zonation: (period, options) => zonationOf(ctx, period, options),

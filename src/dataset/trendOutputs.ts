@@ -6,46 +6,65 @@ import type { ChangeResult, TrendResult } from './openDataset.js';
 import { regionLabels, REGIONS } from './regions.js';
 
 /**
- * Trend results by region (and `all`): valid area, area with a significant increase and decrease,
- * the share increasing, and the area-weighted median Sen's slope per decade.
+ * Trend results by region, and over all land with data (`all land`: every cell with a trend, not
+ * only the permafrost region): valid area, area with a significant increase and decrease, the
+ * share increasing, and the area-weighted median Sen's slope per decade. Streams over the grid
+ * with one slope histogram per group (100,000 bins between the smallest and largest slope), so
+ * the median is exact to a bin (stated in `median_bin_width`) and memory does not grow with the grid.
  * @example summarizeTrend(await ds.trend('magt', { fdr: true })).print()
  */
 export function summarizeTrend(result: TrendResult): ReturnType<typeof aq.from> {
   const { grid } = result;
   const { labels } = regionLabels(grid);
   const area = cellArea(grid);
-  const groups = new Map<number, { slopes: number[]; weights: number[]; up: number; down: number }>();
+  const slopes = result.slope_per_decade;
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < slopes.length; i++) { const v = slopes[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
+  const bins = 100_000;
+  const width = hi > lo ? (hi - lo) / bins : 1;
+  const groups = REGIONS.length + 1; // 0: all land, k: REGIONS[k − 1]
+  const hist = new Float64Array(groups * bins);
+  const valid = new Float64Array(groups), up = new Float64Array(groups), down = new Float64Array(groups);
   const row = new Float64Array(grid.width);
-  const add = (g: number, slope: number, w: number, sig: boolean) => {
-    let e = groups.get(g);
-    if (!e) { e = { slopes: [], weights: [], up: 0, down: 0 }; groups.set(g, e); }
-    e.slopes.push(slope);
-    e.weights.push(w);
-    if (sig && slope > 0) e.up += w;
-    if (sig && slope < 0) e.down += w;
+  const add = (g: number, bin: number, w: number, slope: number, sig: boolean) => {
+    hist[g * bins + bin] += w;
+    valid[g] += w;
+    if (sig && slope > 0) up[g] += w;
+    if (sig && slope < 0) down[g] += w;
   };
   for (let r = 0; r < grid.height; r++) {
     area.row(r, 0, grid.width, row);
     for (let c = 0; c < grid.width; c++) {
       const i = r * grid.width + c;
-      const slope = result.slope_per_decade[i];
+      const slope = slopes[i];
       if (slope !== slope) continue;
+      const bin = Math.min(bins - 1, Math.floor((slope - lo) / width));
       const sig = result.significant[i] === 1;
-      add(-1, slope, row[c], sig);
-      if (labels[i]) add(labels[i], slope, row[c], sig);
+      add(0, bin, row[c], slope, sig);
+      if (labels[i]) add(labels[i], bin, row[c], slope, sig);
     }
   }
-  const rows = [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([g, e]) => {
-    const valid = e.weights.reduce((a, b) => a + b, 0);
-    return {
-      region: g === -1 ? 'all' : REGIONS[g - 1].id,
-      valid_area_km2: valid,
-      increasing_significant_km2: e.up,
-      decreasing_significant_km2: e.down,
-      increasing_share: e.up / valid,
-      median_slope_per_decade: weightedMedian(e.slopes, e.weights),
-    };
-  });
+  const median = (g: number) => {
+    let cumulative = 0;
+    for (let b = 0; b < bins; b++) {
+      cumulative += hist[g * bins + b];
+      if (cumulative >= valid[g] / 2) return lo + (b + 0.5) * width;
+    }
+    return NaN;
+  };
+  const rows = [];
+  for (let g = 0; g < groups; g++) {
+    if (valid[g] === 0) continue;
+    rows.push({
+      region: g === 0 ? 'all land' : REGIONS[g - 1].id,
+      valid_area_km2: valid[g],
+      increasing_significant_km2: up[g],
+      decreasing_significant_km2: down[g],
+      increasing_share: up[g] / valid[g],
+      median_slope_per_decade: median(g),
+      median_bin_width: width,
+    });
+  }
   return aq.from(rows);
 }
 

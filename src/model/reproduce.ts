@@ -59,35 +59,61 @@ export async function predictorsAt(folder: string, stations: Table): Promise<Tab
   return stations.assign(columns);
 }
 
+/** Options of {@link predictMap}. */
+export interface PredictMapOptions {
+  /** The period whose climate predictors are used, e.g. `2015-2019`. */
+  period: string;
+  /** Predictors the forest was trained on, in order. Default: all (`PREDICTOR_NAMES`). */
+  features?: string[];
+  /**
+   * At most this many cells across: the forest predicts at the centre cell of each block of
+   * `factor × factor` cells, so a map of the 1 km grid costs what a 10 km one does. Default: every cell.
+   */
+  max_cells?: number;
+}
+
 /**
- * A period's map predicted by a forest from the predictor layers, on the predictors' grid (NaN
- * where any predictor has no data), ready for `writeGeoTIFF` or `mapFigure`.
+ * A period's map predicted by a forest from the predictor layers, on the predictors' grid (or a
+ * coarser one with `max_cells`; NaN where any predictor has no data), ready for `writeGeoTIFF` or `mapFigure`.
  */
-export async function predictMap(forest: Forest, folder: string, period: string, features: string[] = PREDICTOR_NAMES):
-  Promise<{ values: Float32Array; width: number; height: number; transform: Raster['transform']; crs: string }> {
+export async function predictMap(forest: Forest, folder: string, options: PredictMapOptions):
+  Promise<{ values: Float32Array; width: number; height: number; transform: Raster['transform']; crs: string; factor: number }> {
+  const { period } = options;
+  const features = options.features ?? PREDICTOR_NAMES;
   const rasters = await openPredictors(folder);
   const first = rasters.get(PREDICTORS[0].file)!;
-  const { width, height } = first;
+  const factor = Math.max(1, Math.ceil(Math.max(first.width, first.height) / (options.max_cells ?? Math.max(first.width, first.height))));
+  const width = Math.ceil(first.width / factor), height = Math.ceil(first.height / factor);
   const out = new Float32Array(width * height).fill(NaN);
   const chosen = features.map((name) => PREDICTORS.find((p) => p.name === name)!);
-  for (let y0 = 0; y0 < height; y0 += 256) {
-    const window = { x: 0, y: y0, width, height: Math.min(256, height - y0) };
-    const layers: ArrayLike<number>[] = [];
-    for (const p of chosen) {
+  const offset = Math.floor(factor / 2);
+  // strips of the predictors' grid; in each, the centre row and column of every block
+  const strip = Math.max(factor, Math.floor(256 / factor) * factor);
+  for (let g0 = 0; g0 < first.height; g0 += strip) {
+    const h = Math.min(strip, first.height - g0);
+    const rows: number[] = [];
+    for (let r = g0; r < g0 + h; r++) if (r % factor === Math.min(offset, first.height - 1 - Math.floor(r / factor) * factor)) rows.push(r);
+    if (rows.length === 0) continue;
+    const layers = await Promise.all(chosen.map(async (p) => {
       const raster = rasters.get(p.file)!;
       const band = p.band === 'period' ? raster.bandNames.indexOf(period) : p.band;
-      const [values] = await raster.read({ window, bands: [band] });
-      layers.push(Array.from(values, (v) => (v === raster.noData ? NaN : v)));
-    }
+      const [values] = await raster.read({ window: { x: 0, y: g0, width: first.width, height: h }, bands: [band] });
+      return { values, noData: raster.noData };
+    }));
     const cells: number[] = [];
-    const rows: number[][] = [];
-    for (let i = 0; i < width * window.height; i++) {
-      const row = layers.map((l) => l[i]);
-      if (row.every(Number.isFinite)) { cells.push(i); rows.push(row); }
+    const rowsOfFeatures: number[][] = [];
+    for (const r of rows) {
+      for (let c = 0; c < width; c++) {
+        const col = Math.min(first.width - 1, c * factor + offset);
+        const row = layers.map(({ values, noData }) => { const v = values[(r - g0) * first.width + col]; return v === noData ? NaN : v; });
+        if (row.every(Number.isFinite)) { cells.push(Math.floor(r / factor) * width + c); rowsOfFeatures.push(row); }
+      }
     }
-    forest.predict(rows).forEach((v, k) => { out[y0 * width + cells[k]] = v; });
+    forest.predict(rowsOfFeatures).forEach((v, k) => { out[cells[k]] = v; });
   }
-  const result = { values: out, width, height, transform: first.transform, crs: first.crs };
+  const t = first.transform;
+  const transform = { ...t, pixelWidth: t.pixelWidth * factor, pixelHeight: t.pixelHeight * factor };
+  const result = { values: out, width, height, transform, crs: first.crs, factor };
   await Promise.all([...rasters.values()].map((r) => r.close()));
   return result;
 }

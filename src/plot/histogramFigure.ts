@@ -16,10 +16,11 @@ export interface HistogramFigureOptions extends FigureOptions {
 }
 
 /**
- * Area-weighted distributions of a value, one per period (from `ds.tables()`: columns `period`,
- * `area_km2` and the value), as percent of the area per bin; the shift of the area-weighted
- * median between the first and last period drawn is marked.
- * @example show(histogramFigure(await ds.tables('magt'), { periods: ['1980-1984', '2015-2019'] }))
+ * Area-weighted distributions of a value, one per period, as percent of the area per bin; the
+ * shift of the area-weighted median between the first and last period drawn is marked. Takes
+ * `ds.histogram(variable)` (fine bins streamed over the whole grid: any size) or a table of cells
+ * (`ds.tables()`): columns `period`, `area_km2` and the value.
+ * @example show(histogramFigure(await ds.histogram('magt'), { periods: ['1980-1984', '2015-2019'] }))
  */
 export function histogramFigure(table: TableLike, options: HistogramFigureOptions = {}): Figure {
   const names = table.columnNames();
@@ -29,12 +30,14 @@ export function histogramFigure(table: TableLike, options: HistogramFigureOption
   const v = table.array(value) as ArrayLike<number>;
   const w = table.array('area_km2') as ArrayLike<number>;
   const p = table.array('period') as ArrayLike<string>;
-  // common bins over the 0.5–99.5 % range of the drawn periods
-  const values: number[] = [];
-  for (let i = 0; i < v.length; i++) if (periods.includes(p[i]) && Number.isFinite(v[i])) values.push(v[i]);
-  values.sort((a, b) => a - b);
-  const lo = values[Math.floor(values.length * 0.005)] ?? 0;
-  const hi = values[Math.floor(values.length * 0.995)] ?? 1;
+  // common bins over the area-weighted 0.5–99.5 % range of the drawn periods
+  const drawn: number[] = [];
+  let drawnArea = 0;
+  for (let i = 0; i < v.length; i++) if (periods.includes(p[i]) && Number.isFinite(v[i])) { drawn.push(i); drawnArea += w[i]; }
+  drawn.sort((a, b) => v[a] - v[b]);
+  const quantile = (q: number) => { let c = 0; for (const i of drawn) { c += w[i]; if (c >= q * drawnArea) return v[i]; } return v[drawn[drawn.length - 1]]; };
+  const lo = drawn.length ? quantile(0.005) : 0;
+  const hi = drawn.length ? quantile(0.995) : 1;
   const bins = options.bins ?? 60;
   const width = (hi - lo) / bins || 1;
   const centres = Array.from({ length: bins }, (_, k) => lo + (k + 0.5) * width);

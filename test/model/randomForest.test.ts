@@ -84,7 +84,7 @@ describe('importance, selection and the predicted map', () => {
 
   it('predicts a period\'s map from the predictor rasters, written as a GeoTIFF GDAL reads', async () => {
     const forest = fitForest(X, y, { trees: 30 });
-    const map = await predictMap(forest, join(sampleDir, 'predictors'), '2015-2019');
+    const map = await predictMap(forest, join(sampleDir, 'predictors'), { period: '2015-2019' });
     const out = join(tmp.dir, 'rf-magt-2015-2019.tif');
     await writeGeoTIFF(out, { ...map, bands: 1, dataType: 'float32', noData: NaN, bandNames: ['magt_c_rf_2015-2019'], values: [map.values] });
     const info = JSON.parse(referee('gdalinfo', ['-json', out]));
