@@ -85,7 +85,11 @@ export async function summarizeDataset(ctx: Context, options: SummarizeOptions):
             [`${column}_p10`]: q[0], [`${column}_p50`]: q[1], [`${column}_p90`]: q[2], [`${column}_valid_area_km2`]: a.w[g],
           });
         }
-        if (variable === 'permafrost' || (variable === 'magt' && !variables.includes('permafrost'))) row.permafrost_area_km2 = a.pf[g];
+        if (variable === 'permafrost' || (variable === 'magt' && !variables.includes('permafrost'))) {
+          row.permafrost_area_km2 = a.pf[g];
+          // the same permafrost counted as cells of the nominal size: what ignoring cell areas gives
+          row.permafrost_nominal_area_km2 = a.pfCells[g] * (ctx.grid.resolution_m / 1000) ** 2;
+        }
         if (variable === 'permafrost') row.permafrost_valid_area_km2 = a.w[g];
       }
       if (any) rows.push(row);
@@ -178,6 +182,7 @@ function mergePartials(a: GroupPartial | null, b: GroupPartial): GroupPartial {
     a.max[g] = Math.max(a.max[g], b.max[g]);
     a.cells[g] += b.cells[g];
     a.pf[g] += b.pf[g];
+    a.pfCells[g] += b.pfCells[g];
   }
   for (let i = 0; i < a.hist.length; i++) a.hist[i] += b.hist[i];
   return a;

@@ -21,7 +21,7 @@ export interface ZonationResult {
   zone: Uint8Array;
   window_cells: number;
   grid: DatasetGrid;
-  /** Area of land (km²) in each zone's windows, and of permafrost within them. */
+  /** Per zone: the period and its mid-year, the area of land (km²) in the zone's windows, and of permafrost within them. */
   table: ReturnType<typeof aq.table>;
 }
 
@@ -70,6 +70,9 @@ export async function zonation(ctx: Context, period: string, options: ZonationOp
       }
     }
   }
-  const table = aq.table({ zone: [...ZONES], region_area_km2: Array.from(land), permafrost_area_km2: Array.from(permafrost) });
-  return { period: parsePeriod(period)?.label ?? period, zone, window_cells: size, grid, table };
+  const label = parsePeriod(period)?.label ?? period;
+  const mid = ctx.periods.find((p) => p.label === label)?.mid_year ?? NaN;
+  const table = aq.table({ period: ZONES.map(() => label), mid_year: ZONES.map(() => mid), zone: [...ZONES],
+    region_area_km2: Array.from(land), permafrost_area_km2: Array.from(permafrost) });
+  return { period: label, zone, window_cells: size, grid, table };
 }

@@ -44,6 +44,8 @@ export interface GroupSpec {
 /** A worker's partial summary of one key: per group, mergeable. */
 export interface GroupPartial {
   w: Float64Array; mean: Float64Array; m2: Float64Array; min: Float64Array; max: Float64Array; cells: Float64Array; pf: Float64Array;
+  /** Permafrost counted in cells (share × cells): what counting cells at their nominal size would give. */
+  pfCells: Float64Array;
   hist: Float64Array; // groups × bins
 }
 
@@ -191,7 +193,7 @@ function reduce(values: ArrayLike<number>, layout: BlockLayout, part: Part, s: S
 }
 
 interface Accumulator { groups: number; bins: number; w: Float64Array; s: Float64Array; s2: Float64Array; shift: Float64Array;
-  min: Float64Array; max: Float64Array; cells: Float64Array; pf: Float64Array; hist: Float64Array }
+  min: Float64Array; max: Float64Array; cells: Float64Array; pf: Float64Array; pfCells: Float64Array; hist: Float64Array }
 
 const accumulators = new Map<string, Accumulator>();
 
@@ -200,7 +202,7 @@ function accumulate(values: ArrayLike<number>, layout: BlockLayout, part: Part, 
   if (!a) {
     const n = g.groups;
     a = { groups: n, bins: g.bins, w: new Float64Array(n), s: new Float64Array(n), s2: new Float64Array(n), shift: new Float64Array(n).fill(NaN),
-      min: new Float64Array(n).fill(Infinity), max: new Float64Array(n).fill(-Infinity), cells: new Float64Array(n), pf: new Float64Array(n),
+      min: new Float64Array(n).fill(Infinity), max: new Float64Array(n).fill(-Infinity), cells: new Float64Array(n), pf: new Float64Array(n), pfCells: new Float64Array(n),
       hist: new Float64Array(n * g.bins) };
     accumulators.set(key, a);
   }
@@ -212,7 +214,7 @@ function accumulate(values: ArrayLike<number>, layout: BlockLayout, part: Part, 
   const gridWidth = s.grid.width;
   const inv = 1 / g.width;
   const lastBin = g.bins - 1;
-  const { w: W, s: S, s2: S2, shift: SH, min: MIN, max: MAX, cells: N, pf: PF, hist: H } = a;
+  const { w: W, s: S, s2: S2, shift: SH, min: MIN, max: MAX, cells: N, pf: PF, pfCells: PC, hist: H } = a;
   const factor = g.factor;
   const frozen = g.frozen;
   const frozenScale = g.frozenScale ?? 1;
@@ -236,7 +238,7 @@ function accumulate(values: ArrayLike<number>, layout: BlockLayout, part: Part, 
       W[grp] += w; S[grp] += w * d; S2[grp] += w * d * d; N[grp]++;
       if (v < MIN[grp]) MIN[grp] = v;
       if (v > MAX[grp]) MAX[grp] = v;
-      if (frozen !== 0) PF[grp] += w * frozenShare(v, frozen, frozenScale, table);
+      if (frozen !== 0) { const share = frozenShare(v, frozen, frozenScale, table); PF[grp] += w * share; PC[grp] += factor * share; }
       let bin = Math.floor(v * inv + offset);
       if (bin < 0) bin = 0; else if (bin > lastBin) bin = lastBin;
       H[grp * bins + bin] += w;
@@ -255,5 +257,5 @@ function finish(a: Accumulator | undefined): GroupPartial | null {
     mean[g] = a.shift[g] + m;
     m2[g] = Math.max(0, a.s2[g] - m * a.s[g]);
   }
-  return { w: a.w, mean, m2, min: a.min, max: a.max, cells: a.cells, pf: a.pf, hist: a.hist };
+  return { w: a.w, mean, m2, min: a.min, max: a.max, cells: a.cells, pf: a.pf, pfCells: a.pfCells, hist: a.hist };
 }
