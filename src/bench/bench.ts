@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRaster } from '../geotiff/openRaster.js';
@@ -16,7 +16,12 @@ export interface BenchOptions {
   print?: (line: string) => void;
   /** Also time GDAL-written copies of the cube (interleave × codec × predictor × tiling). */
   matrix?: boolean;
+  /** Also build the full 1 km sample (all parts) and run every notebook on it: seconds and peak memory per notebook. */
+  scale?: boolean;
 }
+
+/** The trend anchor: vectorized numpy Sen's slope and Mann–Kendall S (src/bench/trend_anchor.py). */
+const TREND_ANCHOR = fileURLToPath(new URL('../../src/bench/trend_anchor.py', import.meta.url));
 
 /** The anchor: rasterio + numpy doing the same area-weighted pass (src/bench/anchor.py). */
 const ANCHOR = fileURLToPath(new URL('../../src/bench/anchor.py', import.meta.url));
@@ -152,8 +157,71 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<Record<
   figures.points_s = (performance.now() - t2) / 1000;
   print(`10,000 point reads: ${figures.points_s.toFixed(3)} s, ${values[0].filter((v) => !Number.isNaN(v)).length} on land (goal < 1 s)`);
 
+  // Per-cell trends (Sen's slope and exact Mann–Kendall) against the vectorized numpy pass.
+  {
+    const tds = await openDataset(join(cache, '1km'));
+    global.gc?.();
+    const t5 = performance.now();
+    const trend = await tds.trend('magt');
+    figures.trend_s = (performance.now() - t5) / 1000;
+    let cells = 0, sum = 0;
+    for (let i = 0; i < trend.slope_per_decade.length; i++) { const v = trend.slope_per_decade[i]; if (v === v) { cells++; sum += v; } }
+    await tds.close();
+    const py = spawnSync(python, [TREND_ANCHOR, cube], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (py.status === 0) {
+      const r = JSON.parse(py.stdout.trim().split('\n').pop()!);
+      figures.trend_numpy_s = r.seconds;
+      figures.trend_ratio = figures.trend_s / r.seconds;
+      const agree = cells === r.cells && Math.abs(sum / cells - r.mean_slope_per_decade) < 1e-4;
+      print(`ds.trend('magt') at 1 km (slope and exact p per cell, all cores): ${figures.trend_s.toFixed(1)} s; numpy (slope and S, one core): ${r.seconds.toFixed(1)} s; ` +
+        `ratio ${figures.trend_ratio.toFixed(2)} (goal ≤ 0.5); agree: ${agree ? 'yes' : 'NO'} (${cells} vs ${r.cells} cells, mean slope ${(sum / cells).toFixed(5)} vs ${r.mean_slope_per_decade.toFixed(5)} °C/decade)`);
+    } else {
+      print(`ds.trend('magt') at 1 km: ${figures.trend_s.toFixed(1)} s; numpy anchor failed: ${(py.stderr || '').trim().split('\n').pop()}`);
+    }
+  }
+
+  if (options.scale) await scaleBenchmark(cache, cli, print, figures);
+
   figures.peak_rss_mb = process.resourceUsage().maxRSS / 1024;
   print(`peak RSS of this process: ${figures.peak_rss_mb.toFixed(0)} MB (goal ≤ 600 MB)`);
   await fresh.close();
   return figures;
+}
+
+/**
+ * The notebooks at the product's scale: the full 1 km sample (all parts, made once in the cache),
+ * then each notebook run on it in its own runner, timed, with the peak memory of its processes.
+ */
+async function scaleBenchmark(cache: string, cli: string, print: (line: string) => void, figures: Record<string, number>): Promise<void> {
+  const folder = join(cache, '1km-full');
+  const t0 = Date.now();
+  const gen = spawnSync('/usr/bin/time', ['-f', 'peak_kb=%M', process.execPath, cli, 'sample', '--out', folder, '--resolution-m', '1000', '--if-stale', '--quiet'],
+    { encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
+  if (gen.status !== 0) { print(`scale: making the 1 km sample failed: ${gen.stderr}`); return; }
+  const peak = Number(/peak_kb=(\d+)/.exec(gen.stderr)?.[1] ?? NaN) / 1024;
+  if (/up to date/.test(gen.stderr)) print(`scale: full 1 km sample cached at ${folder}`);
+  else { figures.sample_1km_s = (Date.now() - t0) / 1000; figures.sample_1km_peak_mb = peak; print(`scale: full 1 km sample made in ${figures.sample_1km_s.toFixed(0)} s, peak ${peak.toFixed(0)} MB (goal ≤ 120 s, ≤ 1 GB)`); }
+  const notebooks = fileURLToPath(new URL('../../notebooks', import.meta.url));
+  print('');
+  print('| notebook | seconds | peak MB | result |');
+  print('| --- | --- | --- | --- |');
+  let total = 0, worst = 0;
+  for (const name of readdirSync(notebooks).filter((n) => n.endsWith('.ipynb')).sort()) {
+    const one = mkdtempSync(join(tmpdir(), 'permafrost-scale-'));
+    try {
+      symlinkSync(join(notebooks, name), join(one, name));
+      const t = Date.now();
+      const run = spawnSync('/usr/bin/time', ['-f', 'peak_kb=%M', process.execPath, cli, 'run-notebooks', one, '--out', join(one, 'out')],
+        { encoding: 'utf8', env: { ...process.env, PERMAFROST_DATA: folder } });
+      const seconds = (Date.now() - t) / 1000;
+      const mb = Number(/peak_kb=(\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024;
+      total += seconds; worst = Math.max(worst, mb);
+      figures[`scale_${name}_s`] = seconds; figures[`scale_${name}_peak_mb`] = mb;
+      print(`| ${name.replace('.ipynb', '')} | ${seconds.toFixed(1)} | ${mb.toFixed(0)} | ${run.status === 0 ? 'ok' : `FAILED: ${(/FAILED (.*)/.exec(run.stderr)?.[1] ?? run.stderr.trim().split('\n').pop())}`} |`);
+    } finally {
+      rmSync(one, { recursive: true, force: true });
+    }
+  }
+  figures.scale_total_s = total; figures.scale_peak_mb = worst;
+  print(`| all | ${total.toFixed(1)} | ${worst.toFixed(0)} | goal ≤ 180 s, ≤ 4 GB |`);
 }

@@ -240,10 +240,11 @@ export const commands: Record<string, Command> = {
     options: {
       'cache-dir': { type: 'string', value: 'folder', description: 'where the 1 km cube is cached (default: $PERMAFROST_BENCH_DIR, else ~/.cache/permafrost-lab/bench)' },
       matrix: { type: 'boolean', description: 'also time GDAL-written copies of the cube (interleave × codec × predictor × tiling) against rasterio' },
+      scale: { type: 'boolean', description: 'also make the full 1 km sample and run every notebook on it (seconds and peak memory per notebook)' },
     },
-    examples: ['npm run bench', 'permafrost-lab bench --matrix'],
+    examples: ['npm run bench', 'npm run bench -- --matrix --scale'],
     async run(args) {
-      await runBenchmarks({ cacheDir: args.string('cache-dir'), matrix: args.flag('matrix') });
+      await runBenchmarks({ cacheDir: args.string('cache-dir'), matrix: args.flag('matrix'), scale: args.flag('scale') });
       return 0;
     },
   },

@@ -44,14 +44,18 @@ export async function summarizeDataset(ctx: Context, options: SummarizeOptions):
   const perPeriod = byPeriod ? 1 : 1 / ctx.periods.length;
 
   const partials = new Map<string, GroupPartial>(); // key `${variable}|${periodKey}`
-  const labelGrid = byRegion || byBand ? groupLabels(ctx, byRegion, byBand, bandDeg, bandCount, true) : null;
+  const cached = byPeriod && variables.every((v) => fromCache(ctx, v, { byRegion, byBand, bandDeg: byBand ? bandDeg : 0, bandCount: byBand ? bandCount : 1 }));
+  const labelGrid = !cached && (byRegion || byBand) ? groupLabels(ctx, byRegion, byBand, bandDeg, bandCount, true) : null;
   for (const variable of variables) {
     const [lo, hi, width] = BINS[variable];
     const bins = Math.ceil((hi - lo) / width) + 1;
     const frozen: Frozen = variable === 'permafrost' ? { frozen: ctx.frozen?.mode ?? 1, frozenScale: ctx.frozen?.scale, frozenTable: ctx.frozen?.table }
       : { frozen: variable === 'magt' ? 2 : 0 };
     const keys = periodKeys.map((k) => `${variable}|${k}`);
-    const found = await accumulateOnWorkers(ctx, variable, byPeriod, labelGrid, groupCount, lo, width, bins, frozen, perPeriod, options.onProgress);
+    const grouping = { byRegion, byBand, bandDeg: byBand ? bandDeg : 0, bandCount: byBand ? bandCount : 1 };
+    const found = (byPeriod ? fromCache(ctx, variable, grouping) : null)
+      ?? await accumulateOnWorkers(ctx, variable, byPeriod, labelGrid, groupCount, lo, width, bins, frozen, perPeriod, options.onProgress);
+    if (byPeriod) remember(ctx, variable, grouping, found);
     keys.forEach((k) => { const part = found.get(k); if (part) partials.set(k, part); });
   }
 
@@ -228,8 +232,15 @@ export async function histogram(ctx: Context, variable: Variable, options: Histo
   const wanted = (options.periods ?? ctx.periods.map((p) => p.label)).map((p) => { ctx.slotOf(variable, p); return p; });
   const [lo, hi, width] = BINS[variable];
   const bins = Math.ceil((hi - lo) / width) + 1;
-  const frozen: Frozen = { frozen: 0 };
-  const partials = await accumulateOnWorkers(ctx, variable, true, null, 1, lo, width, bins, frozen, 1, options.onProgress);
+  const grouping = { byRegion: false, byBand: false, bandDeg: 0, bandCount: 1 };
+  let partials = fromCache(ctx, variable, grouping);
+  if (!partials) {
+    // the same pass a summary by period makes (with its permafrost counts), kept for it
+    const summaryFrozen: Frozen = variable === 'permafrost' ? { frozen: ctx.frozen?.mode ?? 1, frozenScale: ctx.frozen?.scale, frozenTable: ctx.frozen?.table }
+      : { frozen: variable === 'magt' ? 2 : 0 };
+    partials = await accumulateOnWorkers(ctx, variable, true, null, 1, lo, width, bins, summaryFrozen, 1, options.onProgress);
+    remember(ctx, variable, grouping, partials);
+  }
   const column = VARIABLES[variable].column;
   const decimals = Math.max(0, -Math.floor(Math.log10(width)));
   const period: string[] = [], mid: number[] = [], value: number[] = [], area: number[] = [];
@@ -243,4 +254,71 @@ export async function histogram(ctx: Context, variable: Variable, options: Histo
     }
   }
   return aq.table({ period, mid_year: Float64Array.from(mid), [column]: Float64Array.from(value), area_km2: Float64Array.from(area) });
+}
+
+/** How cells are grouped: by region (12 groups: none and the 11 regions) and/or latitude band. */
+interface Grouping { byRegion: boolean; byBand: boolean; bandDeg: number; bandCount: number }
+
+/** Per-period partials of one variable and grouping, kept by the dataset for later summaries. */
+interface CachedPartials { variable: Variable; grouping: Grouping; parts: Map<string, GroupPartial> }
+const caches = new WeakMap<Context['slotOf'], CachedPartials[]>();
+
+/** Keeps a pass's per-period partials (a few per dataset, the newest first): a later summary or histogram with the same or a coarser grouping needs no pass. */
+function remember(ctx: Context, variable: Variable, grouping: Grouping, parts: Map<string, GroupPartial>): void {
+  const list = caches.get(ctx.slotOf) ?? [];
+  if (list.some((c) => c.parts === parts)) return;
+  list.unshift({ variable, grouping, parts });
+  list.length = Math.min(list.length, 6);
+  caches.set(ctx.slotOf, list);
+}
+
+/**
+ * The per-period partials of a variable for a grouping, from a cached pass with the same or a
+ * finer grouping (groups merged exactly: Chan's update for the moments, sums for the rest), or null.
+ */
+function fromCache(ctx: Context, variable: Variable, want: Grouping): Map<string, GroupPartial> | null {
+  for (const c of caches.get(ctx.slotOf) ?? []) {
+    const have = c.grouping;
+    if (c.variable !== variable || (want.byRegion && !have.byRegion) || (want.byBand && (!have.byBand || have.bandDeg !== want.bandDeg))) continue;
+    if (have.byRegion === want.byRegion && have.byBand === want.byBand) return c.parts;
+    const groups = (want.byRegion ? REGIONS.length + 1 : 1) * want.bandCount;
+    const to = (g: number) => {
+      const region = have.byBand ? Math.floor(g / have.bandCount) : g;
+      const band = have.byBand ? g % have.bandCount : 0;
+      return (want.byRegion ? region : 0) * want.bandCount + (want.byBand ? band : 0);
+    };
+    const out = new Map<string, GroupPartial>();
+    for (const [key, part] of c.parts) out.set(key, coarsen(part, groups, to));
+    return out;
+  }
+  return null;
+}
+
+/** A partial with its groups merged into `groups` coarser ones (`to` maps a group to its coarse group). */
+function coarsen(part: GroupPartial, groups: number, to: (g: number) => number): GroupPartial {
+  const fine = part.w.length;
+  const bins = part.hist.length / fine;
+  const out: GroupPartial = { w: new Float64Array(groups), mean: new Float64Array(groups), m2: new Float64Array(groups), min: new Float64Array(groups).fill(Infinity),
+    max: new Float64Array(groups).fill(-Infinity), cells: new Float64Array(groups), pf: new Float64Array(groups), pfCells: new Float64Array(groups), hist: new Float64Array(groups * bins) };
+  for (let g = 0; g < fine; g++) {
+    const k = to(g);
+    const wb = part.w[g];
+    if (wb > 0) {
+      const wa = out.w[k];
+      if (wa === 0) { out.mean[k] = part.mean[g]; out.m2[k] = part.m2[g]; }
+      else {
+        const delta = part.mean[g] - out.mean[k];
+        out.mean[k] += (delta * wb) / (wa + wb);
+        out.m2[k] += part.m2[g] + (delta * delta * wa * wb) / (wa + wb);
+      }
+      out.w[k] = wa + wb;
+    }
+    out.min[k] = Math.min(out.min[k], part.min[g]);
+    out.max[k] = Math.max(out.max[k], part.max[g]);
+    out.cells[k] += part.cells[g];
+    out.pf[k] += part.pf[g];
+    out.pfCells[k] += part.pfCells[g];
+    for (let b = 0; b < bins; b++) out.hist[k * bins + b] += part.hist[g * bins + b];
+  }
+  return out;
 }

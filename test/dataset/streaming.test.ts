@@ -73,6 +73,29 @@ print(repr(float(v[o][np.searchsorted(c, c[-1] / 2)])))`], JSON.stringify([value
   });
 });
 
+describe('summaries reuse the passes already made', () => {
+  it('a summary by period from a cached pass by period and region (groups merged) equals a fresh one, and takes no pass', async () => {
+    const fresh = await openDataset(sampleFolder());
+    const direct = (await fresh.summarize({ by: ['period'] })).objects() as any[];
+    await fresh.close();
+    const other = await openDataset(sampleFolder());
+    await other.summarize({ by: ['period', 'region'] });
+    const stats = other.raster('magt', '1980-1984').raster.stats;
+    const before = { ...stats };
+    const derived = (await other.summarize({ by: ['period'] })).objects() as any[];
+    const after = { ...stats };
+    await other.close();
+    expect(derived.length).toBe(direct.length);
+    direct.forEach((row, i) => {
+      for (const [k, v] of Object.entries(row)) {
+        if (typeof v === 'number') expect(Math.abs((derived[i][k] as number) - v), k).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(v)));
+        else expect(derived[i][k]).toBe(v);
+      }
+    });
+    expect(after).toEqual(before); // not a byte read: the cached groups were merged
+  });
+});
+
 describe('calls that would not fit in memory are refused before allocating', () => {
   it('table, tables, layer, change and trend throw a LimitError that names the alternatives', async () => {
     process.env.PERMAFROST_MAX_MEMORY_MB = '2';
