@@ -62,16 +62,27 @@ export function normalCdf(z: number): number {
 
 /**
  * Benjamini–Hochberg: which of these p-values are discoveries at false discovery rate `q`.
- * NaN p-values are never discoveries.
+ * NaN p-values are never discoveries. Exact Mann–Kendall p-values take few distinct values, so
+ * they are counted by value (one pass and a sort of the distinct values) rather than sorted cell
+ * by cell; any p-values work, the counting only makes the usual case fast.
  */
 export function benjaminiHochberg(p: ArrayLike<number>, q = 0.05): Uint8Array {
-  const order: number[] = [];
-  for (let i = 0; i < p.length; i++) if (Number.isFinite(p[i])) order.push(i);
-  order.sort((a, b) => p[a] - p[b]);
-  const m = order.length;
-  let cutoff = -1;
-  order.forEach((index, rank) => { if (p[index] <= ((rank + 1) / m) * q) cutoff = rank; });
+  const counts = new Map<number, number>();
+  let m = 0;
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i];
+    if (v !== v || v === Infinity || v === -Infinity) continue;
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+    m++;
+  }
+  // the largest p-value p_(k) with p_(k) ≤ k·q/m, k its rank (ties share the highest rank of their value)
+  const values = [...counts.keys()].sort((a, b) => a - b);
+  let rank = 0, cutoff = -Infinity;
+  for (const v of values) {
+    rank += counts.get(v)!;
+    if (v <= (rank / m) * q) cutoff = v;
+  }
   const out = new Uint8Array(p.length);
-  for (let r = 0; r <= cutoff; r++) out[order[r]] = 1;
+  for (let i = 0; i < p.length; i++) if (p[i] <= cutoff) out[i] = 1;
   return out;
 }
