@@ -42,6 +42,9 @@ export { sensSlope, mannKendall, benjaminiHochberg, type MannKendall } from './s
 export { ZONES, type ChangeResult, type ZonationOptions, type ZonationResult } from './dataset/openDataset.js';
 export { summarizeTrend, trendRaster, changeRaster, weightedMedian } from './dataset/trendOutputs.js';
 
+// Literature values, with their references
+export { PUBLISHED } from './published.js';
+
 // Figures (plain Plotly JSON)
 export { trendFigure, type TrendFigureOptions } from './plot/trendFigure.js';
 export { areaFigure, type AreaFigureOptions } from './plot/areaFigure.js';
