@@ -4,6 +4,7 @@ import { InputError, PermafrostError } from '../errors.js';
 import { openRaster, type Raster } from '../geotiff/openRaster.js';
 import { manifestExample, variableOfName } from './discover.js';
 import { openDataset } from './openDataset.js';
+import { probeValues } from './coding.js';
 
 /** What `check` found out about one file of a download. */
 export interface FileCheck {
@@ -134,18 +135,25 @@ export async function checkFolder(folder: string): Promise<CheckReport> {
   return report;
 }
 
-/** Area-weighted ranges that cannot be the product's (MAGT outside −40…+30 °C, ALT beyond 0…2000 cm). */
+/**
+ * Value ranges that cannot be the product's (MAGT outside −40…+30 °C, ALT outside 0…2000 cm), in
+ * values sampled from the first and last period of each file (25 windows each: a quick look; the
+ * full ranges are in `permafrost-lab summary`).
+ */
 async function suspiciousRanges(ds: Awaited<ReturnType<typeof openDataset>>): Promise<string[]> {
   const out: string[] = [];
-  const variables = ds.variables.filter((v) => v !== 'permafrost');
-  if (!variables.length) return out;
-  const rows = (await ds.summarize({ by: ['period'], variables })).objects() as Record<string, number | string>[];
-  for (const r of rows) {
-    if (ds.variables.includes('magt') && ((r.magt_c_min as number) < -40 || (r.magt_c_max as number) > 30)) {
-      out.push(`MAGT ${r.period} ranges ${r.magt_c_min} to ${r.magt_c_max} °C: outside −40…+30 °C (a scale, unit or nodata problem?)`);
-    }
-    if (ds.variables.includes('alt') && ((r.alt_cm_min as number) < 0 || (r.alt_cm_max as number) > 2000)) {
-      out.push(`ALT ${r.period} ranges ${r.alt_cm_min} to ${r.alt_cm_max} cm: outside 0…2000 cm (a scale, unit or nodata problem?)`);
+  const limits = { magt: [-40, 30, '°C'], alt: [0, 2000, 'cm'] } as const;
+  for (const variable of ['magt', 'alt'] as const) {
+    if (!ds.variables.includes(variable)) continue;
+    for (const period of [ds.periods[0].label, ds.periods[ds.periods.length - 1].label]) {
+      const { raster, band } = ds.raster(variable, period);
+      const values = await probeValues(raster, band, 100_000);
+      let lo = Infinity, hi = -Infinity;
+      for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+      const [min, max, unit] = limits[variable];
+      if (values.length && (lo < min || hi > max)) {
+        out.push(`${variable.toUpperCase()} ${period}: sampled values range ${Number(lo.toPrecision(4))} to ${Number(hi.toPrecision(4))} ${unit}, outside ${min}…${max} ${unit} (a scale, unit or nodata problem?)`);
+      }
     }
   }
   return out;
