@@ -1,9 +1,9 @@
 import * as aq from 'arquero';
 import { InputError, invalid } from '../errors.js';
 import type { Raster } from '../geotiff/openRaster.js';
-import type { GroupPartial, GroupSpec } from '../geotiff/decodeWorker.js';
-import { decodePool } from '../geotiff/workerPool.js';
-import { forEachPlace } from '../stats/forEachPlace.js';
+import type { GroupPartial, GroupSpec } from '../stats/kernels.js';
+import { kernelPool } from '../engine/pool.js';
+import { forEachPlace } from '../engine/places.js';
 import { internalsOf, type Context } from './context.js';
 import { VARIABLES, type Variable } from './discover.js';
 import { regionLabels, REGIONS } from './regions.js';
@@ -131,7 +131,7 @@ function groupLabels(ctx: Context, byRegion: boolean, byBand: boolean, bandDeg: 
 /** The periods' blocks of one variable, decoded and accumulated on the workers, then merged. */
 export async function accumulateOnWorkers(ctx: Context, variable: Variable, byPeriod: boolean, labels: Uint16Array | null, groups: number,
   lo: number, width: number, bins: number, frozen: Frozen, factor: number, onProgress?: (f: number) => void): Promise<Map<string, GroupPartial>> {
-  const pool = decodePool();
+  const pool = kernelPool();
   const { grid } = ctx;
   const run = `${Date.now()}-${Math.random().toString(36).slice(2)}`; // keys unique to this call
   const keyOf = (period: string) => `${variable}|${byPeriod ? period : 'all'}`;

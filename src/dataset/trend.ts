@@ -1,7 +1,7 @@
 import { InputError, invalid } from '../errors.js';
 import { mapArray } from '../grid/mapArray.js';
-import { decodePool } from '../geotiff/workerPool.js';
-import { forEachPlace } from '../stats/forEachPlace.js';
+import { kernelPool } from '../engine/pool.js';
+import { forEachPlace } from '../engine/places.js';
 import { benjaminiHochberg } from '../stats/trend.js';
 import { trendCells } from '../stats/trendKernel.js';
 import { internalsOf, type Context, type DatasetGrid } from './context.js';
@@ -56,7 +56,7 @@ export async function trend(ctx: Context, variable: Variable, options: TrendOpti
     // one file: each place's blocks (all periods) decoded once on the workers, trends computed there
     const raster = slots[0].raster;
     const internals = internalsOf(raster);
-    const pool = decodePool();
+    const pool = kernelPool();
     const jobs = internals.blocks(slots.map((s) => s.band));
     await forEachPlace(internals, jobs, pool.size * 2, async (stored, blobs, blobOf) => {
       const first = stored[0];

@@ -171,3 +171,13 @@ function ellipsoid(num: (name: string) => number | undefined): string {
   if (a !== undefined) return `+R=${a}`;
   return WGS84;
 }
+
+/** Parses the parameters of a proj4 definition into a record. */
+export function parseProj4(def: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const token of def.trim().split(/\s+/)) {
+    const m = /^\+(\w+)(?:=(.*))?$/.exec(token);
+    if (m) out[m[1]] = m[2] ?? '';
+  }
+  return out;
+}

@@ -1,113 +1,17 @@
-// Worker thread: decodes blocks sent by the pool (workerPool.ts), and optionally reduces a
-// decoded block to area-weighted moments so that only a few numbers travel back.
+// Worker thread of the file layer: decodes blocks sent by the pool (workerPool.ts), whole or only
+// the samples at some indexes (point reads). Pure decoding: no statistics here (see src/engine).
 import { parentPort } from 'node:worker_threads';
-import { cellArea, type CellArea, type GridLike } from '../grid/cellArea.js';
 import { arrayTypeOf, type DataType } from './metadata.js';
-import { emptyMoments, type Moments } from '../stats/moments.js';
-import { frozenShare } from '../stats/frozenShare.js';
-import { trendCells } from '../stats/trendKernel.js';
 import { decodeBlock, type BlockLayout } from './decode.js';
 
-/** Where a block lies in its image, and what its cells weigh: for `stats` tasks. */
-export interface StatsSpec {
-  grid: GridLike;
-  dataType: DataType;
-  noData: number | null;
-  /** First column and row of the block in the image, and how many of its columns and rows are inside the image. */
-  col: number;
-  row: number;
-  cols: number;
-  rows: number;
-}
-
-/** Grouped accumulation for summaries: each part adds to the worker's accumulator of its `key`. */
-export interface GroupSpec {
-  /** Group of each cell of the grid (row-major), shared with every worker; null: one group. */
-  labels: Uint16Array | null;
-  groups: number;
-  /** Histogram: lowest value, bin width, bins. */
-  lo: number;
-  width: number;
-  bins: number;
-  /**
-   * Which values count as permafrost, and how much of a cell's area: 0 none, 1 a value of 1
-   * (presence), 2 below 0 (MAGT), 3 a fraction (value × `frozenScale`, clamped to 0–1),
-   * 4 classes (`frozenTable[value]`, the share of a class's area that is permafrost).
-   */
-  frozen: 0 | 1 | 2 | 3 | 4;
-  frozenScale?: number;
-  frozenTable?: number[];
-  /** Weight factor (1 / periods when periods pool). */
-  factor: number;
-}
-
-/** A worker's partial summary of one key: per group, mergeable. */
-export interface GroupPartial {
-  w: Float64Array; mean: Float64Array; m2: Float64Array; min: Float64Array; max: Float64Array; cells: Float64Array; pf: Float64Array;
-  /** Permafrost counted in cells (share × cells): what counting cells at their nominal size would give. */
-  pfCells: Float64Array;
-  hist: Float64Array; // groups × bins
-}
-
-/**
- * One band taken from a decoded block: which block (`blob`), which sample of each pixel (the band
- * in a pixel-interleaved block, else 0), the value transform (scale, offset) and, when
- * accumulating, the key it adds to.
- */
-export interface Part { blob: number; sample: number; scale: number; offset: number; key?: string }
-
 interface Task {
-  id: number; bytes: Uint8Array; layout: BlockLayout; stats?: StatsSpec; more?: Uint8Array[]; parts?: Part[]; groups?: GroupSpec; collect?: string[];
+  id: number; bytes: Uint8Array; layout: BlockLayout;
   /** Sample indexes to return instead of the block (point reads). */
   picks?: Uint32Array; dataType?: DataType;
-  /** Per-cell trend over the parts (in period order) at these years: Sen's slope per year and the exact Mann–Kendall p. */
-  trendYears?: number[];
 }
 
-const areas = new Map<string, CellArea>();
-
-parentPort!.on('message', async ({ id, bytes, layout, stats, more, parts, picks, dataType, groups, collect, trendYears }: Task) => {
+parentPort!.on('message', async ({ id, bytes, layout, picks, dataType }: Task) => {
   try {
-    if (stats && parts && trendYears) {
-      // every period's values of the block's cells inside the image, then the trend of each cell
-      const blobs = [bytes, ...(more ?? [])];
-      const decoded = await Promise.all(blobs.map(async (b) => samplesOf(await decodeBlock(b, layout), layout, stats.dataType)));
-      const { cols, rows } = stats;
-      const series = parts.map((part) => {
-        const out = new Float64Array(cols * rows);
-        if (part.blob < 0) return out.fill(NaN); // a block never written: no data
-        const values = decoded[part.blob];
-        for (let r = 0; r < rows; r++) {
-          for (let c = 0; c < cols; c++) {
-            const v = values[(r * layout.width + c) * layout.samples + part.sample];
-            out[r * cols + c] = v !== v || v === stats.noData ? NaN : v * part.scale + part.offset;
-          }
-        }
-        return out;
-      });
-      const slope = new Float32Array(cols * rows);
-      const p = new Float32Array(cols * rows);
-      trendCells(series, trendYears, cols * rows, slope, p);
-      parentPort!.postMessage({ id, values: { slope, p } }, [slope.buffer, p.buffer]);
-      return;
-    }
-    if (collect) {
-      const out: Record<string, GroupPartial | null> = {};
-      for (const key of collect) { out[key] = finish(accumulators.get(key)); accumulators.delete(key); }
-      parentPort!.postMessage({ id, partials: out });
-      return;
-    }
-    if (stats && groups && parts) {
-      // each stored block is decoded once, for every band it holds
-      const weights = weightsFor(stats);
-      const blobs = [bytes, ...(more ?? [])];
-      for (let k = 0; k < blobs.length; k++) {
-        const values = samplesOf(await decodeBlock(blobs[k], layout), layout, stats.dataType);
-        for (const part of parts) if (part.blob === k) accumulate(values, layout, part, stats, weights, groups, part.key!);
-      }
-      parentPort!.postMessage({ id, moments: [] });
-      return;
-    }
     if (picks && dataType) {
       const perRow = layout.width * layout.samples;
       const rows = new Set(Array.from(picks, (i) => Math.floor(i / perRow)));
@@ -115,147 +19,14 @@ parentPort!.on('message', async ({ id, bytes, layout, stats, more, parts, picks,
       const Type = arrayTypeOf(dataType);
       const aligned = out.byteOffset % layout.bytesPerSample === 0 ? out : new Uint8Array(out);
       const values = new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
-      parentPort!.postMessage({ id, values: Float64Array.from(picks, (i) => values[i]) });
-      return;
-    }
-    if (stats && parts) {
-      // the blocks of several bands at the same place (weights computed once, each block decoded once)
-      const weights = weightsFor(stats);
-      const moments: Moments[] = new Array(parts.length);
-      const blobs = [bytes, ...(more ?? [])];
-      for (let k = 0; k < blobs.length; k++) {
-        const values = samplesOf(await decodeBlock(blobs[k], layout), layout, stats.dataType);
-        parts.forEach((part, i) => { if (part.blob === k) moments[i] = reduce(values, layout, part, stats, weights); });
-      }
-      parentPort!.postMessage({ id, moments });
+      parentPort!.postMessage({ id, result: Float64Array.from(picks, (i) => values[i]) });
       return;
     }
     const out = await decodeBlock(bytes, layout);
     const transferable = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : new Uint8Array(out);
-    parentPort!.postMessage({ id, bytes: transferable }, [transferable.buffer as ArrayBuffer]);
+    parentPort!.postMessage({ id, result: transferable }, [transferable.buffer as ArrayBuffer]);
   } catch (err) {
-    // some decoders throw strings: the message must never be lost (an undefined error resolved as no data)
+    // some decoders throw strings: the message must never be lost
     parentPort!.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }
 });
-
-let weightBuffer = new Float64Array(0);
-
-/** Cell areas of the block's cells inside the image, row by row (a buffer reused between tasks). */
-function weightsFor(s: StatsSpec): Float64Array {
-  const key = JSON.stringify(s.grid);
-  let area = areas.get(key);
-  if (!area) { area = cellArea(s.grid); areas.set(key, area); }
-  const { cols, rows } = s;
-  if (weightBuffer.length < cols * rows) weightBuffer = new Float64Array(cols * rows);
-  for (let r = 0; r < rows; r++) area.row(s.row + r, s.col, cols, weightBuffer.subarray(r * cols, (r + 1) * cols));
-  return weightBuffer;
-}
-
-/** A decoded block as samples of its data type. */
-function samplesOf(decoded: Uint8Array, layout: BlockLayout, dataType: DataType): ArrayLike<number> {
-  const Type = arrayTypeOf(dataType);
-  const aligned = decoded.byteOffset % layout.bytesPerSample === 0 ? decoded : new Uint8Array(decoded);
-  return new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
-}
-
-function reduce(values: ArrayLike<number>, layout: BlockLayout, part: Part, s: StatsSpec, weights: Float64Array): Moments {
-  const { cols, rows } = s;
-  const stride = layout.samples;
-  const { sample, scale, offset } = part;
-  // Only the part of the block inside the image counts. One pass, with sums shifted by the
-  // first valid value (close to the block's mean, so the shifted second moment stays accurate).
-  const noData = s.noData;
-  let w = 0, sum = 0, sumSq = 0, min = Infinity, max = -Infinity, cells = 0, shift = NaN;
-  for (let r = 0; r < rows; r++) {
-    const base = r * layout.width;
-    const wb = r * cols;
-    for (let c = 0; c < cols; c++) {
-      const stored = values[(base + c) * stride + sample];
-      if (stored !== stored || stored === noData) continue;
-      const v = stored * scale + offset;
-      if (shift !== shift) shift = v;
-      const a = weights[wb + c];
-      const d = v - shift;
-      w += a;
-      sum += a * d;
-      sumSq += a * d * d;
-      if (v < min) min = v;
-      if (v > max) max = v;
-      cells++;
-    }
-  }
-  if (cells === 0) return emptyMoments();
-  const meanShifted = sum / w;
-  const mean = shift + meanShifted;
-  const m2 = Math.max(0, sumSq - meanShifted * sum);
-  return { area_km2: w, mean, m2, min, max, cells };
-}
-
-interface Accumulator { groups: number; bins: number; w: Float64Array; s: Float64Array; s2: Float64Array; shift: Float64Array;
-  min: Float64Array; max: Float64Array; cells: Float64Array; pf: Float64Array; pfCells: Float64Array; hist: Float64Array }
-
-const accumulators = new Map<string, Accumulator>();
-
-function accumulate(values: ArrayLike<number>, layout: BlockLayout, part: Part, s: StatsSpec, weights: Float64Array, g: GroupSpec, key: string): void {
-  let a = accumulators.get(key);
-  if (!a) {
-    const n = g.groups;
-    a = { groups: n, bins: g.bins, w: new Float64Array(n), s: new Float64Array(n), s2: new Float64Array(n), shift: new Float64Array(n).fill(NaN),
-      min: new Float64Array(n).fill(Infinity), max: new Float64Array(n).fill(-Infinity), cells: new Float64Array(n), pf: new Float64Array(n), pfCells: new Float64Array(n),
-      hist: new Float64Array(n * g.bins) };
-    accumulators.set(key, a);
-  }
-  const { cols, rows } = s;
-  const stride = layout.samples;
-  const { sample, scale, offset: valueOffset } = part;
-  const noData = s.noData;
-  const labels = g.labels;
-  const gridWidth = s.grid.width;
-  const inv = 1 / g.width;
-  const lastBin = g.bins - 1;
-  const { w: W, s: S, s2: S2, shift: SH, min: MIN, max: MAX, cells: N, pf: PF, pfCells: PC, hist: H } = a;
-  const factor = g.factor;
-  const frozen = g.frozen;
-  const frozenScale = g.frozenScale ?? 1;
-  const table = g.frozenTable ?? [];
-  const lo = g.lo;
-  const bins = g.bins;
-  const offset = 0.5 - lo * inv; // bin = floor(v * inv + offset) rounds (v − lo) / width to the nearest bin
-  for (let r = 0; r < rows; r++) {
-    const base = r * layout.width;
-    const wb = r * cols;
-    const lb = (s.row + r) * gridWidth + s.col;
-    for (let c = 0; c < cols; c++) {
-      const stored = values[(base + c) * stride + sample];
-      if (stored !== stored || stored === noData) continue;
-      const v = stored * scale + valueOffset;
-      const grp = labels === null ? 0 : labels[lb + c];
-      const w = weights[wb + c] * factor;
-      let shift = SH[grp];
-      if (shift !== shift) shift = SH[grp] = v;
-      const d = v - shift;
-      W[grp] += w; S[grp] += w * d; S2[grp] += w * d * d; N[grp]++;
-      if (v < MIN[grp]) MIN[grp] = v;
-      if (v > MAX[grp]) MAX[grp] = v;
-      if (frozen !== 0) { const share = frozenShare(v, frozen, frozenScale, table); PF[grp] += w * share; PC[grp] += factor * share; }
-      let bin = Math.floor(v * inv + offset);
-      if (bin < 0) bin = 0; else if (bin > lastBin) bin = lastBin;
-      H[grp * bins + bin] += w;
-    }
-  }
-}
-
-/** Shifted sums to mergeable (mean, M2) per group. */
-function finish(a: Accumulator | undefined): GroupPartial | null {
-  if (!a) return null;
-  const mean = new Float64Array(a.groups);
-  const m2 = new Float64Array(a.groups);
-  for (let g = 0; g < a.groups; g++) {
-    if (a.w[g] === 0) continue;
-    const m = a.s[g] / a.w[g];
-    mean[g] = a.shift[g] + m;
-    m2[g] = Math.max(0, a.s2[g] - m * a.s[g]);
-  }
-  return { w: a.w, mean, m2, min: a.min, max: a.max, cells: a.cells, pf: a.pf, pfCells: a.pfCells, hist: a.hist };
-}

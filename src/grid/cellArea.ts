@@ -1,6 +1,9 @@
 import proj4 from 'proj4';
 import { InputError, invalid } from '../errors.js';
-import type { Transform } from '../geotiff/openRaster.js';
+import { parseProj4 } from '../geotiff/crs.js';
+import type { Transform } from './geometry.js';
+
+export { parseProj4 };
 
 /** What computing cell areas needs from a raster or grid. */
 export interface GridLike {
@@ -22,16 +25,6 @@ export interface CellArea {
 }
 
 interface Ellipsoid { a: number; e: number }
-
-/** Parses the parameters of a proj4 definition into a record. */
-export function parseProj4(def: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const token of def.trim().split(/\s+/)) {
-    const m = /^\+(\w+)(?:=(.*))?$/.exec(token);
-    if (m) out[m[1]] = m[2] ?? '';
-  }
-  return out;
-}
 
 const ELLPS: Record<string, [number, number]> = {
   WGS84: [6378137, 298.257223563], GRS80: [6378137, 298.257222101], clrk66: [6378206.4, 294.978698213898],

@@ -3,7 +3,7 @@ import proj4 from 'proj4';
 import { feature } from 'topojson-client';
 import type { Topology } from 'topojson-specification';
 import type { Figure } from '../display/show.js';
-import type { Transform } from '../geotiff/openRaster.js';
+import type { Transform } from '../grid/geometry.js';
 import { projectRings, type PolygonGeometry } from '../grid/rasterize.js';
 import { baseLayout, DIVERGING, figure, LABELS, SEQUENTIAL, UNITS, type FigureOptions } from './style.js';
 

@@ -1,7 +1,7 @@
 import { InputError, invalid } from '../errors.js';
 import { RASTER_INTERNALS, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
-import { forEachPlace } from './forEachPlace.js';
-import { decodePool } from '../geotiff/workerPool.js';
+import { forEachPlace } from '../engine/places.js';
+import { kernelPool } from '../engine/pool.js';
 import { emptyMoments, mergeMoments, summarizeMoments, type Moments } from './moments.js';
 
 /** Area-weighted statistics of one band. */
@@ -40,7 +40,7 @@ export async function rasterStatistics(raster: Raster, options: RasterStatistics
   const grid = { width: raster.width, height: raster.height, transform: raster.transform, crs: raster.crs };
   const totals = new Map<number, Moments>(bands.map((b) => [b, emptyMoments()]));
   const jobs = internals.blocks(bands);
-  const pool = decodePool();
+  const pool = kernelPool();
   await forEachPlace(internals, jobs, options.inFlight ?? pool.size * 3, async (stored, blobs, blobOf) => {
     const first = stored[0];
     const parts = stored.map((job, i) => ({ blob: blobOf[i], sample: job.sample, ...internals.valueTransform(job.band) }));

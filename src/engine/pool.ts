@@ -1,0 +1,45 @@
+import { own, poolSize, WorkerPool, workerCandidates } from '../geotiff/workerPool.js';
+import type { BlockLayout } from '../geotiff/decode.js';
+import type { GroupPartial, GroupSpec, Part, StatsSpec } from '../stats/kernels.js';
+import type { Moments } from '../stats/moments.js';
+
+/**
+ * The block engine: kernels (src/stats/kernels.ts) run on worker threads over the decoded blocks
+ * of one place (all bands, each block decoded once), returning mergeable partials.
+ */
+class KernelPool extends WorkerPool {
+  private task<T>(kernel: string, blobs: Uint8Array[], layout: BlockLayout, stats: StatsSpec, parts: Part[], extra: Record<string, unknown> = {}): Promise<T> {
+    const owned = blobs.map(own);
+    return this.send<T>({ kernel, blobs: owned, layout, stats, parts, ...extra }, owned.map((b) => b.buffer as ArrayBuffer));
+  }
+
+  /** Area-weighted moments of each part (a band of one of the blocks). */
+  reduceMany(blobs: Uint8Array[], parts: Part[], layout: BlockLayout, stats: StatsSpec): Promise<Moments[]> {
+    return this.task('moments', blobs, layout, stats, parts);
+  }
+
+  /** Adds each part to the worker's grouped accumulator of its key (collected with `collect`). */
+  accumulate(blobs: Uint8Array[], parts: Part[], layout: BlockLayout, stats: StatsSpec, groups: GroupSpec): Promise<void> {
+    return this.task('groups', blobs, layout, stats, parts, { groups });
+  }
+
+  /** Each cell's Sen's slope (per year) and exact Mann–Kendall p over the parts, in period order. */
+  trend(blobs: Uint8Array[], parts: Part[], layout: BlockLayout, stats: StatsSpec, years: number[]): Promise<{ slope: Float32Array; p: Float32Array }> {
+    return this.task('trend', blobs, layout, stats, parts, { years });
+  }
+
+  /** Collects (and clears) every worker's accumulators of these keys: one partial per worker and key. */
+  collect(keys: string[]): Promise<Record<string, GroupPartial | null>[]> {
+    return this.broadcast({ kernel: 'collect', keys });
+  }
+}
+
+let shared: KernelPool | undefined;
+
+/** The process-wide kernel pool (size: available cores, or `PERMAFROST_THREADS`). */
+export function kernelPool(): KernelPool {
+  shared ??= new KernelPool(poolSize(), workerCandidates('engine', import.meta.url, 'worker.js'));
+  return shared;
+}
+
+export type { KernelPool };

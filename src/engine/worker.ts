@@ -1,0 +1,44 @@
+// Worker thread of the block engine: decodes the blocks of one place, each once, and runs a
+// kernel (src/stats/kernels.ts) over them, so that only partials travel back (pool.ts).
+import { parentPort } from 'node:worker_threads';
+import { decodeBlock, type BlockLayout } from '../geotiff/decode.js';
+import { accumulate, collect, reduce, samplesOf, trendBlock, weightsFor, type GroupSpec, type Part, type StatsSpec } from '../stats/kernels.js';
+import type { Moments } from '../stats/moments.js';
+
+/** One task: the blocks of a place and what to do with them. */
+export interface KernelTask {
+  id: number;
+  blobs?: Uint8Array[];
+  layout?: BlockLayout;
+  stats?: StatsSpec;
+  parts?: Part[];
+  kernel: 'moments' | 'groups' | 'trend' | 'collect';
+  groups?: GroupSpec;
+  years?: number[];
+  keys?: string[];
+}
+
+parentPort!.on('message', async (task: KernelTask) => {
+  const { id } = task;
+  try {
+    if (task.kernel === 'collect') { parentPort!.postMessage({ id, result: collect(task.keys!) }); return; }
+    const { blobs, layout, stats, parts } = task as Required<KernelTask>;
+    const decoded = await Promise.all(blobs.map(async (b) => samplesOf(await decodeBlock(b, layout), layout, stats.dataType)));
+    if (task.kernel === 'trend') {
+      const { slope, p } = trendBlock(decoded, layout, parts, stats, task.years!);
+      parentPort!.postMessage({ id, result: { slope, p } }, [slope.buffer as ArrayBuffer, p.buffer as ArrayBuffer]);
+      return;
+    }
+    const weights = weightsFor(stats);
+    if (task.kernel === 'groups') {
+      for (const part of parts) if (part.blob >= 0) accumulate(decoded[part.blob], layout, part, stats, weights, task.groups!, part.key!);
+      parentPort!.postMessage({ id, result: null });
+      return;
+    }
+    const moments: Moments[] = parts.map((part) => reduce(decoded[part.blob], layout, part, stats, weights));
+    parentPort!.postMessage({ id, result: moments });
+  } catch (err) {
+    // some decoders throw strings: the message must never be lost
+    parentPort!.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
+  }
+});

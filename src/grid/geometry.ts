@@ -1,0 +1,3 @@
+// The geometric types every layer shares (defined by the file layer, which reads them from the
+// GeoTIFF): figures and grids import them from here, never from the file layer itself.
+export type { BBox, Transform, Window } from '../geotiff/openRaster.js';

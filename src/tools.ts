@@ -1,0 +1,41 @@
+// `permafrost-lab/tools`: the building blocks under the public API, and the project's own tooling
+// (notebook runner, page checks, fuzzing, benchmarks, guards), for the command line, the tests
+// and those who extend the library. Notebooks need only `permafrost-lab`.
+
+// GeoTIFF internals and CRSs
+export { invertTransform, bboxOf, RASTER_INTERNALS } from './geotiff/openRaster.js';
+export { geoKeysToCrs, epsgToProj4, KNOWN_CRS, type Crs } from './geotiff/crs.js';
+export { polarStereographicScale } from './grid/cellArea.js';
+export { rasterizePolygons, projectRings, type Ring, type PolygonRaster } from './grid/rasterize.js';
+export { lonLatGrid, type LonLatGrid } from './grid/lonLat.js';
+
+// The block engine and its kernels
+export { kernelPool } from './engine/pool.js';
+export { forEachPlace } from './engine/places.js';
+export { emptyMoments, momentsOf, mergeMoments, summarizeMoments, type Moments } from './stats/moments.js';
+
+// The dataset's pieces
+export { discoverLayout } from './dataset/discover.js';
+export { regionLabels, regionCacheFile } from './dataset/regions.js';
+export { memoryLimit, checkMemory } from './dataset/memory.js';
+
+// Figures: style and HTML
+export { figureHtml, isFigure } from './display/show.js';
+export { tableHtml } from './display/tableHtml.js';
+export { downsample } from './plot/mapFigure.js';
+export { CATEGORICAL, DIVERGING, SEQUENTIAL, SYNTHETIC_CAPTION } from './plot/style.js';
+export { standaloneHtml, chromiumPath } from './plot/saveFigure.js';
+export { escapeHtml } from './notebooks/html.js';
+
+// The synthetic sample's model
+export { PERIODS, MID_YEARS, sampleGrid } from './sample/model.js';
+
+// Tooling: notebooks, pages, fuzzing, benchmarks, guards, text tables
+export { runNotebooks, runNotebookFiles, describeFailure, type NotebookReport, type RunNotebooksOptions } from './notebooks/runNotebooks.js';
+export { checkPages, type PageCheck } from './notebooks/checkPage.js';
+export { runFuzz, type FuzzOptions, type FuzzReport } from './fuzz/fuzz.js';
+export { runBenchmarks, type BenchOptions } from './bench/bench.js';
+export { protectFolder, checkOutputPath } from './guard.js';
+export { parseDelimited, type TextTable } from './stations/csv.js';
+export { forwardSelection } from './model/crossValidate.js';
+export { PREDICTOR_NAMES } from './model/reproduce.js';
