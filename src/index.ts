@@ -15,7 +15,7 @@ export { cellArea, type CellArea, type GridLike } from './grid/cellArea.js';
 // The dataset
 export { openDataset, sampleFolder, ZONES, type Dataset, type DatasetGrid, type OpenDatasetOptions, type TableOptions, type SummarizeOptions,
   type HistogramOptions, type SampleOptions as PointSampleOptions, type TrendOptions, type TrendResult, type ChangeResult,
-  type ZonationOptions, type ZonationResult, type Layer, type LayerOptions } from './dataset/openDataset.js';
+  type ZonationOptions, type ZonationResult, type Layer, type LayerOptions, type ChangeOptions } from './dataset/openDataset.js';
 export { checkFolder, checkText, type CheckReport, type FileCheck } from './dataset/check.js';
 export { variableOfName, VARIABLES, type Variable, type Layout } from './dataset/discover.js';
 export { parsePeriod, PRODUCT_PERIODS, type Period } from './dataset/periods.js';
@@ -57,7 +57,7 @@ export { validate, type ValidateOptions } from './stations/validate.js';
 
 // The random-forest reproduction of the product's method
 export { fitForest, type Forest, type ForestOptions } from './model/randomForest.js';
-export { kFolds, groupFolds, blockFolds, crossValidate, permutationImportance, type CrossValidation } from './model/crossValidate.js';
+export { kFolds, groupFolds, blockFolds, crossValidate, compareFolds, permutationImportance, type CrossValidation, type FoldOptions } from './model/crossValidate.js';
 export { predictorsAt, predictMap, trainingData, type PredictMapOptions } from './model/reproduce.js';
 
 // The synthetic sample

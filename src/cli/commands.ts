@@ -204,7 +204,7 @@ export const commands: Record<string, Command> = {
     async run(args) {
       const folder = args.positionals[0] ?? 'notebooks';
       const out = args.string('out')!;
-      const reports = await runNotebooks(folder, { out, cellTimeout_s: args.number('cell-timeout-s') });
+      const reports = await runNotebooks(folder, { out, cell_timeout_s: args.number('cell-timeout-s') });
       const failed = reports.filter((r) => !r.ok);
       process.stderr.write(`\n${reports.length - failed.length} of ${reports.length} notebooks ran; see ${out}/index.html\n`);
       for (const r of failed) process.stderr.write(`FAILED ${describeFailure(r)}\n`);
@@ -223,7 +223,7 @@ export const commands: Record<string, Command> = {
     examples: ['permafrost-lab fuzz --cases 10000'],
     async run(args) {
       const bar = progressBar('fuzz', { quiet: !args.verbose, units: args.number('cases'), unitName: 'cases' });
-      const report = await runFuzz({ cases: args.number('cases'), seed: args.number('seed'), timeout_ms: args.number('timeout-s') * 1000,
+      const report = await runFuzz({ cases: args.number('cases'), seed: args.number('seed'), timeout_s: args.number('timeout-s'),
         onProgress: (done, total) => bar.update(done / total) });
       bar.done();
       process.stdout.write(JSON.stringify(report, null, 2) + '\n');

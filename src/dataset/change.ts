@@ -1,7 +1,16 @@
+import { InputError, invalid } from '../errors.js';
 import type { Variable } from './discover.js';
 import { parsePeriod } from './periods.js';
 import { rowsOf, STRIP_ROWS, type Context, type DatasetGrid } from './context.js';
 import { checkMemory } from './memory.js';
+
+/** Which two periods `ds.change` compares. */
+export interface ChangeOptions {
+  /** The earlier period, e.g. `1980-1984`. */
+  from: string;
+  /** The later period, e.g. `2015-2019`. */
+  to: string;
+}
 
 /** A difference between two periods. */
 export interface ChangeResult {
@@ -20,8 +29,10 @@ export interface ChangeResult {
  * with its area-weighted summary; for permafrost the area lost and gained counts each cell's
  * change of permafrost share (its coding: presence, fraction or zone class).
  */
-export async function change(ctx: Context, variable: Variable, from: string, to: string): Promise<ChangeResult> {
+export async function change(ctx: Context, variable: Variable, periods: ChangeOptions): Promise<ChangeResult> {
   const { grid } = ctx;
+  if (!periods || typeof periods.from !== 'string' || typeof periods.to !== 'string') throw new InputError(invalid('periods', JSON.stringify(periods), "{ from: '1980-1984', to: '2015-2019' }"));
+  const { from, to } = periods;
   ctx.slotOf(variable, from);
   ctx.slotOf(variable, to);
   const n = grid.width * grid.height;

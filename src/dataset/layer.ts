@@ -26,9 +26,9 @@ export interface Layer {
 
 export async function layer(ctx: Context, variable: Variable, period: string, options: LayerOptions = {}): Promise<Layer> {
   const { grid } = ctx;
-  const maxCells = options.max_cells ?? Math.max(grid.width, grid.height);
-  if (!(Number.isInteger(maxCells) && maxCells >= 1)) throw new InputError(invalid('max_cells', options.max_cells, 'a whole number ≥ 1'));
-  const factor = Math.max(1, Math.ceil(Math.max(grid.width, grid.height) / maxCells));
+  const max_cells = options.max_cells ?? Math.max(grid.width, grid.height);
+  if (!(Number.isInteger(max_cells) && max_cells >= 1)) throw new InputError(invalid('max_cells', options.max_cells, 'a whole number ≥ 1'));
+  const factor = Math.max(1, Math.ceil(Math.max(grid.width, grid.height) / max_cells));
   const width = Math.ceil(grid.width / factor), height = Math.ceil(grid.height / factor);
   checkMemory(width * height * 4 * (factor > 1 ? 3 : 1), `the ${variable} layer of ${period} (${width} × ${height} cells)`,
     `pass { max_cells: 1000 } for block means, or read a region with ds.table(…, { region })`);

@@ -14,12 +14,12 @@ import { histogram as histogramOf, summarizeDataset, type HistogramOptions, type
 import { samplePoints, type SampleOptions } from './sample.js';
 import { internalsOf, type Context, type DatasetGrid } from './context.js';
 import { table as tableOf, tables as tablesOf, type TableContext, type TableOptions } from './table.js';
-import { change as changeOf, type ChangeResult } from './change.js';
+import { change as changeOf, type ChangeOptions, type ChangeResult } from './change.js';
 import { layer as layerOf, type Layer, type LayerOptions } from './layer.js';
 import { trend as trendOf, type TrendOptions, type TrendResult } from './trend.js';
 import { zonation as zonationOf, ZONES, type ZonationOptions, type ZonationResult } from './zonation.js';
 
-export { ZONES, type HistogramOptions, type TrendOptions, type TrendResult, type SummarizeOptions, type SampleOptions, type TableOptions, type ChangeResult, type DatasetGrid, type Layer, type LayerOptions, type ZonationOptions, type ZonationResult };
+export { ZONES, type ChangeOptions, type HistogramOptions, type TrendOptions, type TrendResult, type SummarizeOptions, type SampleOptions, type TableOptions, type ChangeResult, type DatasetGrid, type Layer, type LayerOptions, type ZonationOptions, type ZonationResult };
 import { PRODUCT_PERIODS, parsePeriod, type Period } from './periods.js';
 
 type Table = ReturnType<typeof aq.table>;
@@ -63,7 +63,7 @@ export interface Dataset {
   /** Per-cell Sen's slope and Mann–Kendall test over the periods. */
   trend(variable: Variable, options?: TrendOptions): Promise<TrendResult>;
   /** The difference `to − from` of one variable between two periods, with its area-weighted summary. */
-  change(variable: Variable, from: string, to: string): Promise<ChangeResult>;
+  change(variable: Variable, periods: ChangeOptions): Promise<ChangeResult>;
   /** Permafrost zones (continuous, discontinuous, sporadic, isolated) from the permafrost fraction in coarser windows. */
   zonation(period: string, options?: ZonationOptions): Promise<ZonationResult>;
   /**
@@ -193,7 +193,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
     table, tables, summarize, sample, trend,
     histogram: (variable, options) => histogramOf(ctx, variable, options),
     layer: (variable, period, options) => layerOf(ctx, variable, period, options),
-    change: (variable, from, to) => changeOf(ctx, variable, from, to),
+    change: (variable, periods) => changeOf(ctx, variable, periods),
     zonation: (period, options) => zonationOf(ctx, period, options),
     raster: slotOf,
     close: async () => { await Promise.all([...rasters.values()].map((r) => r.close())); },

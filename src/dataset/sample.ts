@@ -10,7 +10,7 @@ type Table = ReturnType<typeof aq.table>;
 /** Options of `ds.sample`. */
 export interface SampleOptions {
   variable: Variable;
-  /** One period (a column `magt_c`), or all periods (a long table with `period` and `mid_year`). */
+  /** One period, or all periods (default). The table is long either way: a row per point and period, with `period` and `mid_year`. */
   period?: string;
   /** `nearest` (default) or `bilinear`. */
   method?: 'nearest' | 'bilinear';
@@ -81,8 +81,8 @@ export async function samplePoints(ctx: Context, points: Table | Record<string, 
       for (const i of want) values[i] = await bilinear(raster, band, status[i] === 'snapped' ? t.originX + (cols[i] + 0.5) * t.pixelWidth : xs[i],
         status[i] === 'snapped' ? t.originY + (rows[i] + 0.5) * t.pixelHeight : ys[i], grid);
     }
-    let part = input.assign({ x_m: xs, y_m: ys, status, snap_km: snap, [column]: values });
-    if (periods.length > 1 || !options.period) part = part.assign({ period: new Array(n).fill(period.label), mid_year: new Float64Array(n).fill(period.mid_year) });
+    const part = input.assign({ x_m: xs, y_m: ys, status, snap_km: snap, [column]: values })
+      .assign({ period: new Array(n).fill(period.label), mid_year: new Float64Array(n).fill(period.mid_year) }); // one shape, one period or all
     parts.push(part);
   }
   return parts.length === 1 ? parts[0] : parts[0].concat(...parts.slice(1));

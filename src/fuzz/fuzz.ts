@@ -14,8 +14,8 @@ import { mutateCsv, mutateTiff } from './mutate.js';
 export interface FuzzOptions {
   cases?: number;
   seed?: number;
-  /** A case running longer than this is a hang. Default 5000 ms. */
-  timeout_ms?: number;
+  /** A case running longer than this is a hang, in seconds. Default 5. */
+  timeout_s?: number;
   /** Heap limit of the worker running the cases, in MB. Default 512. */
   heap_mb?: number;
   /** Extra seed GeoTIFFs (the real files in test/fixtures/geotiff are always used). */
@@ -54,7 +54,7 @@ const CSV_SEEDS = [
 export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
   const started = Date.now();
   const total = options.cases ?? 1000;
-  const timeout = options.timeout_ms ?? 5000;
+  const timeout = (options.timeout_s ?? 5) * 1000;
   const random = randomGenerator(options.seed ?? 1);
   const work = mkdtempSync(join(tmpdir(), 'permafrost-fuzz-'));
   try {

@@ -1,3 +1,4 @@
+import * as aq from 'arquero';
 import proj4 from 'proj4';
 import { InputError, invalid } from '../errors.js';
 import { epsgToProj4 } from '../geotiff/crs.js';
@@ -5,34 +6,45 @@ import { randomGenerator } from '../sample/noise.js';
 import { metrics, type Metrics } from '../stats/metrics.js';
 import { fitForest, type ForestOptions } from './randomForest.js';
 
-/** Random k folds: the fold (0…k−1) of each of n samples. */
-export function kFolds(n: number, k = 10, seed = 1): Int32Array {
+/** How folds are dealt: how many, and the seed of the shuffle. */
+export interface FoldOptions {
+  /** Number of folds. Default 10. */
+  folds?: number;
+  /** Seed of the random assignment. Default 1. */
+  seed?: number;
+}
+
+/** Random k folds: the fold (0…k−1) of each of n samples. `folds` is a number of folds or the options. */
+export function kFolds(n: number, folds: number | FoldOptions = {}): Int32Array {
+  const { folds: k = 10, seed = 1 } = typeof folds === 'number' ? { folds } : folds;
   if (!Number.isInteger(k) || k < 2 || k > n) throw new InputError(invalid('folds', k, `2 to ${n}`));
   const random = randomGenerator(seed);
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) { const j = Math.floor(random.next() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
-  const folds = new Int32Array(n);
-  order.forEach((sample, rank) => { folds[sample] = rank % k; });
-  return folds;
+  const out = new Int32Array(n);
+  order.forEach((sample, rank) => { out[sample] = rank % k; });
+  return out;
 }
 
 /** Folds by group (a site's periods stay together): groups shuffled, then dealt to k folds. */
-export function groupFolds(groups: ArrayLike<string | number>, k = 10, seed = 1): Int32Array {
+export function groupFolds(groups: ArrayLike<string | number>, folds: number | FoldOptions = {}): Int32Array {
+  const { folds: k = 10, seed = 1 } = typeof folds === 'number' ? { folds } : folds;
   const ids = [...new Set(Array.from(groups))];
   if (ids.length < k) throw new InputError(invalid('folds', k, `at most ${ids.length}, the number of groups`));
   const foldOf = new Map<string | number, number>();
-  kFolds(ids.length, k, seed).forEach((f, i) => foldOf.set(ids[i], f));
+  kFolds(ids.length, { folds: k, seed }).forEach((f, i) => foldOf.set(ids[i], f));
   return Int32Array.from(groups as ArrayLike<string | number>, (g) => foldOf.get(g)!);
 }
 
-/** Spatial-block folds: stations grouped into square blocks of `block_km` on the polar grid, blocks dealt to folds. */
-export function blockFolds(lon: ArrayLike<number>, lat: ArrayLike<number>, block_km = 500, k = 10, seed = 1): Int32Array {
+/** Spatial-block folds: stations grouped into square blocks of `block_km` (default 500) on the polar grid, blocks dealt to folds. */
+export function blockFolds(lon: ArrayLike<number>, lat: ArrayLike<number>, options: FoldOptions & { block_km?: number } = {}): Int32Array {
+  const { folds: k = 10, seed = 1, block_km = 500 } = options;
   const forward = proj4('+proj=longlat +datum=WGS84 +no_defs', epsgToProj4(3995)!);
   const blocks = Array.from({ length: lon.length }, (_, i) => {
     const [x, y] = forward.forward([lon[i], lat[i]]);
     return `${Math.floor(x / (block_km * 1000))},${Math.floor(y / (block_km * 1000))}`;
   });
-  return groupFolds(blocks, Math.min(k, new Set(blocks).size), seed);
+  return groupFolds(blocks, { folds: Math.min(k, new Set(blocks).size), seed });
 }
 
 /** Out-of-fold predictions and their metrics. */
@@ -111,4 +123,14 @@ export function forwardSelection(X: ArrayLike<number>[], y: ArrayLike<number>, f
     steps.push({ step: chosen.length, added: names[pick], rmse: pickRmse, r2: pickR2 });
   }
   return steps;
+}
+
+/**
+ * Cross-validation under several fold schemes side by side (random, grouped by site, spatial
+ * blocks…): one row per scheme with its metrics, as an Arquero table.
+ * @example compareFolds(data, { folds: { random: kFolds(n, 10), by_site: groupFolds(data.sites, 10) }, trees: 100 })
+ */
+export function compareFolds(data: { X: number[][]; y: number[] }, options: ForestOptions & { folds: Record<string, Int32Array> }): ReturnType<typeof aq.from> {
+  const { folds, ...forest } = options;
+  return aq.from(Object.entries(folds).map(([name, f]) => ({ folds: name, ...crossValidate(data.X, data.y, f, forest).metrics })));
 }

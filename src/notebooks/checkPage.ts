@@ -21,7 +21,7 @@ export interface PageCheck {
  * page logged; optionally saves a full-page screenshot of each.
  * @example await checkPages(['out/00-welcome.html'], { screenshots: 'out/screenshots' })
  */
-export async function checkPages(pages: string[], options: { screenshots?: string; timeout_ms?: number } = {}): Promise<PageCheck[]> {
+export async function checkPages(pages: string[], options: { screenshots?: string; timeout_s?: number } = {}): Promise<PageCheck[]> {
   const browser = await launchChromium();
   const results: PageCheck[] = [];
   try {
@@ -31,12 +31,12 @@ export async function checkPages(pages: string[], options: { screenshots?: strin
       page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-      await page.goto(pathToFileURL(resolve(path)).href, { waitUntil: 'load', timeout: options.timeout_ms ?? 60_000 });
+      await page.goto(pathToFileURL(resolve(path)).href, { waitUntil: 'load', timeout: (options.timeout_s ?? 60) * 1000 });
       // every figure div gets Plotly's class once drawn
       await page.waitForFunction(() => {
         const doc = (globalThis as any).document;
         return doc.querySelectorAll('.permafrost-figure').length === doc.querySelectorAll('.permafrost-figure.js-plotly-plot').length;
-      }, undefined, { timeout: options.timeout_ms ?? 60_000 }).catch(() => errors.push('not every figure was drawn in time'));
+      }, undefined, { timeout: (options.timeout_s ?? 60) * 1000 }).catch(() => errors.push('not every figure was drawn in time'));
       const traces: number[] = await page.evaluate(() => Array.from((globalThis as any).document.querySelectorAll('.js-plotly-plot'),
         (gd: any) => (gd._fullData ?? []).filter((t: any) => t.visible !== false).length));
       let screenshot: string | undefined;

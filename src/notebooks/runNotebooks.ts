@@ -35,7 +35,7 @@ export interface RunNotebooksOptions {
   /** Folder for executed notebooks, HTML pages and `index.html`. Default `out`. */
   out?: string;
   /** Seconds a single cell may run before it counts as failed. Default 600. */
-  cellTimeout_s?: number;
+  cell_timeout_s?: number;
   /** Python with nbclient and nbconvert. Default `$PERMAFROST_PYTHON`, else `/usr/bin/python3`, else `python3`. */
   python?: string;
   /** Called with each progress line. Default: written to stderr. */
@@ -65,8 +65,8 @@ export function listNotebooks(folder: string): string[] {
 export async function runNotebookFiles(paths: string[], options: RunNotebooksOptions = {}): Promise<NotebookReport[]> {
   const out = resolve(options.out ?? 'out');
   const progress = options.onProgress ?? ((line: string) => process.stderr.write(line + '\n'));
-  const timeout = options.cellTimeout_s ?? 600;
-  if (!(timeout > 0)) throw new InputError(invalid('cellTimeout_s', timeout, 'a positive number of seconds'));
+  const timeout = options.cell_timeout_s ?? 600;
+  if (!(timeout > 0)) throw new InputError(invalid('cell_timeout_s', timeout, 'a positive number of seconds'));
   mkdirSync(out, { recursive: true });
   ensureSelfLink();
   const python = options.python ?? findPython();

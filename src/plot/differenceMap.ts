@@ -5,7 +5,7 @@ import { mapFigure, type MapFigureOptions } from './mapFigure.js';
 
 /**
  * The change of a variable between two periods (`ds.change`) as a map, diverging around 0.
- * @example show(differenceMap(await ds.change('magt', '1980-1984', '2015-2019')))
+ * @example show(differenceMap(await ds.change('magt', { from: '1980-1984', to: '2015-2019' })))
  */
 export function differenceMap(change: ChangeResult, options: MapFigureOptions = {}): Figure {
   const unit = VARIABLES[change.variable].unit;

@@ -31,7 +31,7 @@ export interface MapFigureOptions extends FigureOptions {
   zmin?: number;
   zmax?: number;
   /** At most this many cells across (block-averaged). Default 1200. */
-  maxCells?: number;
+  max_cells?: number;
   /** Grid spacing of a table's x_m/y_m (m). Default: the smallest spacing found. */
   resolution_m?: number;
   /** Natural Earth coastlines. Default true. */
@@ -42,7 +42,7 @@ export interface MapFigureOptions extends FigureOptions {
 
 /**
  * A polar map as a Plotly heatmap in projected coordinates (km), downsampled by block averaging to
- * at most `maxCells` across, with equal aspect, Natural Earth coastlines and a graticule projected
+ * at most `max_cells` across, with equal aspect, Natural Earth coastlines and a graticule projected
  * with proj4, and a colour scale fit to the variable (diverging around 0 °C for MAGT, sequential
  * for ALT) with its unit on the colour bar.
  * @example show(mapFigure(await ds.table('magt', '2015-2019'), { value: 'magt_c', crs: ds.grid.crs }))
@@ -50,7 +50,7 @@ export interface MapFigureOptions extends FigureOptions {
 export function mapFigure(input: MapGrid | TableLike, options: MapFigureOptions & { crs?: string } = {}): Figure {
   const grid = 'values' in input ? input : gridFromTable(input, options);
   const value = options.value ?? 'magt_c';
-  const { z, x, y } = downsample(grid, options.maxCells ?? 1200);
+  const { z, x, y } = downsample(grid, options.max_cells ?? 1200);
   const units = options.units ?? UNITS[value] ?? '';
   const diverging = (options.colorscale ?? (value.startsWith('alt') ? 'sequential' : 'diverging')) === 'diverging';
   const finite = z.flat().filter((v): v is number => v !== null).sort((a, b) => a - b);
@@ -114,9 +114,9 @@ export function overlays(crs: string, extent: { x0: number; x1: number; y0: numb
   return out;
 }
 
-/** Block means of a grid, at most `maxCells` across; null where a block has no data. */
-export function downsample(grid: MapGrid, maxCells: number): { z: (number | null)[][]; x: number[]; y: number[]; factor: number } {
-  const factor = Math.max(1, Math.ceil(Math.max(grid.width, grid.height) / maxCells));
+/** Block means of a grid, at most `max_cells` across; null where a block has no data. */
+export function downsample(grid: MapGrid, max_cells: number): { z: (number | null)[][]; x: number[]; y: number[]; factor: number } {
+  const factor = Math.max(1, Math.ceil(Math.max(grid.width, grid.height) / max_cells));
   const W = Math.ceil(grid.width / factor), H = Math.ceil(grid.height / factor);
   const t = grid.transform;
   const z: (number | null)[][] = [];

@@ -14,14 +14,14 @@ const numpy = (...args: string[]) => JSON.parse(referee(python, [script, ...args
 
 describe('verbs against numpy with the same area weights', () => {
   it('change(magt): the mean change, its area and the area that went above 0 °C', async () => {
-    const ours = await ds.change('magt', '1980-1984', '2015-2019');
+    const ours = await ds.change('magt', { from: '1980-1984', to: '2015-2019' });
     const ref = numpy('change', file('magt.tif'), '1', '8', 'below0');
     expect(Math.abs(ours.summary.mean_change - ref.mean_change)).toBeLessThan(1e-6);
     for (const k of ['valid_area_km2', 'lost_km2', 'gained_km2'] as const) expect(Math.abs(ours.summary[k] / ref[k] - 1), k).toBeLessThan(1e-6);
   });
 
   it('change(permafrost): area lost and gained', async () => {
-    const ours = await ds.change('permafrost', '1980-1984', '2015-2019');
+    const ours = await ds.change('permafrost', { from: '1980-1984', to: '2015-2019' });
     const ref = numpy('change', file('permafrost.tif'), '1', '8', 'presence');
     expect(Math.abs(ours.summary.lost_km2 / ref.lost_km2 - 1)).toBeLessThan(1e-6);
     expect(Math.abs(ours.summary.gained_km2 - ref.gained_km2)).toBeLessThan(1e-6 * Math.max(1, ref.gained_km2));

@@ -105,7 +105,7 @@ describe('calls that would not fit in memory are refused before allocating', () 
       await expect(ds.table('magt', '2015-2019')).rejects.toThrow(/the magt table of 2015-2019 \(about [\d,]+ rows\) would take about \d+ MB, more than the limit of 2 MB .*instead, take a region \(\{ region: 'alaska' \}\) or a box \(\{ bbox \}\), fewer cells \(\{ cell_km: .*ds\.summarize .*ds\.histogram .*ds\.layer\(…, \{ max_cells \}\)/);
       await expect(ds.tables('magt', { step: 2 })).rejects.toThrow(/the magt table of all 8 periods/);
       await expect(ds.layer('magt', '2015-2019')).rejects.toThrow(/pass \{ max_cells: 1000 \}/);
-      await expect(ds.change('magt', '1980-1984', '2015-2019')).rejects.toThrow(LimitError);
+      await expect(ds.change('magt', { from: '1980-1984', to: '2015-2019' })).rejects.toThrow(LimitError);
       expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(50 * 2 ** 20);
       // what the message proposes works within the same limit
       expect((await ds.table('magt', '2015-2019', { cell_km: 100 })).numRows()).toBeGreaterThan(1000);

@@ -51,8 +51,8 @@ beforeAll(async () => {
 
 describe('the random forest against scikit-learn (same folds, trees and features)', () => {
   for (const [name, makeFolds] of [
-    ['random 10-fold', () => kFolds(X.length, 10, 7)],
-    ['grouped by site', () => groupFolds(sites, 10, 7)],
+    ['random 10-fold', () => kFolds(X.length, { folds: 10, seed: 7 })],
+    ['grouped by site', () => groupFolds(sites, { folds: 10, seed: 7 })],
   ] as const) {
     it(`${name}: cross-validated RMSE and R² within 10 % of RandomForestRegressor`, () => {
       const folds = makeFolds();
@@ -67,7 +67,7 @@ describe('the random forest against scikit-learn (same folds, trees and features
   it('random folds leak a site\'s periods: grouped and spatial-block CV report larger errors', () => {
     const random = crossValidate(X, y, kFolds(X.length, 10), { trees: 50 }).metrics.rmse;
     const grouped = crossValidate(X, y, groupFolds(sites, 10), { trees: 50 }).metrics.rmse;
-    const blocks = crossValidate(X, y, blockFolds(lon, lat, 500, 10), { trees: 50 }).metrics.rmse;
+    const blocks = crossValidate(X, y, blockFolds(lon, lat, { block_km: 500, folds: 10 }), { trees: 50 }).metrics.rmse;
     expect(grouped).toBeGreaterThan(random);
     expect(blocks).toBeGreaterThan(random);
   }, 120_000);

@@ -57,10 +57,10 @@ describe('histogramFigure(tables)', () => {
 });
 
 describe('mapFigure(grid)', () => {
-  it('downsamples to at most maxCells across by block means, keeps equal aspect and centres MAGT on 0 °C', () => {
+  it('downsamples to at most max_cells across by block means, keeps equal aspect and centres MAGT on 0 °C', () => {
     const size = 2500;
     const values = new Float32Array(size * size).map((_, i) => ((i % size) < size / 2 ? -3 : 5));
-    const fig = mapFigure({ ...grid(values, size), noData: null }, { value: 'magt_c', maxCells: 1200 });
+    const fig = mapFigure({ ...grid(values, size), noData: null }, { value: 'magt_c', max_cells: 1200 });
     const heat = fig.data[0] as any;
     expect(heat.z[0].length).toBeLessThanOrEqual(1200);
     expect(heat.z.length).toBe(Math.ceil(size / Math.ceil(size / 1200)));
