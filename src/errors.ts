@@ -8,13 +8,14 @@ export class PermafrostError extends Error {
   /** Where the problem is: a path, URL, `file band 3`, `stations.csv line 12`, an option name. */
   readonly where?: string;
   /** The full stack trace, for debugging (the `stack` shown in notebooks is one line). */
-  readonly trace?: string;
+  declare readonly trace?: string;
   constructor(message: string, where?: string) {
     super(where ? `${where}: ${message}` : message);
     this.name = new.target.name;
     this.where = where;
     // A notebook cell shows `stack`: one readable line, not this package's internals.
-    this.trace = this.stack;
+    // not enumerable: a notebook that prints the error's fields shows one line, not the trace
+    Object.defineProperty(this, 'trace', { value: this.stack, enumerable: false, writable: false });
     this.stack = `${this.name}: ${this.message}`;
   }
 }

@@ -10,7 +10,7 @@ export { writeGeoTIFF, type WritableRaster, type WriteOptions, type WriteResult 
 export type { DataType, TypedArray } from './geotiff/metadata.js';
 
 // Cell areas
-export { cellArea, type CellArea, type GridLike } from './grid/cellArea.js';
+export { type CellArea, type GridLike } from './grid/cellArea.js';
 
 // The dataset
 export { openDataset, sampleFolder, ZONES, type Dataset, type DatasetGrid, type OpenDatasetOptions, type TableOptions, type SummarizeOptions,
@@ -18,7 +18,7 @@ export { openDataset, sampleFolder, ZONES, type Dataset, type DatasetGrid, type 
   type ZonationOptions, type ZonationResult, type Layer, type LayerOptions, type ChangeOptions } from './dataset/openDataset.js';
 export { checkFolder, checkText, type CheckReport, type FileCheck } from './dataset/check.js';
 export { variableOfName, VARIABLES, type Variable, type Layout } from './dataset/discover.js';
-export { parsePeriod, PRODUCT_PERIODS, type Period } from './dataset/periods.js';
+export { parsePeriod, latitudeBand, PRODUCT_PERIODS, type Period } from './dataset/periods.js';
 export { permafrostCoding, type PermafrostCoding } from './dataset/coding.js';
 export { REGIONS, regionMask, type RegionDefinition, type GeoJsonArea } from './dataset/regions.js';
 export { summarizeTrend, trendRaster, changeRaster, weightedMedian } from './dataset/trendOutputs.js';

@@ -5,7 +5,7 @@
 // GeoTIFF internals and CRSs
 export { invertTransform, bboxOf, RASTER_INTERNALS } from './geotiff/openRaster.js';
 export { geoKeysToCrs, epsgToProj4, KNOWN_CRS, type Crs } from './geotiff/crs.js';
-export { polarStereographicScale } from './grid/cellArea.js';
+export { cellArea, polarStereographicScale } from './grid/cellArea.js';
 export { rasterizePolygons, projectRings, type Ring, type PolygonRaster } from './grid/rasterize.js';
 export { lonLatGrid, type LonLatGrid } from './grid/lonLat.js';
 

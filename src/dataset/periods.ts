@@ -1,3 +1,5 @@
+import { InputError, invalid } from '../errors.js';
+
 /** A product period. */
 export interface Period {
   /** `1980-1984` */
@@ -51,3 +53,19 @@ export const PRODUCT_PERIODS: Period[] = Array.from({ length: 8 }, (_, i) => {
   const start = 1980 + 5 * i;
   return { label: `${start}-${start + 4}`, start, end: start + 4, mid_year: start + 2 };
 });
+
+/** The product covers land from 45°N to the pole. */
+export const PRODUCT_LATITUDES = { south: 45, north: 90 } as const;
+
+/**
+ * The label of the latitude band (as `ds.summarize({ by: ['lat_band'] })` names it) holding a
+ * latitude, refusing latitudes outside the product (45°N to 90°N) with a message that says the range.
+ * @example latitudeBand(62.4, 1) // '62-63'
+ */
+export function latitudeBand(lat: number, band_deg = 5): string {
+  if (!Number.isFinite(lat) || lat < PRODUCT_LATITUDES.south || lat > PRODUCT_LATITUDES.north) {
+    throw new InputError(invalid('latitude', lat, `${PRODUCT_LATITUDES.south} to ${PRODUCT_LATITUDES.north} degrees north: the product covers land north of 45°N`));
+  }
+  const start = -90 + Math.floor((Math.min(lat, 89.999999) + 90) / band_deg) * band_deg;
+  return `${start}-${start + band_deg}`;
+}

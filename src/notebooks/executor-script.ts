@@ -49,7 +49,7 @@ try:
             cell = nb.cells[index]
             t0 = time.time()
             try:
-                client.execute_cell(cell, index)
+                client.execute_cell(cell, index, execution_count=n)
             except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
                 report['cells_run'] = n
                 report['ok'] = False

@@ -52,6 +52,8 @@ describe('runNotebooks executes every notebook', () => {
       expect(report.ok, describeFailure(report)).toBe(true);
       expect(report.cells_run).toBe(report.cells);
       const executed = JSON.parse(readFileSync(join(tmp.dir, `${name}.ipynb`), 'utf8'));
+      const counts = executed.cells.filter((c: any) => c.cell_type === 'code').map((c: any) => c.execution_count);
+      expect(counts).toEqual(counts.map((_: unknown, i: number) => i + 1)); // In [1], In [2], … as a student sees them
       const silent = executed.cells.filter((c: any) => c.cell_type === 'code' && c.outputs.length === 0);
       expect(silent.map((c: any) => c.source.slice(0, 40))).toEqual([]);
       if (name !== '00-welcome') {
