@@ -4,9 +4,19 @@ import { dirname, extname, resolve } from 'node:path';
 import { InputError, invalid } from '../errors.js';
 import { checkOutputPath } from '../guard.js';
 
-/** CSV text of a table, ending in exactly one newline. */
-export function csvText(table: { toCSV(): string }): string {
-  return table.toCSV().replace(/\n*$/, '\n');
+type TableLike = { toCSV(options?: { format?: Record<string, (v: unknown) => unknown> }): string; columnNames?(): string[] };
+
+/**
+ * CSV text of a table, ending in exactly one newline. Numbers are written to the precision of the
+ * data (7 significant digits: float32 values and statistics of them), not the 16 digits of a
+ * double; whole numbers and the projected coordinates `x_m`, `y_m` are written exactly. Binary
+ * exports (Arrow, GeoTIFF) keep full precision.
+ */
+export function csvText(table: TableLike): string {
+  const round = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v) ? Number(v.toPrecision(7)) : v);
+  const columns = table.columnNames?.() ?? [];
+  const format = Object.fromEntries(columns.filter((c) => c !== 'x_m' && c !== 'y_m').map((c) => [c, round]));
+  return table.toCSV({ format }).replace(/\n*$/, '\n');
 }
 
 /**
@@ -14,7 +24,7 @@ export function csvText(table: { toCSV(): string }): string {
  * temporary file renamed at the end. Returns the full path.
  * @example await exportTable(await ds.table('alt', '2015-2019', { region: 'alaska' }), 'out/exports/alaska.csv')
  */
-export function exportTable(table: { toCSV(): string }, path: string, options: { intoDataFolder?: boolean; format?: 'csv' | 'arrow' } = {}): string {
+export function exportTable(table: TableLike, path: string, options: { intoDataFolder?: boolean; format?: 'csv' | 'arrow' } = {}): string {
   const target = resolve(path);
   checkOutputPath(target, options);
   const type = options.format ? `.${options.format}` : extname(target).toLowerCase();

@@ -14,7 +14,9 @@ type Table = ReturnType<typeof aq.table>;
 export interface SummarizeOptions {
   /**
    * Grouping: any of `period`, `region`, `lat_band`. Default `['period']`. Without `period`,
-   * values pool over all periods and areas are averages over the periods.
+   * values pool over all periods and areas are averages over the periods. With `region`, the row
+   * `other` holds the land outside the eleven named regions (Iceland, Svalbard, the Canadian and
+   * Russian Arctic islands outside their countries' polygons…), so that regions add up to the whole.
    */
   by?: ('period' | 'region' | 'lat_band')[];
   /** Variables to summarize. Default: all the dataset has. */
