@@ -54,7 +54,7 @@ describe('sensSlope and mannKendall agree with SciPy', () => {
       const mk = mannKendall(y.map((v) => (v === null ? NaN : v)));
       expect(mk.method).toBe('exact');
       if (scipy[i].ties) return;
-      expect(Math.abs(mk.p - scipy[i].p)).toBeLessThan(1e-12);
+      expect(Math.abs(mk.p - scipy[i].p!)).toBeLessThan(1e-12);
       compared++;
     });
     expect(compared).toBeGreaterThan(100);
