@@ -53,7 +53,7 @@ export { saveFigure, closeFigureBrowser, type SaveFigureOptions } from './plot/s
 // Stations and validation
 export { loadStations, type LoadStationsOptions, type LoadedStations, type StationVariable } from './stations/loadStations.js';
 export { aggregatePeriods, type AggregateOptions } from './stations/aggregatePeriods.js';
-export { validate, type ValidateOptions } from './stations/validate.js';
+export { validate, type ValidateOptions } from './validate/validate.js';
 
 // The random-forest reproduction of the product's method
 export { fitForest, type Forest, type ForestOptions } from './model/randomForest.js';

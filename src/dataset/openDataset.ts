@@ -173,31 +173,51 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
 
   const ctx: Context = { grid, periods, variables, slotOf, lonLats, areas, where, frozen: { mode: pfMode, scale: pfScale, table: pfTable }, shareOf };
 
-  const tableCtx: TableContext = { ...ctx, overviewGrids: new Map(), synthetic };
-  const table = (variable: Variable, period: string, options: TableOptions = {}) => tableOf(tableCtx, variable, period, options);
-  const tables = (variable: Variable, options: TableOptions = {}) => tablesOf(tableCtx, variable, options);
-
-  async function summarize(options: SummarizeOptions = {}): Promise<Table> {
-    return summarizeDataset({ ...ctx, variables: options.variables ?? variables }, options);
-  }
-
-  async function sample(points: Table | Record<string, unknown>[], options: SampleOptions): Promise<Table> {
-    return samplePoints(ctx, points, options);
-  }
-
-  const trend = (variable: Variable, options: TrendOptions = {}) => trendOf(ctx, variable, options);
-
-  return {
+  return new ProductDataset({
     source: where, synthetic, variables, periods, grid, layout: layout.how, files: [...rasters.keys()], notices, permafrostCoding: coding,
     sources: Object.fromEntries(layout.sources),
-    table, tables, summarize, sample, trend,
-    histogram: (variable, options) => histogramOf(ctx, variable, options),
-    layer: (variable, period, options) => layerOf(ctx, variable, period, options),
-    change: (variable, periods) => changeOf(ctx, variable, periods),
-    zonation: (period, options) => zonationOf(ctx, period, options),
-    raster: slotOf,
-    close: async () => { await Promise.all([...rasters.values()].map((r) => r.close())); },
-  };
+  }, ctx, rasters);
+}
+
+/** What describes an open dataset: plain data, shown by `show(ds)` and `info`. */
+type DatasetState = Pick<Dataset, 'source' | 'synthetic' | 'variables' | 'periods' | 'grid' | 'layout' | 'files' | 'notices' | 'permafrostCoding' | 'sources'>;
+
+/**
+ * An open dataset: the state (its rasters, grid and caches) and the verbs, each a free function
+ * of its own file (table.ts, summarize.ts, trend.ts, …) that the class forwards to, as Arquero
+ * builds its table.
+ */
+class ProductDataset implements Dataset {
+  readonly source: string;
+  readonly synthetic: boolean;
+  readonly variables: Variable[];
+  readonly periods: Period[];
+  readonly grid: DatasetGrid;
+  readonly layout: string;
+  readonly files: string[];
+  readonly notices: string[];
+  readonly permafrostCoding: PermafrostCoding | null;
+  readonly sources: Record<string, string>;
+  private readonly tableCtx: TableContext;
+
+  constructor(state: DatasetState, private readonly ctx: Context, private readonly rasters: Map<string, Raster>) {
+    this.source = state.source; this.synthetic = state.synthetic; this.variables = state.variables; this.periods = state.periods;
+    this.grid = state.grid; this.layout = state.layout; this.files = state.files; this.notices = state.notices;
+    this.permafrostCoding = state.permafrostCoding; this.sources = state.sources;
+    this.tableCtx = { ...ctx, overviewGrids: new Map(), synthetic: state.synthetic };
+  }
+
+  table(variable: Variable, period: string, options: TableOptions = {}): Promise<Table> { return tableOf(this.tableCtx, variable, period, options); }
+  tables(variable: Variable, options: TableOptions = {}): Promise<Table> { return tablesOf(this.tableCtx, variable, options); }
+  summarize(options: SummarizeOptions = {}): Promise<Table> { return summarizeDataset({ ...this.ctx, variables: options.variables ?? this.variables }, options); }
+  histogram(variable: Variable, options?: HistogramOptions): Promise<Table> { return histogramOf(this.ctx, variable, options); }
+  sample(points: Table | Record<string, unknown>[], options: SampleOptions): Promise<Table> { return samplePoints(this.ctx, points, options); }
+  trend(variable: Variable, options: TrendOptions = {}): Promise<TrendResult> { return trendOf(this.ctx, variable, options); }
+  change(variable: Variable, periods: ChangeOptions): Promise<ChangeResult> { return changeOf(this.ctx, variable, periods); }
+  zonation(period: string, options?: ZonationOptions): Promise<ZonationResult> { return zonationOf(this.ctx, period, options); }
+  layer(variable: Variable, period: string, options?: LayerOptions): Promise<Layer> { return layerOf(this.ctx, variable, period, options); }
+  raster(variable: Variable, period: string): { raster: Raster; band: number } { return this.ctx.slotOf(variable, period); }
+  async close(): Promise<void> { await Promise.all([...this.rasters.values()].map((r) => r.close())); }
 }
 
 /** Names of the periods as the product writes them. */

@@ -5,6 +5,7 @@ import type { GroupPartial, GroupSpec } from '../stats/kernels.js';
 import { kernelPool } from '../engine/pool.js';
 import { forEachPlace } from '../engine/places.js';
 import { internalsOf, type Context } from './context.js';
+import { chan } from '../stats/moments.js';
 import { VARIABLES, type Variable } from './discover.js';
 import { regionLabels, REGIONS } from './regions.js';
 
@@ -173,25 +174,20 @@ export async function accumulateOnWorkers(ctx: Context, variable: Variable, byPe
 /** Merges two partial summaries group by group (Chan's update for mean and M2). */
 function mergePartials(a: GroupPartial | null, b: GroupPartial): GroupPartial {
   if (!a) return b;
-  for (let g = 0; g < a.w.length; g++) {
-    const wa = a.w[g], wb = b.w[g];
-    if (wb === 0) continue;
-    if (wa === 0) { a.w[g] = wb; a.mean[g] = b.mean[g]; a.m2[g] = b.m2[g]; }
-    else {
-      const w = wa + wb;
-      const delta = b.mean[g] - a.mean[g];
-      a.mean[g] += (delta * wb) / w;
-      a.m2[g] += b.m2[g] + (delta * delta * wa * wb) / w;
-      a.w[g] = w;
-    }
-    a.min[g] = Math.min(a.min[g], b.min[g]);
-    a.max[g] = Math.max(a.max[g], b.max[g]);
-    a.cells[g] += b.cells[g];
-    a.pf[g] += b.pf[g];
-    a.pfCells[g] += b.pfCells[g];
-  }
-  for (let i = 0; i < a.hist.length; i++) a.hist[i] += b.hist[i];
+  for (let g = 0; g < a.w.length; g++) addGroup(a, g, b, g);
   return a;
+}
+
+/** Adds group `g` of `from` into group `k` of `into`: moments by Chan's update, the rest summed. */
+function addGroup(into: GroupPartial, k: number, from: GroupPartial, g: number): void {
+  [into.w[k], into.mean[k], into.m2[k]] = chan(into.w[k], into.mean[k], into.m2[k], from.w[g], from.mean[g], from.m2[g]);
+  into.min[k] = Math.min(into.min[k], from.min[g]);
+  into.max[k] = Math.max(into.max[k], from.max[g]);
+  into.cells[k] += from.cells[g];
+  into.pf[k] += from.pf[g];
+  into.pfCells[k] += from.pfCells[g];
+  const bins = from.hist.length / from.w.length;
+  for (let b = 0; b < bins; b++) into.hist[k * bins + b] += from.hist[g * bins + b];
 }
 
 /** How the permafrost share of a cell is read from its value (GroupSpec's fields). */
@@ -302,25 +298,6 @@ function coarsen(part: GroupPartial, groups: number, to: (g: number) => number):
   const bins = part.hist.length / fine;
   const out: GroupPartial = { w: new Float64Array(groups), mean: new Float64Array(groups), m2: new Float64Array(groups), min: new Float64Array(groups).fill(Infinity),
     max: new Float64Array(groups).fill(-Infinity), cells: new Float64Array(groups), pf: new Float64Array(groups), pfCells: new Float64Array(groups), hist: new Float64Array(groups * bins) };
-  for (let g = 0; g < fine; g++) {
-    const k = to(g);
-    const wb = part.w[g];
-    if (wb > 0) {
-      const wa = out.w[k];
-      if (wa === 0) { out.mean[k] = part.mean[g]; out.m2[k] = part.m2[g]; }
-      else {
-        const delta = part.mean[g] - out.mean[k];
-        out.mean[k] += (delta * wb) / (wa + wb);
-        out.m2[k] += part.m2[g] + (delta * delta * wa * wb) / (wa + wb);
-      }
-      out.w[k] = wa + wb;
-    }
-    out.min[k] = Math.min(out.min[k], part.min[g]);
-    out.max[k] = Math.max(out.max[k], part.max[g]);
-    out.cells[k] += part.cells[g];
-    out.pf[k] += part.pf[g];
-    out.pfCells[k] += part.pfCells[g];
-    for (let b = 0; b < bins; b++) out.hist[k * bins + b] += part.hist[g * bins + b];
-  }
+  for (let g = 0; g < fine; g++) addGroup(out, to(g), part, g);
   return out;
 }

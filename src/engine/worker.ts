@@ -2,7 +2,7 @@
 // kernel (src/stats/kernels.ts) over them, so that only partials travel back (pool.ts).
 import { parentPort } from 'node:worker_threads';
 import { decodeBlock, type BlockLayout } from '../geotiff/decode.js';
-import { accumulate, collect, reduce, samplesOf, trendBlock, weightsFor, type GroupSpec, type Part, type StatsSpec } from '../stats/kernels.js';
+import { accumulate, collect, reduceParts, samplesOf, trendBlock, weightsFor, type GroupSpec, type Part, type StatsSpec } from '../stats/kernels.js';
 import type { Moments } from '../stats/moments.js';
 
 /** One task: the blocks of a place and what to do with them. */
@@ -35,7 +35,12 @@ parentPort!.on('message', async (task: KernelTask) => {
       parentPort!.postMessage({ id, result: null });
       return;
     }
-    const moments: Moments[] = parts.map((part) => reduce(decoded[part.blob], layout, part, stats, weights));
+    // the parts of each block in one pass over its pixels (all bands of a pixel-interleaved block together)
+    const moments: Moments[] = new Array(parts.length);
+    decoded.forEach((values, blob) => {
+      const mine = parts.map((part, i) => ({ part, i })).filter(({ part }) => part.blob === blob);
+      reduceParts(values, layout, mine.map(({ part }) => part), stats, weights).forEach((m, k) => { moments[mine[k].i] = m; });
+    });
     parentPort!.postMessage({ id, result: moments });
   } catch (err) {
     // some decoders throw strings: the message must never be lost

@@ -181,3 +181,8 @@ export function parseProj4(def: string): Record<string, string> {
   }
   return out;
 }
+
+/** Longitude/latitude on WGS 84, as proj4 writes it: the CRS of every lon/lat this package takes. */
+export const LONLAT = '+proj=longlat +datum=WGS84 +no_defs';
+/** EPSG:3995, WGS 84 / Arctic Polar Stereographic: the product's grid. */
+export const ARCTIC_POLAR_STEREOGRAPHIC = epsgToProj4(3995)!;

@@ -127,13 +127,18 @@ export function decodeLzw(input: Uint8Array, expected: number): Uint8Array {
   const suffix = new Uint8Array(4096);
   const length = new Int32Array(4096);
   for (let i = 0; i < 256; i++) { prefix[i] = -1; suffix[i] = i; length[i] = 1; }
-  let next = 258, width = 9, previous = -1, written = 0, bit = 0;
-  const totalBits = input.length * 8;
+  let next = 258, width = 9, previous = -1, written = 0;
+  // MSB-first codes from a bit buffer refilled a byte at a time (at most 19 bits held)
+  let buffer = 0, held = 0, position = 0;
+  const length_ = input.length;
   const read = (): number => {
-    if (bit + width > totalBits) return 257;
-    let code = 0;
-    for (let k = 0; k < width; k++, bit++) code = (code << 1) | ((input[bit >> 3] >> (7 - (bit & 7))) & 1);
-    return code;
+    while (held < width) {
+      if (position >= length_) return 257;
+      buffer = ((buffer << 8) | input[position++]) & 0xffffff;
+      held += 8;
+    }
+    held -= width;
+    return (buffer >>> held) & ((1 << width) - 1);
   };
   const emit = (code: number): number => {
     // write the string of `code` backwards from its end; returns its first byte

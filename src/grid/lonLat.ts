@@ -1,4 +1,5 @@
 import proj4 from 'proj4';
+import { LONLAT } from '../geotiff/crs.js';
 import { parseProj4, type GridLike } from './cellArea.js';
 
 /** Longitudes and latitudes of cell centres, row by row. */
@@ -17,7 +18,7 @@ export interface LonLatGrid {
  * of cells a second; other projections go through proj4.
  */
 export function lonLatGrid(grid: GridLike): LonLatGrid {
-  const forward = proj4('+proj=longlat +datum=WGS84 +no_defs', grid.crs);
+  const forward = proj4(LONLAT, grid.crs);
   const toLonLat = (x: number, y: number) => forward.inverse([x, y]) as [number, number];
   const fromLonLat = (lon: number, lat: number) => forward.forward([lon, lat]) as [number, number];
   const t = grid.transform;

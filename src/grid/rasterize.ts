@@ -1,4 +1,5 @@
 import proj4 from 'proj4';
+import { LONLAT } from '../geotiff/crs.js';
 import type { GridLike } from './cellArea.js';
 
 /** A ring of [x, y] vertices in the grid's CRS. */
@@ -94,7 +95,7 @@ export interface PolygonGeometry {
  * `southOf_deg` (Antarctica's pole-wrapping ring cannot be drawn on a north polar grid).
  */
 export function projectRings(geometries: PolygonGeometry[], crs: string, options: { southOf_deg?: number } = {}): Ring[] {
-  const forward = proj4('+proj=longlat +datum=WGS84 +no_defs', crs);
+  const forward = proj4(LONLAT, crs);
   const limit = options.southOf_deg ?? -91;
   const rings: Ring[] = [];
   for (const g of geometries) {

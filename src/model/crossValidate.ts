@@ -1,7 +1,7 @@
 import * as aq from 'arquero';
 import proj4 from 'proj4';
 import { InputError, invalid } from '../errors.js';
-import { epsgToProj4 } from '../geotiff/crs.js';
+import { ARCTIC_POLAR_STEREOGRAPHIC, LONLAT } from '../geotiff/crs.js';
 import { randomGenerator } from '../sample/noise.js';
 import { metrics, type Metrics } from '../stats/metrics.js';
 import { fitForest, type ForestOptions } from './randomForest.js';
@@ -39,7 +39,7 @@ export function groupFolds(groups: ArrayLike<string | number>, folds: number | F
 /** Spatial-block folds: stations grouped into square blocks of `block_km` (default 500) on the polar grid, blocks dealt to folds. */
 export function blockFolds(lon: ArrayLike<number>, lat: ArrayLike<number>, options: FoldOptions & { block_km?: number } = {}): Int32Array {
   const { folds: k = 10, seed = 1, block_km = 500 } = options;
-  const forward = proj4('+proj=longlat +datum=WGS84 +no_defs', epsgToProj4(3995)!);
+  const forward = proj4(LONLAT, ARCTIC_POLAR_STEREOGRAPHIC);
   const blocks = Array.from({ length: lon.length }, (_, i) => {
     const [x, y] = forward.forward([lon[i], lat[i]]);
     return `${Math.floor(x / (block_km * 1000))},${Math.floor(y / (block_km * 1000))}`;

@@ -4,6 +4,7 @@ import { feature } from 'topojson-client';
 import type { Topology } from 'topojson-specification';
 import type { Figure } from '../display/show.js';
 import type { Transform } from '../grid/geometry.js';
+import { ARCTIC_POLAR_STEREOGRAPHIC, LONLAT } from '../grid/geometry.js';
 import { projectRings, type PolygonGeometry } from '../grid/rasterize.js';
 import { baseLayout, DIVERGING, figure, LABELS, SEQUENTIAL, UNITS, type FigureOptions } from './style.js';
 
@@ -104,7 +105,7 @@ export function overlays(crs: string, extent: { x0: number; x1: number; y0: numb
     out.push({ type: 'scatter', mode: 'lines', x: xs, y: ys, line: { color: '#444', width: 0.8 }, hoverinfo: 'skip', name: 'coastline' });
   }
   if (options.graticule !== false) {
-    const forward = proj4('+proj=longlat +datum=WGS84 +no_defs', crs);
+    const forward = proj4(LONLAT, crs);
     const rings: [number, number][][] = [];
     for (const lat of [45, 60, 75]) rings.push(Array.from({ length: 181 }, (_, i) => forward.forward([-180 + 2 * i, lat]) as [number, number]));
     for (let lon = -180; lon < 180; lon += 30) rings.push(Array.from({ length: 44 }, (_, i) => forward.forward([lon, 45 + i]) as [number, number]));
@@ -153,7 +154,7 @@ function gridFromTable(table: TableLike, options: MapFigureOptions & { crs?: str
   const width = Math.round((x1 - x0) / step) + 1, height = Math.round((y1 - y0) / step) + 1;
   const values = new Float32Array(width * height).fill(NaN);
   for (let i = 0; i < xs.length; i++) values[Math.round((y1 - ys[i]) / step) * width + Math.round((xs[i] - x0) / step)] = vs[i];
-  return { values, width, height, crs: options.crs ?? '+proj=stere +lat_0=90 +lat_ts=71 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs',
+  return { values, width, height, crs: options.crs ?? ARCTIC_POLAR_STEREOGRAPHIC,
     transform: { originX: x0 - step / 2, originY: y1 + step / 2, pixelWidth: step, pixelHeight: -step, rotationX: 0, rotationY: 0 } };
 }
 

@@ -2,18 +2,19 @@ import { createRequire } from 'node:module';
 import proj4 from 'proj4';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
-import { epsgToProj4 } from '../geotiff/crs.js';
-import type { Transform, Window } from '../geotiff/openRaster.js';
+import { ARCTIC_POLAR_STEREOGRAPHIC, LONLAT } from '../geotiff/crs.js';
+import type { Transform, Window } from '../grid/geometry.js';
+import { PRODUCT_PERIODS } from '../dataset/periods.js';
 import { lonLatGrid, type LonLatGrid } from '../grid/lonLat.js';
 import { projectRings, rasterizePolygons, type PolygonGeometry, type PolygonRaster } from '../grid/rasterize.js';
 import { fbm, hash2, valueNoise } from './noise.js';
 
 /** The eight product periods. */
-export const PERIODS = ['1980-1984', '1985-1989', '1990-1994', '1995-1999', '2000-2004', '2005-2009', '2010-2014', '2015-2019'];
+export const PERIODS = PRODUCT_PERIODS.map((p) => p.label);
 /** Mid-years of the periods. */
-export const MID_YEARS = PERIODS.map((p) => Number(p.slice(0, 4)) + 2);
+export const MID_YEARS = PRODUCT_PERIODS.map((p) => p.mid_year);
 
-export const CRS_3995 = epsgToProj4(3995)!;
+export const CRS_3995 = ARCTIC_POLAR_STEREOGRAPHIC;
 
 /** The sample grid: EPSG:3995, square, reaching 45°N at the middle of each edge. */
 export interface SampleGrid {
@@ -26,7 +27,7 @@ export interface SampleGrid {
 
 /** The EPSG:3995 grid of a resolution whose square covers everything north of 45°N. */
 export function sampleGrid(resolution_m: number): SampleGrid {
-  const rho45 = -proj4('+proj=longlat +datum=WGS84 +no_defs', CRS_3995).forward([0, 45])[1];
+  const rho45 = -proj4(LONLAT, CRS_3995).forward([0, 45])[1];
   const half = Math.ceil(rho45 / resolution_m) * resolution_m;
   const size = (2 * half) / resolution_m;
   return {
@@ -135,7 +136,7 @@ export class SampleModel {
     this.land = rasterizePolygons(landRings, this.grid);
     this.greenland = rasterizePolygons(greenlandRings, this.grid);
     this.coarse = coarseFields(landRings, greenlandRings, this.grid);
-    const toXY = proj4('+proj=longlat +datum=WGS84 +no_defs', CRS_3995);
+    const toXY = proj4(LONLAT, CRS_3995);
     this.highlands = HIGHLANDS.map(([lon, lat, h, r]) => {
       const [x, y] = toXY.forward([lon, lat]);
       return { x, y, h, r2: (r * 1000) ** 2 };

@@ -1,4 +1,5 @@
 import proj4 from 'proj4';
+import { LONLAT } from '../geotiff/crs.js';
 import { CRS_3995, PERIODS, type SampleModel } from './model.js';
 import { randomGenerator } from './noise.js';
 
@@ -41,7 +42,7 @@ export interface StationTables {
  */
 export function generateStations(model: SampleModel, seed: number): StationTables {
   const random = randomGenerator(seed * 7919 + 17);
-  const toXY = proj4('+proj=longlat +datum=WGS84 +no_defs', CRS_3995);
+  const toXY = proj4(LONLAT, CRS_3995);
   const t = model.grid.transform;
   const cellOf = (lon: number, lat: number) => {
     const [x, y] = toXY.forward([lon, lat]);

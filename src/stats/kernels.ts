@@ -78,37 +78,46 @@ export function samplesOf(decoded: Uint8Array, layout: BlockLayout, dataType: Da
   return new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
 }
 
-export function reduce(values: ArrayLike<number>, layout: BlockLayout, part: Part, s: StatsSpec, weights: Float64Array): Moments {
+/**
+ * The moments of several parts (bands) of one decoded block in a single pass over its pixels: a
+ * pixel-interleaved block holds all bands side by side, so each pixel's samples are read together.
+ * Only the part of the block inside the image counts; sums are shifted by each part's first valid
+ * value (close to the block's mean, so the shifted second moment stays accurate).
+ */
+export function reduceParts(values: ArrayLike<number>, layout: BlockLayout, parts: Part[], s: StatsSpec, weights: Float64Array): Moments[] {
   const { cols, rows } = s;
   const stride = layout.samples;
-  const { sample, scale, offset } = part;
-  // Only the part of the block inside the image counts. One pass, with sums shifted by the
-  // first valid value (close to the block's mean, so the shifted second moment stays accurate).
+  const n = parts.length;
+  const sample = Int32Array.from(parts, (p) => p.sample);
+  const scale = Float64Array.from(parts, (p) => p.scale), offset = Float64Array.from(parts, (p) => p.offset);
+  const W = new Float64Array(n), S = new Float64Array(n), S2 = new Float64Array(n), SH = new Float64Array(n).fill(NaN);
+  const MIN = new Float64Array(n).fill(Infinity), MAX = new Float64Array(n).fill(-Infinity), N = new Float64Array(n);
   const noData = s.noData;
-  let w = 0, sum = 0, sumSq = 0, min = Infinity, max = -Infinity, cells = 0, shift = NaN;
   for (let r = 0; r < rows; r++) {
     const base = r * layout.width;
     const wb = r * cols;
     for (let c = 0; c < cols; c++) {
-      const stored = values[(base + c) * stride + sample];
-      if (stored !== stored || stored === noData) continue;
-      const v = stored * scale + offset;
-      if (shift !== shift) shift = v;
+      const pixel = (base + c) * stride;
       const a = weights[wb + c];
-      const d = v - shift;
-      w += a;
-      sum += a * d;
-      sumSq += a * d * d;
-      if (v < min) min = v;
-      if (v > max) max = v;
-      cells++;
+      for (let k = 0; k < n; k++) {
+        const stored = values[pixel + sample[k]];
+        if (stored !== stored || stored === noData) continue;
+        const v = stored * scale[k] + offset[k];
+        let shift = SH[k];
+        if (shift !== shift) shift = SH[k] = v;
+        const d = v - shift;
+        W[k] += a; S[k] += a * d; S2[k] += a * d * d;
+        if (v < MIN[k]) MIN[k] = v;
+        if (v > MAX[k]) MAX[k] = v;
+        N[k]++;
+      }
     }
   }
-  if (cells === 0) return emptyMoments();
-  const meanShifted = sum / w;
-  const mean = shift + meanShifted;
-  const m2 = Math.max(0, sumSq - meanShifted * sum);
-  return { area_km2: w, mean, m2, min, max, cells };
+  return parts.map((_, k) => {
+    if (N[k] === 0) return emptyMoments();
+    const meanShifted = S[k] / W[k];
+    return { area_km2: W[k], mean: SH[k] + meanShifted, m2: Math.max(0, S2[k] - meanShifted * S[k]), min: MIN[k], max: MAX[k], cells: N[k] };
+  });
 }
 
 interface Accumulator { groups: number; bins: number; w: Float64Array; s: Float64Array; s2: Float64Array; shift: Float64Array;

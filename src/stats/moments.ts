@@ -42,20 +42,24 @@ export function momentsOf(values: ArrayLike<number>, weights: ArrayLike<number>,
   return { area_km2: w, mean, m2, min, max, cells };
 }
 
+/**
+ * Chan et al.'s update: the weight, mean and M2 of two weighted sets together. The one merge every
+ * partial of this package (moments, grouped summaries) goes through.
+ */
+export function chan(wa: number, meanA: number, m2a: number, wb: number, meanB: number, m2b: number): [number, number, number] {
+  if (wb === 0) return [wa, meanA, m2a];
+  if (wa === 0) return [wb, meanB, m2b];
+  const w = wa + wb;
+  const delta = meanB - meanA;
+  return [w, meanA + (delta * wb) / w, m2a + m2b + (delta * delta * wa * wb) / w];
+}
+
 /** Combines two sets of moments (associative and commutative). */
 export function mergeMoments(a: Moments, b: Moments): Moments {
   if (a.cells === 0) return { ...b };
   if (b.cells === 0) return { ...a };
-  const area = a.area_km2 + b.area_km2;
-  const delta = b.mean - a.mean;
-  return {
-    area_km2: area,
-    mean: a.mean + (delta * b.area_km2) / area,
-    m2: a.m2 + b.m2 + (delta * delta * a.area_km2 * b.area_km2) / area,
-    min: Math.min(a.min, b.min),
-    max: Math.max(a.max, b.max),
-    cells: a.cells + b.cells,
-  };
+  const [area, mean, m2] = chan(a.area_km2, a.mean, a.m2, b.area_km2, b.mean, b.m2);
+  return { area_km2: area, mean, m2, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max), cells: a.cells + b.cells };
 }
 
 /** The summary statistics of moments: area-weighted mean and standard deviation, min, max, valid area. */

@@ -8,7 +8,7 @@ import { generateSample } from '../../src/sample/generateSample.js';
 import { metrics } from '../../src/stats/metrics.js';
 import { aggregatePeriods } from '../../src/stations/aggregatePeriods.js';
 import { loadStations } from '../../src/stations/loadStations.js';
-import { validate } from '../../src/stations/validate.js';
+import { validate } from '../../src/validate/validate.js';
 import { tempDir } from '../helpers.js';
 
 const tmp = tempDir('permafrost-stations-');
