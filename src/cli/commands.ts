@@ -122,7 +122,8 @@ export const commands: Record<string, Command> = {
       guardOutput(out, ds.files, ds.source);
       const bar = progressBar('trend', { quiet: !args.verbose });
       bar.say(`per-cell trends of ${variable} over ${ds.periods.length} periods (${ds.grid.width} × ${ds.grid.height} cells)`);
-      const result = await ds.trend(variable, { alpha: args.number('alpha'), fdr: args.flag('fdr') });
+      const result = await ds.trend(variable, { alpha: args.number('alpha'), fdr: args.flag('fdr'), onProgress: (f) => bar.update(f, 'cells') });
+      bar.done();
       await writeGeoTIFF(out, trendRaster(result), { overwrite: args.flag('overwrite'), onProgress: (f) => bar.update(f, 'writing') });
       bar.done(`wrote ${resolve(out)}`);
       process.stdout.write(csvText(summarizeTrend(result)));
@@ -155,6 +156,7 @@ export const commands: Record<string, Command> = {
       guardOutput(out, ds.files, ds.source);
       if (existsSync(out) && !args.flag('overwrite')) throw new InputError(`${out} exists; add --overwrite to replace it`);
       const region = args.string('region');
+      const bar = progressBar('export', { quiet: !args.verbose });
       if (format === 'geotiff') {
         const { raster, band } = ds.raster(variable, period);
         const table = region ? await ds.table(variable, period, { region }) : null;
@@ -169,7 +171,8 @@ export const commands: Record<string, Command> = {
         });
         await writeGeoTIFF(out, { width: ds.grid.width, height: ds.grid.height, bands: 1, dataType: 'float32', transform: t, crs: ds.grid.crs, epsg: ds.grid.epsg,
           noData: NaN, bandNames: [`${variable} ${period}${region ? ` ${region}` : ''}`], bandUnits: [VARIABLES[variable].unit === '°C' ? 'degC' : VARIABLES[variable].unit],
-          metadata: ds.synthetic ? { SYNTHETIC: 'exported from the synthetic sample; not the real product' } : {}, values: [data] }, { overwrite: true });
+          metadata: ds.synthetic ? { SYNTHETIC: 'exported from the synthetic sample; not the real product' } : {}, values: [data] }, { overwrite: true, onProgress: (f) => bar.update(f, 'writing') });
+        bar.done();
       } else {
         exportTable(await ds.table(variable, period, region ? { region } : {}), out, { format: format as 'csv' | 'arrow' });
       }

@@ -14,6 +14,8 @@ export interface TrendOptions {
   alpha?: number;
   /** Control the false discovery rate (Benjamini–Hochberg) over all cells instead of testing each at alpha. Default false. */
   fdr?: boolean;
+  /** Called with the fraction of the grid done. */
+  onProgress?: (fraction: number) => void;
 }
 
 /** Per-cell trends over the periods, as rasters on the dataset's grid. */
@@ -74,7 +76,7 @@ export async function trend(ctx: Context, variable: Variable, options: TrendOpti
         slope.set(s.subarray(r * first.cols, (r + 1) * first.cols), (first.row + r) * grid.width + first.col);
         pValue.set(p.subarray(r * first.cols, (r + 1) * first.cols), (first.row + r) * grid.width + first.col);
       }
-    }, { where });
+    }, { where, onProgress: (done) => options.onProgress?.(done / jobs.length) });
   } else {
     // a file per period: windows of rows, all periods read, trends on this thread
     for (let y0 = 0; y0 < grid.height; y0 += 256) {
@@ -90,6 +92,7 @@ export async function trend(ctx: Context, variable: Variable, options: TrendOpti
       perDecade(s);
       slope.set(s, y0 * grid.width);
       pValue.set(p, y0 * grid.width);
+      options.onProgress?.((y0 + height) / grid.height);
     }
   }
   const significant = options.fdr ? benjaminiHochberg(pValue, alpha) : mapArray(pValue, Uint8Array, (p) => (p < alpha ? 1 : 0));

@@ -20,6 +20,7 @@ export class WorkerPool {
   private nextId = 1;
   /** True when the worker file is missing (running from sources without a build): callers fall back. */
   failed = false;
+  private idle: NodeJS.Timeout | undefined;
 
   constructor(readonly size: number, private candidates: URL[]) {}
 
@@ -37,6 +38,7 @@ export class WorkerPool {
 
   private post<T>(slot: Slot, message: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<T> {
     const id = this.nextId++;
+    if (this.idle) { clearTimeout(this.idle); this.idle = undefined; }
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, slot });
       if (slot.busy++ === 0) slot.worker.ref();
@@ -67,6 +69,12 @@ export class WorkerPool {
     if (--p.slot.busy === 0) p.slot.worker.unref();
     if (m.error !== undefined) p.reject(new Error(m.error));
     else p.resolve(m.result);
+    // Idle workers end after a while: an unref'ed worker can still hold a message port that keeps
+    // a script from exiting (seen with Node 20); they start again on the next task.
+    if (this.pending.size === 0 && !this.idle) {
+      this.idle = setTimeout(() => { this.idle = undefined; if (this.pending.size === 0) void this.close(); }, 1000);
+      this.idle.unref();
+    }
   }
 
   private crash(slot: Slot, err: Error): void {
