@@ -57,7 +57,7 @@ export { validate, type ValidateOptions } from './validate/validate.js';
 
 // The random-forest reproduction of the product's method
 export { fitForest, type Forest, type ForestOptions } from './model/randomForest.js';
-export { kFolds, groupFolds, blockFolds, crossValidate, compareFolds, permutationImportance, type CrossValidation, type FoldOptions } from './model/crossValidate.js';
+export { kFolds, groupFolds, blockFolds, crossValidate, compareFolds, permutationImportance, type CrossValidation, type FoldOptions, type LearningData } from './model/crossValidate.js';
 export { predictorsAt, predictMap, trainingData, type PredictMapOptions } from './model/reproduce.js';
 
 // The synthetic sample

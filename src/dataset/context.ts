@@ -1,15 +1,11 @@
-import { RASTER_INTERNALS, type BBox, type Raster, type RasterInternals, type Transform } from '../geotiff/openRaster.js';
-import type { CellArea } from '../grid/cellArea.js';
+import { RASTER_INTERNALS, type BBox, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
+import type { CellArea, GridLike } from '../grid/cellArea.js';
 import type { LonLatGrid } from '../grid/lonLat.js';
 import type { Variable } from './discover.js';
 import type { Period } from './periods.js';
 
 /** The grid every file of a dataset shares. */
-export interface DatasetGrid {
-  width: number;
-  height: number;
-  transform: Transform;
-  crs: string;
+export interface DatasetGrid extends GridLike {
   epsg: number | null;
   resolution_m: number;
   bbox: BBox;

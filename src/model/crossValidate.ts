@@ -56,9 +56,16 @@ export interface CrossValidation {
 
 /**
  * Fits a forest on all folds but one and predicts that one, for every fold.
- * @example crossValidate(X, y, groupFolds(sites, 10), { trees: 200 }).metrics.rmse
+ * @example crossValidate(data, { folds: groupFolds(data.sites, 10), trees: 200 }).metrics.rmse
  */
-export function crossValidate(X: ArrayLike<number>[], y: ArrayLike<number>, folds: Int32Array, options: ForestOptions = {}): CrossValidation {
+/** What the forest learns from: feature rows, the target, and the features' names (as `trainingData` gives them). */
+export interface LearningData { X: ArrayLike<number>[]; y: ArrayLike<number>; features?: string[] }
+
+export function crossValidate(data: LearningData, options: ForestOptions & { folds: Int32Array }): CrossValidation {
+  const { X, y } = data;
+  const { folds, ...forest } = options;
+  if (!(folds instanceof Int32Array)) throw new InputError(invalid('folds', typeof folds, 'an Int32Array from kFolds, groupFolds or blockFolds'));
+  options = forest as typeof options;
   const k = Math.max(...folds) + 1;
   const predictions = new Float64Array(X.length).fill(NaN);
   for (let f = 0; f < k; f++) {
@@ -75,8 +82,12 @@ export function crossValidate(X: ArrayLike<number>[], y: ArrayLike<number>, fold
  * Permutation importance on held-out folds: how much the cross-validated RMSE grows when one
  * feature's values are shuffled in the test fold (mean over folds).
  */
-export function permutationImportance(X: ArrayLike<number>[], y: ArrayLike<number>, folds: Int32Array, names: string[], options: ForestOptions = {}):
+export function permutationImportance(data: LearningData, options: ForestOptions & { folds: Int32Array }):
   { feature: string; rmse_increase: number }[] {
+  const { X, y } = data;
+  const names = Array.from({ length: X[0]?.length ?? 0 }, (_, i) => data.features?.[i] ?? `feature_${i + 1}`);
+  const { folds, ...rest } = options;
+  options = rest as typeof options;
   const k = Math.max(...folds) + 1;
   const p = names.length;
   const increase = new Float64Array(p);
@@ -104,8 +115,11 @@ export function permutationImportance(X: ArrayLike<number>[], y: ArrayLike<numbe
  * Forward feature selection: start with none, add the feature that most lowers the
  * cross-validated RMSE, stop when no feature lowers it by at least `min_gain`.
  */
-export function forwardSelection(X: ArrayLike<number>[], y: ArrayLike<number>, folds: Int32Array, names: string[], options: ForestOptions & { min_gain?: number } = {}):
+export function forwardSelection(data: LearningData, options: ForestOptions & { folds: Int32Array; min_gain?: number }):
   { step: number; added: string; rmse: number; r2: number }[] {
+  const { X, y } = data;
+  const names = Array.from({ length: X[0]?.length ?? 0 }, (_, i) => data.features?.[i] ?? `feature_${i + 1}`);
+  const { folds } = options;
   const chosen: number[] = [];
   const steps: { step: number; added: string; rmse: number; r2: number }[] = [];
   let best = Infinity;
@@ -114,7 +128,7 @@ export function forwardSelection(X: ArrayLike<number>[], y: ArrayLike<number>, f
     for (let j = 0; j < names.length; j++) {
       if (chosen.includes(j)) continue;
       const cols = [...chosen, j];
-      const cv = crossValidate(X.map((r) => cols.map((c) => r[c])), y, folds, options);
+      const cv = crossValidate({ X: X.map((r) => cols.map((c) => r[c])), y }, { ...options, folds });
       if (cv.metrics.rmse < pickRmse) { pick = j; pickRmse = cv.metrics.rmse; pickR2 = cv.metrics.r2; }
     }
     if (pick < 0 || best - pickRmse < (options.min_gain ?? 1e-3)) break;
@@ -132,5 +146,5 @@ export function forwardSelection(X: ArrayLike<number>[], y: ArrayLike<number>, f
  */
 export function compareFolds(data: { X: number[][]; y: number[] }, options: ForestOptions & { folds: Record<string, Int32Array> }): ReturnType<typeof aq.from> {
   const { folds, ...forest } = options;
-  return aq.from(Object.entries(folds).map(([name, f]) => ({ folds: name, ...crossValidate(data.X, data.y, f, forest).metrics })));
+  return aq.from(Object.entries(folds).map(([name, f]) => ({ folds: name, ...crossValidate(data, { ...forest, folds: f }).metrics })));
 }

@@ -3,18 +3,14 @@ import proj4 from 'proj4';
 import { feature } from 'topojson-client';
 import type { Topology } from 'topojson-specification';
 import type { Figure } from '../display/show.js';
-import type { Transform } from '../grid/geometry.js';
+import type { GridLike } from '../grid/cellArea.js';
 import { ARCTIC_POLAR_STEREOGRAPHIC, LONLAT } from '../grid/geometry.js';
 import { projectRings, type PolygonGeometry } from '../grid/rasterize.js';
 import { baseLayout, DIVERGING, figure, LABELS, SEQUENTIAL, UNITS, type FigureOptions } from './style.js';
 
 /** A grid of values to map: a band read with `raster.read`, a trend or a change. */
-export interface MapGrid {
+export interface MapGrid extends GridLike {
   values: ArrayLike<number>;
-  width: number;
-  height: number;
-  transform: Transform;
-  crs: string;
   noData?: number | null;
 }
 

@@ -3,9 +3,10 @@ import proj4 from 'proj4';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import { ARCTIC_POLAR_STEREOGRAPHIC, LONLAT } from '../geotiff/crs.js';
-import type { Transform, Window } from '../grid/geometry.js';
+import type { Window } from '../grid/geometry.js';
 import { PRODUCT_PERIODS } from '../dataset/periods.js';
 import { lonLatGrid, type LonLatGrid } from '../grid/lonLat.js';
+import type { GridLike } from '../grid/cellArea.js';
 import { projectRings, rasterizePolygons, type PolygonGeometry, type PolygonRaster } from '../grid/rasterize.js';
 import { fbm, hash2, valueNoise } from './noise.js';
 
@@ -17,12 +18,8 @@ export const MID_YEARS = PRODUCT_PERIODS.map((p) => p.mid_year);
 export const CRS_3995 = ARCTIC_POLAR_STEREOGRAPHIC;
 
 /** The sample grid: EPSG:3995, square, reaching 45°N at the middle of each edge. */
-export interface SampleGrid {
-  width: number;
-  height: number;
+export interface SampleGrid extends GridLike {
   resolution_m: number;
-  transform: Transform;
-  crs: string;
 }
 
 /** The EPSG:3995 grid of a resolution whose square covers everything north of 45°N. */

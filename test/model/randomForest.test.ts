@@ -56,7 +56,7 @@ describe('the random forest against scikit-learn (same folds, trees and features
   ] as const) {
     it(`${name}: cross-validated RMSE and R² within 10 % of RandomForestRegressor`, () => {
       const folds = makeFolds();
-      const ours = crossValidate(X, y, folds, { trees: 100, max_features: 'all', min_samples_leaf: 1, seed: 1 }).metrics;
+      const ours = crossValidate({ X, y }, { folds, trees: 100, max_features: 'all', min_samples_leaf: 1, seed: 1 }).metrics;
       const theirs = JSON.parse(referee(python, ['-c', SKLEARN_CV], JSON.stringify({ X, y, folds: Array.from(folds), trees: 100, max_features: 1.0, min_samples_leaf: 1 })));
       console.log(`${name}: ours RMSE ${ours.rmse.toFixed(3)} R² ${ours.r2.toFixed(3)}; scikit-learn RMSE ${theirs.rmse.toFixed(3)} R² ${theirs.r2.toFixed(3)}`);
       expect(Math.abs(ours.rmse / theirs.rmse - 1)).toBeLessThan(0.1);
@@ -65,9 +65,9 @@ describe('the random forest against scikit-learn (same folds, trees and features
   }
 
   it('random folds leak a site\'s periods: grouped and spatial-block CV report larger errors', () => {
-    const random = crossValidate(X, y, kFolds(X.length, 10), { trees: 50 }).metrics.rmse;
-    const grouped = crossValidate(X, y, groupFolds(sites, 10), { trees: 50 }).metrics.rmse;
-    const blocks = crossValidate(X, y, blockFolds(lon, lat, { block_km: 500, folds: 10 }), { trees: 50 }).metrics.rmse;
+    const random = crossValidate({ X, y }, { folds: kFolds(X.length, 10), trees: 50 }).metrics.rmse;
+    const grouped = crossValidate({ X, y }, { folds: groupFolds(sites, 10), trees: 50 }).metrics.rmse;
+    const blocks = crossValidate({ X, y }, { folds: blockFolds(lon, lat, { block_km: 500, folds: 10 }), trees: 50 }).metrics.rmse;
     expect(grouped).toBeGreaterThan(random);
     expect(blocks).toBeGreaterThan(random);
   }, 120_000);
@@ -76,8 +76,8 @@ describe('the random forest against scikit-learn (same folds, trees and features
 describe('importance, selection and the predicted map', () => {
   it('finds air temperature the most important predictor of MAGT, and selects it first', () => {
     const folds = groupFolds(sites, 5);
-    expect(permutationImportance(X, y, folds, PREDICTOR_NAMES, { trees: 30 })[0].feature).toBe('air_temperature_c');
-    const steps = forwardSelection(X, y, folds, PREDICTOR_NAMES, { trees: 20 });
+    expect(permutationImportance({ X, y, features: PREDICTOR_NAMES }, { folds, trees: 30 })[0].feature).toBe('air_temperature_c');
+    const steps = forwardSelection({ X, y, features: PREDICTOR_NAMES }, { folds, trees: 20 });
     expect(steps[0].added).toBe('air_temperature_c');
     for (let i = 1; i < steps.length; i++) expect(steps[i].rmse).toBeLessThan(steps[i - 1].rmse);
   }, 120_000);
