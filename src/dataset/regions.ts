@@ -150,8 +150,10 @@ export function regionMask(grid: GridLike, region: string | GeoJsonArea): Uint8A
   if (typeof region === 'string') {
     const index = REGIONS.findIndex((r) => r.id === region.toLowerCase().replace(/[\s-]+/g, '_'));
     if (index < 0) throw new InputError(invalid('region', region, REGIONS.map((r) => r.id).join(', ') + ', or a GeoJSON polygon'));
-    const cached = cache.get(gridKey(grid));
-    if (cached) return mapArray(cached.labels, Uint8Array, (l) => (l === index + 1 ? 1 : 0));
+    const key = gridKey(grid);
+    // the labels of every region, from this process or the disk cache, are cheaper than rasterizing one region
+    const cached = cache.get(key) ?? fromDisk(grid, key);
+    if (cached) { cache.set(key, cached); return mapArray(cached.labels, Uint8Array, (l) => (l === index + 1 ? 1 : 0)); }
     return rasterizeRegions(grid, [REGIONS[index]]).labels; // just this region's countries
   }
   const geometries: PolygonGeometry[] = region.type === 'Feature' ? [region.geometry]
