@@ -101,12 +101,15 @@ export async function writeGeoTIFF(path: string, raster: WritableRaster, options
         const jobs: Promise<Uint8Array>[] = [];
         for (let tx = 0; tx < across; tx++) {
           const tile = new Type(tileSize * tileSize) as TypedArray;
-          if (fill !== 0) tile.fill(fill);
           const x = tx * tileSize;
           const cols = Math.min(tileSize, raster.width - x);
+          if (fill !== 0 && (cols < tileSize || rows < tileSize)) tile.fill(fill); // only edge tiles have cells outside the image
+          const from = strip[band];
+          // row by row without a view per row (millions of short-lived views at 1 km kept the collector busy)
           for (let r = 0; r < rows; r++) {
             const src = r * raster.width + x;
-            tile.set(strip[band].subarray(src, src + cols), r * tileSize);
+            const dst = r * tileSize;
+            for (let c = 0; c < cols; c++) tile[dst + c] = from[src + c];
           }
           jobs.push(encodeTile(tile, tileSize, bps, predictor, compression, level));
         }
@@ -215,10 +218,20 @@ function differenceHorizontally(tile: TypedArray, size: number): Uint8Array {
 function floatPredict(bytes: Uint8Array, size: number, bps: number): Uint8Array {
   const out = new Uint8Array(bytes.byteLength);
   const rowBytes = size * bps;
+  // float32 on this (little-endian) machine: one 32-bit read per sample, its four bytes to the four planes
+  const words = bps === 4 && bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : null;
   for (let r = 0; r < size; r++) {
     const base = r * rowBytes;
-    for (let k = 0; k < size; k++) {
-      for (let b = 0; b < bps; b++) out[base + b * size + k] = bytes[base + k * bps + (bps - 1 - b)];
+    if (words) {
+      const w0 = r * size, p1 = base + size, p2 = base + 2 * size, p3 = base + 3 * size;
+      for (let k = 0; k < size; k++) {
+        const w = words[w0 + k];
+        out[base + k] = w >>> 24; out[p1 + k] = w >>> 16; out[p2 + k] = w >>> 8; out[p3 + k] = w;
+      }
+    } else {
+      for (let k = 0; k < size; k++) {
+        for (let b = 0; b < bps; b++) out[base + b * size + k] = bytes[base + k * bps + (bps - 1 - b)];
+      }
     }
     for (let i = base + rowBytes - 1; i > base; i--) out[i] = (out[i] - out[i - 1]) & 0xff;
   }
