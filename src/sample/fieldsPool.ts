@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Window } from '../geotiff/openRaster.js';
-import { allocateFields, type SampleModel, type WindowFields } from './model.js';
+import { allocateFields, maskFields, type SampleModel, type WindowFields } from './model.js';
 
 /**
  * Computes windows of the sample's fields on worker threads (one per core), each filling its own
@@ -33,7 +33,7 @@ export class FieldsPool {
 
   /** Every field of a window, its rows split between the workers. */
   async fields(window: Window, which: 'all' | 'magt'): Promise<WindowFields> {
-    if (this.workers.length === 0) return this.model.fields(window, which);
+    if (this.workers.length === 0) { const out = this.model.fields(window, which); maskFields(out, 0, window.height); return out; }
     // The same shared buffers serve every window (the writers hold one window at a time): a
     // window's arrays are views of their first bytes. Fresh buffers each window left hundreds of
     // MB of garbage that V8 collects late.

@@ -7,7 +7,7 @@ import type { Window } from '../geotiff/openRaster.js';
 import type { TypedArray } from '../geotiff/metadata.js';
 import { writeGeoTIFF, type WritableRaster } from '../geotiff/writeGeoTIFF.js';
 import { mapArray } from '../grid/mapArray.js';
-import { PERIODS, SampleModel, type WindowFields } from './model.js';
+import { PERIODS, SAMPLE_NODATA, SampleModel, type WindowFields } from './model.js';
 import { FieldsPool } from './fieldsPool.js';
 import { generateStations } from './stations.js';
 import { sampleReadme } from './readme.js';
@@ -43,7 +43,7 @@ export interface SampleResult {
 }
 
 const ALL_PARTS: SamplePart[] = ['magt', 'alt', 'permafrost', 'predictors', 'stations'];
-const NODATA = -9999;
+const NODATA = SAMPLE_NODATA;
 
 /**
  * Generates the synthetic sample: `magt.tif`, `alt.tif`, `permafrost.tif` (8 bands, one per
@@ -128,13 +128,6 @@ export async function generateSample(options: SampleOptions = {}): Promise<Sampl
     if (!entry) { entry = pool.fields(window, which); windows.set(window.y, entry); }
     return entry;
   };
-  const masked = (f: WindowFields, arrays: TypedArray[], noData: number): TypedArray[] =>
-    arrays.map((a) => {
-      if (a instanceof Uint8Array) return a;
-      for (let i = 0; i < a.length; i++) if (!f.valid[i] || Number.isNaN(a[i])) a[i] = noData;
-      return a;
-    });
-
   say(`writing ${outputs.length} rasters (${grid.width} × ${grid.height})`);
   let done = 0;
   const fractions = new Float64Array(outputs.length);
@@ -147,7 +140,8 @@ export async function generateSample(options: SampleOptions = {}): Promise<Sampl
       metadata: { SYNTHETIC: label, VARIABLE: o.variable, PRODUCT: 'permafrost-lab synthetic pan-Arctic permafrost sample (MAGT, ALT, permafrost 1980-2019)' },
       read: async ({ window }) => {
         const f = await fieldsFor(k, window);
-        return masked(f, o.pick(f).map((a) => (a.length === 0 ? new Float32Array(window.width * window.height) : a)), o.noData);
+        // nodata was set where the rows were computed (maskFields)
+        return o.pick(f).map((a) => (a.length === 0 ? new Float32Array(window.width * window.height).fill(o.noData) : a));
       },
     };
     return writeGeoTIFF(join(out, o.file), raster, {

@@ -300,6 +300,24 @@ export class SampleModel {
   }
 }
 
+/** The float rasters' nodata value. */
+export const SAMPLE_NODATA = -9999;
+
+/**
+ * Sets nodata in rows `r0` to `r1` of every float field of a window where the cell is not valid (sea,
+ * ice sheet, south of 45°N) or has no value (ALT where there is no permafrost): done where the rows
+ * are computed, on the worker threads, rather than by each writer.
+ */
+export function maskFields(out: WindowFields, r0: number, r1: number): void {
+  const { width } = out.window;
+  const arrays = [out.elevation_m, out.slope_deg, out.twi, out.ndvi, out.sand_pct, out.silt_pct, out.clay_pct,
+    ...out.airTemperature_c, ...out.precipitation_mm, ...out.magtMap_c, ...out.altMap_cm].filter((a) => a.length > 0);
+  const valid = out.valid;
+  for (const a of arrays) {
+    for (let i = r0 * width; i < r1 * width; i++) if (!valid[i] || a[i] !== a[i]) a[i] = SAMPLE_NODATA;
+  }
+}
+
 /**
  * The arrays of a window's fields. `which = 'magt'` keeps only the MAGT maps (the rest are empty);
  * the truth (what stations observe) only for single cells. `f32` and `u8` allocate (plain or shared memory).
