@@ -52,8 +52,7 @@ export async function summarizeDataset(ctx: Context, options: SummarizeOptions):
   for (const variable of variables) {
     const [lo, hi, width] = BINS[variable];
     const bins = Math.ceil((hi - lo) / width) + 1;
-    const frozen: Frozen = variable === 'permafrost' ? { frozen: ctx.frozen?.mode ?? 1, frozenScale: ctx.frozen?.scale, frozenTable: ctx.frozen?.table }
-      : { frozen: variable === 'magt' ? 2 : 0 };
+    const frozen = frozenOf(ctx, variable);
     const keys = periodKeys.map((k) => `${variable}|${k}`);
     const grouping = { byRegion, byBand, bandDeg: byBand ? bandDeg : 0, bandCount: byBand ? bandCount : 1 };
     const found = (byPeriod ? fromCache(ctx, variable, grouping) : null)
@@ -193,6 +192,12 @@ function addGroup(into: GroupPartial, k: number, from: GroupPartial, g: number):
 /** How the permafrost share of a cell is read from its value (GroupSpec's fields). */
 export type Frozen = Pick<GroupSpec, 'frozen' | 'frozenScale' | 'frozenTable'>;
 
+/** The permafrost share of a variable's values: the permafrost layer's coding, MAGT below 0, none for ALT. */
+function frozenOf(ctx: Context, variable: Variable): Frozen {
+  return variable === 'permafrost' ? { frozen: ctx.frozen?.mode ?? 1, frozenScale: ctx.frozen?.scale, frozenTable: ctx.frozen?.table }
+    : { frozen: variable === 'magt' ? 2 : 0 };
+}
+
 /**
  * Weighted quantiles from a histogram: the bin value where the cumulative weight passes q, so
  * exact to the bin width (0.01 °C for MAGT, 0.1 cm for ALT).
@@ -234,9 +239,7 @@ export async function histogram(ctx: Context, variable: Variable, options: Histo
   let partials = fromCache(ctx, variable, grouping);
   if (!partials) {
     // the same pass a summary by period makes (with its permafrost counts), kept for it
-    const summaryFrozen: Frozen = variable === 'permafrost' ? { frozen: ctx.frozen?.mode ?? 1, frozenScale: ctx.frozen?.scale, frozenTable: ctx.frozen?.table }
-      : { frozen: variable === 'magt' ? 2 : 0 };
-    partials = await accumulateOnWorkers(ctx, variable, true, null, 1, lo, width, bins, summaryFrozen, 1, options.onProgress);
+    partials = await accumulateOnWorkers(ctx, variable, true, null, 1, lo, width, bins, frozenOf(ctx, variable), 1, options.onProgress);
     remember(ctx, variable, grouping, partials);
   }
   const column = VARIABLES[variable].column;

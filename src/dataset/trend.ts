@@ -4,7 +4,7 @@ import { kernelPool } from '../engine/pool.js';
 import { forEachPlace } from '../engine/places.js';
 import { benjaminiHochberg } from '../stats/trend.js';
 import { trendCells } from '../stats/trendKernel.js';
-import { internalsOf, type Context, type DatasetGrid } from './context.js';
+import { internalsOf, rowsOf, STRIP_ROWS, type Context, type DatasetGrid } from './context.js';
 import type { Variable } from './discover.js';
 import { checkMemory } from './memory.js';
 
@@ -79,13 +79,9 @@ export async function trend(ctx: Context, variable: Variable, options: TrendOpti
     }, { where, onProgress: (done) => options.onProgress?.(done / jobs.length) });
   } else {
     // a file per period: windows of rows, all periods read, trends on this thread
-    for (let y0 = 0; y0 < grid.height; y0 += 256) {
-      const height = Math.min(256, grid.height - y0);
-      const window = { x: 0, y: y0, width: grid.width, height };
-      const series = await Promise.all(slots.map(async ({ raster, band }) => {
-        const [values] = await raster.read({ window, bands: [band] });
-        return Float64Array.from(values as ArrayLike<number>, (v) => (v === raster.noData ? NaN : v));
-      }));
+    for (let y0 = 0; y0 < grid.height; y0 += STRIP_ROWS) {
+      const height = Math.min(STRIP_ROWS, grid.height - y0);
+      const series = await Promise.all(periods.map((p) => rowsOf(ctx, variable, p.label, y0, height)));
       const cells = grid.width * height;
       const s = new Float32Array(cells), p = new Float32Array(cells);
       trendCells(series, years, cells, s, p);
