@@ -62,10 +62,10 @@ describe('exports never write into the data folder unless told to', () => {
     await generateSample({ out: data, resolution_m: 100_000, parts: ['magt'] });
     const ds = await openDataset(data);
     await expect(writeGeoTIFF(join(data, 'trend.tif'), { ...grid, values: [new Float32Array(300 * 200)] })).rejects.toThrow(/refusing to write into the data folder/);
-    expect(() => exportTable(aq.table({ a: [1] }), join(data, 'x.csv'))).toThrow(InputError);
+    await expect(exportTable(aq.table({ a: [1] }), join(data, 'x.csv'))).rejects.toThrow(InputError);
     await expect(saveFigure({ data: [] }, join(data, 'fig.html'))).rejects.toThrow(/intoDataFolder/);
-    expect(exportTable(aq.table({ a: [1] }), join(data, 'allowed.csv'), { intoDataFolder: true })).toMatch(/allowed\.csv$/);
-    expect(exportTable(aq.table({ a: [1] }), join(tmp.dir, 'elsewhere', 'x.csv'))).toMatch(/elsewhere/);
+    expect(await exportTable(aq.table({ a: [1] }), join(data, 'allowed.csv'), { intoDataFolder: true })).toMatch(/allowed\.csv$/);
+    expect(await exportTable(aq.table({ a: [1] }), join(tmp.dir, 'elsewhere', 'x.csv'))).toMatch(/elsewhere/);
     await ds.close();
   });
 });

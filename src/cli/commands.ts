@@ -16,6 +16,8 @@ import { summarizeTrend, trendRaster } from '../dataset/trendOutputs.js';
 import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
 import { csvText, exportTable } from '../dataset/exportTable.js';
 import { mapArray } from '../grid/mapArray.js';
+import { GEOTIFF_PROVENANCE_ITEM, provenanceOf } from '../provenance/provenance.js';
+import { shareCommands } from './shareCommands.js';
 
 /** A command of the `permafrost-lab` command line. */
 export type Command = CommandSpec;
@@ -124,7 +126,10 @@ export const commands: Record<string, Command> = {
       bar.say(`per-cell trends of ${variable} over ${ds.periods.length} periods (${ds.grid.width} × ${ds.grid.height} cells)`);
       const result = await ds.trend(variable, { alpha: args.number('alpha'), fdr: args.flag('fdr'), onProgress: (f) => bar.update(f, 'cells') });
       bar.done();
-      await writeGeoTIFF(out, trendRaster(result), { overwrite: args.flag('overwrite'), onProgress: (f) => bar.update(f, 'writing') });
+      const raster = trendRaster(result);
+      const provenance = await provenanceOf({ builder: 'permafrost-lab trend', options: { variable, alpha: args.number('alpha'), fdr: args.flag('fdr') }, dataset: ds });
+      raster.metadata = { ...raster.metadata, [GEOTIFF_PROVENANCE_ITEM]: JSON.stringify(provenance) };
+      await writeGeoTIFF(out, raster, { overwrite: args.flag('overwrite'), onProgress: (f) => bar.update(f, 'writing') });
       bar.done(`wrote ${resolve(out)}`);
       process.stdout.write(csvText(summarizeTrend(result)));
       await ds.close();
@@ -171,13 +176,14 @@ export const commands: Record<string, Command> = {
         });
         await writeGeoTIFF(out, { width: ds.grid.width, height: ds.grid.height, bands: 1, dataType: 'float32', transform: t, crs: ds.grid.crs, epsg: ds.grid.epsg,
           noData: NaN, bandNames: [`${variable} ${period}${region ? ` ${region}` : ''}`], bandUnits: [VARIABLES[variable].unit === '°C' ? 'degC' : VARIABLES[variable].unit],
-          metadata: ds.synthetic ? { SYNTHETIC: 'exported from the synthetic sample; not the real product' } : {}, values: [data] }, { overwrite: true, onProgress: (f) => bar.update(f, 'writing') });
+          metadata: { ...(ds.synthetic ? { SYNTHETIC: 'exported from the synthetic sample; not the real product' } : {}),
+            [GEOTIFF_PROVENANCE_ITEM]: JSON.stringify(await provenanceOf({ builder: 'permafrost-lab export', options: { variable, period, region: region ?? null, format }, dataset: ds })) }, values: [data] }, { overwrite: true, onProgress: (f) => bar.update(f, 'writing') });
         bar.done();
       } else {
-        exportTable(await ds.table(variable, period, region ? { region } : {}), out, { format: format as 'csv' | 'arrow' });
+        await exportTable(await ds.table(variable, period, region ? { region } : {}), out, { format: format as 'csv' | 'arrow', dataset: ds });
       }
       await ds.close();
-      if (args.verbose) process.stderr.write(`[export] wrote ${resolve(out)}\n`);
+      process.stderr.write(`[export] wrote ${resolve(out)}\n`);
       return 0;
     },
   },
@@ -251,6 +257,7 @@ export const commands: Record<string, Command> = {
       return 0;
     },
   },
+  ...shareCommands,
 };
 
 function variableOption(value: string): Variable {

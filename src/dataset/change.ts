@@ -22,7 +22,15 @@ export interface ChangeResult {
   grid: DatasetGrid;
   /** Area-weighted mean change over cells valid in both, their area, and for permafrost (or MAGT below 0) the area lost and gained. */
   summary: { mean_change: number; valid_area_km2: number; lost_km2: number; gained_km2: number };
+  /**
+   * For permafrost, each cell's class (CHANGE_CLASSES): 1 never permafrost, 2 kept, 3 lost,
+   * 4 gained, 0 no data; a cell counts as permafrost where its permafrost share is at least half.
+   */
+  classes?: Uint8Array;
 }
+
+/** The classes of a permafrost change map, in the order of their codes (1–4). */
+export const CHANGE_CLASSES = ['never', 'kept', 'lost', 'gained'] as const;
 
 /**
  * The difference `to − from` of one variable, streamed strip by strip (only the result is held),
@@ -36,8 +44,10 @@ export async function change(ctx: Context, variable: Variable, periods: ChangeOp
   ctx.slotOf(variable, from);
   ctx.slotOf(variable, to);
   const n = grid.width * grid.height;
-  checkMemory(n * 4, `the ${variable} change ${from} → ${to} (${n.toLocaleString('en-US')} cells)`, 'summarize the two periods with ds.summarize, or take a region with ds.table(…, { region })');
+  const classes = variable === 'permafrost' ? 1 : 0;
+  checkMemory(n * (4 + classes), `the ${variable} change ${from} → ${to} (${n.toLocaleString('en-US')} cells)`, 'summarize the two periods with ds.summarize, or take a region with ds.table(…, { region })');
   const difference = new Float32Array(n);
+  const classOf = classes ? new Uint8Array(n) : undefined;
   const share = variable === 'permafrost' || variable === 'magt' ? ctx.shareOf(variable) : null;
   const areaRow = new Float64Array(grid.width);
   let w = 0, sum = 0, lost = 0, gained = 0;
@@ -55,7 +65,9 @@ export async function change(ctx: Context, variable: Variable, periods: ChangeOp
         w += areaRow[c];
         sum += areaRow[c] * d;
         if (share) {
-          const ds = share(b[i]) - share(a[i]);
+          const sa = share(a[i]), sb = share(b[i]);
+          const ds = sb - sa;
+          if (classOf) classOf[(y0 + r) * grid.width + c] = sa >= 0.5 ? (sb >= 0.5 ? 2 : 3) : (sb >= 0.5 ? 4 : 1);
           if (ds < 0) lost -= areaRow[c] * ds;
           if (ds > 0) gained += areaRow[c] * ds;
         }
@@ -63,5 +75,5 @@ export async function change(ctx: Context, variable: Variable, periods: ChangeOp
     }
   }
   return { variable, from: parsePeriod(from)?.label ?? from, to: parsePeriod(to)?.label ?? to, difference, grid,
-    summary: { mean_change: w ? sum / w : NaN, valid_area_km2: w, lost_km2: lost, gained_km2: gained } };
+    summary: { mean_change: w ? sum / w : NaN, valid_area_km2: w, lost_km2: lost, gained_km2: gained }, ...(classOf ? { classes: classOf } : {}) };
 }

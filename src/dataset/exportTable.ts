@@ -3,6 +3,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { InputError, invalid } from '../errors.js';
 import { checkOutputPath } from '../guard.js';
+import { csvProvenance, provenanceOf, type DatasetLike } from '../provenance/provenance.js';
 
 type TableLike = { toCSV(options?: { format?: Record<string, (v: unknown) => unknown> }): string; columnNames?(): string[] };
 
@@ -21,16 +22,21 @@ export function csvText(table: TableLike): string {
 
 /**
  * Writes an Arquero table as `.csv` or `.arrow` (Arrow IPC), creating the folder, through a
- * temporary file renamed at the end. Returns the full path.
- * @example await exportTable(await ds.table('alt', '2015-2019', { region: 'alaska' }), 'out/exports/alaska.csv')
+ * temporary file renamed at the end. Returns the full path. A CSV starts with two `#` comment
+ * lines saying where it came from (library, date, whether synthetic, the dataset's fingerprint
+ * when `dataset` is given): read it with `aq.loadCSV(path, { comment: '#' })` or
+ * `pandas.read_csv(path, comment='#')`, or `permafrost-lab provenance <file>`.
+ * @example await exportTable(await ds.table('alt', '2015-2019', { region: 'alaska' }), 'out/exports/alaska.csv', { dataset: ds })
  */
-export function exportTable(table: TableLike, path: string, options: { intoDataFolder?: boolean; format?: 'csv' | 'arrow' } = {}): string {
+export async function exportTable(table: TableLike, path: string, options: { intoDataFolder?: boolean; format?: 'csv' | 'arrow'; dataset?: DatasetLike } = {}): Promise<string> {
   const target = resolve(path);
   checkOutputPath(target, options);
   const type = options.format ? `.${options.format}` : extname(target).toLowerCase();
   if (type !== '.csv' && type !== '.arrow') throw new InputError(invalid('file type', type || path, '.csv or .arrow'));
   mkdirSync(dirname(target), { recursive: true });
-  const bytes = type === '.csv' ? csvText(table) : aq.toArrowIPC(table as never);
+  const bytes = type === '.csv'
+    ? csvProvenance(await provenanceOf({ builder: 'exportTable', options: { format: 'csv' }, dataset: options.dataset })) + csvText(table)
+    : aq.toArrowIPC(table as never);
   writeFileSync(`${target}.${process.pid}.tmp`, bytes);
   renameSync(`${target}.${process.pid}.tmp`, target);
   return target;

@@ -1,3 +1,4 @@
+import { parsePeriod } from './periods.js';
 import { InputError, invalid } from '../errors.js';
 import type { Transform } from '../geotiff/openRaster.js';
 import type { Variable } from './discover.js';
@@ -22,6 +23,8 @@ export interface Layer {
   crs: string;
   /** Cells of the dataset's grid per cell of this layer, across and down (1 for the full grid). */
   factor: number;
+  /** The period shown. */
+  period: string;
 }
 
 export async function layer(ctx: Context, variable: Variable, period: string, options: LayerOptions = {}): Promise<Layer> {
@@ -41,7 +44,7 @@ export async function layer(ctx: Context, variable: Variable, period: string, op
       const h = Math.min(STRIP_ROWS, grid.height - y0);
       values.set(await rowsOf(ctx, variable, period, y0, h), y0 * grid.width);
     }
-    return { values, width, height, transform, crs: grid.crs, factor };
+    return { values, width, height, transform, crs: grid.crs, factor, period: parsePeriod(period)?.label ?? period };
   }
   const sums = new Float64Array(width * height);
   const counts = new Float64Array(width * height);
@@ -62,5 +65,5 @@ export async function layer(ctx: Context, variable: Variable, period: string, op
   }
   const values = new Float32Array(width * height);
   for (let k = 0; k < values.length; k++) values[k] = counts[k] ? sums[k] / counts[k] : NaN;
-  return { values, width, height, transform, crs: grid.crs, factor };
+  return { values, width, height, transform, crs: grid.crs, factor, period: parsePeriod(period)?.label ?? period };
 }

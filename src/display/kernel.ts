@@ -7,6 +7,10 @@ interface TslabDisplay {
   png(bytes: Uint8Array): void;
 }
 
+/** A Jupyter display message: several MIME types of one output. */
+export interface DisplayMessage { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }
+export type DisplayWriter = (message: DisplayMessage, update: boolean) => void;
+
 let cached: TslabDisplay | null | undefined;
 
 /**
@@ -23,6 +27,21 @@ export function kernelDisplay(): TslabDisplay | null {
     cached = null;
   }
   return cached;
+}
+
+/**
+ * The function tslab writes display messages with (`lastWriteDisplayData` of its `jupyter`
+ * module), taken from the module instance the running kernel loaded (found in Node's module
+ * cache, so it is the kernel's own copy even when this package sits elsewhere), at the moment of
+ * the call: it is bound to the cell being run, so a message written later still lands in that cell.
+ * Null outside a kernel or when tslab's internals are not where they were.
+ */
+export function kernelWriter(): DisplayWriter | null {
+  if (!isInKernel()) return null;
+  const require = createRequire(import.meta.url);
+  const key = Object.keys(require.cache).find((k) => /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(k));
+  const jupyter = key ? (require.cache[key]?.exports as { lastWriteDisplayData?: DisplayWriter | null } | undefined) : undefined;
+  return typeof jupyter?.lastWriteDisplayData === 'function' ? jupyter.lastWriteDisplayData : null;
 }
 
 /** True when the process is a tslab kernel (its argv names the `kernel` subcommand). */

@@ -1,6 +1,7 @@
 import { InputError, invalid } from '../errors.js';
 import { escapeHtml } from '../notebooks/html.js';
-import { kernelDisplay } from './kernel.js';
+import { kernelDisplay, kernelWriter } from './kernel.js';
+import { renderFigureSync } from './render.js';
 import { plotlyScript } from './plotlySource.js';
 import { isTableLike, tableHtml, type TableHtmlOptions } from './tableHtml.js';
 
@@ -9,6 +10,15 @@ export interface Figure {
   data: Record<string, unknown>[];
   layout?: Record<string, unknown>;
   config?: Record<string, unknown>;
+  /** Plotly animation frames (a figure that steps through periods with a slider). */
+  frames?: { name: string; data: Record<string, unknown>[]; traces?: number[]; layout?: Record<string, unknown> }[];
+  /** The builder that made the figure and its options (recorded in saved files; not drawn). */
+  source?: { builder: string; options: Record<string, unknown>; synthetic?: boolean; dataset?: { source: string; synthetic: boolean; files: string[] } };
+}
+
+/** The figure as Plotly's JSON: data, layout, config and frames (what `application/vnd.plotly.v1+json` holds). */
+export function plotlyJson(figure: Figure): { data: unknown[]; layout: unknown; config: unknown; frames?: unknown[] } {
+  return { data: figure.data, layout: figure.layout ?? {}, config: { responsive: true, displaylogo: false, ...figure.config }, ...(figure.frames ? { frames: figure.frames } : {}) };
 }
 
 interface DatasetLike { synthetic: boolean; source: string; variables: string[]; periods: { label: string }[]; grid: { width: number; height: number; resolution_m: number } }
@@ -41,17 +51,18 @@ let figureCount = 0;
  * HTML that draws a figure with plotly.js. plotly.js itself is inlined in the first figure of a
  * kernel session only (no CDN); later figures wait for `window.Plotly`.
  */
-export function figureHtml(figure: Figure, options: { inlinePlotly?: boolean } = {}): string {
+export function figureHtml(figure: Figure, options: { inlinePlotly?: boolean; png?: string } = {}): string {
   const id = `permafrost-fig-${process.pid}-${++figureCount}`;
-  const spec = JSON.stringify({ data: figure.data, layout: figure.layout ?? {}, config: { responsive: true, displaylogo: false, ...figure.config } })
-    .replace(/</g, '\\u003c');
+  const spec = JSON.stringify(plotlyJson(figure)).replace(/</g, '\\u003c');
   const library = options.inlinePlotly ? `<script>${plotlyScript()}</script>\n` : '';
-  return `${library}<div id="${id}" class="permafrost-figure" style="width:100%;min-height:420px"></div>
+  // where scripts do not run (GitHub, nbviewer's sanitizer, nbconvert --to markdown), the PNG shows instead
+  const fallback = options.png ? `<img id="${id}-png" alt="${escapeHtml(String((figure.layout?.title as { text?: string } | undefined)?.text ?? 'figure'))}" style="max-width:100%" src="data:image/png;base64,${options.png}">` : '';
+  return `${library}<div id="${id}" class="permafrost-figure" style="width:100%;min-height:420px">${fallback}</div>
 <script>(function () {
   var spec = ${spec};
   var tries = 0;
   function draw() {
-    if (window.Plotly) { window.Plotly.newPlot('${id}', spec.data, spec.layout, spec.config); return; }
+    if (window.Plotly) { var img = document.getElementById('${id}-png'); if (img) img.remove(); window.Plotly.newPlot('${id}', spec); return; }
     if (++tries < 200) setTimeout(draw, 50);
     else document.getElementById('${id}').textContent = 'plotly.js did not load: re-run the first figure cell of this notebook.';
   }
@@ -59,18 +70,76 @@ export function figureHtml(figure: Figure, options: { inlinePlotly?: boolean } =
 })();</script>`;
 }
 
+/** Options of {@link show}. */
+export interface ShowOptions extends TableHtmlOptions {
+  /**
+   * Add a PNG to a figure's output (for GitHub, nbviewer, PDF and Markdown export). Default true,
+   * unless the environment sets `PERMAFROST_FIGURE_PNG=0` (faster when working interactively).
+   */
+  png?: boolean;
+}
+
+let bundleNoticeShown = false;
+
+/** Whether figures get a PNG: the option, else `$PERMAFROST_FIGURE_PNG` (0/false/no/off turn it off), else yes. */
+export function figurePngWanted(option?: boolean): boolean {
+  if (option !== undefined) return option;
+  return !/^(0|false|no|off)$/i.test(process.env.PERMAFROST_FIGURE_PNG ?? '');
+}
+
+/** Pixel size of the PNG shown in a notebook: the layout's, else 900 wide. */
+function pngSize(figure: Figure): { width: number; height: number } {
+  const layout = (figure.layout ?? {}) as { width?: number; height?: number };
+  return { width: layout.width ?? 900, height: layout.height ?? 460 };
+}
+
 /**
- * Shows a value in a tslab notebook: a Plotly figure (interactive), an Arquero table (escaped
- * HTML), a dataset (a banner saying whether it is the synthetic sample), or anything else as
- * text. Outside a notebook it prints a text summary.
+ * Shows a value in a tslab notebook: a Plotly figure, an Arquero table (escaped HTML), a dataset
+ * (a banner saying whether it is the synthetic sample), or anything else as text. Outside a
+ * notebook it prints a text summary.
+ *
+ * A figure is one output holding three MIME types: `application/vnd.plotly.v1+json` (drawn
+ * natively by VS Code and by JupyterLab with Plotly's renderer), `text/html` (plotly.js inlined
+ * once per kernel, for the classic Notebook and Lab) and `image/png` (GitHub, nbviewer, PDF and
+ * Markdown export), the PNG drawn by one reused headless Chromium while the cell waits (about
+ * 50 ms a figure after the first).
  * @example show({ data: [{ type: 'bar', x: ['a'], y: [1] }] })
  */
-export function show(value: unknown, options: TableHtmlOptions = {}): void {
+export function show(value: unknown, options: ShowOptions = {}): void {
   const display = kernelDisplay();
   if (isFigure(value)) {
     if (!display) { process.stdout.write(`[figure: ${value.data.length} trace(s)]\n`); return; }
-    display.html(figureHtml(value, { inlinePlotly: !plotlySent }));
+    const writer = kernelWriter();
+    if (!writer) {
+      if (!bundleNoticeShown) {
+        bundleNoticeShown = true;
+        process.stderr.write('note: this tslab does not expose its display writer; figures are shown as HTML only (no PNG for GitHub or nbviewer)\n');
+      }
+      display.html(figureHtml(value, { inlinePlotly: !plotlySent }));
+      plotlySent = true;
+      return;
+    }
+    const inlinePlotly = !plotlySent;
     plotlySent = true;
+    let png: string | undefined;
+    if (figurePngWanted(options.png)) {
+      try {
+        png = (renderFigureSync(value, { format: 'png', ...pngSize(value), scale: 1 }) as Buffer).toString('base64');
+      } catch (err) {
+        process.stderr.write(`note: no PNG for this figure (${(err as Error).message.split('\n')[0]}); set PERMAFROST_FIGURE_PNG=0 to stop trying\n`);
+      }
+    }
+    const title = String((value.layout?.title as { text?: string } | undefined)?.text || 'Plotly figure');
+    writer({
+      data: {
+        'application/vnd.plotly.v1+json': plotlyJson(value),
+        'text/html': figureHtml(value, { inlinePlotly, png }),
+        ...(png ? { 'image/png': png } : {}),
+        'text/plain': `<${title}: ${value.data.length} trace(s)>`,
+      },
+      metadata: png ? { 'image/png': pngSize(value) } : {},
+      transient: {},
+    }, false);
     return;
   }
   if (isDatasetLike(value)) {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { FileError, InputError, invalid } from '../errors.js';
 import { executorScript } from './executor-script.js';
 import { escapeHtml } from './html.js';
+import { shareNotebook } from './share.js';
 import type { Figure } from '../display/show.js';
 import { closeFigureBrowser, saveFigure } from '../plot/saveFigure.js';
 
@@ -44,8 +45,9 @@ export interface RunNotebooksOptions {
 
 /**
  * Executes every `.ipynb` in a folder (sorted by name) headless with this package's own tslab
- * kernel, writes each executed notebook and an offline HTML page to `out`, and an `index.html`
- * linking them. Resolves with one report per notebook; a failing cell does not throw.
+ * kernel, writes each executed notebook and an offline HTML page to `out`, a light copy for
+ * sharing (figures as Plotly JSON and PNG, no inlined plotly.js) to `out/shared`, and an
+ * `index.html` linking them. Resolves with one report per notebook; a failing cell does not throw.
  * @example const reports = await runNotebooks('notebooks', { out: 'out' });
  */
 export async function runNotebooks(folder: string, options: RunNotebooksOptions = {}): Promise<NotebookReport[]> {
@@ -76,6 +78,11 @@ export async function runNotebookFiles(paths: string[], options: RunNotebooksOpt
     for (const [i, path] of paths.entries()) {
       progress(`[${i + 1}/${paths.length}] ${basename(path)}`);
       const report = await executeOne(python, path, out, kernelDir, timeout, progress);
+      const executed = join(out, `${report.notebook}.ipynb`);
+      if (existsSync(executed)) {
+        mkdirSync(join(out, 'shared'), { recursive: true });
+        shareNotebook(executed, join(out, 'shared', `${report.notebook}.ipynb`));
+      }
       progress(report.ok
         ? `  ok: ${report.cells_run}/${report.cells} cells in ${report.seconds.toFixed(1)} s`
         : `  FAILED: ${describeFailure(report)}`);
@@ -181,6 +188,8 @@ function cardOf(out: string, report: NotebookReport): { goals: string[]; figure:
     const goals = [...overview.matchAll(/^\s*\d+\.\s+(.+)$/gm)].map((m) => m[1]);
     for (const cell of nb.cells) {
       for (const output of cell.outputs ?? []) {
+        const json = output.data?.['application/vnd.plotly.v1+json'];
+        if (json) return { goals, figure: json as Figure };
         const html = output.data?.['text/html'];
         const spec = html && /var spec = (\{.*\});\n/.exec(Array.isArray(html) ? html.join('') : html);
         if (spec) return { goals, figure: JSON.parse(spec[1]) };

@@ -1,5 +1,5 @@
 import type { Figure } from '../display/show.js';
-import { baseLayout, CATEGORICAL, figure, type FigureOptions } from './style.js';
+import { baseLayout, figure, label, PALETTE, type FigureOptions } from './style.js';
 
 /**
  * Errors by group from `validate(…).metrics`: RMSE and bias as bars for each period, region or
@@ -10,10 +10,10 @@ export function errorFigure(metrics: { objects(): object[] } | Record<string, un
   const by = options.by ?? 'period';
   const rows = ((Array.isArray(metrics) ? metrics : metrics.objects()) as Record<string, any>[]).filter((r) => r.by === by && r.n > 0);
   const unit = options.units ?? '°C';
-  const bar = (key: 'rmse' | 'bias', k: number) => ({ type: 'bar', name: key === 'rmse' ? 'RMSE' : 'bias (predicted − observed)', x: rows.map((r) => r.group),
-    y: rows.map((r) => r[key]), customdata: rows.map((r) => r.n), marker: { color: CATEGORICAL[k] },
+  const bar = (key: 'rmse' | 'bias', k: number) => ({ type: 'bar', name: key === 'rmse' ? 'RMSE' : 'bias (predicted − observed)', x: rows.map((r) => label(r.group)),
+    y: rows.map((r) => r[key]), customdata: rows.map((r) => r.n), marker: { color: PALETTE[k], line: { color: '#333', width: 0.5 } },
     hovertemplate: `%{x}: %{y:.2f} ${unit} (n = %{customdata})<extra></extra>` });
-  return figure([bar('rmse', 0), bar('bias', 1)], baseLayout({ title: `Errors by ${by.replace('_', ' ')}`, ...options }, {
-    barmode: 'group', xaxis: { title: { text: by.replace('_', ' ') } }, yaxis: { title: { text: unit }, gridcolor: '#eee', zeroline: true, zerolinecolor: '#999' },
-  }));
+  return figure([bar('rmse', 0), bar('bias', 1)], baseLayout({ title: `Errors by ${label(by).toLowerCase()}`, ...options }, {
+    barmode: 'group', xaxis: { title: { text: label(by) } }, yaxis: { title: { text: unit }, gridcolor: '#eee', zeroline: true, zerolinecolor: '#999' },
+  }), 'errorFigure', options);
 }

@@ -1,5 +1,6 @@
 import type { Figure } from '../display/show.js';
-import { axisTitle, baseLayout, CATEGORICAL, figure, UNITS, type FigureOptions } from './style.js';
+import { InputError, invalid } from '../errors.js';
+import { axisTitle, baseLayout, figure, hexAlpha, PALETTE, periodControls, SLIDER_SPACE, UNITS, type FigureOptions } from './style.js';
 
 type TableLike = { columnNames(): string[]; array(name: string): ArrayLike<unknown>; numRows(): number };
 
@@ -7,26 +8,33 @@ type TableLike = { columnNames(): string[]; array(name: string): ArrayLike<unkno
 export interface HistogramFigureOptions extends FigureOptions {
   /** The value column. Default: `magt_c`, else `alt_cm`. */
   value?: string;
-  /** Periods to draw. Default: the first and the last. */
-  periods?: string[];
+  /** Periods to draw, or `'all'`. Default: the first and the last (all of them with `mode: 'slider'`). */
+  periods?: string[] | 'all';
   /** Number of bins. Default 60. */
   bins?: number;
-  /** `overlay` (default) or `facets` (one panel per period). */
-  mode?: 'overlay' | 'facets';
+  /**
+   * `overlay` (default: outlines with light fills, overlaps stay readable), `facets` (one panel per
+   * period) or `slider` (one period at a time, a slider and a play button, the first period as a grey outline).
+   */
+  mode?: 'overlay' | 'facets' | 'slider';
 }
+
+interface Distribution { period: string; percent: number[]; median: number }
 
 /**
  * Area-weighted distributions of a value, one per period, as percent of the area per bin; the
- * shift of the area-weighted median between the first and last period drawn is marked. Takes
- * `ds.histogram(variable)` (fine bins streamed over the whole grid: any size) or a table of cells
- * (`ds.tables()`): columns `period`, `area_km2` and the value.
- * @example show(histogramFigure(await ds.histogram('magt'), { periods: ['1980-1984', '2015-2019'] }))
+ * area-weighted median of each is marked. Takes `ds.histogram(variable)` (fine bins streamed over
+ * the whole grid: any size) or a table of cells (`ds.tables()`): columns `period`, `area_km2` and the value.
+ * @example show(histogramFigure(await ds.histogram('magt'), { mode: 'slider', dataset: ds }))
  */
 export function histogramFigure(table: TableLike, options: HistogramFigureOptions = {}): Figure {
   const names = table.columnNames();
+  for (const c of ['period', 'area_km2']) if (!names.includes(c)) throw new InputError(invalid('table', `columns ${names.join(', ')}`, `a table with period, area_km2 and a value (ds.histogram or ds.tables)`));
   const value = options.value ?? (names.includes('magt_c') ? 'magt_c' : 'alt_cm');
   const periodsAll = [...new Set(Array.from(table.array('period') as ArrayLike<string>))].sort();
-  const periods = options.periods ?? [periodsAll[0], periodsAll[periodsAll.length - 1]];
+  const slider = options.mode === 'slider';
+  const periods = options.periods === 'all' || (slider && !options.periods) ? periodsAll : (options.periods ?? [periodsAll[0], periodsAll[periodsAll.length - 1]]);
+  for (const p of periods) if (!periodsAll.includes(p)) throw new InputError(invalid('period', p, periodsAll.join(', ')));
   const v = table.array(value) as ArrayLike<number>;
   const w = table.array('area_km2') as ArrayLike<number>;
   const p = table.array('period') as ArrayLike<string>;
@@ -41,9 +49,7 @@ export function histogramFigure(table: TableLike, options: HistogramFigureOption
   const bins = options.bins ?? 60;
   const width = (hi - lo) / bins || 1;
   const centres = Array.from({ length: bins }, (_, k) => lo + (k + 0.5) * width);
-  const medians: number[] = [];
-  const facets = options.mode === 'facets';
-  const data = periods.map((period, k) => {
+  const dists: Distribution[] = periods.map((period) => {
     const counts = new Float64Array(bins);
     const pairs: [number, number][] = [];
     let total = 0;
@@ -56,26 +62,44 @@ export function histogramFigure(table: TableLike, options: HistogramFigureOption
     }
     pairs.sort((a, b) => a[0] - b[0]);
     let cumulative = 0;
-    medians.push(pairs.find(([, wt]) => (cumulative += wt) >= total / 2)?.[0] ?? NaN);
-    return {
-      type: 'bar', name: period, x: centres, y: Array.from(counts, (c) => (100 * c) / total), width,
-      marker: { color: CATEGORICAL[k % CATEGORICAL.length], opacity: facets ? 0.9 : 0.55 },
-      hovertemplate: `%{x:.2f} ${UNITS[value] ?? ''}: %{y:.2f} % of the area<extra>${period}</extra>`,
-      ...(facets ? { xaxis: k === 0 ? 'x' : `x${k + 1}`, yaxis: k === 0 ? 'y' : `y${k + 1}` } : {}),
-    };
+    const median = pairs.find(([, wt]) => (cumulative += wt) >= total / 2)?.[0] ?? NaN;
+    return { period, percent: Array.from(counts, (c) => Math.round((1e4 * c) / total) / 100), median };
   });
-  const shift = medians[medians.length - 1] - medians[0];
   const unit = UNITS[value] ?? '';
-  const shapes = facets ? [] : medians.map((m, k) => ({ type: 'line', x0: m, x1: m, yref: 'paper', y0: 0, y1: 1,
-    line: { color: CATEGORICAL[k % CATEGORICAL.length], width: 2, dash: 'dash' } }));
-  const layout = baseLayout({ ...options, caption: options.caption ?? `Dashed: area-weighted medians. Median shift ${periods[0]} → ${periods[periods.length - 1]}: ${shift >= 0 ? '+' : ''}${shift.toFixed(2)} ${unit}.` }, {
-    barmode: 'overlay', bargap: 0, shapes,
-    ...(facets
-      ? Object.fromEntries(periods.flatMap((_, k) => [
-        [k === 0 ? 'xaxis' : `xaxis${k + 1}`, { title: { text: axisTitle(value) }, anchor: k === 0 ? 'y' : `y${k + 1}`, domain: [k / periods.length + 0.02, (k + 1) / periods.length - 0.02] }],
-        [k === 0 ? 'yaxis' : `yaxis${k + 1}`, { title: { text: k === 0 ? 'Share of the area (%)' : '' }, anchor: k === 0 ? 'x' : `x${k + 1}`, gridcolor: '#eee' }],
-      ]))
-      : { xaxis: { title: { text: axisTitle(value) } }, yaxis: { title: { text: 'Share of the area (%)' }, gridcolor: '#eee' } }),
+  const shift = dists[dists.length - 1].median - dists[0].median;
+  const caption = options.caption ?? `Dashed: area-weighted medians. Median shift ${periods[0]} → ${periods[periods.length - 1]}: ${shift >= 0 ? '+' : ''}${shift.toFixed(2)} ${unit}.`;
+  const hover = (period: string) => `%{x:.2f} ${unit}: %{y:.2f} % of the area<extra>${period}</extra>`;
+  const xaxis = { title: { text: axisTitle(value) }, range: [lo - width, hi + width], gridcolor: '#eee' };
+  const ymax = Math.max(...dists.flatMap((d) => d.percent)) * 1.08 || 1;
+  const yaxis = { title: { text: 'Share of the area (%)' }, gridcolor: '#eee', range: [0, ymax] };
+  const medianLine = (m: number, color: string) => ({ type: 'line', x0: m, x1: m, yref: 'paper', y0: 0, y1: 1, line: { color, width: 2, dash: 'dash' } });
+  const outline = (d: Distribution, color: string, fill: number) => ({
+    type: 'scatter', mode: 'lines', name: d.period, x: centres, y: d.percent, line: { shape: 'hvh', color, width: 2 },
+    fill: 'tozeroy', fillcolor: hexAlpha(color, fill), hovertemplate: hover(d.period),
   });
-  return figure(data, layout);
+
+  if (slider) {
+    const first = dists[0];
+    const bars = (d: Distribution) => ({ type: 'bar', name: d.period, x: centres, y: d.percent, width, marker: { color: hexAlpha(PALETTE[1], 0.7), line: { color: PALETTE[1], width: 1 } }, hovertemplate: hover(d.period) });
+    const data = [{ ...outline(first, '#555', 0), name: `${first.period} (outline)`, fill: 'none' }, bars(first)];
+    const layout = baseLayout({ ...options, caption: `Grey outline: ${first.period}. ${caption}` }, {
+      barmode: 'overlay', bargap: 0, xaxis, yaxis, shapes: [medianLine(first.median, '#555'), medianLine(first.median, PALETTE[1])],
+      ...periodControls(periods),
+    }, SLIDER_SPACE + 46);
+    const fig = figure(data, layout, 'histogramFigure', options);
+    fig.frames = dists.map((d) => ({ name: d.period, data: [bars(d)], traces: [1], layout: { shapes: [medianLine(first.median, '#555'), medianLine(d.median, PALETTE[1])] } }));
+    return fig;
+  }
+  if (options.mode === 'facets') {
+    const data = dists.map((d, k) => ({ ...outline(d, PALETTE[k % PALETTE.length], 0.35), xaxis: k === 0 ? 'x' : `x${k + 1}`, yaxis: k === 0 ? 'y' : `y${k + 1}` }));
+    const axes = Object.fromEntries(periods.flatMap((_, k) => [
+      [k === 0 ? 'xaxis' : `xaxis${k + 1}`, { ...xaxis, anchor: k === 0 ? 'y' : `y${k + 1}`, domain: [k / periods.length + 0.02, (k + 1) / periods.length - 0.02] }],
+      [k === 0 ? 'yaxis' : `yaxis${k + 1}`, { ...yaxis, title: { text: k === 0 ? 'Share of the area (%)' : '' }, anchor: k === 0 ? 'x' : `x${k + 1}` }],
+    ]));
+    return figure(data, baseLayout({ ...options, caption }, axes), 'histogramFigure', options);
+  }
+  // overlay: outlines with light fills, so that overlapping distributions stay readable
+  const colours = dists.map((_, k) => PALETTE[k % PALETTE.length]);
+  const data = dists.map((d, k) => outline(d, colours[k], 0.12));
+  return figure(data, baseLayout({ ...options, caption }, { xaxis, yaxis, shapes: dists.map((d, k) => medianLine(d.median, colours[k])) }), 'histogramFigure', options);
 }

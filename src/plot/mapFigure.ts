@@ -6,15 +6,21 @@ import type { Figure } from '../display/show.js';
 import type { GridLike } from '../grid/cellArea.js';
 import { ARCTIC_POLAR_STEREOGRAPHIC, LONLAT } from '../grid/geometry.js';
 import { projectRings, type PolygonGeometry } from '../grid/rasterize.js';
-import { baseLayout, DIVERGING, figure, LABELS, SEQUENTIAL, UNITS, type FigureOptions } from './style.js';
+import { InputError, invalid } from '../errors.js';
+import { baseLayout, DIVERGING, figure, label, periodControls, SEQUENTIAL, SLIDER_SPACE, UNITS, type FigureOptions } from './style.js';
 
-/** A grid of values to map: a band read with `raster.read`, a trend or a change. */
+/** A grid of values to map: a band read with `raster.read`, a layer, a trend or a change. */
 export interface MapGrid extends GridLike {
   values: ArrayLike<number>;
   noData?: number | null;
+  /** The period the grid shows (`ds.layer` sets it): names the step when several grids are mapped. */
+  period?: string;
 }
 
 type TableLike = { columnNames(): string[]; array(name: string): ArrayLike<unknown>; numRows(): number };
+
+/** One class of a categorical map. */
+export interface MapClass { value: number; label: string; colour: string }
 
 /** Options of {@link mapFigure}. */
 export interface MapFigureOptions extends FigureOptions {
@@ -27,7 +33,11 @@ export interface MapFigureOptions extends FigureOptions {
   zmid?: number;
   zmin?: number;
   zmax?: number;
-  /** At most this many cells across (block-averaged). Default 1200. */
+  /** Use the colour scale of another map (same colours for the same values: product against model, period against period). */
+  scaleOf?: Figure;
+  /** Draw classes (a legend of named colours) instead of a continuous scale; blocks take their most common class. */
+  classes?: MapClass[];
+  /** At most this many cells across (block-averaged). Default 1200, 300 per step for several grids. */
   max_cells?: number;
   /** Grid spacing of a table's x_m/y_m (m). Default: the smallest spacing found. */
   resolution_m?: number;
@@ -35,44 +45,83 @@ export interface MapFigureOptions extends FigureOptions {
   coastlines?: boolean;
   /** Parallels at 45, 60 and 75°N and meridians every 30°. Default true. */
   graticule?: boolean;
+  /** Names of the steps when several grids are mapped (default: each grid's `period`). */
+  labels?: string[];
 }
 
 /**
  * A polar map as a Plotly heatmap in projected coordinates (km), downsampled by block averaging to
  * at most `max_cells` across, with equal aspect, Natural Earth coastlines and a graticule projected
  * with proj4, and a colour scale fit to the variable (diverging around 0 °C for MAGT, sequential
- * for ALT) with its unit on the colour bar.
- * @example show(mapFigure(await ds.table('magt', '2015-2019'), { value: 'magt_c', crs: ds.grid.crs }))
+ * for ALT) with its unit on the colour bar. Given several grids (for example the eight periods'
+ * layers) it draws one map with a slider and a play button, on one colour scale fixed across steps.
+ * @example show(mapFigure(await ds.layer('magt', '2015-2019', { max_cells: 500 }), { dataset: ds }))
+ * @example show(mapFigure(await Promise.all(ds.periods.map((p) => ds.layer('magt', p.label, { max_cells: 300 }))), { dataset: ds }))
  */
-export function mapFigure(input: MapGrid | TableLike, options: MapFigureOptions & { crs?: string } = {}): Figure {
-  const grid = 'values' in input ? input : gridFromTable(input, options);
+export function mapFigure(input: MapGrid | TableLike | (MapGrid | TableLike)[], options: MapFigureOptions & { crs?: string } = {}): Figure {
+  const many = Array.isArray(input);
+  const inputs = many ? input : [input];
+  if (inputs.length === 0) throw new InputError(invalid('grids to map', 'an empty list', 'one grid or a list of grids'));
+  const grids = inputs.map((g) => ('values' in g ? g : gridFromTable(g, options)));
   const value = options.value ?? 'magt_c';
-  const { z, x, y } = downsample(grid, options.max_cells ?? 1200);
+  const max_cells = options.max_cells ?? (many ? 300 : 1200);
+  const cells = grids.map((g) => downsample(g, max_cells, options.classes ? 'majority' : 'mean'));
+  const { x, y } = cells[0];
   const units = options.units ?? UNITS[value] ?? '';
+  const scale = options.classes ? {} : colourScale(cells.map((c) => c.z), value, options);
+  const heatmap = (z: (number | null)[][]): Record<string, unknown> => options.classes ? classHeatmap(x, y, z, options.classes) : {
+    type: 'heatmap', x, y, z, hoverongaps: false, name: label(value),
+    colorbar: { title: { text: units, side: 'right' }, thickness: 14, len: 0.8 },
+    hovertemplate: `%{z:.2f} ${units}<extra></extra>`, ...scale,
+  };
+  const extent = { x0: x[0], x1: x[x.length - 1], y0: y[y.length - 1], y1: y[0] };
+  const keys = options.classes ? options.classes.map((c) => ({ type: 'scatter', x: [null], y: [null], mode: 'markers', name: c.label,
+    marker: { symbol: 'square', size: 13, color: c.colour, line: { color: '#555', width: 0.5 } }, hoverinfo: 'skip', showlegend: true })) : [];
+  const data = [heatmap(cells[0].z), ...overlays(grids[0].crs, extent, options), ...keys];
+  const names = grids.map((g, i) => options.labels?.[i] ?? g.period ?? `${i + 1}`);
+  const layout = mapLayout({ ...options, ...(many ? { slider: true } : {}) }, extent, !!options.classes);
+  if (!many) return figure(data, layout, 'mapFigure', options);
+  const fig = figure(data, { ...layout, ...periodControls(names) }, 'mapFigure', options);
+  fig.frames = cells.map((c, i) => ({ name: names[i], data: [{ z: c.z }], traces: [0] }));
+  return fig;
+}
+
+/** The colour range of a map: fixed by the options, copied from another map, or fit to the data (2–98 % of the cells of all steps). */
+function colourScale(zs: (number | null)[][][], value: string, options: MapFigureOptions): Record<string, unknown> {
+  const other = (options.scaleOf?.data ?? []).find((t) => t.type === 'heatmap' && t.colorscale) as Record<string, unknown> | undefined;
+  if (other) return { colorscale: other.colorscale, zmin: other.zmin, zmax: other.zmax, ...(other.zmid !== undefined ? { zmid: other.zmid } : {}) };
   const diverging = (options.colorscale ?? (value.startsWith('alt') ? 'sequential' : 'diverging')) === 'diverging';
-  const finite = z.flat().filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const finite: number[] = [];
+  for (const z of zs) for (const row of z) for (const v of row) if (v !== null) finite.push(v);
+  finite.sort((a, b) => a - b);
   const q = (f: number) => finite[Math.min(finite.length - 1, Math.max(0, Math.floor(f * finite.length)))] ?? 0;
   const zmid = options.zmid ?? 0;
   const spread = Math.max(Math.abs(q(0.02) - zmid), Math.abs(q(0.98) - zmid)) || 1;
-  const heatmap: Record<string, unknown> = {
-    type: 'heatmap', x, y, z, hoverongaps: false, name: LABELS[value] ?? value,
-    colorscale: diverging ? DIVERGING : SEQUENTIAL,
-    colorbar: { title: { text: units, side: 'right' }, thickness: 14, len: 0.8 },
-    hovertemplate: `%{z:.2f} ${units}<extra></extra>`,
-    ...(diverging ? { zmid, zmin: options.zmin ?? zmid - spread, zmax: options.zmax ?? zmid + spread } : { zmin: options.zmin ?? q(0.01), zmax: options.zmax ?? q(0.99) }),
-  };
-  const extent = { x0: x[0], x1: x[x.length - 1], y0: y[y.length - 1], y1: y[0] };
-  const data = [heatmap, ...overlays(grid.crs, extent, options)];
-  return figure(data, mapLayout(options, extent));
+  return diverging
+    ? { colorscale: DIVERGING, zmid, zmin: options.zmin ?? zmid - spread, zmax: options.zmax ?? zmid + spread }
+    : { colorscale: SEQUENTIAL, zmin: options.zmin ?? q(0.01), zmax: options.zmax ?? q(0.99) };
 }
 
-/** The layout of a map: hidden axes, equal aspect, fixed extent. */
-export function mapLayout(options: FigureOptions, extent: { x0: number; x1: number; y0: number; y1: number }): Record<string, unknown> {
+/** A heatmap of classes: a stepped colour scale, no colour bar (the legend names the classes). */
+function classHeatmap(x: number[], y: number[], z: (number | null)[][], classes: MapClass[]): Record<string, unknown> {
+  const index = new Map(classes.map((c, k) => [c.value, k]));
+  const n = classes.length;
+  const colorscale = classes.flatMap((c, k) => [[k / n, c.colour], [(k + 1) / n, c.colour]]);
+  return {
+    type: 'heatmap', x, y, z: z.map((row) => row.map((v) => (v === null || !index.has(v) ? null : index.get(v)! + 0.5))),
+    text: z.map((row) => row.map((v) => (v === null ? '' : classes[index.get(v) ?? -1]?.label ?? ''))),
+    colorscale, zmin: 0, zmax: n, showscale: false, hoverongaps: false, hovertemplate: '%{text}<extra></extra>', name: 'classes',
+  };
+}
+
+/** The layout of a map: hidden axes, equal aspect, fixed extent; captions (and the slider) below the map, inside the figure. */
+export function mapLayout(options: FigureOptions & { slider?: boolean }, extent: { x0: number; x1: number; y0: number; y1: number }, legend = false): Record<string, unknown> {
   return baseLayout({ height: 640, ...options }, {
     xaxis: { visible: false, range: [extent.x0, extent.x1], constrain: 'domain' },
     yaxis: { visible: false, range: [extent.y0, extent.y1], scaleanchor: 'x', scaleratio: 1, constrain: 'domain' },
-    hovermode: 'closest', showlegend: false, margin: { l: 20, r: 20, t: 60, b: 30 + (options.synthetic ? 18 : 0) + (options.caption ? 18 : 0) },
-  });
+    hovermode: 'closest', showlegend: legend,
+    legend: { x: 1, xanchor: 'right', y: 1, yanchor: 'top', bgcolor: 'rgba(255,255,255,0.9)', bordercolor: '#ccc', borderwidth: 1 },
+  }, options.slider ? SLIDER_SPACE : 8);
 }
 
 /** Coastlines and graticule as line traces (km), clipped to the extent. */
@@ -98,7 +147,7 @@ export function overlays(crs: string, extent: { x0: number; x1: number; y0: numb
     const land = feature(topo, topo.objects.land) as unknown as { features?: { geometry: PolygonGeometry }[]; geometry?: PolygonGeometry };
     const geometries = land.features ? land.features.map((f) => f.geometry) : [land.geometry!];
     const { xs, ys } = lines(projectRings(geometries, crs, { southOf_deg: 20 }));
-    out.push({ type: 'scatter', mode: 'lines', x: xs, y: ys, line: { color: '#444', width: 0.8 }, hoverinfo: 'skip', name: 'coastline' });
+    out.push({ type: 'scatter', mode: 'lines', x: xs, y: ys, line: { color: '#444', width: 0.8 }, hoverinfo: 'skip', name: 'coastline', showlegend: false });
   }
   if (options.graticule !== false) {
     const forward = proj4(LONLAT, crs);
@@ -106,13 +155,13 @@ export function overlays(crs: string, extent: { x0: number; x1: number; y0: numb
     for (const lat of [45, 60, 75]) rings.push(Array.from({ length: 181 }, (_, i) => forward.forward([-180 + 2 * i, lat]) as [number, number]));
     for (let lon = -180; lon < 180; lon += 30) rings.push(Array.from({ length: 44 }, (_, i) => forward.forward([lon, 45 + i]) as [number, number]));
     const { xs, ys } = lines(rings);
-    out.push({ type: 'scatter', mode: 'lines', x: xs, y: ys, line: { color: '#888', width: 0.6, dash: 'dot' }, hoverinfo: 'skip', name: 'graticule' });
+    out.push({ type: 'scatter', mode: 'lines', x: xs, y: ys, line: { color: '#888', width: 0.6, dash: 'dot' }, hoverinfo: 'skip', name: 'graticule', showlegend: false });
   }
   return out;
 }
 
 /** Block means of a grid, at most `max_cells` across; null where a block has no data. */
-export function downsample(grid: MapGrid, max_cells: number): { z: (number | null)[][]; x: number[]; y: number[]; factor: number } {
+export function downsample(grid: MapGrid, max_cells: number, how: 'mean' | 'majority' = 'mean'): { z: (number | null)[][]; x: number[]; y: number[]; factor: number } {
   const factor = Math.max(1, Math.ceil(Math.max(grid.width, grid.height) / max_cells));
   const W = Math.ceil(grid.width / factor), H = Math.ceil(grid.height / factor);
   const t = grid.transform;
@@ -121,14 +170,17 @@ export function downsample(grid: MapGrid, max_cells: number): { z: (number | nul
     const row: (number | null)[] = [];
     for (let C = 0; C < W; C++) {
       let sum = 0, n = 0;
+      const counts = how === 'majority' ? new Map<number, number>() : null;
       for (let r = R * factor; r < Math.min(grid.height, (R + 1) * factor); r++) {
         for (let c = C * factor; c < Math.min(grid.width, (C + 1) * factor); c++) {
           const v = grid.values[r * grid.width + c];
           if (v !== v || v === grid.noData) continue;
           sum += v; n++;
+          if (counts) counts.set(v, (counts.get(v) ?? 0) + 1);
         }
       }
-      row.push(n ? Math.round((sum / n) * 1000) / 1000 : null);
+      if (counts) row.push(n ? [...counts].reduce((best, e) => (e[1] > best[1] ? e : best))[0] : null);
+      else row.push(n ? Math.round((sum / n) * 1000) / 1000 : null);
     }
     z.push(row);
   }

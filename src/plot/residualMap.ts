@@ -29,7 +29,7 @@ export function residualMap(matches: TableLike, options: FigureOptions & { units
   const extent = { x0: -5200, x1: 5200, y0: -5200, y1: 5200 };
   const points = { type: 'scatter', mode: 'markers', x, y, text, name: 'residual',
     marker: { color: r, colorscale: DIVERGING, cmin: -spread, cmax: spread, size: 8, line: { width: 0.5, color: '#333' },
-      colorbar: { title: { text: `predicted − observed (${unit})`, side: 'right' }, thickness: 14, len: 0.8 } },
+      colorbar: { title: { text: `Predicted − observed (${unit})`, side: 'right' }, thickness: 14, len: 0.8 } },
     hovertemplate: `%{text}: %{marker.color:+.2f} ${unit}<extra></extra>` };
-  return figure([...overlays(crs, extent, {}), points], mapLayout({ height: 640, title: 'Residuals at the stations', ...options }, extent));
+  return figure([...overlays(crs, extent, {}), points], mapLayout({ height: 640, title: 'Residuals at the stations', ...options }, extent), 'residualMap', options);
 }

@@ -1,5 +1,5 @@
 import type { Figure } from '../display/show.js';
-import { axisTitle, baseLayout, CATEGORICAL, figure, type FigureOptions } from './style.js';
+import { axisTitle, baseLayout, figure, label, PALETTE, type FigureOptions } from './style.js';
 
 type TableLike = { columnNames(): string[]; array(name: string): ArrayLike<unknown>; numRows(): number };
 
@@ -17,10 +17,10 @@ export function scatterFigure(table: TableLike, options: FigureOptions & { x: st
   const data = keys.map((key, k) => {
     const x: number[] = [], y: number[] = [];
     for (let i = 0; i < n; i += step) if (!cs || cs[i] === key) { x.push(xs[i]); y.push(ys[i]); }
-    return { type: 'scatter', mode: 'markers', name: key, x, y, marker: { size: 4, opacity: 0.4, color: CATEGORICAL[k % CATEGORICAL.length] } };
+    return { type: 'scatter', mode: 'markers', name: label(key), x, y, marker: { size: 4, opacity: 0.4, color: PALETTE[k % PALETTE.length] } };
   });
   return figure(data, baseLayout({ caption: step > 1 ? `Every ${step}th of ${n.toLocaleString('en-US')} cells shown.` : undefined, ...options }, {
     xaxis: { title: { text: axisTitle(options.x) }, gridcolor: '#eee' }, yaxis: { title: { text: axisTitle(options.y) }, gridcolor: '#eee' },
     showlegend: !!cs,
-  }));
+  }), 'scatterFigure', options);
 }

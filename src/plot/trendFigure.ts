@@ -1,6 +1,6 @@
 import type { Figure } from '../display/show.js';
 import { sensSlope } from '../stats/trend.js';
-import { axisTitle, baseLayout, CATEGORICAL, figure, UNITS, type FigureOptions } from './style.js';
+import { axisTitle, baseLayout, dataRange, figure, hexAlpha, label, PALETTE, UNITS, type FigureOptions } from './style.js';
 
 type Rows = { objects(): object[] } | Record<string, unknown>[];
 
@@ -35,7 +35,7 @@ export function trendFigure(summary: Rows, options: TrendFigureOptions = {}): Fi
     const group = rows.filter((r) => !options.group || String(r[options.group]) === key).sort((a, b) => a.mid_year - b.mid_year);
     const x = group.map((r) => r.mid_year);
     const y = group.map((r) => r[`${value}_mean`]);
-    const color = CATEGORICAL[k % CATEGORICAL.length];
+    const color = PALETTE[k % PALETTE.length];
     if (band !== 'none') {
       const lo = group.map((r) => (band === 'sd' ? r[`${value}_mean`] - r[`${value}_sd`] : r[`${value}_p10`]));
       const hi = group.map((r) => (band === 'sd' ? r[`${value}_mean`] + r[`${value}_sd`] : r[`${value}_p90`]));
@@ -44,18 +44,14 @@ export function trendFigure(summary: Rows, options: TrendFigureOptions = {}): Fi
         hoverinfo: 'skip', showlegend: false, legendgroup: key });
     }
     const slope = sensSlope(x, y) * 10;
-    const name = `${options.group ? key : 'mean'}${options.slope === false || !Number.isFinite(slope) ? '' : ` (${slope >= 0 ? '+' : ''}${slope.toFixed(2)} ${UNITS[value] ?? ''}/decade)`}`;
+    const name = `${options.group ? label(key) : 'Mean'}${options.slope === false || !Number.isFinite(slope) ? '' : ` (${slope >= 0 ? '+' : ''}${slope.toFixed(2)} ${UNITS[value] ?? ''}/decade)`}`;
     data.push({ type: 'scatter', mode: 'lines+markers', name, x, y, line: { color, width: 2.5 }, marker: { size: 7 }, legendgroup: key,
-      hovertemplate: `%{x}: %{y:.2f} ${UNITS[value] ?? ''}<extra>${options.group ? key : ''}</extra>` });
+      hovertemplate: `%{x}: %{y:.2f} ${UNITS[value] ?? ''}<extra>${options.group ? label(key) : ''}</extra>` });
   });
+  const ys = data.flatMap((t) => (t.y as number[]) ?? []);
   const spread = band === 'sd' ? '±1 sd' : band === 'p10-p90' ? '10th–90th percentile' : '';
   return figure(data, baseLayout({ ...options, caption: options.caption ?? (spread ? `Lines: area-weighted mean per period; shading: ${spread} of the area.` : undefined) }, {
     xaxis: { title: { text: 'Period (mid-year)' }, dtick: 5, gridcolor: '#eee' },
-    yaxis: { title: { text: axisTitle(value) }, gridcolor: '#eee', zeroline: true, zerolinecolor: '#999' },
-  }));
-}
-
-function hexAlpha(hex: string, alpha: number): string {
-  const n = parseInt(hex.slice(1), 16);
-  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+    yaxis: { title: { text: axisTitle(value) }, gridcolor: '#eee', zeroline: true, zerolinecolor: '#999', range: dataRange(ys) },
+  }), 'trendFigure', options);
 }

@@ -26,5 +26,9 @@ export function trendMap(trend: TrendResult, options: MapFigureOptions = {}): Fi
   const heatmap = fig.data[0] as { x: number[]; y: number[] };
   fig.data.splice(1, 0, { type: 'heatmap', x: heatmap.x, y: heatmap.y, z: grey.z.map((row) => row.map((v) => (v !== null && v >= 0.5 ? 1 : null))),
     colorscale: [[0, '#c8c8c8'], [1, '#c8c8c8']], showscale: false, hoverongaps: false, hovertemplate: 'not significant<extra></extra>', name: 'not significant' });
+  fig.data.push({ type: 'scatter', x: [null], y: [null], mode: 'markers', name: 'No significant trend', showlegend: true, hoverinfo: 'skip',
+    marker: { symbol: 'square', size: 13, color: '#c8c8c8', line: { color: '#555', width: 0.5 } } });
+  fig.layout = { ...fig.layout, showlegend: true, legend: { x: 0, xanchor: 'left', y: 1, yanchor: 'top', bgcolor: 'rgba(255,255,255,0.9)', bordercolor: '#ccc', borderwidth: 1 } };
+  if (fig.source) fig.source.builder = 'trendMap';
   return fig;
 }

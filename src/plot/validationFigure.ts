@@ -1,6 +1,6 @@
 import type { Figure } from '../display/show.js';
 import { metrics } from '../stats/metrics.js';
-import { baseLayout, CATEGORICAL, figure, withAnnotations, type FigureOptions } from './style.js';
+import { baseLayout, figure, label, PALETTE, withAnnotations, type FigureOptions } from './style.js';
 
 type TableLike = { columnNames(): string[]; array(name: string): ArrayLike<unknown>; numRows(): number };
 
@@ -35,18 +35,18 @@ export function validationFigure(matches: TableLike, options: ValidationFigureOp
   const keys = [...new Set(groups)];
   const data: Record<string, unknown>[] = keys.map((key, k) => {
     const idx = groups.map((g, i) => (g === key ? i : -1)).filter((i) => i >= 0);
-    return { type: 'scatter', mode: 'markers', name: key, x: idx.map((i) => obs[i]), y: idx.map((i) => pred[i]), text: idx.map((i) => hover[i]),
-      marker: { color: CATEGORICAL[k % CATEGORICAL.length], size: 7, opacity: 0.8, line: { width: 0.5, color: '#fff' } },
-      hovertemplate: `%{text}<br>observed %{x:.2f} ${unit}<br>predicted %{y:.2f} ${unit}<extra>${key}</extra>` };
+    return { type: 'scatter', mode: 'markers', name: label(key), x: idx.map((i) => obs[i]), y: idx.map((i) => pred[i]), text: idx.map((i) => hover[i]),
+      marker: { color: PALETTE[k % PALETTE.length], size: 7, opacity: 0.8, line: { width: 0.5, color: '#fff' } },
+      hovertemplate: `%{text}<br>observed %{x:.2f} ${unit}<br>predicted %{y:.2f} ${unit}<extra>${label(key)}</extra>` };
   });
   const all = [...obs, ...pred].filter(Number.isFinite);
   const lo = Math.min(...all), hi = Math.max(...all);
-  data.push({ type: 'scatter', mode: 'lines', name: '1:1', x: [lo, hi], y: [lo, hi], line: { color: '#444', dash: 'dash', width: 1.5 }, hoverinfo: 'skip' });
+  data.push({ type: 'scatter', mode: 'lines', name: '1:1 line', x: [lo, hi], y: [lo, hi], line: { color: '#444', dash: 'dash', width: 1.5 }, hoverinfo: 'skip' });
   const text = `n = ${m.n}<br>bias = ${m.bias >= 0 ? '+' : ''}${m.bias.toFixed(2)} ${unit}<br>RMSE = ${m.rmse.toFixed(2)} ${unit}<br>R² = ${m.r2.toFixed(2)}`;
   const layout = baseLayout({ height: 560, ...options }, {
     xaxis: { title: { text: `Observed (${unit})` }, gridcolor: '#eee', zeroline: false },
     yaxis: { title: { text: `Predicted (${unit})` }, gridcolor: '#eee', zeroline: false, scaleanchor: 'x', scaleratio: 1 },
   });
   return figure(data, withAnnotations(layout, [{ text, xref: 'paper', yref: 'paper', x: 0.02, y: 0.98, xanchor: 'left', yanchor: 'top',
-    showarrow: false, align: 'left', bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#ccc', borderwidth: 1, font: { size: 13 } }]));
+    showarrow: false, align: 'left', bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#ccc', borderwidth: 1, font: { size: 13 } }]), 'validationFigure', options);
 }

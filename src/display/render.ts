@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { FileError } from '../errors.js';
+import { plotlyScript } from './plotlySource.js';
+
+/** Chromium flags that work here and on machines without a display or network. */
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+/** The system Chromium: `$PERMAFROST_CHROMIUM`, else /usr/bin/chromium, chromium-browser or google-chrome. */
+export function chromiumPath(candidates = [process.env.PERMAFROST_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean) as string[]): string {
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) {
+    throw new FileError('no Chromium to render SVG or PNG: install it (Debian: apt-get install chromium, as npm run setup does) ' +
+      'or set PERMAFROST_CHROMIUM to a Chrome or Chromium binary; .html needs no browser', candidates.join(', '));
+  }
+  return found;
+}
+
+/** Headless system Chromium through playwright-core, with the flags this machine and CI need. */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+}
+
+type Browser = Awaited<ReturnType<typeof launchChromium>>;
+type Page = Awaited<ReturnType<Browser['newPage']>>;
+let renderer: Promise<{ browser: Browser; page: Page }> | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+
+/** One Chromium and one page with plotly.js loaded once, reused for every image. */
+function getRenderer(): Promise<{ browser: Browser; page: Page }> {
+  if (!renderer) {
+    renderer = (async () => {
+      const browser = await launchChromium();
+      process.once('beforeExit', () => { void browser.close(); });
+      const page = await browser.newPage();
+      await page.setContent(`<!doctype html><html><head><meta charset="utf-8"></head><body><script>${plotlyScript()}</script></body></html>`, { waitUntil: 'load' });
+      return { browser, page };
+    })();
+    renderer.catch(() => { renderer = undefined; });
+  }
+  return renderer;
+}
+
+/** Closes the browser that figure rendering started (it also closes when the process is about to exit). */
+export async function closeFigureBrowser(): Promise<void> {
+  const r = renderer;
+  renderer = undefined;
+  if (r) await (await r).browser.close();
+}
+
+/** A Plotly figure as plain JSON. */
+type Figure = { data: unknown[]; layout?: Record<string, unknown>; config?: Record<string, unknown>; frames?: unknown[] };
+
+/** Size and format of a rendered figure. */
+export interface RenderOptions { format: 'png' | 'svg'; width: number; height: number; scale?: number }
+
+/**
+ * A figure drawn by plotly.js in headless Chromium, as PNG bytes or SVG text. Images are made one
+ * at a time on one reused page, so the cost after the first is plotly's drawing alone.
+ */
+export function renderFigure(figure: Figure, options: RenderOptions): Promise<Buffer | string> {
+  const job = queue.then(async () => {
+    const { page } = await getRenderer();
+    const spec = { data: figure.data, frames: figure.frames, layout: { ...figure.layout, width: options.width, height: options.height }, config: { ...figure.config, staticPlot: true } };
+    // runs in the page (no DOM types in Node: reach the page's globals through globalThis)
+    const url: string = await page.evaluate(async ([s, f, w, h, k]: [unknown, string, number, number, number]) =>
+      (globalThis as any).Plotly.toImage(s, { format: f, width: w, height: h, scale: k }),
+    [spec, options.format, options.width, options.height, options.format === 'png' ? options.scale ?? 2 : 1] as [unknown, string, number, number, number]);
+    const body = url.slice(url.indexOf(',') + 1);
+    return options.format === 'svg' ? decodeURIComponent(body) : Buffer.from(body, 'base64');
+  });
+  queue = job.catch(() => undefined);
+  return job;
+}
+
+let syncWorker: { worker: Worker; port: MessagePort } | undefined;
+let jobs = 0;
+
+/**
+ * {@link renderFigure} without `await`, for `show()` in a notebook cell: a worker thread draws the
+ * figure while this thread waits (Atomics.wait), so the figure's PNG goes out in the same display
+ * message, in the cell that asked for it. The first call starts Chromium (1–2 s); later ones take
+ * plotly's drawing time. Throws after `timeout_s`.
+ */
+export function renderFigureSync(figure: Figure, options: RenderOptions, timeout_s = 30): Buffer | string {
+  if (!syncWorker) {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(new URL('./renderWorker.js', import.meta.url), { workerData: { port: port2 }, transferList: [port2] });
+    worker.unref();
+    port1.unref();
+    worker.on('error', () => { syncWorker = undefined; });
+    worker.on('exit', () => { syncWorker = undefined; });
+    syncWorker = { worker, port: port1 };
+  }
+  const id = ++jobs;
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  syncWorker.worker.postMessage({ id, signal, figure: { data: figure.data, layout: figure.layout, config: figure.config, frames: figure.frames }, options });
+  if (Atomics.wait(signal, 0, 0, timeout_s * 1000) === 'timed-out') throw new Error(`no image after ${timeout_s} s`);
+  for (let message = receiveMessageOnPort(syncWorker.port); message; message = receiveMessageOnPort(syncWorker.port)) {
+    const reply = message.message as { id: number; ok: boolean; bytes?: Uint8Array | string; message?: string };
+    if (reply.id !== id) continue; // a late answer to a job that timed out
+    if (!reply.ok) throw new Error(reply.message);
+    return typeof reply.bytes === 'string' ? reply.bytes : Buffer.from(reply.bytes!);
+  }
+  throw new Error('the image thread answered nothing');
+}

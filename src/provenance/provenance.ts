@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { FormatError } from '../errors.js';
+import { openRaster } from '../geotiff/openRaster.js';
+import { version } from '../version.js';
+import { fingerprintFiles, type DatasetFingerprint } from './fingerprint.js';
+
+/** Where a figure or an export came from. */
+export interface Provenance {
+  /** `permafrost-lab <version>`. */
+  library: string;
+  /** When the file was written (ISO 8601, UTC). */
+  created: string;
+  /** True for the synthetic sample, false for the product, null when no dataset was named. */
+  synthetic: boolean | null;
+  /** The figure builder or export that made it, with its options. */
+  builder?: string;
+  options?: Record<string, unknown>;
+  /** The dataset's folder as it was on the writing machine, and its fingerprint. */
+  dataset?: { source: string; fingerprint: DatasetFingerprint };
+}
+
+/** The parts of a dataset that provenance needs (`ProductDataset` has them). */
+export interface DatasetLike { source: string; synthetic: boolean; files: string[] }
+
+/** Options worth recording: plain values only (numbers, strings, booleans, short arrays), nothing that holds data. */
+export function recordable(options: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const plain = (v: unknown): boolean => v === null || ['string', 'number', 'boolean'].includes(typeof v) ||
+    (Array.isArray(v) && v.length <= 32 && v.every(plain));
+  for (const [k, v] of Object.entries(options ?? {})) if (k !== 'dataset' && plain(v)) out[k] = v;
+  return out;
+}
+
+/** A provenance record, with the dataset's fingerprint when a dataset is given (file hashes are cached). */
+export async function provenanceOf(what: { builder?: string; options?: Record<string, unknown>; synthetic?: boolean; dataset?: DatasetLike | null }): Promise<Provenance> {
+  const dataset = what.dataset ? { source: what.dataset.source, fingerprint: await fingerprintFiles(what.dataset.files) } : undefined;
+  return {
+    library: `permafrost-lab ${version}`, created: new Date().toISOString(),
+    synthetic: what.dataset?.synthetic ?? what.synthetic ?? null,
+    ...(what.builder ? { builder: what.builder, options: recordable(what.options) } : {}),
+    ...(dataset ? { dataset } : {}),
+  };
+}
+
+/** JSON with every non-ASCII character escaped, so that it fits PNG tEXt (Latin-1) and any header. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const KEY = 'permafrost-lab';
+
+function textChunk(keyword: string, text: string): Buffer {
+  const body = Buffer.concat([Buffer.from('tEXt', 'latin1'), Buffer.from(keyword, 'latin1'), Buffer.from([0]), Buffer.from(text, 'latin1')]);
+  const chunk = Buffer.alloc(body.length + 8);
+  chunk.writeUInt32BE(body.length - 4, 0);
+  body.copy(chunk, 4);
+  chunk.writeUInt32BE(crc32(body) >>> 0, body.length + 4);
+  return chunk;
+}
+
+/** A PNG with `tEXt` chunks (Software, Creation Time, Source, and the full record as JSON) before its end. */
+export function pngWithProvenance(png: Uint8Array, p: Provenance): Buffer {
+  const bytes = Buffer.from(png);
+  const iend = bytes.lastIndexOf(Buffer.from('IEND', 'latin1')) - 4;
+  if (iend < 8) throw new FormatError('not a PNG (no IEND chunk)', 'png');
+  const chunks = [textChunk('Software', p.library), textChunk('Creation Time', p.created),
+    ...(p.dataset ? [textChunk('Source', `${p.synthetic ? 'synthetic sample' : 'dataset'} ${p.dataset.fingerprint.id}`)] : []),
+    textChunk(KEY, asciiJson(p))];
+  return Buffer.concat([bytes.subarray(0, iend), ...chunks, bytes.subarray(iend)]);
+}
+
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** An SVG with the record in `<metadata>`. */
+export function svgWithProvenance(svg: string, p: Provenance): string {
+  const at = svg.indexOf('>', svg.indexOf('<svg')) + 1;
+  if (at <= 0) throw new FormatError('not an SVG (no <svg> element)', 'svg');
+  return `${svg.slice(0, at)}<metadata id="${KEY}-provenance">${escapeXml(asciiJson(p))}</metadata>${svg.slice(at)}`;
+}
+
+/** `<meta>` elements and a JSON block for an HTML page's head. */
+export function htmlProvenance(p: Provenance): string {
+  const attr = (s: string) => escapeXml(s).replace(/"/g, '&quot;');
+  return `<meta name="generator" content="${attr(p.library)}"><meta name="created" content="${attr(p.created)}">` +
+    (p.dataset ? `<meta name="${KEY}:dataset" content="${attr(p.dataset.fingerprint.id)}">` : '') +
+    `<script type="application/json" id="${KEY}-provenance">${asciiJson(p).replace(/</g, '\\u003c')}</script>`;
+}
+
+/** Comment lines for the top of a CSV file (`# ` then the record); read them with `comment: '#'`. */
+export function csvProvenance(p: Provenance): string {
+  return `# ${KEY} provenance: ${asciiJson(p)}\n# synthetic: ${p.synthetic}\n`;
+}
+
+/** The GeoTIFF metadata item (GDAL_METADATA; `gdalinfo` lists it) that holds the record. */
+export const GEOTIFF_PROVENANCE_ITEM = 'PERMAFROST_LAB_PROVENANCE';
+
+/**
+ * The provenance recorded in a PNG, SVG, HTML, CSV or GeoTIFF written by permafrost-lab; null
+ * when the file carries none.
+ * @example const p = await readProvenance('out/exports/magt-change.png'); p?.dataset?.fingerprint.id
+ */
+export async function readProvenance(path: string): Promise<Provenance | null> {
+  const type = extname(path).toLowerCase();
+  let json: string | undefined;
+  if (type === '.tif' || type === '.tiff') {
+    const raster = await openRaster(path);
+    json = raster.metadata[GEOTIFF_PROVENANCE_ITEM];
+    await raster.close();
+    return json === undefined ? null : parse(json, path);
+  }
+  const bytes = readFileSync(path);
+  if (type === '.png') {
+    for (let at = 8; at + 12 <= bytes.length;) {
+      const length = bytes.readUInt32BE(at);
+      const kind = bytes.toString('latin1', at + 4, at + 8);
+      if (kind === 'tEXt') {
+        const body = bytes.subarray(at + 8, at + 8 + length);
+        const zero = body.indexOf(0);
+        if (body.toString('latin1', 0, zero) === KEY) json = body.toString('latin1', zero + 1);
+      }
+      at += 12 + length;
+    }
+  } else {
+    const text = bytes.toString('utf8');
+    const m = new RegExp(`id="${KEY}-provenance">([^<]*)<`).exec(text) ?? new RegExp(`^# ${KEY} provenance: (.*)$`, 'm').exec(text);
+    if (m) json = type === '.svg' ? unescapeXml(m[1]) : m[1];
+  }
+  return json === undefined ? null : parse(json, path);
+}
+
+function parse(json: string, path: string): Provenance {
+  try {
+    return JSON.parse(json) as Provenance;
+  } catch {
+    throw new FormatError('the provenance record is not valid JSON (was the file edited?)', path);
+  }
+}
+
+function unescapeXml(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+}
