@@ -33,7 +33,8 @@ export { metrics, type Metrics } from './stats/metrics.js';
 export { PUBLISHED } from './published.js';
 
 // Showing things in a notebook
-export { show, datasetBanner, type Figure } from './display/show.js';
+export { show, type Figure, type ShowOptions } from './display/show.js';
+export { readProvenance, type Provenance } from './provenance/provenance.js';
 export { type TableHtmlOptions } from './display/tableHtml.js';
 
 // Figures (plain Plotly JSON) and saving them

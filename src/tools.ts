@@ -20,10 +20,13 @@ export { regionLabels, regionCacheFile } from './dataset/regions.js';
 export { memoryLimit, checkMemory } from './dataset/memory.js';
 
 // Figures: style and HTML
-export { figureHtml, isFigure } from './display/show.js';
+export { figureHtml, isFigure, datasetBanner, plotlyJson } from './display/show.js';
+export { fingerprintFiles, compareFingerprints, fingerprintCacheFile, type DatasetFingerprint } from './provenance/fingerprint.js';
+export { lightNotebook, shareNotebook } from './notebooks/share.js';
+export { renderFigure, renderFigureSync } from './display/render.js';
 export { tableHtml } from './display/tableHtml.js';
 export { downsample } from './plot/mapFigure.js';
-export { CATEGORICAL, DIVERGING, SEQUENTIAL, SYNTHETIC_CAPTION } from './plot/style.js';
+export { CATEGORICAL, PALETTE, DIVERGING, SEQUENTIAL, SYNTHETIC_CAPTION, label, LABELS } from './plot/style.js';
 export { standaloneHtml, chromiumPath } from './plot/saveFigure.js';
 export { escapeHtml } from './notebooks/html.js';
 

@@ -93,11 +93,12 @@ export function renderFigureSync(figure: Figure, options: RenderOptions, timeout
     worker.on('exit', () => { syncWorker = undefined; });
     syncWorker = { worker, port: port1 };
   }
+  const { worker, port } = syncWorker;
   const id = ++jobs;
   const signal = new Int32Array(new SharedArrayBuffer(4));
-  syncWorker.worker.postMessage({ id, signal, figure: { data: figure.data, layout: figure.layout, config: figure.config, frames: figure.frames }, options });
+  worker.postMessage({ id, signal, figure: { data: figure.data, layout: figure.layout, config: figure.config, frames: figure.frames }, options });
   if (Atomics.wait(signal, 0, 0, timeout_s * 1000) === 'timed-out') throw new Error(`no image after ${timeout_s} s`);
-  for (let message = receiveMessageOnPort(syncWorker.port); message; message = receiveMessageOnPort(syncWorker.port)) {
+  for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
     const reply = message.message as { id: number; ok: boolean; bytes?: Uint8Array | string; message?: string };
     if (reply.id !== id) continue; // a late answer to a job that timed out
     if (!reply.ok) throw new Error(reply.message);

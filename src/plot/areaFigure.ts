@@ -31,13 +31,16 @@ export function areaFigure(summary: { objects(): object[] } | Record<string, unk
   const colourOf = (key: string, k: number) => (group === 'zone' && ZONE_COLOURS[key]) || PALETTE[k % PALETTE.length];
   const axis = options.axis ?? 'Permafrost area (million km²)';
   const referenceColours = ['rgba(230,159,0,0.22)', 'rgba(0,158,115,0.22)', 'rgba(204,121,167,0.22)'];
-  const shapes = (options.reference ?? []).map((ref, k) => ({
-    type: 'rect', xref: 'paper', x0: 0, x1: 1, y0: ref.low_mkm2, y1: Math.max(ref.high_mkm2, ref.low_mkm2 + 0.05), layer: 'below',
-    fillcolor: referenceColours[k % 3], line: { width: 0 },
-  }));
+  // a range as a shaded band, a single value as a dashed line
+  const isLine = (ref: { low_mkm2: number; high_mkm2: number }) => ref.high_mkm2 - ref.low_mkm2 < 0.1;
+  const lineColours = ['#b07000', '#007a5a', '#a0527e'];
+  const shapes = (options.reference ?? []).map((ref, k) => (isLine(ref)
+    ? { type: 'line', xref: 'paper', x0: 0, x1: 1, y0: ref.low_mkm2, y1: ref.low_mkm2, layer: 'above', line: { color: lineColours[k % 3], width: 2.5, dash: 'dash' } }
+    : { type: 'rect', xref: 'paper', x0: 0, x1: 1, y0: ref.low_mkm2, y1: ref.high_mkm2, layer: 'below', fillcolor: referenceColours[k % 3], line: { width: 0 } }));
   // the published ranges are named in the legend, not written over the bars
-  const keysOfReferences = (options.reference ?? []).map((ref, k) => ({ type: 'scatter', mode: 'markers', x: [null], y: [null], name: `${ref.label} (${ref.low_mkm2 === ref.high_mkm2 ? ref.low_mkm2 : `${ref.low_mkm2}–${ref.high_mkm2}`} M km²)`,
-    marker: { symbol: 'square', size: 14, color: referenceColours[k % 3].replace('0.22', '0.6') }, hoverinfo: 'skip' }));
+  const keysOfReferences = (options.reference ?? []).map((ref, k) => (isLine(ref)
+    ? { type: 'scatter', mode: 'lines', x: [null], y: [null], name: ref.label, line: { color: lineColours[k % 3], width: 2.5, dash: 'dash' }, hoverinfo: 'skip' }
+    : { type: 'scatter', mode: 'markers', x: [null], y: [null], name: ref.label, marker: { symbol: 'square', size: 14, color: referenceColours[k % 3].replace('0.22', '0.6') }, hoverinfo: 'skip' }));
   const maxOf = Math.max(...valid.map((r) => r[column] / 1e6), ...(options.reference ?? []).map((r) => r.high_mkm2), 0);
   const yaxis = { title: { text: axis }, range: [0, maxOf * 1.12 || 1], gridcolor: '#eee' };
 
@@ -48,7 +51,7 @@ export function areaFigure(summary: { objects(): object[] } | Record<string, unk
       return { type: 'bar', name: period, x: keys.map(label), y, marker: { color: keys.map(colourOf), line: { color: '#333', width: 1 } },
         text: y.map((v) => v.toFixed(2)), textposition: 'outside', cliponaxis: false, hovertemplate: `%{x}: %{y:.2f} M km²<extra>${period}</extra>` };
     };
-    const layout = baseLayout(options, { xaxis: { title: { text: label(group) } }, yaxis, shapes, showlegend: keysOfReferences.length > 0, ...periodControls(periods) }, SLIDER_SPACE + 46);
+    const layout = baseLayout(options, { xaxis: { title: { text: label(group) } }, yaxis, shapes, showlegend: keysOfReferences.length > 0, ...periodControls(periods, { below_px: 56 }) }, SLIDER_SPACE + 56);
     const fig = figure([bars(periods[0]), ...keysOfReferences], layout, 'areaFigure', options);
     fig.frames = periods.map((period) => ({ name: period, data: [bars(period)], traces: [0] }));
     return fig;
@@ -71,6 +74,7 @@ export function areaFigure(summary: { objects(): object[] } | Record<string, unk
     xaxis: { title: { text: 'Period' } }, yaxis, shapes,
     legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', bgcolor: 'rgba(255,255,255,0.85)' },
   });
-  layout.margin = { ...(layout.margin as object), t: 60 + 22 * Math.ceil((data.length + keysOfReferences.length) / 3) };
+  // the legend sits between the title and the plot, one entry per line at worst
+  layout.margin = { ...(layout.margin as object), t: 52 + 21 * (data.length + keysOfReferences.length) };
   return figure([...data, ...keysOfReferences], layout, 'areaFigure', options);
 }

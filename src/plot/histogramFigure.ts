@@ -84,8 +84,8 @@ export function histogramFigure(table: TableLike, options: HistogramFigureOption
     const data = [{ ...outline(first, '#555', 0), name: `${first.period} (outline)`, fill: 'none' }, bars(first)];
     const layout = baseLayout({ ...options, caption: `Grey outline: ${first.period}. ${caption}` }, {
       barmode: 'overlay', bargap: 0, xaxis, yaxis, shapes: [medianLine(first.median, '#555'), medianLine(first.median, PALETTE[1])],
-      ...periodControls(periods),
-    }, SLIDER_SPACE + 46);
+      ...periodControls(periods, { below_px: 56 }),
+    }, SLIDER_SPACE + 56);
     const fig = figure(data, layout, 'histogramFigure', options);
     fig.frames = dists.map((d) => ({ name: d.period, data: [bars(d)], traces: [1], layout: { shapes: [medianLine(first.median, '#555'), medianLine(d.median, PALETTE[1])] } }));
     return fig;

@@ -104,7 +104,7 @@ const LINE = 16;
 export function baseLayout(options: FigureOptions, extra: Record<string, unknown> = {}, axisSpace = 56): Record<string, unknown> {
   const captions = captionLines(options);
   return {
-    title: { text: options.title ?? '', x: 0.02, xanchor: 'left', font: { size: 17 } },
+    title: { text: options.title ?? '', x: 0.02, xanchor: 'left', yref: 'container', y: 0.985, yanchor: 'top', font: { size: 17 } },
     font: { family: 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif', size: 13, color: '#222' },
     paper_bgcolor: '#ffffff', plot_bgcolor: '#ffffff',
     margin: { l: 70, r: 30, t: 60, b: axisSpace + 10 + LINE * captions.length },
@@ -148,14 +148,15 @@ export function dataRange(values: Iterable<number>, margin = 0.05): [number, num
 }
 
 /** Slider and play button over named frames (Plotly `sliders`, `updatemenus`), for figures that step through periods. */
-export function periodControls(names: string[], options: { prefix?: string; redraw?: boolean; duration_ms?: number } = {}): Record<string, unknown> {
+export function periodControls(names: string[], options: { prefix?: string; redraw?: boolean; duration_ms?: number; below_px?: number } = {}): Record<string, unknown> {
+  const below = options.below_px ?? 0;
   const redraw = options.redraw ?? true;
   const step = (name: string) => ({ method: 'animate', label: name,
     args: [[name], { mode: 'immediate', frame: { duration: 0, redraw }, transition: { duration: 0 } }] });
   return {
-    sliders: [{ active: 0, steps: names.map(step), x: 0.12, len: 0.86, y: 0, yanchor: 'top', pad: { t: 8, b: 4 },
+    sliders: [{ active: 0, steps: names.map(step), x: 0.14, len: 0.84, y: 0, yanchor: 'top', pad: { t: below + 8, b: 4 },
       currentvalue: { prefix: options.prefix ?? 'Period: ', font: { size: 13 } } }],
-    updatemenus: [{ type: 'buttons', showactive: false, x: 0.1, xanchor: 'right', y: 0, yanchor: 'top', pad: { t: 28, r: 8 }, direction: 'left',
+    updatemenus: [{ type: 'buttons', showactive: false, x: 0.12, xanchor: 'right', y: 0, yanchor: 'top', pad: { t: below + 30, r: 8 }, direction: 'left',
       buttons: [
         { label: '▶ Play', method: 'animate', args: [null, { fromcurrent: true, frame: { duration: options.duration_ms ?? 900, redraw }, transition: { duration: 0 } }] },
         { label: '❚❚', method: 'animate', args: [[null], { mode: 'immediate', frame: { duration: 0, redraw }, transition: { duration: 0 } }] },
@@ -163,5 +164,5 @@ export function periodControls(names: string[], options: { prefix?: string; redr
   };
 }
 
-/** Bottom-margin pixels a slider with its play button takes. */
-export const SLIDER_SPACE = 78;
+/** Bottom-margin pixels a slider with its play button and step labels takes. */
+export const SLIDER_SPACE = 100;

@@ -12,7 +12,7 @@ export interface TrendFigureOptions extends FigureOptions {
   group?: string;
   /** Only these groups. */
   groups?: string[];
-  /** The spread drawn around each curve: `p10-p90` (default), `sd` or `none`. */
+  /** The spread drawn around each curve: `p10-p90` (default up to three curves), `sd` or `none` (default above three). */
   band?: 'p10-p90' | 'sd' | 'none';
   /** Sen's slope per decade in the legend. Default true. */
   slope?: boolean;
@@ -27,9 +27,10 @@ const rowsOf = (rows: Rows) => (Array.isArray(rows) ? rows : rows.objects()) as 
  */
 export function trendFigure(summary: Rows, options: TrendFigureOptions = {}): Figure {
   const value = options.value ?? 'magt_c';
-  const band = options.band ?? 'p10-p90';
   const rows = rowsOf(summary).filter((r) => Number.isFinite(r[`${value}_mean`]));
   const keys = options.group ? [...new Set(rows.map((r) => String(r[options.group!])))].filter((g) => !options.groups || options.groups.includes(g)) : ['all'];
+  // more than three shaded spreads over each other turn to mud: then lines only, unless asked
+  const band = options.band ?? (keys.length > 3 ? 'none' : 'p10-p90');
   const data: Record<string, unknown>[] = [];
   keys.forEach((key, k) => {
     const group = rows.filter((r) => !options.group || String(r[options.group]) === key).sort((a, b) => a.mid_year - b.mid_year);
@@ -39,8 +40,8 @@ export function trendFigure(summary: Rows, options: TrendFigureOptions = {}): Fi
     if (band !== 'none') {
       const lo = group.map((r) => (band === 'sd' ? r[`${value}_mean`] - r[`${value}_sd`] : r[`${value}_p10`]));
       const hi = group.map((r) => (band === 'sd' ? r[`${value}_mean`] + r[`${value}_sd`] : r[`${value}_p90`]));
-      data.push({ type: 'scatter', mode: 'lines', x, y: lo, line: { width: 0, color }, hoverinfo: 'skip', showlegend: false, legendgroup: key });
-      data.push({ type: 'scatter', mode: 'lines', x, y: hi, line: { width: 0, color }, fill: 'tonexty', fillcolor: hexAlpha(color, 0.15),
+      data.push({ type: 'scatter', mode: 'lines', x, y: lo, line: { width: 1, color: hexAlpha(color, 0.6), dash: 'dot' }, hoverinfo: 'skip', showlegend: false, legendgroup: key });
+      data.push({ type: 'scatter', mode: 'lines', x, y: hi, line: { width: 1, color: hexAlpha(color, 0.6), dash: 'dot' }, fill: 'tonexty', fillcolor: hexAlpha(color, 0.1),
         hoverinfo: 'skip', showlegend: false, legendgroup: key });
     }
     const slope = sensSlope(x, y) * 10;
