@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { FileError } from '../errors.js';
+import { fitCaptions } from './captions.js';
 import { plotlyScript } from './plotlySource.js';
 
 /** Chromium flags that work here and on machines without a display or network. */
@@ -62,7 +63,7 @@ export interface RenderOptions { format: 'png' | 'svg'; width: number; height: n
 export function renderFigure(figure: Figure, options: RenderOptions): Promise<Buffer | string> {
   const job = queue.then(async () => {
     const { page } = await getRenderer();
-    const spec = { data: figure.data, frames: figure.frames, layout: { ...figure.layout, width: options.width, height: options.height }, config: { ...figure.config, staticPlot: true } };
+    const spec = { data: figure.data, frames: figure.frames, layout: { ...fitCaptions(figure.layout ?? {}, options.width), width: options.width, height: options.height }, config: { ...figure.config, staticPlot: true } };
     // runs in the page (no DOM types in Node: reach the page's globals through globalThis)
     const url: string = await page.evaluate(async ([s, f, w, h, k]: [unknown, string, number, number, number]) =>
       (globalThis as any).Plotly.toImage(s, { format: f, width: w, height: h, scale: k }),

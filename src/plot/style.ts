@@ -3,6 +3,10 @@
 import type { Figure } from '../display/show.js';
 import { REGIONS } from '../dataset/regions.js';
 import type { DatasetLike } from '../provenance/provenance.js';
+import { charsFor, LINE, wrap } from '../display/captions.js';
+
+/** Left margin of every figure (px): room for the y axis title. */
+const LEFT = 70;
 
 /**
  * Twelve qualitative colours told apart on white: Okabe–Ito's (colour-blind safe) first, then four
@@ -74,49 +78,36 @@ export function axisTitle(column: string): string {
   return `${LABELS[column] ?? label(column)}${UNITS[column] ? ` (${UNITS[column]})` : ''}`;
 }
 
-/** Breaks a caption into lines of at most `width` characters (Plotly does not wrap annotations). */
-export function wrap(text: string, width = 90): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
-/** The caption lines of a figure: the synthetic label first (when it is), then the caption, wrapped. */
-export function captionLines(options: FigureOptions): { text: string; synthetic: boolean }[] {
-  const synthetic = options.synthetic ?? options.dataset?.synthetic ?? false;
-  const chars = Math.max(40, Math.floor(((options.width ?? 640) - 30) / 6.4));
-  return [
-    ...(synthetic ? [{ text: SYNTHETIC_CAPTION, synthetic: true }] : []),
-    ...(options.caption ? wrap(options.caption, chars).map((text) => ({ text, synthetic: false })) : []),
-  ];
-}
-
-const LINE = 16;
 
 /**
- * The layout every figure shares: readable fonts, a title, and the caption lines in the bottom
- * margin, which grows to hold them (`axisSpace`: pixels the x axis and its title take below the plot).
+ * The layout every figure shares: readable fonts, a title, and the captions in the bottom margin,
+ * which grows to hold them (`axisSpace`: pixels the x axis and its title take below the plot). The
+ * synthetic label is one red line; the caption is wrapped to the figure's width (`fitCaptions`
+ * wraps it again for another width).
  */
 export function baseLayout(options: FigureOptions, extra: Record<string, unknown> = {}, axisSpace = 56): Record<string, unknown> {
-  const captions = captionLines(options);
+  const synthetic = options.synthetic ?? options.dataset?.synthetic ?? false;
+  const lines = options.caption ? wrap(options.caption, charsFor(options.width ?? 640)) : [];
+  const annotations: Record<string, unknown>[] = [];
+  if (synthetic) annotations.push(captionAnnotation(SYNTHETIC_CAPTION, axisSpace, '#b00020', 'synthetic'));
+  if (lines.length) annotations.push(captionAnnotation(lines.join('<br>'), axisSpace + (synthetic ? LINE : 0), '#555', 'caption'));
   return {
     title: { text: options.title ?? '', x: 0.02, xanchor: 'left', yref: 'container', y: 0.985, yanchor: 'top', font: { size: 17 } },
     font: { family: 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif', size: 13, color: '#222' },
     paper_bgcolor: '#ffffff', plot_bgcolor: '#ffffff',
-    margin: { l: 70, r: 30, t: 60, b: axisSpace + 10 + LINE * captions.length },
+    margin: { l: LEFT, r: 30, t: 60, b: axisSpace + 10 + LINE * ((synthetic ? 1 : 0) + lines.length) },
     ...(options.width ? { width: options.width } : {}),
     height: options.height ?? 460,
     legend: { bgcolor: 'rgba(255,255,255,0.85)' },
-    annotations: captions.map((c, i) => ({
-      text: c.text, xref: 'paper', yref: 'paper', x: 0, y: 0, yshift: -axisSpace - LINE * i, xanchor: 'left', yanchor: 'top', showarrow: false,
-      font: { size: 11, color: c.synthetic ? '#b00020' : '#555' },
-    })),
+    annotations,
+    meta: { caption: options.caption ?? '' },
     ...extra,
   };
+}
+
+/** A caption line block under the plot, starting 12 px from the figure's left edge (not the plot's). */
+function captionAnnotation(text: string, below: number, color: string, name: string): Record<string, unknown> {
+  return { name, text, xref: 'paper', yref: 'paper', x: 0, y: 0, xshift: 12 - LEFT, yshift: -below, xanchor: 'left', yanchor: 'top', align: 'left', showarrow: false, font: { size: 11, color } };
 }
 
 /** Adds annotations to a layout made by baseLayout. */

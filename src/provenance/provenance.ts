@@ -60,15 +60,15 @@ function textChunk(keyword: string, text: string): Buffer {
   return chunk;
 }
 
-/** A PNG with `tEXt` chunks (Software, Creation Time, Source, and the full record as JSON) before its end. */
+/** A PNG with `tEXt` chunks (Software, Creation Time, Source, and the full record as JSON) right after its header, where every reader looks. */
 export function pngWithProvenance(png: Uint8Array, p: Provenance): Buffer {
   const bytes = Buffer.from(png);
-  const iend = bytes.lastIndexOf(Buffer.from('IEND', 'latin1')) - 4;
-  if (iend < 8) throw new FormatError('not a PNG (no IEND chunk)', 'png');
+  if (bytes.length < 33 || bytes.toString('latin1', 12, 16) !== 'IHDR') throw new FormatError('not a PNG (no IHDR chunk)', 'png');
+  const afterHeader = 8 + 12 + bytes.readUInt32BE(8);
   const chunks = [textChunk('Software', p.library), textChunk('Creation Time', p.created),
     ...(p.dataset ? [textChunk('Source', `${p.synthetic ? 'synthetic sample' : 'dataset'} ${p.dataset.fingerprint.id}`)] : []),
     textChunk(KEY, asciiJson(p))];
-  return Buffer.concat([bytes.subarray(0, iend), ...chunks, bytes.subarray(iend)]);
+  return Buffer.concat([bytes.subarray(0, afterHeader), ...chunks, bytes.subarray(afterHeader)]);
 }
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

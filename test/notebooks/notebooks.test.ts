@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure, listNotebooks, runNotebookFiles, type NotebookReport } from '../../src/notebooks/runNotebooks.js';
 import { checkPages } from '../../src/notebooks/checkPage.js';
-import { notebookJson, root, tempDir } from '../helpers.js';
+import { notebookJson, python, referee, root, tempDir } from '../helpers.js';
 
 const notebooks = listNotebooks(join(root, 'notebooks'));
 
@@ -75,11 +75,64 @@ describe('runNotebooks executes every notebook', () => {
         .filter((h: string) => h.includes('permafrost-figure'))
         .map((h: string) => JSON.parse(/var spec = (\{.*\});\n/.exec(h)![1]).data.length);
       expect(check.errors, check.page).toEqual([]);
+      expect(check.overflows, check.page).toEqual([]);
       expect(check.traces, check.page).toEqual(specs);
       figures += specs.length;
     }
     expect(figures).toBeGreaterThan(notebooks.length);
   }, 180_000);
+
+  const figureOutputs = () => notebooks.flatMap((p) => {
+    const name = p.split('/').pop()!;
+    const executed = JSON.parse(readFileSync(join(tmp.dir, name), 'utf8'));
+    return executed.cells.flatMap((c: any) => (c.outputs ?? []).filter((o: any) => o.data && (o.data['application/vnd.plotly.v1+json']
+      || String(o.data['text/html'] ?? '').includes('permafrost-figure'))).map((o: any) => ({ name, data: o.data })));
+  });
+
+  it('every figure is one output holding Plotly JSON, HTML and a PNG; the shared copy keeps JSON and PNG and is lighter', () => {
+    const outputs = figureOutputs();
+    expect(outputs.length).toBeGreaterThan(notebooks.length);
+    for (const { name, data } of outputs) {
+      expect(Object.keys(data).sort(), name).toEqual(['application/vnd.plotly.v1+json', 'image/png', 'text/html', 'text/plain']);
+      expect(Buffer.from(data['image/png'], 'base64').subarray(1, 4).toString(), name).toBe('PNG');
+      expect(Array.isArray(data['application/vnd.plotly.v1+json'].data), name).toBe(true);
+    }
+    for (const p of notebooks) {
+      const name = p.split('/').pop()!;
+      const shared = JSON.parse(readFileSync(join(tmp.dir, 'shared', name), 'utf8'));
+      const full = JSON.parse(readFileSync(join(tmp.dir, name), 'utf8'));
+      const kinds = (nb: any) => nb.cells.flatMap((c: any) => (c.outputs ?? []).map((o: any) => Object.keys(o.data ?? {}).sort().join(',')));
+      expect(kinds(shared).length, name).toBe(kinds(full).length); // nothing dropped but the HTML of figures
+      expect(kinds(shared).filter((k: string) => k.includes('plotly') && k.includes('text/html')), name).toEqual([]);
+    }
+  });
+
+  it('every figure has distinct legend colours and no snake_case label', () => {
+    for (const { name, data } of figureOutputs()) {
+      const fig = data['application/vnd.plotly.v1+json'];
+      const title = fig.layout?.title?.text ?? '';
+      const legend = fig.data.filter((t: any) => t.name && (t.showlegend === true || (t.showlegend !== false && t.type !== 'heatmap' && t.type !== 'contour' && fig.layout?.showlegend !== false)));
+      const colourOf = (t: any) => [t.line?.color, t.marker?.color].find((c) => typeof c === 'string') ?? JSON.stringify(t.marker?.color ?? t.line?.color);
+      const colours = legend.map(colourOf);
+      expect(new Set(colours).size, `${name} "${title}": ${legend.map((t: any) => `${t.name}=${colourOf(t)}`).join(', ')}`).toBe(colours.length);
+      const texts = [title, ...legend.map((t: any) => t.name), ...(fig.layout?.annotations ?? []).map((a: any) => a.text),
+        ...Object.entries(fig.layout ?? {}).filter(([k]) => /^[xy]axis/.test(k)).map(([, a]: any) => a?.title?.text ?? ''),
+        ...fig.data.flatMap((t: any) => (Array.isArray(t.x) && typeof t.x[0] === 'string' ? t.x : [])),
+        ...(fig.layout?.sliders ?? []).flatMap((s: any) => s.steps.map((st: any) => st.label))];
+      expect(texts.filter((t: string) => /[a-z]_[a-z]/i.test(String(t))), `${name} "${title}"`).toEqual([]);
+    }
+  });
+
+  it('nbconvert --to markdown of an executed notebook embeds its figures as PNG (and of the shared copy, as PNG files)', () => {
+    const name = '03-distributions.ipynb';
+    const md = referee(python, ['-m', 'jupyter', 'nbconvert', '--to', 'markdown', '--stdout', join(tmp.dir, name)]);
+    const figures = figureOutputs().filter((o) => o.name === name).length;
+    expect((md.match(/<img [^>]*src="data:image\/png;base64,/g) ?? []).length).toBe(figures);
+    const out = join(tmp.dir, 'md');
+    referee(python, ['-m', 'jupyter', 'nbconvert', '--to', 'markdown', '--output-dir', out, join(tmp.dir, 'shared', name)]);
+    const shared = readFileSync(join(out, name.replace('.ipynb', '.md')), 'utf8');
+    expect((shared.match(/!\[png\]\([^)]+\.png\)/g) ?? []).length).toBe(figures);
+  }, 60_000);
 });
 
 describe('a notebook with a failing cell', () => {

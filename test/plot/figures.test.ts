@@ -25,7 +25,7 @@ describe('trendFigure(summary)', () => {
   it('draws one curve and one spread band per group, with Sen\'s slope per decade and units', () => {
     const fig = trendFigure(summary, { group: 'region', synthetic: true });
     const curves = fig.data.filter((t: any) => t.mode === 'lines+markers') as any[];
-    expect(curves.map((c) => c.name)).toEqual(['alaska (+0.10 °C/decade)', 'canada (+0.20 °C/decade)']);
+    expect(curves.map((c) => c.name)).toEqual(['Alaska (+0.10 °C/decade)', 'Canada (+0.20 °C/decade)']);
     expect(fig.data.filter((t: any) => t.fill === 'tonexty')).toHaveLength(2);
     expect(curves[0].x).toEqual([1982, 1987, 1992, 1997, 2002, 2007, 2012, 2017]);
     expect((fig.layout as any).yaxis.title.text).toBe('Mean annual ground temperature (°C)');
@@ -101,7 +101,7 @@ print(json.dumps({"mae": mean_absolute_error(d["o"], d["p"]), "rmse": mean_squar
   it('plots observed against predicted with the 1:1 line and n, bias, RMSE and R²', () => {
     const t = aq.table({ site_id: ['a', 'b', 'c', 'd'], region: ['alaska', 'alaska', 'canada', 'canada'], observed: [-2, -1, 0, 1], predicted: [-1.5, -1, 0.5, 1.5] });
     const fig = validationFigure(t);
-    expect(fig.data.map((d: any) => d.name)).toEqual(['alaska', 'canada', '1:1']);
+    expect(fig.data.map((d: any) => d.name)).toEqual(['Alaska', 'Canada', '1:1 line']);
     const note = (fig.layout as any).annotations.at(-1).text;
     expect(note).toContain('n = 4');
     expect(note).toContain('bias = +0.38 °C');
@@ -122,7 +122,7 @@ describe('saveFigure(figure, path)', () => {
     const svg = readFileSync(await saveFigure(fig, join(tmp.dir, 'trend.svg')), 'utf8');
     expect(svg).toMatch(/^<svg/);
     expect(svg).toMatch(/Ground temperature (&lt;|&#60;)by(&gt;|&#62;) region/); // the title text, escaped
-    expect(svg).toContain('alaska (+0.10 °C/decade)');
+    expect(svg).toContain('Alaska (+0.10 °C/decade)');
   }, 60_000);
 
   it('writes a standalone offline HTML page, and names what to install when there is no browser', async () => {
