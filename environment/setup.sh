@@ -62,13 +62,20 @@ fi
 
 # 3. The tslab kernel (this checkout's tslab, not a global one) and the package link.
 ln -sfn .. node_modules/permafrost-lab
-tslab="$root/node_modules/tslab/bin/tslab"
+# The kernel is environment/tslab-kernel.cjs: tslab, with this checkout's packages importable from a
+# notebook in any folder (see the README, "Your own notebooks").
+kernel="$root/environment/tslab-kernel.cjs"
 kernel_json="$("$python" -c 'from jupyter_client.kernelspec import KernelSpecManager as K; import json; print(json.dumps(K().get_kernel_spec("tslab").argv))' 2>/dev/null || true)"
-if [[ "$kernel_json" == *"$tslab"* ]]; then
+if [[ "$kernel_json" == *"$kernel"* ]]; then
   say "tslab kernel registered"
 else
-  say "registering the tslab kernel with $python"
-  node "$tslab" install --python="$python" --binary="$tslab" >/dev/null
+  say "registering the tslab kernel (environment/tslab-kernel.cjs) with $python"
+  spec="$(mktemp -d)"
+  mkdir -p "$spec/tslab"
+  node -e 'const [node, kernel, out] = process.argv.slice(1); require("fs").writeFileSync(out, JSON.stringify({ argv: [node, kernel, "kernel", "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript" }, null, 1));' \
+    "$(command -v node)" "$kernel" "$spec/tslab/kernel.json"
+  "$python" -c 'import sys; from jupyter_client.kernelspec import KernelSpecManager as K; print(K().install_kernel_spec(sys.argv[1], kernel_name="tslab", user=True))' "$spec/tslab" >/dev/null
+  rm -rf "$spec"
 fi
 
 # 4. The synthetic sample (once the generator exists; regenerated when the generator changes).

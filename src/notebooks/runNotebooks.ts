@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, delimiter, dirname, join, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileError, InputError, invalid } from '../errors.js';
 import { executorScript } from './executor-script.js';
@@ -134,11 +134,15 @@ function findPython(): string {
   return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 }
 
-/** A kernelspec in a temporary folder that starts this package's tslab, put first on JUPYTER_PATH. */
+/**
+ * A kernelspec in a temporary folder that starts this package's kernel (tslab, with this checkout's
+ * packages importable from any folder: environment/tslab-kernel.cjs), put first on JUPYTER_PATH.
+ */
 function makeKernelSpec(): string {
   const require = createRequire(import.meta.url);
-  const tslab = join(dirname(require.resolve('tslab/package.json')), 'bin', 'tslab');
-  if (!existsSync(tslab)) throw new FileError('tslab is not installed (run `npm run setup`)', tslab);
+  try { require.resolve('tslab/package.json'); } catch { throw new FileError('tslab is not installed (run `npm run setup`)', 'node_modules/tslab'); }
+  const tslab = fileURLToPath(new URL('../../environment/tslab-kernel.cjs', import.meta.url));
+  if (!existsSync(tslab)) throw new FileError('the kernel launcher is missing from this checkout', tslab);
   const dir = mkdtempSync(join(tmpdir(), 'permafrost-kernel-'));
   const spec = join(dir, 'kernels', 'tslab');
   mkdirSync(spec, { recursive: true });

@@ -10,7 +10,7 @@ export function errorFigure(metrics: { objects(): object[] } | Record<string, un
   const by = options.by ?? 'period';
   const rows = ((Array.isArray(metrics) ? metrics : metrics.objects()) as Record<string, any>[]).filter((r) => r.by === by && r.n > 0);
   const unit = options.units ?? '°C';
-  const bar = (key: 'rmse' | 'bias', k: number) => ({ type: 'bar', name: key === 'rmse' ? 'RMSE' : 'bias (predicted − observed)', x: rows.map((r) => label(r.group)),
+  const bar = (key: 'rmse' | 'bias', k: number) => ({ type: 'bar', name: key === 'rmse' ? 'RMSE' : 'Bias (predicted − observed)', x: rows.map((r) => label(r.group)),
     y: rows.map((r) => r[key]), customdata: rows.map((r) => r.n), marker: { color: PALETTE[k], line: { color: '#333', width: 0.5 } },
     hovertemplate: `%{x}: %{y:.2f} ${unit} (n = %{customdata})<extra></extra>` });
   return figure([bar('rmse', 0), bar('bias', 1)], baseLayout({ title: `Errors by ${label(by).toLowerCase()}`, ...options }, {

@@ -54,7 +54,9 @@ describe('permafrost-lab dataset commands', () => {
       const run = cli('export', data, '--variable', 'alt', '--period', '2015-2019', '--region', 'alaska', '--format', format, '--out', out);
       expect(run.status, run.stderr).toBe(0);
     }
-    expect(readFileSync(join(tmp.dir, 'alaska.csv'), 'utf8').split('\n')[0]).toBe('x_m,y_m,lon,lat,area_km2,alt_cm');
+    const csvLines = readFileSync(join(tmp.dir, 'alaska.csv'), 'utf8').split('\n');
+    expect(csvLines[0]).toMatch(/^# permafrost-lab provenance: \{.*"builder":"exportTable"/); // where it came from, as a comment
+    expect(csvLines.find((l) => !l.startsWith('#'))).toBe('x_m,y_m,lon,lat,area_km2,alt_cm');
     const again = cli('export', data, '--variable', 'alt', '--period', '2015-2019', '--format', 'csv', '--out', join(tmp.dir, 'alaska.csv'));
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/exists; add --overwrite to replace it/);

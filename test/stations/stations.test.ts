@@ -135,7 +135,7 @@ describe('validation figures', () => {
     expect(fig.data.map((d: any) => d.name)).toEqual(['coastline', 'graticule', 'residual']);
     const table = aq.from([{ by: 'period', group: '2000-2004', n: 10, rmse: 1.2, bias: 0.1 }, { by: 'region', group: 'alaska', n: 4, rmse: 2, bias: -1 }]);
     const errors = errorFigure(table, { by: 'region' });
-    expect(errors.data.map((d: any) => [d.name, d.x, d.y])).toEqual([['RMSE', ['alaska'], [2]], ['bias (predicted − observed)', ['alaska'], [-1]]]);
+    expect(errors.data.map((d: any) => [d.name, d.x, d.y])).toEqual([['RMSE', ['Alaska'], [2]], ['Bias (predicted − observed)', ['Alaska'], [-1]]]);
   });
 });
 

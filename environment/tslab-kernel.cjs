@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// The Jupyter kernel that `npm run setup` registers: tslab, with this checkout's packages
+// (permafrost-lab, arquero, and the rest of node_modules) importable from a notebook saved in
+// any folder. A package in the notebook's own node_modules still wins.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const Module = require('node:module');
+
+const root = path.resolve(__dirname, '..');
+const modules = path.join(root, 'node_modules');
+let tslabDir;
+try {
+  tslabDir = path.dirname(require.resolve('tslab/package.json', { paths: [root] }));
+} catch {
+  process.stderr.write(`permafrost-lab kernel: tslab is not installed in ${root}; run \`npm run setup\` there\n`);
+  process.exit(1);
+}
+
+// Run time: Node's require falls back to NODE_PATH, so `import … from 'permafrost-lab'` loads from here.
+process.env.NODE_PATH = [modules, process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
+Module._initPaths();
+
+// Compile time: TypeScript (Node10 resolution) looks in <notebook folder>/node_modules; where that
+// folder lacks a package, it is read from this checkout's node_modules instead.
+const ts = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] }));
+function forward(p) {
+  if (typeof p !== 'string') return p;
+  const local = path.join(process.cwd(), 'node_modules');
+  const rel = path.relative(local, p);
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return p;
+  const parts = rel.split(path.sep);
+  const pkg = parts[0].startsWith('@') ? parts.slice(0, 2).join(path.sep) : parts[0];
+  if (pkg === 'tslab' || fs.existsSync(path.join(local, pkg))) return p;
+  const here = path.join(modules, rel);
+  return fs.existsSync(path.join(modules, pkg)) ? here : p;
+}
+for (const name of ['fileExists', 'readFile', 'directoryExists', 'realpath', 'readDirectory', 'getDirectories']) {
+  const original = ts.sys[name];
+  if (typeof original === 'function') ts.sys[name] = (p, ...rest) => original.call(ts.sys, forward(p), ...rest);
+}
+
+require(path.join(tslabDir, 'dist', 'main.js')).main();
