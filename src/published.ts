@@ -6,8 +6,12 @@ export const PUBLISHED = {
   /** IPA Circum-Arctic Map of Permafrost and Ground-Ice Conditions, Northern Hemisphere zone areas (million km²). */
   ipa_zones_mkm2: {
     continuous: 10.98, discontinuous: 4.42, sporadic: 3.96, isolated: 3.89,
-    /** Zhang et al. (1999) give the permafrost region as 22.79 M km²; DOMAIN.md lists the IPA total as 23.37 (the four zones sum to 23.25). */
-    reference: 'Brown et al. (2002), IPA Circum-Arctic Map, v2; areas from Zhang et al. (1999), Polar Geography 23(2)',
+    /** Relict permafrost, the fifth class of the map's table: with it the classes sum to the 23.37 total (the four zones alone, 23.25). */
+    relict: 0.12,
+    total: 23.37,
+    /** The continuous zone's share of the total (%): 10.98 / 23.37. */
+    continuous_share_pct: 47,
+    reference: 'Brown et al. (1997), IPA Circum-Arctic Map of Permafrost and Ground-Ice Conditions; area table in Frozen Ground 22 (1998); Zhang et al. (1999), Polar Geography 23(2)',
   },
   /** Permafrost area estimates to set beside `permafrost_area_km2` (million km²). */
   permafrost_area_mkm2: [

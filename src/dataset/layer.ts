@@ -2,7 +2,9 @@ import { parsePeriod } from './periods.js';
 import { InputError, invalid } from '../errors.js';
 import type { Transform } from '../geotiff/openRaster.js';
 import type { Variable } from './discover.js';
-import { rowsOf, STRIP_ROWS, type Context } from './context.js';
+import { internalsOf, rowsOf, STRIP_ROWS, type Context } from './context.js';
+import { forEachPlace } from '../engine/places.js';
+import { kernelPool } from '../engine/pool.js';
 import { checkMemory } from './memory.js';
 
 /** Options of `ds.layer`. */
@@ -27,43 +29,73 @@ export interface Layer {
   period: string;
 }
 
+/** One variable and period as a grid (block means when `max_cells` is smaller than the grid). */
 export async function layer(ctx: Context, variable: Variable, period: string, options: LayerOptions = {}): Promise<Layer> {
+  return (await layers(ctx, variable, [period], options))[0];
+}
+
+/**
+ * Several periods of one variable as grids, for maps that step through them. Block means are
+ * computed on the workers, tile by tile, each tile of a multi-band file decoded once for all its
+ * periods; only the reduced grids are held.
+ */
+export async function layers(ctx: Context, variable: Variable, periods: string[], options: LayerOptions & { onProgress?: (fraction: number) => void } = {}): Promise<Layer[]> {
   const { grid } = ctx;
   const max_cells = options.max_cells ?? Math.max(grid.width, grid.height);
   if (!(Number.isInteger(max_cells) && max_cells >= 1)) throw new InputError(invalid('max_cells', options.max_cells, 'a whole number ≥ 1'));
   const factor = Math.max(1, Math.ceil(Math.max(grid.width, grid.height) / max_cells));
   const width = Math.ceil(grid.width / factor), height = Math.ceil(grid.height / factor);
-  checkMemory(width * height * 4 * (factor > 1 ? 3 : 1), `the ${variable} layer of ${period} (${width} × ${height} cells)`,
+  checkMemory(periods.length * width * height * 4 * (factor > 1 ? 5 : 1), `the ${variable} layer${periods.length > 1 ? 's' : ''} of ${periods.join(', ')} (${width} × ${height} cells)`,
     `pass { max_cells: 1000 } for block means, or read a region with ds.table(…, { region })`);
-  ctx.slotOf(variable, period); // names a bad variable or period before any work
+  const slots = periods.map((p) => ctx.slotOf(variable, p)); // names a bad variable or period before any work
   const t = grid.transform;
   const transform = { ...t, pixelWidth: t.pixelWidth * factor, pixelHeight: t.pixelHeight * factor };
+  const made = (values: Float32Array, period: string): Layer => ({ values, width, height, transform, crs: grid.crs, factor, period: parsePeriod(period)?.label ?? period });
   if (factor === 1) {
-    const values = new Float32Array(width * height);
-    for (let y0 = 0; y0 < grid.height; y0 += STRIP_ROWS) {
-      const h = Math.min(STRIP_ROWS, grid.height - y0);
-      values.set(await rowsOf(ctx, variable, period, y0, h), y0 * grid.width);
-    }
-    return { values, width, height, transform, crs: grid.crs, factor, period: parsePeriod(period)?.label ?? period };
-  }
-  const sums = new Float64Array(width * height);
-  const counts = new Float64Array(width * height);
-  const strip = Math.max(1, Math.floor(STRIP_ROWS / factor)) * factor;
-  for (let y0 = 0; y0 < grid.height; y0 += strip) {
-    const h = Math.min(strip, grid.height - y0);
-    const rows = await rowsOf(ctx, variable, period, y0, h);
-    for (let r = 0; r < h; r++) {
-      const base = Math.floor((y0 + r) / factor) * width;
-      for (let c = 0; c < grid.width; c++) {
-        const v = rows[r * grid.width + c];
-        if (v !== v) continue;
-        const k = base + Math.floor(c / factor);
-        sums[k] += v;
-        counts[k]++;
+    const out: Layer[] = [];
+    for (const period of periods) {
+      const values = new Float32Array(width * height);
+      for (let y0 = 0; y0 < grid.height; y0 += STRIP_ROWS) {
+        const h = Math.min(STRIP_ROWS, grid.height - y0);
+        values.set(await rowsOf(ctx, variable, period, y0, h), y0 * grid.width);
       }
+      out.push(made(values, period));
     }
+    return out;
   }
-  const values = new Float32Array(width * height);
-  for (let k = 0; k < values.length; k++) values[k] = counts[k] ? sums[k] / counts[k] : NaN;
-  return { values, width, height, transform, crs: grid.crs, factor, period: parsePeriod(period)?.label ?? period };
+  const sums = periods.map(() => new Float64Array(width * height));
+  const counts = periods.map(() => new Float64Array(width * height));
+  const pool = kernelPool();
+  const rasters = [...new Set(slots.map((s) => s.raster))];
+  let done = 0;
+  const total = slots.length;
+  for (const raster of rasters) {
+    const mine = slots.map((s, k) => ({ ...s, k })).filter((s) => s.raster === raster);
+    const internals = internalsOf(raster);
+    const jobs = internals.blocks(mine.map((s) => s.band));
+    await forEachPlace(internals, jobs, pool.size * 3, async (stored, blobs, blobOf) => {
+      const first = stored[0];
+      const parts = mine.map((s) => {
+        const i = stored.findIndex((j) => j.band === s.band);
+        return i < 0 ? { blob: -1, sample: 0, scale: 1, offset: 0 } : { blob: blobOf[i], sample: stored[i].sample, ...internals.valueTransform(s.band) };
+      });
+      const means = await pool.means(blobs, parts, internals.layoutOf(first), {
+        grid: { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }, dataType: raster.dataType, noData: raster.noData,
+        col: first.col, row: first.row, cols: first.cols, rows: first.rows,
+      }, factor);
+      means.forEach((m, j) => {
+        const { k } = mine[j];
+        for (let r = 0; r < m.h; r++) {
+          const at = (m.r0 + r) * width + m.c0;
+          for (let c = 0; c < m.w; c++) { sums[k][at + c] += m.sums[r * m.w + c]; counts[k][at + c] += m.counts[r * m.w + c]; }
+        }
+      });
+    }, { where: ctx.where, onProgress: (n) => options.onProgress?.((done + (n / jobs.length) * mine.length) / total) });
+    done += mine.length;
+  }
+  return periods.map((period, k) => {
+    const values = new Float32Array(width * height);
+    for (let i = 0; i < values.length; i++) values[i] = counts[k][i] ? sums[k][i] / counts[k][i] : NaN;
+    return made(values, period);
+  });
 }

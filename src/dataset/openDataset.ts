@@ -15,7 +15,7 @@ import { samplePoints, type SampleOptions } from './sample.js';
 import { internalsOf, type Context, type DatasetGrid } from './context.js';
 import { table as tableOf, tables as tablesOf, type TableContext, type TableOptions } from './table.js';
 import { change as changeOf, type ChangeOptions, type ChangeResult } from './change.js';
-import { layer as layerOf, type Layer, type LayerOptions } from './layer.js';
+import { layer as layerOf, layers as layersOf, type Layer, type LayerOptions } from './layer.js';
 import { trend as trendOf, type TrendOptions, type TrendResult } from './trend.js';
 import { zonation as zonationOf, ZONES, type ZonationOptions, type ZonationResult } from './zonation.js';
 
@@ -71,6 +71,11 @@ export interface Dataset {
    * full grid, or with `{ max_cells }` block means streamed to at most that many cells across.
    */
   layer(variable: Variable, period: string, options?: LayerOptions): Promise<Layer>;
+  /**
+   * Every period (or the ones named in `periods`) of a variable as grids, for a map with a period
+   * slider: `mapFigure(await ds.layers('magt', { max_cells: 200 }))`. Each tile is decoded once.
+   */
+  layers(variable: Variable, options?: LayerOptions & { periods?: string[] }): Promise<Layer[]>;
   /** The raster and band holding a variable and period. */
   raster(variable: Variable, period: string): { raster: Raster; band: number };
   close(): Promise<void>;
@@ -216,6 +221,9 @@ class ProductDataset implements Dataset {
   change(variable: Variable, periods: ChangeOptions): Promise<ChangeResult> { return changeOf(this.ctx, variable, periods); }
   zonation(period: string, options?: ZonationOptions): Promise<ZonationResult> { return zonationOf(this.ctx, period, options); }
   layer(variable: Variable, period: string, options?: LayerOptions): Promise<Layer> { return layerOf(this.ctx, variable, period, options); }
+  layers(variable: Variable, options: LayerOptions & { periods?: string[] } = {}): Promise<Layer[]> {
+    return layersOf(this.ctx, variable, options.periods ?? this.periods.map((p) => p.label), options);
+  }
   raster(variable: Variable, period: string): { raster: Raster; band: number } { return this.ctx.slotOf(variable, period); }
   async close(): Promise<void> { await Promise.all([...this.rasters.values()].map((r) => r.close())); }
 }

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { FileError } from '../errors.js';
+import { fileURLToPath } from 'node:url';
+import { workerCandidates } from '../geotiff/workerPool.js';
 import { fitCaptions } from './captions.js';
 import { plotlyScript } from './plotlySource.js';
 
@@ -87,7 +89,9 @@ let jobs = 0;
 export function renderFigureSync(figure: Figure, options: RenderOptions, timeout_s = 30): Buffer | string {
   if (!syncWorker) {
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(new URL('./renderWorker.js', import.meta.url), { workerData: { port: port2 }, transferList: [port2] });
+    const url = workerCandidates('display', import.meta.url, 'renderWorker.js').find((u) => existsSync(fileURLToPath(u)));
+    if (!url) throw new Error('the image worker (renderWorker.js) is missing: run npm run build');
+    const worker = new Worker(url, { workerData: { port: port2 }, transferList: [port2] });
     worker.unref();
     port1.unref();
     worker.on('error', () => { syncWorker = undefined; });

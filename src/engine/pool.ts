@@ -1,6 +1,6 @@
 import { own, poolSize, WorkerPool, workerCandidates } from '../geotiff/workerPool.js';
 import type { BlockLayout } from '../geotiff/decode.js';
-import type { GroupPartial, GroupSpec, Part, StatsSpec } from '../stats/kernels.js';
+import type { BlockMeans, GroupPartial, GroupSpec, Part, StatsSpec } from '../stats/kernels.js';
 import type { Moments } from '../stats/moments.js';
 
 /**
@@ -26,6 +26,11 @@ class KernelPool extends WorkerPool {
   /** Each cell's Sen's slope (per year) and exact Mann–Kendall p over the parts, in period order. */
   trend(blobs: Uint8Array[], parts: Part[], layout: BlockLayout, stats: StatsSpec, years: number[]): Promise<{ slope: Float32Array; p: Float32Array }> {
     return this.task('trend', blobs, layout, stats, parts, { years });
+  }
+
+  /** Each part's sums and counts over the coarse cells (`factor` × `factor`) the block touches, for maps. */
+  means(blobs: Uint8Array[], parts: Part[], layout: BlockLayout, stats: StatsSpec, factor: number): Promise<BlockMeans[]> {
+    return this.task('means', blobs, layout, stats, parts, { factor });
   }
 
   /** Collects (and clears) every worker's accumulators of these keys: one partial per worker and key. */

@@ -2,7 +2,7 @@
 // kernel (src/stats/kernels.ts) over them, so that only partials travel back (pool.ts).
 import { parentPort } from 'node:worker_threads';
 import { decodeBlock, type BlockLayout } from '../geotiff/decode.js';
-import { accumulate, collect, reduceParts, samplesOf, trendBlock, weightsFor, type GroupSpec, type Part, type StatsSpec } from '../stats/kernels.js';
+import { accumulate, blockMeans, collect, reduceParts, samplesOf, trendBlock, weightsFor, type GroupSpec, type Part, type StatsSpec } from '../stats/kernels.js';
 import type { Moments } from '../stats/moments.js';
 
 /** One task: the blocks of a place and what to do with them. */
@@ -12,10 +12,11 @@ export interface KernelTask {
   layout?: BlockLayout;
   stats?: StatsSpec;
   parts?: Part[];
-  kernel: 'moments' | 'groups' | 'trend' | 'collect';
+  kernel: 'moments' | 'groups' | 'trend' | 'means' | 'collect';
   groups?: GroupSpec;
   years?: number[];
   keys?: string[];
+  factor?: number;
 }
 
 parentPort!.on('message', async (task: KernelTask) => {
@@ -27,6 +28,11 @@ parentPort!.on('message', async (task: KernelTask) => {
     if (task.kernel === 'trend') {
       const { slope, p } = trendBlock(decoded, layout, parts, stats, task.years!);
       parentPort!.postMessage({ id, result: { slope, p } }, [slope.buffer as ArrayBuffer, p.buffer as ArrayBuffer]);
+      return;
+    }
+    if (task.kernel === 'means') {
+      const means = blockMeans(decoded, layout, parts, stats, task.factor!);
+      parentPort!.postMessage({ id, result: means }, means.flatMap((m) => [m.sums.buffer as ArrayBuffer, m.counts.buffer as ArrayBuffer]));
       return;
     }
     const weights = weightsFor(stats);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { FileError, InputError, invalid } from '../errors.js';
 import { executorScript } from './executor-script.js';
 import { escapeHtml } from './html.js';
-import { shareNotebook } from './share.js';
+import { compactNotebook, shareNotebook } from './share.js';
 import type { Figure } from '../display/show.js';
 import { closeFigureBrowser, saveFigure } from '../plot/saveFigure.js';
 
@@ -80,6 +80,7 @@ export async function runNotebookFiles(paths: string[], options: RunNotebooksOpt
       const report = await executeOne(python, path, out, kernelDir, timeout, progress);
       const executed = join(out, `${report.notebook}.ipynb`);
       if (existsSync(executed)) {
+        compactNotebook(executed);
         mkdirSync(join(out, 'shared'), { recursive: true });
         shareNotebook(executed, join(out, 'shared', `${report.notebook}.ipynb`));
       }

@@ -43,8 +43,30 @@ export function shareNotebook(from: string, to: string): ShareReport {
     throw new FormatError(`not a Jupyter notebook (${(err as Error).message})`, from);
   }
   const light = lightNotebook(notebook);
-  const out = JSON.stringify(light.notebook, null, 1) + '\n';
+  const out = notebookText(light.notebook);
   writeFileSync(`${to}.${process.pid}.tmp`, out);
   renameSync(`${to}.${process.pid}.tmp`, to);
   return { figures: light.figures, bytes_before: Buffer.byteLength(text), bytes_after: Buffer.byteLength(out) };
+}
+
+/**
+ * A notebook as text: indented like Jupyter writes it, except figure JSON, written on one line (Jupyter
+ * puts every number of a map's grid on a line of its own, which more than doubles the file).
+ */
+export function notebookText(notebook: Notebook): string {
+  const payloads: string[] = [];
+  const cells = notebook.cells.map((cell) => (!cell.outputs ? cell : { ...cell, outputs: cell.outputs.map((o) => {
+    const figure = o.data?.['application/vnd.plotly.v1+json'];
+    if (figure === undefined) return o;
+    payloads.push(JSON.stringify(figure));
+    return { ...o, data: { ...o.data, 'application/vnd.plotly.v1+json': `\u0000figure ${payloads.length - 1}` } };
+  }) }));
+  return JSON.stringify({ ...notebook, cells }, null, 1).replace(/"\\u0000figure (\d+)"/g, (_, k: string) => payloads[Number(k)]) + '\n';
+}
+
+/** Rewrites an executed notebook in place with {@link notebookText} (temporary file, then rename). */
+export function compactNotebook(path: string): void {
+  const notebook = JSON.parse(readFileSync(path, 'utf8')) as Notebook;
+  writeFileSync(`${path}.${process.pid}.tmp`, notebookText(notebook));
+  renameSync(`${path}.${process.pid}.tmp`, path);
 }

@@ -15,12 +15,13 @@ export function trendMap(trend: TrendResult, options: MapFigureOptions = {}): Fi
   for (let i = 0; i < n; i++) {
     const s = trend.slope_per_decade[i];
     significant[i] = trend.significant[i] ? s : NaN;
-    notSignificant[i] = s === s && !trend.significant[i] ? 1 : NaN;
+    notSignificant[i] = s === s ? (trend.significant[i] ? 0 : 1) : NaN; // block means: the share not significant
   }
   const unit = `${VARIABLES[trend.variable].unit}/decade`;
+  const blocks = Math.max(trend.grid.width, trend.grid.height) > (options.max_cells ?? 1200);
   const fig = mapFigure({ values: significant, ...trend.grid }, {
     title: `Trend in ${VARIABLES[trend.variable].title} (Sen's slope)`, value: 'trend', units: unit, colorscale: 'diverging', zmid: 0,
-    caption: `Grey: no significant trend (Mann–Kendall${trend.fdr ? ', false discovery rate' : ''} ${trend.alpha}).`, ...options,
+    caption: `Grey: no significant trend (Mann–Kendall${trend.fdr ? ', false discovery rate' : ''} ${trend.alpha})${blocks ? ' in most cells of the block; colours: the mean trend of its significant cells' : ''}.`, ...options,
   });
   const grey = downsample({ values: notSignificant, ...trend.grid }, options.max_cells ?? 1200);
   const heatmap = fig.data[0] as { x: number[]; y: number[] };

@@ -219,3 +219,37 @@ export function trendBlock(decoded: ArrayLike<number>[], layout: BlockLayout, pa
   trendCells(series, years, cols * rows, slope, p);
   return { slope, p };
 }
+
+/** Sums and counts of one band's values over the coarse cells (`factor` × `factor` grid cells) a block touches. */
+export interface BlockMeans { sums: Float64Array; counts: Float64Array; c0: number; r0: number; w: number; h: number }
+
+/**
+ * Block means for maps: each part's values (scaled, no data skipped) summed into the coarse cells
+ * of a grid reduced `factor` times, over the coarse cells this block touches; the caller adds the
+ * blocks up and divides.
+ */
+export function blockMeans(decoded: ArrayLike<number>[], layout: BlockLayout, parts: Part[], stats: StatsSpec, factor: number): BlockMeans[] {
+  const { cols, rows, col, row } = stats;
+  const c0 = Math.floor(col / factor), r0 = Math.floor(row / factor);
+  const w = Math.floor((col + cols - 1) / factor) - c0 + 1, h = Math.floor((row + rows - 1) / factor) - r0 + 1;
+  const coarseCol = new Int32Array(cols);
+  for (let c = 0; c < cols; c++) coarseCol[c] = Math.floor((col + c) / factor) - c0;
+  return parts.map((part) => {
+    const sums = new Float64Array(w * h), counts = new Float64Array(w * h);
+    if (part.blob < 0) return { sums, counts, c0, r0, w, h };
+    const values = decoded[part.blob];
+    const stride = layout.samples;
+    for (let r = 0; r < rows; r++) {
+      const base = (Math.floor((row + r) / factor) - r0) * w;
+      let at = r * layout.width * stride + part.sample;
+      for (let c = 0; c < cols; c++, at += stride) {
+        const v = values[at];
+        if (v !== v || v === stats.noData) continue;
+        const k = base + coarseCol[c];
+        sums[k] += v * part.scale + part.offset;
+        counts[k]++;
+      }
+    }
+    return { sums, counts, c0, r0, w, h };
+  });
+}

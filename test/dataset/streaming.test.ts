@@ -27,6 +27,21 @@ describe('streaming verbs equal the whole-grid computation', () => {
     expect(checked).toBeGreaterThan(10_000);
   });
 
+  it('layers(variable) gives every period\'s block means, each tile decoded once for all periods, equal to each full layer downsampled', async () => {
+    const all = await ds.layers('magt', { max_cells: 150 });
+    expect(all.map((l) => l.period)).toEqual(ds.periods.map((p) => p.label));
+    for (const k of [0, 7]) {
+      const { z } = downsample(await ds.layer('magt', ds.periods[k].label), 150);
+      let checked = 0;
+      z.forEach((row, r) => row.forEach((v, c) => {
+        const ours = all[k].values[r * all[k].width + c];
+        if (v === null) expect(ours).toBeNaN(); else { expect(Math.abs(ours - v)).toBeLessThan(6e-4); checked++; }
+      }));
+      expect(checked).toBeGreaterThan(5_000);
+    }
+    expect(all[7].values.some((v, i) => Math.abs(v - all[0].values[i]) > 0.01)).toBe(true);
+  });
+
   it('histogram(variable) holds each period\'s area-weighted distribution: its total area, mean and median equal summarize\'s', async () => {
     const h = await ds.histogram('magt');
     const s = (await ds.summarize({ by: ['period'], variables: ['magt'] })).objects() as any[];
