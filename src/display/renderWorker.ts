@@ -2,11 +2,12 @@
 // back through a message port, then wakes the waiting thread (Atomics.notify on the job's signal).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { renderFigure, type RenderOptions } from './render.js';
+import { renderFigure, warmUp, type RenderOptions } from './render.js';
 
 const port = (workerData as { port: MessagePort }).port;
 
-parentPort!.on('message', async (job: { id: number; signal: Int32Array; figure: { data: unknown[] }; options: RenderOptions }) => {
+parentPort!.on('message', async (job: { warm?: boolean; id: number; signal: Int32Array; figure: { data: unknown[] }; options: RenderOptions }) => {
+  if (job.warm) { await warmUp().catch(() => undefined); return; }
   try {
     const result = await renderFigure(job.figure, job.options);
     port.postMessage({ id: job.id, ok: true, bytes: typeof result === 'string' ? result : new Uint8Array(result) });

@@ -1,7 +1,7 @@
 import { InputError, invalid } from '../errors.js';
 import { escapeHtml } from '../notebooks/html.js';
 import { kernelDisplay, kernelWriter } from './kernel.js';
-import { renderFigureSync } from './render.js';
+import { renderFigureSync, warmImageThread } from './render.js';
 import { plotlyScript } from './plotlySource.js';
 import { isTableLike, tableHtml, type TableHtmlOptions } from './tableHtml.js';
 
@@ -80,6 +80,7 @@ export interface ShowOptions extends TableHtmlOptions {
 }
 
 let bundleNoticeShown = false;
+let warmed = false;
 
 /** Whether figures get a PNG: the option, else `$PERMAFROST_FIGURE_PNG` (0/false/no/off turn it off), else yes. */
 export function figurePngWanted(option?: boolean): boolean {
@@ -107,6 +108,7 @@ function pngSize(figure: Figure): { width: number; height: number } {
  */
 export function show(value: unknown, options: ShowOptions = {}): void {
   const display = kernelDisplay();
+  if (display && !warmed && figurePngWanted()) { warmed = true; warmImageThread(); }
   if (isFigure(value)) {
     if (!display) { process.stdout.write(`[figure: ${value.data.length} trace(s)]\n`); return; }
     const writer = kernelWriter();

@@ -134,3 +134,19 @@ describe('saveFigure(figure, path)', () => {
     await expect(saveFigure(fig, join(tmp.dir, 'trend.jpg'))).rejects.toThrow(/invalid file type: ".jpg" \(expected .html, .svg or .png\)/);
   });
 });
+
+describe('trendMap(trend)', () => {
+  it('greys a block only where most of its cells have no significant trend', async () => {
+    const { trendMap } = await import('../../src/plot/trendMap.js');
+    const size = 4;
+    const g = grid(new Float32Array(size * size), size);
+    // 2 × 2 blocks: top-left all significant, top-right 1 of 4 not, bottom-left 3 of 4 not, bottom-right none
+    const notSig = new Set([3, 8, 9, 12, 10, 11, 14, 15]);
+    const slope = Float32Array.from({ length: 16 }, () => 0.3);
+    const significant = Uint8Array.from({ length: 16 }, (_, i) => (notSig.has(i) ? 0 : 1));
+    const fig = trendMap({ variable: 'magt', slope_per_decade: slope, p_value: new Float32Array(16), significant, alpha: 0.05, fdr: false,
+      grid: { ...g, resolution_m: 1, epsg: null } as any, area_km2: { valid: 0, increasing: 0, decreasing: 0 } } as any, { max_cells: 2 });
+    const grey = (fig.data[1] as any).z as (number | null)[][];
+    expect(grey).toEqual([[null, null], [1, 1]]);
+  });
+});
