@@ -39,6 +39,7 @@ export async function zonation(ctx: Context, period: string, options: ZonationOp
   const n = grid.width * grid.height;
   checkMemory(n, `the permafrost zones of ${period} (${n.toLocaleString('en-US')} cells)`, 'use ds.summarize for zone areas by region');
   const frozen = ctx.shareOf(variable);
+  const shares = Float64Array.from({ length: 256 }, (_, v) => frozen(v));
   const zone = new Uint8Array(n).fill(255);
   const areaRow = new Float64Array(grid.width);
   const land = new Float64Array(5);
@@ -51,12 +52,19 @@ export async function zonation(ctx: Context, period: string, options: ZonationOp
     total.fill(0); pf.fill(0);
     for (let r = 0; r < h; r++) {
       ctx.areas().row(y0 + r, 0, grid.width, areaRow);
-      for (let c = 0; c < grid.width; c++) {
-        const v = values[r * grid.width + c];
-        if (v !== v) continue;
-        const k = Math.floor(c / size);
-        total[k] += areaRow[c];
-        pf[k] += areaRow[c] * frozen(v);
+      const base = r * grid.width;
+      for (let k = 0, c0 = 0; k < across; k++, c0 += size) {
+        let t = 0, p = 0;
+        for (let c = c0, end = Math.min(grid.width, c0 + size); c < end; c++) {
+          const v = values[base + c];
+          if (v !== v) continue;
+          const a = areaRow[c];
+          t += a;
+          // small whole numbers (presence, classes, percentages) through a table, anything else through the coding
+          p += a * (v >= 0 && v < 256 && (v | 0) === v ? shares[v] : frozen(v));
+        }
+        total[k] += t;
+        pf[k] += p;
       }
     }
     for (let k = 0; k < across; k++) {
