@@ -23,8 +23,8 @@ export function differenceMap(change: ChangeResult | ChangeResult[], options: Ma
   const first = changes[0];
   const meta = VARIABLES[first.variable];
   const grids = changes.map((c) => (c.classes
-    ? { values: c.classes, noData: 0, ...c.grid, period: c.to }
-    : { values: c.difference, ...c.grid, period: c.to }));
+    ? { ...c.grid, values: c.classes, noData: 0, period: c.to }
+    : { ...c.grid, values: c.difference, period: c.to }));
   const span = changes.length > 1 ? `${first.from} to each later period` : `${first.from} to ${first.to}`;
   const common = { labels: changes.map((c) => `${c.from} → ${c.to}`), ...options };
   if (first.classes) {

@@ -19,11 +19,11 @@ export function trendMap(trend: TrendResult, options: MapFigureOptions = {}): Fi
   }
   const unit = `${VARIABLES[trend.variable].unit}/decade`;
   const blocks = Math.max(trend.grid.width, trend.grid.height) > (options.max_cells ?? 1200);
-  const fig = mapFigure({ values: significant, ...trend.grid }, {
+  const fig = mapFigure({ ...trend.grid, values: significant }, {
     title: `Trend in ${VARIABLES[trend.variable].title} (Sen's slope)`, value: 'trend', units: unit, colorscale: 'diverging', zmid: 0,
     caption: `Grey: no significant trend (Mann–Kendall${trend.fdr ? ', false discovery rate' : ''} ${trend.alpha})${blocks ? ' in most cells of the block; colours: the mean trend of its significant cells' : ''}.`, ...options,
   });
-  const grey = downsample({ values: notSignificant, ...trend.grid }, options.max_cells ?? 1200);
+  const grey = downsample({ ...trend.grid, values: notSignificant }, options.max_cells ?? 1200);
   const heatmap = fig.data[0] as { x: number[]; y: number[] };
   fig.data.splice(1, 0, { type: 'heatmap', x: heatmap.x, y: heatmap.y, z: grey.z.map((row) => row.map((v) => (v !== null && v >= 0.5 ? 1 : null))),
     colorscale: [[0, '#c8c8c8'], [1, '#c8c8c8']], showscale: false, hoverongaps: false, hovertemplate: 'not significant<extra></extra>', name: 'not significant' });

@@ -54,7 +54,7 @@ describe('figure bundles', () => {
 
   it('the HTML form carries the PNG as a fallback image that the script replaces once plotly.js draws', () => {
     const html = figureHtml({ data: [{ type: 'bar' }], layout: { title: { text: 'A & B' } } }, { png: 'iVBORw0KGgo=' });
-    expect(html).toMatch(/<img id="[^"]+-png" alt="A &amp; B" [^>]*src="data:image\/png;base64,iVBORw0KGgo=">/);
+    expect(html).toMatch(/<img id="[^"]+-png" alt="A (&amp;|&#38;) B" [^>]*src="data:image\/png;base64,iVBORw0KGgo=">/);
     expect(html).toMatch(/getElementById\('[^']+-png'\); if \(img\) img\.remove\(\)/);
   });
 
