@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure, listNotebooks, runNotebookFiles, type NotebookReport } from '../../src/notebooks/runNotebooks.js';
 import { checkPages } from '../../src/notebooks/checkPage.js';
+import { launchChromium } from '../../src/display/render.js';
+import { pathToFileURL } from 'node:url';
 import { notebookJson, python, referee, root, tempDir } from '../helpers.js';
 
 const notebooks = listNotebooks(join(root, 'notebooks'));
@@ -122,6 +124,32 @@ describe('runNotebooks executes every notebook', () => {
       expect(texts.filter((t: string) => /[a-z]_[a-z]/i.test(String(t))), `${name} "${title}"`).toEqual([]);
     }
   });
+
+  it('05-classroom\'s period map has 8 steps, and dragging its slider on the offline page redraws the map', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      await page.goto(pathToFileURL(join(tmp.dir, '05-classroom.html')).href, { waitUntil: 'load' });
+      const slider = page.locator('.js-plotly-plot', { has: page.locator('.slider-rail-rect') }).first();
+      await slider.locator('.slider-rail-rect').waitFor();
+      await slider.locator('.slider-rail-rect').scrollIntoViewIfNeeded();
+      expect(await slider.locator('.slider-label-group').count()).toBe(8);
+      const drawn = () => slider.evaluate((gd: any) => Array.from(gd.querySelectorAll('.hm image, .heatmaplayer image'), (e: any) => e.getAttribute('href')).join('|'));
+      const before = await drawn();
+      const rail = (await slider.locator('.slider-rail-rect').boundingBox())!;
+      const grip = (await slider.locator('.slider-grip-rect').boundingBox())!;
+      await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(rail.x + rail.width - 2, grip.y + grip.height / 2, { steps: 8 });
+      await page.mouse.up();
+      await page.waitForTimeout(500);
+      expect(before.length).toBeGreaterThan(0);
+      expect(await drawn()).not.toBe(before);
+      expect(await slider.locator('.slider-group > .slider-label').textContent()).toContain('2015-2019');
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('nbconvert --to markdown of an executed notebook embeds its figures as PNG (and of the shared copy, as PNG files)', () => {
     const name = '03-distributions.ipynb';
