@@ -17,7 +17,7 @@ import { table as tableOf, tables as tablesOf, type TableContext, type TableOpti
 import { change as changeOf, type ChangeOptions, type ChangeResult } from './change.js';
 import { layer as layerOf, layers as layersOf, type Layer, type LayerOptions } from './layer.js';
 import { trend as trendOf, type TrendOptions, type TrendResult } from './trend.js';
-import { zonation as zonationOf, ZONES, type ZonationOptions, type ZonationResult } from './zonation.js';
+import { zonation as zonationOf, zoneAreas as zoneAreasOf, ZONES, type ZonationOptions, type ZonationResult } from './zonation.js';
 
 export { ZONES, type ChangeOptions, type HistogramOptions, type TrendOptions, type TrendResult, type SummarizeOptions, type SampleOptions, type TableOptions, type ChangeResult, type DatasetGrid, type Layer, type LayerOptions, type ZonationOptions, type ZonationResult };
 import { PRODUCT_PERIODS, parsePeriod, type Period } from './periods.js';
@@ -66,6 +66,8 @@ export interface Dataset {
   change(variable: Variable, periods: ChangeOptions): Promise<ChangeResult>;
   /** Permafrost zones (continuous, discontinuous, sporadic, isolated) from the permafrost fraction in coarser windows. */
   zonation(period: string, options?: ZonationOptions): Promise<ZonationResult>;
+  /** The zone areas of every period (or of `periods`) as one table (period, mid_year, zone, region_area_km2, permafrost_area_km2), without per-cell grids. */
+  zoneAreas(options?: ZonationOptions & { periods?: string[] }): Promise<Table>;
   /**
    * One variable and period as a grid (NaN where there is no data), ready for `mapFigure`: the
    * full grid, or with `{ max_cells }` block means streamed to at most that many cells across.
@@ -220,6 +222,7 @@ class ProductDataset implements Dataset {
   trend(variable: Variable, options: TrendOptions = {}): Promise<TrendResult> { return trendOf(this.ctx, variable, options); }
   change(variable: Variable, periods: ChangeOptions): Promise<ChangeResult> { return changeOf(this.ctx, variable, periods); }
   zonation(period: string, options?: ZonationOptions): Promise<ZonationResult> { return zonationOf(this.ctx, period, options); }
+  zoneAreas(options?: ZonationOptions & { periods?: string[] }): Promise<Table> { return zoneAreasOf(this.ctx, options) as Promise<Table>; }
   layer(variable: Variable, period: string, options?: LayerOptions): Promise<Layer> { return layerOf(this.ctx, variable, period, options); }
   layers(variable: Variable, options: LayerOptions & { periods?: string[] } = {}): Promise<Layer[]> {
     return layersOf(this.ctx, variable, options.periods ?? this.periods.map((p) => p.label), options);

@@ -31,16 +31,30 @@ export interface ZonationResult {
  * windows at a time; areas are true cell areas.
  */
 export async function zonation(ctx: Context, period: string, options: ZonationOptions = {}): Promise<ZonationResult> {
+  return zonationOf(ctx, period, options, true) as Promise<ZonationResult>;
+}
+
+/**
+ * The zone areas of every period (or of `periods`) as one table, as in `ds.zonation(period).table`
+ * but without the per-cell zone grids: what a figure of zone areas over time needs.
+ */
+export async function zoneAreas(ctx: Context, options: ZonationOptions & { periods?: string[] } = {}): Promise<ReturnType<typeof aq.table>> {
+  const tables: ReturnType<typeof aq.table>[] = [];
+  for (const period of options.periods ?? ctx.periods.map((p) => p.label)) tables.push((await zonationOf(ctx, period, options, false)).table);
+  return tables.reduce((a, b) => a.concat(b));
+}
+
+async function zonationOf(ctx: Context, period: string, options: ZonationOptions, cells: boolean): Promise<Omit<ZonationResult, 'zone'> & { zone?: Uint8Array }> {
   const { grid } = ctx;
   const size = options.window_cells ?? Math.max(1, Math.round(50_000 / grid.resolution_m));
   if (!Number.isInteger(size) || size < 1) throw new InputError(invalid('window_cells', size, 'a whole number ≥ 1'));
   const variable: Variable = ctx.variables.includes('permafrost') ? 'permafrost' : 'magt';
   ctx.slotOf(variable, period);
   const n = grid.width * grid.height;
-  checkMemory(n, `the permafrost zones of ${period} (${n.toLocaleString('en-US')} cells)`, 'use ds.summarize for zone areas by region');
+  if (cells) checkMemory(n, `the permafrost zones of ${period} (${n.toLocaleString('en-US')} cells)`, 'use ds.zoneAreas() for the zone areas of every period');
   const frozen = ctx.shareOf(variable);
   const shares = Float64Array.from({ length: 256 }, (_, v) => frozen(v));
-  const zone = new Uint8Array(n).fill(255);
+  const zone = cells ? new Uint8Array(n).fill(255) : undefined;
   const areaRow = new Float64Array(grid.width);
   const land = new Float64Array(5);
   const permafrost = new Float64Array(5);
@@ -73,6 +87,7 @@ export async function zonation(ctx: Context, period: string, options: ZonationOp
       const z = f === 0 ? 0 : f < 0.1 ? 1 : f < 0.5 ? 2 : f < 0.9 ? 3 : 4;
       land[z] += total[k];
       permafrost[z] += pf[k];
+      if (!zone) continue;
       for (let r = 0; r < h; r++) {
         for (let c = k * size; c < Math.min(grid.width, (k + 1) * size); c++) if (values[r * grid.width + c] === values[r * grid.width + c]) zone[(y0 + r) * grid.width + c] = z;
       }
@@ -82,5 +97,5 @@ export async function zonation(ctx: Context, period: string, options: ZonationOp
   const mid = ctx.periods.find((p) => p.label === label)?.mid_year ?? NaN;
   const table = aq.table({ period: ZONES.map(() => label), mid_year: ZONES.map(() => mid), zone: [...ZONES],
     region_area_km2: Array.from(land), permafrost_area_km2: Array.from(permafrost) });
-  return { period: label, zone, window_cells: size, grid, table };
+  return { period: label, ...(zone ? { zone } : {}), window_cells: size, grid, table };
 }

@@ -42,6 +42,15 @@ describe('streaming verbs equal the whole-grid computation', () => {
     expect(all[7].values.some((v, i) => Math.abs(v - all[0].values[i]) > 0.01)).toBe(true);
   });
 
+  it('zoneAreas() equals the tables of zonation(period), every period, without the per-cell grids', async () => {
+    const all = (await ds.zoneAreas()).objects() as any[];
+    expect(new Set(all.map((r) => r.period)).size).toBe(ds.periods.length);
+    for (const period of [ds.periods[0].label, ds.periods[7].label]) {
+      const one = (await ds.zonation(period)).table.objects() as any[];
+      expect(all.filter((r) => r.period === period)).toEqual(one);
+    }
+  });
+
   it('histogram(variable) holds each period\'s area-weighted distribution: its total area, mean and median equal summarize\'s', async () => {
     const h = await ds.histogram('magt');
     const s = (await ds.summarize({ by: ['period'], variables: ['magt'] })).objects() as any[];
