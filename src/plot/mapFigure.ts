@@ -123,8 +123,8 @@ function classHeatmap(x: number[], y: number[], z: (number | null)[][], classes:
   const colorscale = classes.flatMap((c, k) => [[k / n, c.colour], [(k + 1) / n, c.colour]]);
   return {
     type: 'heatmap', x, y, z: z.map((row) => row.map((v) => (v === null || !index.has(v) ? null : index.get(v)! + 0.5))),
-    text: z.map((row) => row.map((v) => (v === null ? '' : classes[index.get(v) ?? -1]?.label ?? ''))),
-    colorscale, zmin: 0, zmax: n, showscale: false, hoverongaps: false, hovertemplate: '%{text}<extra></extra>', name: 'classes',
+    // no per-cell hover text: it would double the figure's size; the legend names the classes
+    colorscale, zmin: 0, zmax: n, showscale: false, hoverongaps: false, hoverinfo: 'skip', name: 'classes',
   };
 }
 
