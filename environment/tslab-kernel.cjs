@@ -32,12 +32,18 @@ function forward(p) {
   const parts = rel.split(path.sep);
   const pkg = parts[0].startsWith('@') ? parts.slice(0, 2).join(path.sep) : parts[0];
   if (pkg === 'tslab' || fs.existsSync(path.join(local, pkg))) return p;
+  // a package's own node_modules are not looked into: resolution goes on up to <folder>/node_modules/<dependency>,
+  // so that types are named by their package ('arquero'), never by a path through another package
+  if (parts.slice(pkg.split(path.sep).length).includes('node_modules')) return p;
   const here = path.join(modules, rel);
   return fs.existsSync(path.join(modules, pkg)) ? here : p;
 }
-for (const name of ['fileExists', 'readFile', 'directoryExists', 'realpath', 'readDirectory', 'getDirectories']) {
+for (const name of ['fileExists', 'readFile', 'directoryExists', 'readDirectory', 'getDirectories']) {
   const original = ts.sys[name];
   if (typeof original === 'function') ts.sys[name] = (p, ...rest) => original.call(ts.sys, forward(p), ...rest);
 }
+// a forwarded file keeps its place under <folder>/node_modules (it is not resolved to this checkout's path)
+const realpath = ts.sys.realpath;
+if (typeof realpath === 'function') ts.sys.realpath = (p) => (forward(p) !== p ? p : realpath.call(ts.sys, p));
 
 require(path.join(tslabDir, 'dist', 'main.js')).main();

@@ -31,4 +31,15 @@ describe('a notebook in a folder of its own', () => {
     expect(figure.data['application/vnd.plotly.v1+json'].layout.title.text).toBe('My own figure');
     expect(JSON.stringify(cells[2].outputs)).toMatch(/\d+\.\d+\.\d+/);
   }, 180_000);
+
+  it('a table from the library, arquero not imported, has a type the kernel can name (no path through another package)', () => {
+    const path = join(tmp.dir, 'tables.ipynb');
+    writeFileSync(path, notebookJson([
+      "import { openDataset } from 'permafrost-lab';\nconst ds = await openDataset();\nconst alaska = await ds.table('magt', '2015-2019', { region: 'alaska', cell_km: 50 });\nalaska.numRows() > 0",
+    ]));
+    referee(python, ['-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace', '--ExecutePreprocessor.kernel_name=tslab',
+      '--ExecutePreprocessor.timeout=120', path]);
+    const [cell] = JSON.parse(readFileSync(path, 'utf8')).cells;
+    expect(JSON.stringify(cell.outputs)).toContain('true');
+  }, 180_000);
 });
