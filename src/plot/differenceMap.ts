@@ -1,4 +1,5 @@
 import type { Figure } from '../display/show.js';
+import { InputError, invalid } from '../errors.js';
 import type { ChangeResult } from '../dataset/openDataset.js';
 import { VARIABLES } from '../dataset/discover.js';
 import { mapFigure, type MapClass, type MapFigureOptions } from './mapFigure.js';
@@ -21,6 +22,7 @@ export const CHANGE_CLASS_STYLE: MapClass[] = [
 export function differenceMap(change: ChangeResult | ChangeResult[], options: MapFigureOptions = {}): Figure {
   const changes = Array.isArray(change) ? change : [change];
   const first = changes[0];
+  if (!first || !first.grid || !first.difference) throw new InputError(invalid('change', Array.isArray(change) ? 'an empty list' : typeof change, 'the result of ds.change(variable, { from, to }), or a list of them'));
   const meta = VARIABLES[first.variable];
   const grids = changes.map((c) => (c.classes
     ? { ...c.grid, values: c.classes, noData: 0, period: c.to }

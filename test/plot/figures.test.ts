@@ -150,3 +150,15 @@ describe('trendMap(trend)', () => {
     expect(grey).toEqual([[null, null], [1, 1]]);
   });
 });
+
+describe('figures refuse what they cannot draw', () => {
+  it('an empty list of grids or changes, and a period the table does not hold, are typed errors naming the input', async () => {
+    const { differenceMap } = await import('../../src/plot/differenceMap.js');
+    const { InputError } = await import('../../src/errors.js');
+    expect(() => mapFigure([])).toThrow(InputError);
+    expect(() => differenceMap([])).toThrow(/an empty list/);
+    const t = aq.from([{ period: '1980-1984', area_km2: 1, magt_c: 1 }]);
+    expect(() => histogramFigure(t, { periods: ['1900-1904'] })).toThrow(/1900-1904.*1980-1984/);
+    expect(() => histogramFigure(aq.from([{ magt_c: 1 }]))).toThrow(InputError);
+  });
+});
