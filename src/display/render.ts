@@ -30,11 +30,33 @@ type Page = Awaited<ReturnType<Browser['newPage']>>;
 let renderer: Promise<{ browser: Browser; page: Page }> | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 
+/**
+ * A Chromium that serves several processes: `run-notebooks` starts one and hands its address to
+ * every kernel (`PERMAFROST_BROWSER_WS`), so that each notebook does not start its own.
+ */
+export async function launchSharedChromium(): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const { chromium } = await import('playwright-core');
+  const server = await chromium.launchServer({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  return { endpoint: server.wsEndpoint(), close: () => server.close() };
+}
+
+/** The shared Chromium when `PERMAFROST_BROWSER_WS` names one that answers, else a new one. */
+async function connectOrLaunch(): Promise<Browser> {
+  const endpoint = process.env.PERMAFROST_BROWSER_WS;
+  if (endpoint) {
+    try {
+      const { chromium } = await import('playwright-core');
+      return await chromium.connect(endpoint, { timeout: 5_000 }) as unknown as Browser;
+    } catch { /* gone: start one of our own */ }
+  }
+  return launchChromium();
+}
+
 /** One Chromium and one page with plotly.js loaded once, reused for every image. */
 function getRenderer(): Promise<{ browser: Browser; page: Page }> {
   if (!renderer) {
     renderer = (async () => {
-      const browser = await launchChromium();
+      const browser = await connectOrLaunch();
       process.once('beforeExit', () => { void browser.close(); });
       const page = await browser.newPage();
       await page.setContent(`<!doctype html><html><head><meta charset="utf-8"></head><body><script>${plotlyScript()}</script></body></html>`, { waitUntil: 'load' });

@@ -10,6 +10,7 @@ import { escapeHtml } from './html.js';
 import { compactNotebook, shareNotebook } from './share.js';
 import type { Figure } from '../display/show.js';
 import { closeFigureBrowser, saveFigure } from '../plot/saveFigure.js';
+import { launchSharedChromium } from '../display/render.js';
 
 /** What happened to one notebook. */
 export interface NotebookReport {
@@ -74,10 +75,12 @@ export async function runNotebookFiles(paths: string[], options: RunNotebooksOpt
   const python = options.python ?? findPython();
   const kernelDir = makeKernelSpec();
   const reports: NotebookReport[] = [];
+  // one Chromium for the figures' PNGs of every notebook (each kernel would otherwise start its own)
+  const shared = await launchSharedChromium().catch(() => null);
   try {
     for (const [i, path] of paths.entries()) {
       progress(`[${i + 1}/${paths.length}] ${basename(path)}`);
-      const report = await executeOne(python, path, out, kernelDir, timeout, progress);
+      const report = await executeOne(python, path, out, kernelDir, timeout, progress, shared?.endpoint);
       const executed = join(out, `${report.notebook}.ipynb`);
       if (existsSync(executed)) {
         compactNotebook(executed);
@@ -91,6 +94,7 @@ export async function runNotebookFiles(paths: string[], options: RunNotebooksOpt
     }
   } finally {
     rmSync(kernelDir, { recursive: true, force: true });
+    await shared?.close().catch(() => {});
   }
   await writeIndex(out, reports);
   return reports;
@@ -155,8 +159,9 @@ function makeKernelSpec(): string {
 }
 
 function executeOne(python: string, path: string, out: string, kernelDir: string, timeout: number,
-  progress: (line: string) => void): Promise<NotebookReport> {
-  const env = { ...process.env, JUPYTER_PATH: [kernelDir, process.env.JUPYTER_PATH].filter(Boolean).join(delimiter) };
+  progress: (line: string) => void, browserEndpoint?: string): Promise<NotebookReport> {
+  const env = { ...process.env, JUPYTER_PATH: [kernelDir, process.env.JUPYTER_PATH].filter(Boolean).join(delimiter),
+    ...(browserEndpoint ? { PERMAFROST_BROWSER_WS: browserEndpoint } : {}) };
   return new Promise((resolvePromise, reject) => {
     const child = spawn(python, ['-c', executorScript, path, out, 'tslab', String(timeout)], { env });
     let stdout = '';
