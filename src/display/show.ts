@@ -81,6 +81,7 @@ export interface ShowOptions extends TableHtmlOptions {
 
 let bundleNoticeShown = false;
 let warmed = false;
+let pngFailed = false;
 
 /** Whether figures get a PNG: the option, else `$PERMAFROST_FIGURE_PNG` (0/false/no/off turn it off), else yes. */
 export function figurePngWanted(option?: boolean): boolean {
@@ -124,11 +125,13 @@ export function show(value: unknown, options: ShowOptions = {}): void {
     const inlinePlotly = !plotlySent;
     plotlySent = true;
     let png: string | undefined;
-    if (figurePngWanted(options.png)) {
+    if (figurePngWanted(options.png) && !pngFailed) {
       try {
         png = (renderFigureSync(value, { format: 'png', ...pngSize(value), scale: 1 }) as Buffer).toString('base64');
       } catch (err) {
-        process.stderr.write(`note: no PNG for this figure (${(err as Error).message.split('\n')[0]}); set PERMAFROST_FIGURE_PNG=0 to stop trying\n`);
+        // said once; the session's later figures go without a PNG instead of failing again
+        pngFailed = true;
+        process.stderr.write(`note: figures in this session have no PNG (${(err as Error).message.split('\n')[0]}); they still show as HTML and Plotly JSON\n`);
       }
     }
     const title = String((value.layout?.title as { text?: string } | undefined)?.text || 'Plotly figure');
