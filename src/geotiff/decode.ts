@@ -123,63 +123,53 @@ async function decodeLerc(bytes: Uint8Array, layout: BlockLayout, expected: numb
  */
 export function decodeLzw(input: Uint8Array, expected: number): Uint8Array {
   const out = new Uint8Array(expected);
-  const prefix = new Int32Array(4096);
-  const suffix = new Uint8Array(4096);
+  // every string of the table is a run of bytes already written: its start in `out` and its length
+  // (a new code is the previous string plus one byte, which sits right after it in the output)
+  const offset = new Int32Array(4096);
   const length = new Int32Array(4096);
-  for (let i = 0; i < 256; i++) { prefix[i] = -1; suffix[i] = i; length[i] = 1; }
-  let next = 258, width = 9, previous = -1, written = 0;
+  let next = 258, width = 9, previous = -1, previousStart = 0, written = 0;
   // MSB-first codes from a bit buffer refilled a byte at a time (at most 19 bits held)
   let buffer = 0, held = 0, position = 0;
-  const length_ = input.length;
-  const read = (): number => {
-    while (held < width) {
-      if (position >= length_) return 257;
+  const inputLength = input.length;
+  while (written < expected) {
+    while (held < width && position < inputLength) {
       buffer = ((buffer << 8) | input[position++]) & 0xffffff;
       held += 8;
     }
+    if (held < width) break; // the stream ends without an end code
     held -= width;
-    return (buffer >>> held) & ((1 << width) - 1);
-  };
-  const emit = (code: number): number => {
-    // write the string of `code` backwards from its end; returns its first byte
-    const n = length[code];
-    let end = Math.min(written + n, expected);
-    let c = code;
-    for (let k = n - 1; k >= 0; k--, c = prefix[c]) if (written + k < end) out[written + k] = suffix[c];
-    const first = out[written] ?? suffix[c];
-    written = end;
-    return first;
-  };
-  while (written < expected) {
-    const code = read();
+    const code = (buffer >>> held) & ((1 << width) - 1);
     if (code === 257) break;
     if (code === 256) { next = 258; width = 9; previous = -1; continue; }
-    if (previous < 0) {
-      if (code > 255) throw new Error(`LZW data is damaged (code ${code} after a clear code)`);
+    const start = written;
+    if (code < 256) {
       out[written++] = code;
-      previous = code;
-      continue;
-    }
-    let first: number;
-    if (code < next) {
-      first = emit(code);
+    } else if (previous < 0) {
+      throw new Error(`LZW data is damaged (code ${code} after a clear code)`);
+    } else if (code < next) {
+      // copy the code's earlier occurrence (it lies wholly before `written`)
+      const from = offset[code];
+      const end = Math.min(written + length[code], expected);
+      for (let k = from; written < end; k++) out[written++] = out[k];
     } else if (code === next) {
       // the KwKwK case: the previous string plus its own first byte
-      const start = written;
-      first = emit(previous);
-      if (written < expected) out[written++] = out[start];
-      first = out[start];
+      const from = previousStart;
+      const n = previous < 256 ? 1 : length[previous];
+      const end = Math.min(written + n, expected);
+      for (let k = from; written < end; k++) out[written++] = out[k];
+      if (written < expected) out[written++] = out[from];
     } else {
       throw new Error(`LZW data is damaged (code ${code} before it was defined)`);
     }
-    if (next < 4096) {
-      prefix[next] = previous;
-      suffix[next] = first;
-      length[next] = length[previous] + 1;
+    if (previous >= 0 && next < 4096) {
+      // previous string + the first byte of this one, as written: starts where the previous did
+      offset[next] = previousStart;
+      length[next] = (previous < 256 ? 1 : length[previous]) + 1;
       next++;
     }
     if (next + 1 >= 1 << width && width < 12) width++;
     previous = code;
+    previousStart = start;
   }
   if (written < expected) throw new Error(`decompressed to ${written} bytes, expected ${expected}`);
   return out;
