@@ -3,8 +3,11 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, stat
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
-/** One file of a dataset: its name, size and the SHA-256 of its bytes. */
-export interface FileFingerprint { name: string; size_bytes: number; sha256: string }
+/**
+ * One file of a dataset: its name, size and the SHA-256 of its bytes; a remote file (a URL) or one
+ * that cannot be read is recorded by name, with size and hash null and a note saying why.
+ */
+export interface FileFingerprint { name: string; size_bytes: number | null; sha256: string | null; note?: string }
 
 /** What a dataset was, file by file, and one short id for all of it. */
 export interface DatasetFingerprint {
@@ -56,11 +59,23 @@ export async function fingerprintFiles(files: string[]): Promise<DatasetFingerpr
   const cache = loadCache();
   let changed = false;
   const out: FileFingerprint[] = [];
-  for (const file of [...files].map((f) => resolve(f)).sort()) {
-    const stat = statSync(file);
+  for (const file of [...files].map((f) => (/^https?:\/\//i.test(f) ? f : resolve(f))).sort()) {
+    if (/^https?:\/\//i.test(file)) { out.push({ name: file, size_bytes: null, sha256: null, note: 'remote: not hashed' }); continue; }
+    let stat;
+    try {
+      stat = statSync(file);
+    } catch (err) {
+      out.push({ name: basename(file), size_bytes: null, sha256: null, note: `not readable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      continue;
+    }
     let entry = cache[file];
     if (!entry || entry.size !== stat.size || entry.mtime_ms !== stat.mtimeMs) {
-      entry = { size: stat.size, mtime_ms: stat.mtimeMs, sha256: await hashFile(file) };
+      try {
+        entry = { size: stat.size, mtime_ms: stat.mtimeMs, sha256: await hashFile(file) };
+      } catch (err) {
+        out.push({ name: basename(file), size_bytes: stat.size, sha256: null, note: `not readable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+        continue;
+      }
       cache[file] = entry;
       changed = true;
     }
@@ -86,6 +101,7 @@ export function compareFingerprints(recorded: DatasetFingerprint, found: Dataset
     const g = now.get(f.name);
     if (!g) differences.push(`${f.name}: missing`);
     else if (g.size_bytes !== f.size_bytes) differences.push(`${f.name}: ${g.size_bytes} bytes, recorded ${f.size_bytes}`);
+    else if (f.sha256 === null || g.sha256 === null) differences.push(`${f.name}: cannot be compared (${f.note ?? g.note ?? 'no hash'})`);
     else if (g.sha256 !== f.sha256) differences.push(`${f.name}: same size, different content (sha256 ${g.sha256.slice(0, 12)}…, recorded ${f.sha256.slice(0, 12)}…)`);
     now.delete(f.name);
   }

@@ -75,6 +75,16 @@ describe('provenance of saved figures and exports', () => {
     expect(compareFingerprints(recorded, await fingerprintFiles(ds.files)).differences).toHaveLength(1);
   }, 90_000);
 
+  it('a remote file or one that went missing is recorded by name with a note, never a crash of saveFigure', async () => {
+    const f = await fingerprintFiles(['https://example.org/magt.tif', join(tmp.dir, 'gone.tif')]);
+    expect(f.files).toEqual([
+      { name: 'gone.tif', size_bytes: null, sha256: null, note: 'not readable: ENOENT' },
+      { name: 'https://example.org/magt.tif', size_bytes: null, sha256: null, note: 'remote: not hashed' },
+    ]);
+    const saved = await saveFigure(trendFigure([], { dataset: { source: 'https://example.org', synthetic: false, files: ['https://example.org/magt.tif'] } }), join(tmp.dir, 'remote.html'));
+    expect((await readProvenance(saved))!.dataset!.fingerprint.files[0].note).toBe('remote: not hashed');
+  });
+
   it('a file without provenance says so and exits 1', () => {
     const r = cli('provenance', join(root, 'package.json'));
     expect(r.status).toBe(1);
