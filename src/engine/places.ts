@@ -5,11 +5,12 @@ import type { BlockJob, RasterInternals } from '../geotiff/openRaster.js';
  * Groups blocks by place (the same tile position in several bands), reads each place's stored
  * blocks once (the bands of a pixel-interleaved file share one), and hands them to `task`
  * (usually work on the decode workers) with, for each job, the index of its block in `blobs`;
- * at most `limit` tasks are in flight so memory stays bounded. Sparse blocks are skipped.
+ * at most `limit` tasks are in flight so memory stays bounded. Sparse blocks are skipped. A task
+ * that gathers places into batches is told to send what it holds (`flush`) before this waits.
  */
 export async function forEachPlace(internals: RasterInternals, jobs: BlockJob[], limit: number,
   task: (stored: BlockJob[], blobs: Uint8Array[], blobOf: number[]) => Promise<void>,
-  options: { signal?: AbortSignal; where?: string; onProgress?: (done: number) => void } = {}): Promise<void> {
+  options: { signal?: AbortSignal; where?: string; onProgress?: (done: number) => void; flush?: () => void } = {}): Promise<void> {
   const places = new Map<string, BlockJob[]>();
   for (const job of jobs) {
     const key = `${job.col},${job.row}`;
@@ -36,7 +37,8 @@ export async function forEachPlace(internals: RasterInternals, jobs: BlockJob[],
       options.onProgress?.(done);
     });
     running.add(running1);
-    if (running.size >= limit) await Promise.race(running);
+    if (running.size >= limit) { options.flush?.(); await Promise.race(running); }
   }
+  options.flush?.();
   await Promise.all(running);
 }

@@ -18,6 +18,12 @@ class KernelPool extends WorkerPool {
     return this.task('moments', blobs, layout, stats, parts);
   }
 
+  /** Moments of the parts of several places in one message (small blocks: strips of a row or two). */
+  reduceBatch(items: { blobs: Uint8Array[]; parts: Part[]; layout: BlockLayout; stats: StatsSpec }[]): Promise<Moments[][]> {
+    const owned = items.map((item) => ({ ...item, blobs: item.blobs.map(own) }));
+    return this.send<Moments[][]>({ kernel: 'batch', items: owned }, owned.flatMap((item) => item.blobs.map((b) => b.buffer as ArrayBuffer)));
+  }
+
   /** Adds each part to the worker's grouped accumulator of its key (collected with `collect`). */
   accumulate(blobs: Uint8Array[], parts: Part[], layout: BlockLayout, stats: StatsSpec, groups: GroupSpec): Promise<void> {
     return this.task('groups', blobs, layout, stats, parts, { groups });

@@ -12,7 +12,8 @@ export interface KernelTask {
   layout?: BlockLayout;
   stats?: StatsSpec;
   parts?: Part[];
-  kernel: 'moments' | 'groups' | 'trend' | 'means' | 'collect';
+  kernel: 'moments' | 'groups' | 'trend' | 'means' | 'batch' | 'collect';
+  items?: { blobs: Uint8Array[]; parts: Part[]; layout: BlockLayout; stats: StatsSpec }[];
   groups?: GroupSpec;
   years?: number[];
   keys?: string[];
@@ -23,6 +24,12 @@ parentPort!.on('message', async (task: KernelTask) => {
   const { id } = task;
   try {
     if (task.kernel === 'collect') { parentPort!.postMessage({ id, result: collect(task.keys!) }); return; }
+    if (task.kernel === 'batch') {
+      const results: Moments[][] = [];
+      for (const item of task.items!) results.push(await momentsOf(item.blobs, item.layout, item.stats, item.parts));
+      parentPort!.postMessage({ id, result: results });
+      return;
+    }
     const { blobs, layout, stats, parts } = task as Required<KernelTask>;
     const decoded = await Promise.all(blobs.map(async (b) => samplesOf(await decodeBlock(b, layout), layout, stats.dataType)));
     if (task.kernel === 'trend') {
@@ -41,15 +48,24 @@ parentPort!.on('message', async (task: KernelTask) => {
       parentPort!.postMessage({ id, result: null });
       return;
     }
-    // the parts of each block in one pass over its pixels (all bands of a pixel-interleaved block together)
-    const moments: Moments[] = new Array(parts.length);
-    decoded.forEach((values, blob) => {
-      const mine = parts.map((part, i) => ({ part, i })).filter(({ part }) => part.blob === blob);
-      reduceParts(values, layout, mine.map(({ part }) => part), stats, weights).forEach((m, k) => { moments[mine[k].i] = m; });
-    });
-    parentPort!.postMessage({ id, result: moments });
+    parentPort!.postMessage({ id, result: momentsFromDecoded(decoded, layout, stats, parts, weights) });
   } catch (err) {
     // some decoders throw strings: the message must never be lost
     parentPort!.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }
 });
+
+/** The parts of each block in one pass over its pixels (all bands of a pixel-interleaved block together). */
+function momentsFromDecoded(decoded: ArrayLike<number>[], layout: BlockLayout, stats: StatsSpec, parts: Part[], weights: Float64Array): Moments[] {
+  const moments: Moments[] = new Array(parts.length);
+  decoded.forEach((values, blob) => {
+    const mine = parts.map((part, i) => ({ part, i })).filter(({ part }) => part.blob === blob);
+    reduceParts(values, layout, mine.map(({ part }) => part), stats, weights).forEach((m, k) => { moments[mine[k].i] = m; });
+  });
+  return moments;
+}
+
+async function momentsOf(blobs: Uint8Array[], layout: BlockLayout, stats: StatsSpec, parts: Part[]): Promise<Moments[]> {
+  const decoded = await Promise.all(blobs.map(async (b) => samplesOf(await decodeBlock(b, layout), layout, stats.dataType)));
+  return momentsFromDecoded(decoded, layout, stats, parts, weightsFor(stats));
+}

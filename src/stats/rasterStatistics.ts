@@ -1,5 +1,7 @@
 import { InputError, invalid } from '../errors.js';
-import { RASTER_INTERNALS, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
+import { RASTER_INTERNALS, type BlockJob, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
+import type { BlockLayout } from '../geotiff/decode.js';
+import type { Part, StatsSpec } from './kernels.js';
 import { forEachPlace } from '../engine/places.js';
 import { kernelPool } from '../engine/pool.js';
 import { emptyMoments, mergeMoments, summarizeMoments, type Moments } from './moments.js';
@@ -41,13 +43,37 @@ export async function rasterStatistics(raster: Raster, options: RasterStatistics
   const totals = new Map<number, Moments>(bands.map((b) => [b, emptyMoments()]));
   const jobs = internals.blocks(bands);
   const pool = kernelPool();
-  await forEachPlace(internals, jobs, options.inFlight ?? pool.size * 3, async (stored, blobs, blobOf) => {
+  const statsOf = (first: BlockJob) => ({ grid, dataType: raster.dataType, noData: raster.noData, col: first.col, row: first.row, cols: first.cols, rows: first.rows });
+  const add = (stored: BlockJob[], moments: Moments[]) => stored.forEach((job, i) => totals.set(job.band, mergeMoments(totals.get(job.band)!, moments[i])));
+  // small blocks (strips of a few rows) go to the workers in batches: one message per block would cost more than its decoding
+  const small = jobs.length > 0 && jobs[0].cols * jobs[0].rows < 16_384;
+  const perBatch = 32;
+  let batch: { stored: BlockJob[]; item: { blobs: Uint8Array[]; parts: Part[]; layout: BlockLayout; stats: StatsSpec } }[] = [];
+  let waiting = deferred();
+  const flush = () => {
+    if (batch.length === 0) return;
+    const sent = batch, done = waiting;
+    batch = [];
+    waiting = deferred();
+    pool.reduceBatch(sent.map((b) => b.item)).then((results) => { results.forEach((m, k) => add(sent[k].stored, m)); done.resolve(); }, done.reject);
+  };
+  await forEachPlace(internals, jobs, options.inFlight ?? (small ? perBatch * pool.size * 2 : pool.size * 3), async (stored, blobs, blobOf) => {
     const first = stored[0];
     const parts = stored.map((job, i) => ({ blob: blobOf[i], sample: job.sample, ...internals.valueTransform(job.band) }));
-    const moments = await pool.reduceMany(blobs, parts, internals.layoutOf(first), {
-      grid, dataType: raster.dataType, noData: raster.noData, col: first.col, row: first.row, cols: first.cols, rows: first.rows,
-    });
-    stored.forEach((job, i) => totals.set(job.band, mergeMoments(totals.get(job.band)!, moments[i])));
-  }, { signal: options.signal, where: raster.source, onProgress: (done) => options.onProgress?.(done / jobs.length) });
+    if (small) {
+      batch.push({ stored, item: { blobs, parts, layout: internals.layoutOf(first), stats: statsOf(first) } });
+      const mine = waiting.promise;
+      if (batch.length >= perBatch) flush();
+      return mine;
+    }
+    add(stored, await pool.reduceMany(blobs, parts, internals.layoutOf(first), statsOf(first)));
+  }, { signal: options.signal, where: raster.source, flush, onProgress: (done) => options.onProgress?.(done / jobs.length) });
   return bands.map((band) => ({ band, name: raster.bandNames[band], ...summarizeMoments(totals.get(band)!) }));
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } {
+  let resolve!: () => void, reject!: (e: unknown) => void;
+  const promise = new Promise<void>((a, b) => { resolve = a; reject = b; });
+  promise.catch(() => {}); // rejections reach forEachPlace through the tasks that wait on it
+  return { promise, resolve, reject };
 }
