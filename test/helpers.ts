@@ -36,3 +36,26 @@ export function referee(command: string, args: string[], input?: string): string
 
 /** The real third-party files, copied into the repository with their provenance (test/fixtures/README.md). */
 export const realdata = join(root, 'test', 'fixtures');
+
+/**
+ * Drags the period slider of a drawn Plotly figure (`figure`: a Playwright locator of its
+ * `.js-plotly-plot`) to the last step with the mouse, as a user does, and returns what was drawn
+ * before and after (the heatmap's image or the bars' paths), the slider's current-value label and
+ * its number of steps.
+ */
+export async function dragSliderToEnd(page: any, figure: any): Promise<{ before: string; after: string; label: string; steps: number }> {
+  const rail = figure.locator('.slider-rail-rect');
+  await rail.waitFor();
+  await rail.scrollIntoViewIfNeeded();
+  const drawn = (): Promise<string> => figure.evaluate((gd: any) => Array.from(gd.querySelectorAll('.hm image, .trace.bars path, .heatmaplayer image'),
+    (e: any) => e.getAttribute('href') ?? e.getAttribute('d')).join('|'));
+  const before = await drawn();
+  const railBox = await rail.boundingBox();
+  const grip = await figure.locator('.slider-grip-rect').boundingBox();
+  await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(railBox.x + railBox.width - 2, grip.y + grip.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForTimeout(500);
+  return { before, after: await drawn(), label: (await figure.locator('.slider-group > .slider-label').textContent()) ?? '', steps: await figure.locator('.slider-label-group').count() };
+}

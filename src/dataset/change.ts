@@ -23,14 +23,11 @@ export interface ChangeResult {
   /** Area-weighted mean change over cells valid in both, their area, and for permafrost (or MAGT below 0) the area lost and gained. */
   summary: { mean_change: number; valid_area_km2: number; lost_km2: number; gained_km2: number };
   /**
-   * For permafrost, each cell's class (CHANGE_CLASSES): 1 never permafrost, 2 kept, 3 lost,
+   * For permafrost, each cell's class: 1 never permafrost, 2 kept, 3 lost,
    * 4 gained, 0 no data; a cell counts as permafrost where its permafrost share is at least half.
    */
   classes?: Uint8Array;
 }
-
-/** The classes of a permafrost change map, in the order of their codes (1–4). */
-export const CHANGE_CLASSES = ['never', 'kept', 'lost', 'gained'] as const;
 
 /**
  * The difference `to − from` of one variable, streamed strip by strip (only the result is held),

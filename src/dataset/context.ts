@@ -1,4 +1,5 @@
-import { RASTER_INTERNALS, type BBox, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
+import { RASTER_INTERNALS, type BBox, type BlockJob, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
+import type { Part, StatsSpec } from '../stats/kernels.js';
 import type { CellArea, GridLike } from '../grid/cellArea.js';
 import type { LonLatGrid } from '../grid/lonLat.js';
 import type { Variable } from './discover.js';
@@ -50,3 +51,23 @@ export async function rowsOf(ctx: Context, variable: Variable, period: string, y
 
 /** Rows per strip when a verb streams over the grid. */
 export const STRIP_ROWS = 256;
+
+/**
+ * The parts of one place for these bands, in their order, for the block engine: where each band's
+ * values are among the place's blobs, and their scale; a band whose block was never written
+ * (sparse) is all no data (blob −1).
+ */
+export function partsOf(internals: RasterInternals, bands: number[], stored: BlockJob[], blobOf: number[]): Part[] {
+  return bands.map((band) => {
+    const i = stored.findIndex((j) => j.band === band);
+    return i < 0 ? { blob: -1, sample: 0, scale: 1, offset: 0 } : { blob: blobOf[i], sample: stored[i].sample, ...internals.valueTransform(band) };
+  });
+}
+
+/** What a kernel needs to know of a place: the grid (for cell areas), the raster's type and no data, and the block's position. */
+export function placeSpec(grid: DatasetGrid, raster: Raster, first: BlockJob): StatsSpec {
+  return {
+    grid: { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }, dataType: raster.dataType, noData: raster.noData,
+    col: first.col, row: first.row, cols: first.cols, rows: first.rows,
+  };
+}

@@ -2,7 +2,7 @@ import { parsePeriod } from './periods.js';
 import { InputError, invalid } from '../errors.js';
 import type { Transform } from '../geotiff/openRaster.js';
 import type { Variable } from './discover.js';
-import { internalsOf, rowsOf, STRIP_ROWS, type Context } from './context.js';
+import { internalsOf, partsOf, placeSpec, rowsOf, STRIP_ROWS, type Context } from './context.js';
 import { forEachPlace } from '../engine/places.js';
 import { kernelPool } from '../engine/pool.js';
 import { checkMemory } from './memory.js';
@@ -74,15 +74,7 @@ export async function layers(ctx: Context, variable: Variable, periods: string[]
     const internals = internalsOf(raster);
     const jobs = internals.blocks(mine.map((s) => s.band));
     await forEachPlace(internals, jobs, pool.size * 3, async (stored, blobs, blobOf) => {
-      const first = stored[0];
-      const parts = mine.map((s) => {
-        const i = stored.findIndex((j) => j.band === s.band);
-        return i < 0 ? { blob: -1, sample: 0, scale: 1, offset: 0 } : { blob: blobOf[i], sample: stored[i].sample, ...internals.valueTransform(s.band) };
-      });
-      const means = await pool.means(blobs, parts, internals.layoutOf(first), {
-        grid: { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }, dataType: raster.dataType, noData: raster.noData,
-        col: first.col, row: first.row, cols: first.cols, rows: first.rows,
-      }, factor);
+      const means = await pool.means(blobs, partsOf(internals, mine.map((s) => s.band), stored, blobOf), internals.layoutOf(stored[0]), placeSpec(grid, raster, stored[0]), factor);
       means.forEach((m, j) => {
         const { k } = mine[j];
         for (let r = 0; r < m.h; r++) {

@@ -4,7 +4,7 @@ import { kernelPool } from '../engine/pool.js';
 import { forEachPlace } from '../engine/places.js';
 import { benjaminiHochberg } from '../stats/trend.js';
 import { trendCells } from '../stats/trendKernel.js';
-import { internalsOf, rowsOf, STRIP_ROWS, type Context, type DatasetGrid } from './context.js';
+import { internalsOf, partsOf, placeSpec, rowsOf, STRIP_ROWS, type Context, type DatasetGrid } from './context.js';
 import type { Variable } from './discover.js';
 import { checkMemory } from './memory.js';
 
@@ -62,15 +62,9 @@ export async function trend(ctx: Context, variable: Variable, options: TrendOpti
     const jobs = internals.blocks(slots.map((s) => s.band));
     await forEachPlace(internals, jobs, pool.size * 2, async (stored, blobs, blobOf) => {
       const first = stored[0];
-      // periods in order; a period whose block was never written (blob −1) is all no data
-      const parts = slots.map((s) => {
-        const i = stored.findIndex((j) => j.band === s.band);
-        return i < 0 ? { blob: -1, sample: 0, scale: 1, offset: 0 } : { blob: blobOf[i], sample: stored[i].sample, ...internals.valueTransform(s.band) };
-      });
-      const { slope: s, p } = await pool.trend(blobs, parts, internals.layoutOf(first), {
-        grid: { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }, dataType: raster.dataType, noData: raster.noData,
-        col: first.col, row: first.row, cols: first.cols, rows: first.rows,
-      }, years);
+      // periods in order; a period whose block was never written is all no data
+      const parts = partsOf(internals, slots.map((s) => s.band), stored, blobOf);
+      const { slope: s, p } = await pool.trend(blobs, parts, internals.layoutOf(first), placeSpec(grid, raster, first), years);
       perDecade(s);
       for (let r = 0; r < first.rows; r++) {
         slope.set(s.subarray(r * first.cols, (r + 1) * first.cols), (first.row + r) * grid.width + first.col);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -107,9 +107,4 @@ export function compareFingerprints(recorded: DatasetFingerprint, found: Dataset
   }
   for (const name of now.keys()) differences.push(`${name}: not in the record`);
   return { matches: differences.length === 0, differences };
-}
-
-/** True when a path exists and is a folder. */
-export function isFolder(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
 }

@@ -6,7 +6,7 @@ import { describeFailure, listNotebooks, runNotebookFiles, type NotebookReport }
 import { checkPages } from '../../src/notebooks/checkPage.js';
 import { launchChromium } from '../../src/display/render.js';
 import { pathToFileURL } from 'node:url';
-import { notebookJson, python, referee, root, tempDir } from '../helpers.js';
+import { dragSliderToEnd, notebookJson, python, referee, root, tempDir } from '../helpers.js';
 
 const notebooks = listNotebooks(join(root, 'notebooks'));
 
@@ -131,21 +131,11 @@ describe('runNotebooks executes every notebook', () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       await page.goto(pathToFileURL(join(tmp.dir, '05-classroom.html')).href, { waitUntil: 'load' });
       const slider = page.locator('.js-plotly-plot', { has: page.locator('.slider-rail-rect') }).first();
-      await slider.locator('.slider-rail-rect').waitFor();
-      await slider.locator('.slider-rail-rect').scrollIntoViewIfNeeded();
-      expect(await slider.locator('.slider-label-group').count()).toBe(8);
-      const drawn = () => slider.evaluate((gd: any) => Array.from(gd.querySelectorAll('.hm image, .heatmaplayer image'), (e: any) => e.getAttribute('href')).join('|'));
-      const before = await drawn();
-      const rail = (await slider.locator('.slider-rail-rect').boundingBox())!;
-      const grip = (await slider.locator('.slider-grip-rect').boundingBox())!;
-      await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(rail.x + rail.width - 2, grip.y + grip.height / 2, { steps: 8 });
-      await page.mouse.up();
-      await page.waitForTimeout(500);
-      expect(before.length).toBeGreaterThan(0);
-      expect(await drawn()).not.toBe(before);
-      expect(await slider.locator('.slider-group > .slider-label').textContent()).toContain('2015-2019');
+      const r = await dragSliderToEnd(page, slider);
+      expect(r.steps).toBe(8);
+      expect(r.before.length).toBeGreaterThan(0);
+      expect(r.after).not.toBe(r.before);
+      expect(r.label).toContain('2015-2019');
     } finally {
       await browser.close();
     }

@@ -8,6 +8,7 @@ import { histogramFigure } from '../../src/plot/histogramFigure.js';
 import { areaFigure } from '../../src/plot/areaFigure.js';
 import { standaloneHtml } from '../../src/plot/saveFigure.js';
 import type { Figure } from '../../src/display/show.js';
+import { dragSliderToEnd } from '../helpers.js';
 
 const periods = ['1980-1984', '1985-1989', '1990-1994', '1995-1999', '2000-2004', '2005-2009', '2010-2014', '2015-2019'];
 const crs = '+proj=stere +lat_0=90 +lat_ts=71 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs';
@@ -28,24 +29,7 @@ async function drag(figure: Figure): Promise<{ before: string; after: string; la
   const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
   try {
     await page.setContent(standaloneHtml(figure), { waitUntil: 'load' });
-    await page.waitForSelector('.slider-container .slider-rail-rect');
-    const drawn = () => page.evaluate(() => {
-      const gd = (globalThis as any).document.querySelector('.js-plotly-plot');
-      // the heatmap's image, or the bars' paths: what the eye sees
-      return Array.from(gd.querySelectorAll('.hm image, .trace.bars path, .heatmaplayer image'), (e: any) => e.getAttribute('href') ?? e.getAttribute('d')).join('|');
-    });
-    const before = await drawn();
-    const rail = (await page.locator('.slider-rail-rect').boundingBox())!;
-    const grip = (await page.locator('.slider-grip-rect').boundingBox())!;
-    await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(rail.x + rail.width - 2, grip.y + grip.height / 2, { steps: 8 });
-    await page.mouse.up();
-    await page.waitForTimeout(300);
-    const after = await drawn();
-    const label = await page.locator('.slider-group > .slider-label').textContent() ?? ''; // 'Period: …'
-    const steps = await page.locator('.slider-label-group').count();
-    return { before, after, label, steps };
+    return await dragSliderToEnd(page, page.locator('.js-plotly-plot').first());
   } finally {
     await page.close();
   }
