@@ -1,6 +1,6 @@
 import type { Figure } from '../display/show.js';
 import { metrics } from '../stats/metrics.js';
-import { baseLayout, figure, label, PALETTE, withAnnotations, type FigureOptions } from './style.js';
+import { baseLayout, dataRange, figure, label, PALETTE, withAnnotations, type FigureOptions } from './style.js';
 
 type TableLike = { columnNames(): string[]; array(name: string): ArrayLike<unknown>; numRows(): number };
 
@@ -44,9 +44,10 @@ export function validationFigure(matches: TableLike, options: ValidationFigureOp
   data.push({ type: 'scatter', mode: 'lines', name: '1:1 line', x: [lo, hi], y: [lo, hi], line: { color: '#444', dash: 'dash', width: 1.5 }, hoverinfo: 'skip' });
   const text = `n = ${m.n}<br>bias = ${m.bias >= 0 ? '+' : ''}${m.bias.toFixed(2)} ${unit}<br>RMSE = ${m.rmse.toFixed(2)} ${unit}<br>R² = ${m.r2.toFixed(2)}`;
   const layout = baseLayout({ height: 560, ...options }, {
-    xaxis: { title: { text: `Observed (${unit})` }, gridcolor: '#eee', zeroline: false },
-    yaxis: { title: { text: `Predicted (${unit})` }, gridcolor: '#eee', zeroline: false, scaleanchor: 'x', scaleratio: 1 },
+    // one range from the data on both axes; the equal aspect shrinks the plot area instead of widening an axis
+    xaxis: { title: { text: `Observed (${unit})` }, gridcolor: '#eee', zeroline: false, range: dataRange(all), constrain: 'domain' },
+    yaxis: { title: { text: `Predicted (${unit})` }, gridcolor: '#eee', zeroline: false, range: dataRange(all), scaleanchor: 'x', scaleratio: 1, constrain: 'domain' },
   });
-  return figure(data, withAnnotations(layout, [{ text, xref: 'paper', yref: 'paper', x: 0.02, y: 0.98, xanchor: 'left', yanchor: 'top',
+  return figure(data, withAnnotations(layout, [{ text, xref: 'x domain', yref: 'y domain', x: 0.02, y: 0.98, xanchor: 'left', yanchor: 'top',
     showarrow: false, align: 'left', bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#ccc', borderwidth: 1, font: { size: 13 } }]), 'validationFigure', options);
 }
