@@ -126,10 +126,7 @@ export const commands: Record<string, Command> = {
       bar.say(`per-cell trends of ${variable} over ${ds.periods.length} periods (${ds.grid.width} × ${ds.grid.height} cells)`);
       const result = await ds.trend(variable, { alpha: args.number('alpha'), fdr: args.flag('fdr'), onProgress: (f) => bar.update(f, 'cells') });
       bar.done();
-      const raster = trendRaster(result);
-      const provenance = await provenanceOf({ builder: 'permafrost-lab trend', options: { variable, alpha: args.number('alpha'), fdr: args.flag('fdr') }, dataset: ds });
-      raster.metadata = { ...raster.metadata, [GEOTIFF_PROVENANCE_ITEM]: JSON.stringify(provenance) };
-      await writeGeoTIFF(out, raster, { overwrite: args.flag('overwrite'), onProgress: (f) => bar.update(f, 'writing') });
+      await writeGeoTIFF(out, trendRaster(result), { overwrite: args.flag('overwrite'), onProgress: (f) => bar.update(f, 'writing') });
       bar.done(`wrote ${resolve(out)}`);
       process.stdout.write(csvText(summarizeTrend(result)));
       await ds.close();

@@ -1,3 +1,4 @@
+import type { Provenance } from '../provenance/provenance.js';
 import { InputError, invalid } from '../errors.js';
 import type { Variable } from './discover.js';
 import { parsePeriod } from './periods.js';
@@ -27,6 +28,8 @@ export interface ChangeResult {
    * 4 gained, 0 no data; a cell counts as permafrost where its permafrost share is at least half.
    */
   classes?: Uint8Array;
+  /** Where it came from (set by `ds.change`): written into the GeoTIFF by `changeRaster`. */
+  provenance?: Provenance;
 }
 
 /**

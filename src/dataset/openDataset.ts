@@ -17,6 +17,7 @@ import { table as tableOf, tables as tablesOf, type TableContext, type TableOpti
 import { change as changeOf, type ChangeOptions, type ChangeResult } from './change.js';
 import { layer as layerOf, layers as layersOf, type Layer, type LayerOptions } from './layer.js';
 import { trend as trendOf, type TrendOptions, type TrendResult } from './trend.js';
+import { provenanceOf } from '../provenance/provenance.js';
 import { zonation as zonationOf, zoneAreas as zoneAreasOf, ZONES, type ZonationOptions, type ZonationResult } from './zonation.js';
 
 export { ZONES, type ChangeOptions, type HistogramOptions, type TrendOptions, type TrendResult, type SummarizeOptions, type SampleOptions, type TableOptions, type ChangeResult, type DatasetGrid, type Layer, type LayerOptions, type ZonationOptions, type ZonationResult };
@@ -219,8 +220,14 @@ class ProductDataset implements Dataset {
   summarize(options: SummarizeOptions = {}): Promise<Table> { return summarizeDataset({ ...this.ctx, variables: options.variables ?? this.variables }, options); }
   histogram(variable: Variable, options?: HistogramOptions): Promise<Table> { return histogramOf(this.ctx, variable, options); }
   sample(points: Table | Record<string, unknown>[], options: SampleOptions): Promise<Table> { return samplePoints(this.ctx, points, options); }
-  trend(variable: Variable, options: TrendOptions = {}): Promise<TrendResult> { return trendOf(this.ctx, variable, options); }
-  change(variable: Variable, periods: ChangeOptions): Promise<ChangeResult> { return changeOf(this.ctx, variable, periods); }
+  async trend(variable: Variable, options: TrendOptions = {}): Promise<TrendResult> {
+    const result = await trendOf(this.ctx, variable, options);
+    return { ...result, provenance: await provenanceOf({ builder: 'ds.trend', options: { variable, alpha: result.alpha, fdr: result.fdr }, dataset: this }) };
+  }
+  async change(variable: Variable, periods: ChangeOptions): Promise<ChangeResult> {
+    const result = await changeOf(this.ctx, variable, periods);
+    return { ...result, provenance: await provenanceOf({ builder: 'ds.change', options: { variable, from: result.from, to: result.to }, dataset: this }) };
+  }
   zonation(period: string, options?: ZonationOptions): Promise<ZonationResult> { return zonationOf(this.ctx, period, options); }
   zoneAreas(options?: ZonationOptions & { periods?: string[] }): Promise<Table> { return zoneAreasOf(this.ctx, options) as Promise<Table>; }
   layer(variable: Variable, period: string, options?: LayerOptions): Promise<Layer> { return layerOf(this.ctx, variable, period, options); }

@@ -4,6 +4,7 @@ import { kernelPool } from '../engine/pool.js';
 import { forEachPlace } from '../engine/places.js';
 import { benjaminiHochberg } from '../stats/trend.js';
 import { trendCells } from '../stats/trendKernel.js';
+import type { Provenance } from '../provenance/provenance.js';
 import { internalsOf, partsOf, placeSpec, rowsOf, STRIP_ROWS, type Context, type DatasetGrid } from './context.js';
 import type { Variable } from './discover.js';
 import { checkMemory } from './memory.js';
@@ -32,6 +33,8 @@ export interface TrendResult {
   grid: DatasetGrid;
   /** Area (km²) with data, with a significant increase, with a significant decrease. */
   area_km2: { valid: number; increasing: number; decreasing: number };
+  /** Where it came from (set by `ds.trend`): written into the GeoTIFF by `trendRaster`. */
+  provenance?: Provenance;
 }
 
 /**

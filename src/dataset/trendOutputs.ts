@@ -1,3 +1,4 @@
+import { GEOTIFF_PROVENANCE_ITEM, type Provenance } from '../provenance/provenance.js';
 import * as aq from 'arquero';
 import type { WritableRaster } from '../geotiff/writeGeoTIFF.js';
 import { cellArea } from '../grid/cellArea.js';
@@ -88,7 +89,7 @@ export function trendRaster(result: TrendResult): WritableRaster {
     crs: result.grid.crs, epsg: result.grid.epsg, noData: NaN,
     bandNames: [`${result.variable}_sen_slope_per_decade`, 'mann_kendall_p_value', result.fdr ? `significant_fdr_${result.alpha}` : `significant_p_${result.alpha}`],
     bandUnits: [unit, '', ''],
-    metadata: { TREND: `Sen's slope and Mann-Kendall over the periods of ${result.variable}` },
+    metadata: { TREND: `Sen's slope and Mann-Kendall over the periods of ${result.variable}`, ...provenanceItem(result.provenance) },
     values: [result.slope_per_decade, result.p_value, mapArray(result.significant, Float32Array, (s, i) => (Number.isNaN(result.p_value[i]) ? NaN : s))],
   };
 }
@@ -98,6 +99,11 @@ export function changeRaster(result: ChangeResult): WritableRaster {
   return {
     width: result.grid.width, height: result.grid.height, bands: 1, dataType: 'float32', transform: result.grid.transform,
     crs: result.grid.crs, epsg: result.grid.epsg, noData: NaN,
-    bandNames: [`${result.variable}_change_${result.from}_to_${result.to}`], values: [result.difference],
+    bandNames: [`${result.variable}_change_${result.from}_to_${result.to}`], values: [result.difference], metadata: provenanceItem(result.provenance),
   };
+}
+
+/** The GeoTIFF metadata item holding a result's provenance (none when the result has none). */
+function provenanceItem(provenance: Provenance | undefined): Record<string, string> {
+  return provenance ? { [GEOTIFF_PROVENANCE_ITEM]: JSON.stringify(provenance) } : {};
 }

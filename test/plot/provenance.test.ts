@@ -48,6 +48,20 @@ describe('provenance of saved figures and exports', () => {
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[^>]*><metadata id="permafrost-lab-provenance">/);
   }, 90_000);
 
+  it('a GeoTIFF written from ds.change or ds.trend (changeRaster, trendRaster) carries the record; gdalinfo lists it', async () => {
+    const { writeGeoTIFF } = await import('../../src/geotiff/writeGeoTIFF.js');
+    const { changeRaster } = await import('../../src/dataset/trendOutputs.js');
+    const change = await ds.change('magt', { from: '1980-1984', to: '2015-2019' });
+    const path = join(tmp.dir, 'change.tif');
+    await writeGeoTIFF(path, changeRaster(change));
+    const p = (await readProvenance(path))!;
+    expect(p.builder).toBe('ds.change');
+    expect(p.options).toEqual({ variable: 'magt', from: '1980-1984', to: '2015-2019' });
+    expect(p.synthetic).toBe(true);
+    expect(p.dataset!.fingerprint.files.map((f) => f.name)).toContain('magt.tif');
+    expect(referee('gdalinfo', [path])).toMatch(/PERMAFROST_LAB_PROVENANCE=\{"library":"permafrost-lab/);
+  }, 60_000);
+
   it('the fingerprint is cached by size and time, and a changed file is hashed again', async () => {
     const a = await fingerprintFiles(ds.files);
     const b = await fingerprintFiles(ds.files);
