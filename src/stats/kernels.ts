@@ -79,45 +79,39 @@ export function samplesOf(decoded: Uint8Array, layout: BlockLayout, dataType: Da
 }
 
 /**
- * The moments of several parts (bands) of one decoded block in a single pass over its pixels: a
- * pixel-interleaved block holds all bands side by side, so each pixel's samples are read together.
- * Only the part of the block inside the image counts; sums are shifted by each part's first valid
- * value (close to the block's mean, so the shifted second moment stays accurate).
+ * The moments of several parts (bands) of one decoded block. A pixel-interleaved block holds all
+ * bands side by side and is decoded once for all of them; each part is then reduced in its own
+ * loop (scalar sums in registers, several times faster than updating arrays per sample). Only the
+ * part of the block inside the image counts; sums are shifted by each part's first valid value
+ * (close to the block's mean, so the shifted second moment stays accurate).
  */
 export function reduceParts(values: ArrayLike<number>, layout: BlockLayout, parts: Part[], s: StatsSpec, weights: Float64Array): Moments[] {
-  const { cols, rows } = s;
-  const stride = layout.samples;
-  const n = parts.length;
-  const sample = Int32Array.from(parts, (p) => p.sample);
-  const scale = Float64Array.from(parts, (p) => p.scale), offset = Float64Array.from(parts, (p) => p.offset);
-  const W = new Float64Array(n), S = new Float64Array(n), S2 = new Float64Array(n), SH = new Float64Array(n).fill(NaN);
-  const MIN = new Float64Array(n).fill(Infinity), MAX = new Float64Array(n).fill(-Infinity), N = new Float64Array(n);
-  const noData = s.noData;
+  return parts.map((part) => reducePart(values as Float32Array, layout.width, layout.samples, part.sample, part.scale, part.offset, s.cols, s.rows, s.noData, weights));
+}
+
+function reducePart(values: Float32Array, width: number, stride: number, sample: number, scale: number, offset: number,
+  cols: number, rows: number, noData: number | null, weights: Float64Array): Moments {
+  let W = 0, S = 0, S2 = 0, shift = NaN, min = Infinity, max = -Infinity, n = 0;
+  const nd = noData ?? NaN;
   for (let r = 0; r < rows; r++) {
-    const base = r * layout.width;
+    let at = r * width * stride + sample;
     const wb = r * cols;
-    for (let c = 0; c < cols; c++) {
-      const pixel = (base + c) * stride;
+    for (let c = 0; c < cols; c++, at += stride) {
+      const stored = values[at];
+      if (stored !== stored || stored === nd) continue;
+      const v = stored * scale + offset;
+      if (shift !== shift) shift = v;
       const a = weights[wb + c];
-      for (let k = 0; k < n; k++) {
-        const stored = values[pixel + sample[k]];
-        if (stored !== stored || stored === noData) continue;
-        const v = stored * scale[k] + offset[k];
-        let shift = SH[k];
-        if (shift !== shift) shift = SH[k] = v;
-        const d = v - shift;
-        W[k] += a; S[k] += a * d; S2[k] += a * d * d;
-        if (v < MIN[k]) MIN[k] = v;
-        if (v > MAX[k]) MAX[k] = v;
-        N[k]++;
-      }
+      const d = v - shift;
+      W += a; S += a * d; S2 += a * d * d;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      n++;
     }
   }
-  return parts.map((_, k) => {
-    if (N[k] === 0) return emptyMoments();
-    const meanShifted = S[k] / W[k];
-    return { area_km2: W[k], mean: SH[k] + meanShifted, m2: Math.max(0, S2[k] - meanShifted * S[k]), min: MIN[k], max: MAX[k], cells: N[k] };
-  });
+  if (n === 0) return emptyMoments();
+  const meanShifted = S / W;
+  return { area_km2: W, mean: shift + meanShifted, m2: Math.max(0, S2 - meanShifted * S), min, max, cells: n };
 }
 
 interface Accumulator { groups: number; bins: number; w: Float64Array; s: Float64Array; s2: Float64Array; shift: Float64Array;

@@ -59,7 +59,7 @@ def make(name, src, type_name, creation, translate=(), overviews=False):
         subprocess.run(['gdaladdo', '-q', '-r', 'nearest', tif, '2', '4'], check=True)
     raw = os.path.join(out, name + '.bsq')
     subprocess.run(['gdal_translate', '-q', '-of', 'ENVI', '-co', 'INTERLEAVE=BSQ', tif, raw], check=True)
-    entry = {'name': name, 'tif': tif, 'raw': raw, 'type': type_name, 'bands': B, 'width': W, 'height': H}
+    entry = {'name': name, 'tif': tif, 'raw': raw, 'type': type_name, 'bands': gdal.Open(tif).RasterCount, 'width': W, 'height': H}
     if overviews:
         ov = os.path.join(out, name + '.ov1.bsq')
         subprocess.run(['gdal_translate', '-q', '-of', 'ENVI', '-co', 'INTERLEAVE=BSQ', '-oo', 'OVERVIEW_LEVEL=0', tif, ov], check=True)
@@ -80,6 +80,10 @@ for t, src in bases.items():
         make(f'{t}-deflate-pred3-tiled-pixel', src, t, ['TILED=YES', 'BLOCKXSIZE=64', 'BLOCKYSIZE=64', 'COMPRESS=DEFLATE', 'PREDICTOR=3'])
         make(f'{t}-lzw-pred3-striped-band-bigendian', src, t, ['COMPRESS=LZW', 'PREDICTOR=3', 'INTERLEAVE=BAND', 'ENDIANNESS=BIG'])
         make(f'{t}-zstd-pred3-tiled-band', src, t, ['TILED=YES', 'COMPRESS=ZSTD', 'PREDICTOR=3', 'INTERLEAVE=BAND'])
+        # 4 and 8 samples per pixel: the predictor's byte planes are undone a word at a time
+        for n in (4, 8):
+            bands = [a for b in range(n) for a in ('-b', str(b % B + 1))]
+            make(f'{t}-deflate-pred3-tiled-pixel-{n}bands', src, t, ['TILED=YES', 'BLOCKXSIZE=32', 'BLOCKYSIZE=32', 'COMPRESS=DEFLATE', 'PREDICTOR=3'], bands)
     if t in ('uint8', 'int16', 'float32'):
         make(f'{t}-lerc-tiled-band', src, t, ['TILED=YES', 'COMPRESS=LERC', 'INTERLEAVE=BAND'])
         # GDAL 3.6 cannot read back pixel-interleaved LERC float32 with NaNs: band-interleave floats here
