@@ -115,10 +115,9 @@ function groupLabels(ctx: Context, byRegion: boolean, byBand: boolean, bandDeg: 
   const n = grid.width * grid.height;
   const labels = shared ? new Uint16Array(new SharedArrayBuffer(n * 2)) : new Uint16Array(n);
   const regions = byRegion ? regionLabels(grid).labels : null;
-  const lon = new Float64Array(grid.width);
   const lat = new Float64Array(grid.width);
   for (let row = 0; row < grid.height; row++) {
-    if (byBand) ctx.lonLats().row(row, 0, grid.width, lon, lat);
+    if (byBand) ctx.lonLats().latRow(row, 0, grid.width, lat);
     const base = row * grid.width;
     for (let c = 0; c < grid.width; c++) {
       let g = regions ? regions[base + c] : 0;

@@ -6,6 +6,8 @@ import { parseProj4, type GridLike } from './cellArea.js';
 export interface LonLatGrid {
   /** Fills `lon` and `lat` (degrees) for `width` cells of `row` starting at `col`. */
   row(row: number, col: number, width: number, lon: Float64Array, lat: Float64Array): void;
+  /** Fills `lat` only (degrees): for latitude bands, without the cost of longitudes. */
+  latRow(row: number, col: number, width: number, lat: Float64Array): void;
   /** Projected → lon/lat for any point. */
   toLonLat(x: number, y: number): [number, number];
   /** lon/lat → projected. */
@@ -34,6 +36,10 @@ export function lonLatGrid(grid: GridLike): LonLatGrid {
           lon[i] = a;
           lat[i] = b;
         }
+      },
+      latRow(row, col, width, lat) {
+        const y = t.originY + (row + 0.5) * t.pixelHeight;
+        for (let i = 0; i < width; i++) lat[i] = toLonLat(t.originX + (col + i + 0.5) * t.pixelWidth, y)[1];
       },
     };
   }
@@ -69,11 +75,18 @@ export function lonLatGrid(grid: GridLike): LonLatGrid {
       const y = t.originY + (row + 0.5) * t.pixelHeight - y0;
       for (let i = 0; i < width; i++) {
         const x = t.originX + (col + i + 0.5) * t.pixelWidth - x0;
-        latOut[i] = latitude(Math.hypot(x, y));
+        latOut[i] = latitude(Math.sqrt(x * x + y * y));
         let l = lon0 + (south ? Math.atan2(x, y) : Math.atan2(x, -y)) * deg;
         if (l > 180) l -= 360;
         else if (l <= -180) l += 360;
         lonOut[i] = l;
+      }
+    },
+    latRow(row, col, width, latOut) {
+      const y = t.originY + (row + 0.5) * t.pixelHeight - y0;
+      for (let i = 0; i < width; i++) {
+        const x = t.originX + (col + i + 0.5) * t.pixelWidth - x0;
+        latOut[i] = latitude(Math.sqrt(x * x + y * y));
       }
     },
   };

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { benjaminiHochberg, mannKendall, sensSlope } from '../../src/stats/trend.js';
+import { medianNetwork } from '../../src/stats/trendKernel.js';
 import { python, referee } from '../helpers.js';
 
 const SCIPY = String.raw`
@@ -137,5 +138,24 @@ if k.size: idx = np.nonzero(ok)[0][o[:k[-1] + 1]]; out[idx] = 1
 print(json.dumps(out.tolist()))`], JSON.stringify(p.map((v) => (Number.isNaN(v) ? null : v)))));
     expect(ours).toEqual(numpy32);
     expect(numpy.reduce((a: number, b: number) => a + b, 0)).toBeGreaterThan(1000);
+  });
+});
+
+describe('the median network', () => {
+  it('puts the middle value(s) of 2 to 45 values in place, with ties, as sorting does', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let n = 2; n <= 45; n++) {
+      const network = medianNetwork(n);
+      for (let trial = 0; trial < 200; trial++) {
+        const a = Array.from({ length: n }, () => (trial % 3 === 0 ? Math.round(random() * 4) - 2 : random() - 0.5));
+        const sorted = [...a].sort((x, y) => x - y);
+        for (const [i, j] of network) if (a[j] < a[i]) [a[i], a[j]] = [a[j], a[i]];
+        const middle = n % 2 ? [n >> 1] : [n / 2 - 1, n / 2];
+        expect(middle.map((k) => a[k])).toEqual(middle.map((k) => sorted[k]));
+      }
+      // pruned to the comparators that decide the middle: fewer than a full sort's
+      if (n >= 8) expect(network.length).toBeLessThan((n * Math.log2(n) ** 2) / 2);
+    }
   });
 });
