@@ -192,7 +192,7 @@ function addGroup(into: GroupPartial, k: number, from: GroupPartial, g: number):
 export type Frozen = Pick<GroupSpec, 'frozen' | 'frozenScale' | 'frozenTable'>;
 
 /** The permafrost share of a variable's values: the permafrost layer's coding, MAGT below 0, none for ALT. */
-function frozenOf(ctx: Context, variable: Variable): Frozen {
+export function frozenOf(ctx: Context, variable: Variable): Frozen {
   return variable === 'permafrost' ? { frozen: ctx.frozen?.mode ?? 1, frozenScale: ctx.frozen?.scale, frozenTable: ctx.frozen?.table }
     : { frozen: variable === 'magt' ? 2 : 0 };
 }

@@ -2,7 +2,10 @@ import * as aq from 'arquero';
 import { InputError, invalid } from '../errors.js';
 import type { Variable } from './discover.js';
 import { parsePeriod } from './periods.js';
-import { rowsOf, type Context, type DatasetGrid } from './context.js';
+import { internalsOf, partsOf, placeSpec, rowsOf, type Context, type DatasetGrid } from './context.js';
+import { kernelPool } from '../engine/pool.js';
+import { forEachPlace } from '../engine/places.js';
+import { frozenOf } from './summarize.js';
 import { checkMemory } from './memory.js';
 
 /** The zone names by code. */
@@ -31,7 +34,7 @@ export interface ZonationResult {
  * windows at a time; areas are true cell areas.
  */
 export async function zonation(ctx: Context, period: string, options: ZonationOptions = {}): Promise<ZonationResult> {
-  return zonationOf(ctx, period, options, true) as Promise<ZonationResult>;
+  return zonationOf(ctx, period, options);
 }
 
 /**
@@ -39,22 +42,72 @@ export async function zonation(ctx: Context, period: string, options: ZonationOp
  * but without the per-cell zone grids: what a figure of zone areas over time needs.
  */
 export async function zoneAreas(ctx: Context, options: ZonationOptions & { periods?: string[] } = {}): Promise<ReturnType<typeof aq.table>> {
-  const tables: ReturnType<typeof aq.table>[] = [];
-  for (const period of options.periods ?? ctx.periods.map((p) => p.label)) tables.push((await zonationOf(ctx, period, options, false)).table);
+  const { grid } = ctx;
+  const size = windowCells(ctx, options);
+  const variable: Variable = ctx.variables.includes('permafrost') ? 'permafrost' : 'magt';
+  const periods = (options.periods ?? ctx.periods.map((p) => p.label)).map((p) => { ctx.slotOf(variable, p); return parsePeriod(p)?.label ?? p; });
+  const slots = periods.map((p) => ctx.slotOf(variable, p));
+  // the windows' land and permafrost areas of every period, summed on the workers block by block
+  const across = Math.ceil(grid.width / size), down = Math.ceil(grid.height / size);
+  const land = periods.map(() => new Float64Array(across * down));
+  const permafrost = periods.map(() => new Float64Array(across * down));
+  const pool = kernelPool();
+  const frozen = frozenOf(ctx, variable);
+  for (const raster of new Set(slots.map((s) => s.raster))) {
+    const mine = slots.map((s, k) => ({ ...s, k })).filter((s) => s.raster === raster);
+    const internals = internalsOf(raster);
+    await forEachPlace(internals, internals.blocks(mine.map((s) => s.band)), pool.size * 3, async (stored, blobs, blobOf) => {
+      const shares = await pool.shares(blobs, partsOf(internals, mine.map((s) => s.band), stored, blobOf), internals.layoutOf(stored[0]), placeSpec(grid, raster, stored[0]), size, frozen);
+      shares.forEach((m, j) => {
+        const { k } = mine[j];
+        for (let r = 0; r < m.h; r++) {
+          const at = (m.r0 + r) * across + m.c0;
+          for (let c = 0; c < m.w; c++) { land[k][at + c] += m.land[r * m.w + c]; permafrost[k][at + c] += m.permafrost[r * m.w + c]; }
+        }
+      });
+    }, { where: ctx.where });
+  }
+  const tables = periods.map((label, k) => {
+    const byZone = new Float64Array(5), pfByZone = new Float64Array(5);
+    for (let i = 0; i < across * down; i++) {
+      const t = land[k][i];
+      if (t === 0) continue;
+      const z = zoneOf(permafrost[k][i] / t);
+      byZone[z] += t;
+      pfByZone[z] += permafrost[k][i];
+    }
+    return zoneTable(ctx, label, byZone, pfByZone);
+  });
   return tables.reduce((a, b) => a.concat(b));
 }
 
-async function zonationOf(ctx: Context, period: string, options: ZonationOptions, cells: boolean): Promise<Omit<ZonationResult, 'zone'> & { zone?: Uint8Array }> {
-  const { grid } = ctx;
-  const size = options.window_cells ?? Math.max(1, Math.round(50_000 / grid.resolution_m));
+/** The zone of a window from its permafrost share (DOMAIN.md): 0 none, 1 isolated … 4 continuous. */
+function zoneOf(f: number): number {
+  return f === 0 ? 0 : f < 0.1 ? 1 : f < 0.5 ? 2 : f < 0.9 ? 3 : 4;
+}
+
+function windowCells(ctx: Context, options: ZonationOptions): number {
+  const size = options.window_cells ?? Math.max(1, Math.round(50_000 / ctx.grid.resolution_m));
   if (!Number.isInteger(size) || size < 1) throw new InputError(invalid('window_cells', size, 'a whole number ≥ 1'));
+  return size;
+}
+
+function zoneTable(ctx: Context, label: string, land: Float64Array, permafrost: Float64Array): ReturnType<typeof aq.table> {
+  const mid = ctx.periods.find((p) => p.label === label)?.mid_year ?? NaN;
+  return aq.table({ period: ZONES.map(() => label), mid_year: ZONES.map(() => mid), zone: [...ZONES],
+    region_area_km2: Array.from(land), permafrost_area_km2: Array.from(permafrost) });
+}
+
+async function zonationOf(ctx: Context, period: string, options: ZonationOptions): Promise<ZonationResult> {
+  const { grid } = ctx;
+  const size = windowCells(ctx, options);
   const variable: Variable = ctx.variables.includes('permafrost') ? 'permafrost' : 'magt';
   ctx.slotOf(variable, period);
   const n = grid.width * grid.height;
-  if (cells) checkMemory(n, `the permafrost zones of ${period} (${n.toLocaleString('en-US')} cells)`, 'use ds.zoneAreas() for the zone areas of every period');
+  checkMemory(n, `the permafrost zones of ${period} (${n.toLocaleString('en-US')} cells)`, 'use ds.zoneAreas() for the zone areas of every period');
   const frozen = ctx.shareOf(variable);
   const shares = Float64Array.from({ length: 256 }, (_, v) => frozen(v));
-  const zone = cells ? new Uint8Array(n).fill(255) : undefined;
+  const zone = new Uint8Array(n).fill(255);
   const areaRow = new Float64Array(grid.width);
   const land = new Float64Array(5);
   const permafrost = new Float64Array(5);
@@ -83,19 +136,14 @@ async function zonationOf(ctx: Context, period: string, options: ZonationOptions
     }
     for (let k = 0; k < across; k++) {
       if (total[k] === 0) continue;
-      const f = pf[k] / total[k];
-      const z = f === 0 ? 0 : f < 0.1 ? 1 : f < 0.5 ? 2 : f < 0.9 ? 3 : 4;
+      const z = zoneOf(pf[k] / total[k]);
       land[z] += total[k];
       permafrost[z] += pf[k];
-      if (!zone) continue;
       for (let r = 0; r < h; r++) {
         for (let c = k * size; c < Math.min(grid.width, (k + 1) * size); c++) if (values[r * grid.width + c] === values[r * grid.width + c]) zone[(y0 + r) * grid.width + c] = z;
       }
     }
   }
   const label = parsePeriod(period)?.label ?? period;
-  const mid = ctx.periods.find((p) => p.label === label)?.mid_year ?? NaN;
-  const table = aq.table({ period: ZONES.map(() => label), mid_year: ZONES.map(() => mid), zone: [...ZONES],
-    region_area_km2: Array.from(land), permafrost_area_km2: Array.from(permafrost) });
-  return { period: label, ...(zone ? { zone } : {}), window_cells: size, grid, table };
+  return { period: label, zone, window_cells: size, grid, table: zoneTable(ctx, label, land, permafrost) };
 }

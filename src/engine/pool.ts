@@ -1,6 +1,6 @@
 import { own, poolSize, WorkerPool, workerCandidates } from '../geotiff/workerPool.js';
 import type { BlockLayout } from '../geotiff/decode.js';
-import type { BlockMeans, GroupPartial, GroupSpec, Part, StatsSpec } from '../stats/kernels.js';
+import type { BlockMeans, BlockShares, GroupPartial, GroupSpec, Part, StatsSpec } from '../stats/kernels.js';
 import type { Moments } from '../stats/moments.js';
 
 /**
@@ -37,6 +37,11 @@ class KernelPool extends WorkerPool {
   /** Each part's sums and counts over the coarse cells (`factor` × `factor`) the block touches, for maps. */
   means(blobs: Uint8Array[], parts: Part[], layout: BlockLayout, stats: StatsSpec, factor: number): Promise<BlockMeans[]> {
     return this.task('means', blobs, layout, stats, parts, { factor });
+  }
+
+  /** Each part's land and permafrost areas over the windows (`factor` × `factor` cells) the block touches, for zones. */
+  shares(blobs: Uint8Array[], parts: Part[], layout: BlockLayout, stats: StatsSpec, factor: number, frozen: Pick<GroupSpec, 'frozen' | 'frozenScale' | 'frozenTable'>): Promise<BlockShares[]> {
+    return this.task('shares', blobs, layout, stats, parts, { factor, frozen });
   }
 
   /** Collects (and clears) every worker's accumulators of these keys: one partial per worker and key. */

@@ -2,7 +2,7 @@
 // kernel (src/stats/kernels.ts) over them, so that only partials travel back (pool.ts).
 import { parentPort } from 'node:worker_threads';
 import { decodeBlock, type BlockLayout } from '../geotiff/decode.js';
-import { accumulate, blockMeans, collect, reduceParts, samplesOf, trendBlock, weightsFor, type GroupSpec, type Part, type StatsSpec } from '../stats/kernels.js';
+import { accumulate, blockMeans, blockShares, collect, reduceParts, samplesOf, trendBlock, weightsFor, type GroupSpec, type Part, type StatsSpec } from '../stats/kernels.js';
 import type { Moments } from '../stats/moments.js';
 
 /** One task: the blocks of a place and what to do with them. */
@@ -12,12 +12,13 @@ export interface KernelTask {
   layout?: BlockLayout;
   stats?: StatsSpec;
   parts?: Part[];
-  kernel: 'moments' | 'groups' | 'trend' | 'means' | 'batch' | 'collect';
+  kernel: 'moments' | 'groups' | 'trend' | 'means' | 'shares' | 'batch' | 'collect';
   items?: { blobs: Uint8Array[]; parts: Part[]; layout: BlockLayout; stats: StatsSpec }[];
   groups?: GroupSpec;
   years?: number[];
   keys?: string[];
   factor?: number;
+  frozen?: Pick<GroupSpec, 'frozen' | 'frozenScale' | 'frozenTable'>;
 }
 
 parentPort!.on('message', async (task: KernelTask) => {
@@ -43,6 +44,11 @@ parentPort!.on('message', async (task: KernelTask) => {
       return;
     }
     const weights = weightsFor(stats);
+    if (task.kernel === 'shares') {
+      const shares = blockShares(decoded, layout, parts, stats, weights, task.factor!, task.frozen!);
+      parentPort!.postMessage({ id, result: shares }, shares.flatMap((m) => [m.land.buffer as ArrayBuffer, m.permafrost.buffer as ArrayBuffer]));
+      return;
+    }
     if (task.kernel === 'groups') {
       for (const part of parts) if (part.blob >= 0) accumulate(decoded[part.blob], layout, part, stats, weights, task.groups!, part.key!);
       parentPort!.postMessage({ id, result: null });
