@@ -44,11 +44,12 @@ export function fitForest(rows: ArrayLike<number>[], y: ArrayLike<number>, optio
   // column-major copy of the features for cache-friendly sorting
   const X = Array.from({ length: p }, (_, f) => Float64Array.from(rows, (r) => r[f]));
   const Y = Float64Array.from(y);
+  const R = X.map(ranksOf);
   const forest: Tree[] = [];
   for (let t = 0; t < trees; t++) {
     const sample = new Int32Array(n);
     for (let i = 0; i < n; i++) sample[i] = options.bootstrap === false ? i : Math.floor(random.next() * n);
-    forest.push(growTree(X, Y, sample, mtry, minLeaf, maxDepth, random));
+    forest.push(growTree(X, R, Y, sample, mtry, minLeaf, maxDepth, random));
   }
   return {
     features: p,
@@ -68,11 +69,29 @@ export function fitForest(rows: ArrayLike<number>[], y: ArrayLike<number>, optio
   };
 }
 
-function growTree(X: Float64Array[], Y: Float64Array, sample: Int32Array, mtry: number, minLeaf: number, maxDepth: number,
+/**
+ * Each sample's rank among a feature's distinct values (equal values, equal ranks) times the number
+ * of samples: `rank + i` then sorts as plain numbers, by value and then by sample, with the
+ * engine's native sort instead of a comparator called per comparison (several times faster).
+ */
+function ranksOf(x: Float64Array): Float64Array {
+  const n = x.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => x[a] - x[b]);
+  const ranks = new Float64Array(n);
+  for (let k = 0, rank = 0; k < n; k++) {
+    if (k > 0 && x[order[k]] !== x[order[k - 1]]) rank++;
+    ranks[order[k]] = rank * n;
+  }
+  return ranks;
+}
+
+function growTree(X: Float64Array[], R: Float64Array[], Y: Float64Array, sample: Int32Array, mtry: number, minLeaf: number, maxDepth: number,
   random: { next(): number }): Tree {
   const feature: number[] = [], threshold: number[] = [], left: number[] = [], right: number[] = [], value: number[] = [];
   const p = X.length;
+  const n = Y.length;
   const order = new Int32Array(sample.length);
+  const keys = new Float64Array(sample.length);
   const stack: { indices: Int32Array; node: number; depth: number }[] = [];
   const newNode = () => { feature.push(-1); threshold.push(0); left.push(-1); right.push(-1); value.push(0); return feature.length - 1; };
   stack.push({ indices: sample, node: newNode(), depth: 0 });
@@ -94,9 +113,12 @@ function growTree(X: Float64Array[], Y: Float64Array, sample: Int32Array, mtry: 
     for (let k = 0; k < mtry; k++) {
       const f = features[k];
       const xf = X[f];
+      const rf = R[f];
+      const key = keys.subarray(0, m);
+      for (let i = 0; i < m; i++) key[i] = rf[indices[i]] + indices[i];
+      key.sort();
       const sorted = order.subarray(0, m);
-      sorted.set(indices);
-      sorted.sort((a, b) => xf[a] - xf[b]);
+      for (let i = 0; i < m; i++) sorted[i] = key[i] % n;
       if (xf[sorted[0]] === xf[sorted[m - 1]]) continue;
       let leftSum = 0;
       for (let i = 0; i < m - 1; i++) {
