@@ -379,10 +379,13 @@ function addLanes(a: number, b: number): number {
   return ((a & 0x7f7f7f7f) + (b & 0x7f7f7f7f)) ^ ((a ^ b) & 0x80808080);
 }
 
+let planeRow = new Int32Array(0);
+
 function undoFloatPredictor32(bytes: Uint8Array, count: number, rows: number, samples: number, onlyRows?: ReadonlySet<number>): Uint8Array {
   const words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
-  const out = new Int32Array(bytes.byteLength >> 2);
   const q = count >> 2; // words per byte plane of a row
+  if (planeRow.length < count) planeRow = new Int32Array(count);
+  const row = planeRow; // one row's byte planes, copied out so that the samples can go back in place
   for (let r = 0; r < rows; r++) {
     if (onlyRows && !onlyRows.has(r)) continue;
     const base = r * count, end = base + count;
@@ -394,25 +397,27 @@ function undoFloatPredictor32(bytes: Uint8Array, count: number, rows: number, sa
         x = addLanes(x, x << 8);
         x = addLanes(x, x << 16);
         x = addLanes(x, carry);
-        words[i] = x;
+        row[i - base] = x;
         carry = Math.imul(x >>> 24, 0x01010101);
       }
     } else if (samples % 4 === 0) {
       const step = samples >> 2;
-      for (let i = base + step; i < end; i++) words[i] = addLanes(words[i], words[i - step]);
+      for (let i = base; i < base + step; i++) row[i - base] = words[i];
+      for (let i = base + step; i < end; i++) row[i - base] = addLanes(words[i], row[i - base - step]);
     } else {
       const b0 = base * 4;
       for (let i = b0 + samples; i < b0 + count * 4; i++) bytes[i] = (bytes[i] + bytes[i - samples]) & 0xff;
+      row.set(words.subarray(base, end));
     }
     // plane b holds byte 3 − b of every sample: a word of each plane gives four samples
     for (let j = 0; j < q; j++) {
-      const a = words[base + j], b = words[base + q + j], c = words[base + 2 * q + j], d = words[base + 3 * q + j];
+      const a = row[j], b = row[q + j], c = row[2 * q + j], d = row[3 * q + j];
       const o = base + 4 * j;
-      out[o] = ((a & 0xff) << 24) | ((b & 0xff) << 16) | ((c & 0xff) << 8) | (d & 0xff);
-      out[o + 1] = ((a & 0xff00) << 16) | ((b & 0xff00) << 8) | (c & 0xff00) | ((d >>> 8) & 0xff);
-      out[o + 2] = ((a & 0xff0000) << 8) | (b & 0xff0000) | ((c >>> 8) & 0xff00) | ((d >>> 16) & 0xff);
-      out[o + 3] = (a & 0xff000000) | ((b >>> 8) & 0xff0000) | ((c >>> 16) & 0xff00) | (d >>> 24);
+      words[o] = ((a & 0xff) << 24) | ((b & 0xff) << 16) | ((c & 0xff) << 8) | (d & 0xff);
+      words[o + 1] = ((a & 0xff00) << 16) | ((b & 0xff00) << 8) | (c & 0xff00) | ((d >>> 8) & 0xff);
+      words[o + 2] = ((a & 0xff0000) << 8) | (b & 0xff0000) | ((c >>> 8) & 0xff00) | ((d >>> 16) & 0xff);
+      words[o + 3] = (a & 0xff000000) | ((b >>> 8) & 0xff0000) | ((c >>> 16) & 0xff00) | (d >>> 24);
     }
   }
-  return new Uint8Array(out.buffer);
+  return bytes;
 }

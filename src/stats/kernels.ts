@@ -144,12 +144,13 @@ export function accumulate(values: ArrayLike<number>, layout: BlockLayout, part:
   const lo = g.lo;
   const bins = g.bins;
   const offset = 0.5 - lo * inv; // bin = floor(v * inv + offset) rounds (v − lo) / width to the nearest bin
+  const top = lastBin + 1;
   for (let r = 0; r < rows; r++) {
-    const base = r * layout.width;
     const wb = r * cols;
     const lb = (s.row + r) * gridWidth + s.col;
-    for (let c = 0; c < cols; c++) {
-      const stored = values[(base + c) * stride + sample];
+    let at = r * layout.width * stride + sample;
+    for (let c = 0; c < cols; c++, at += stride) {
+      const stored = values[at];
       if (stored !== stored || stored === noData) continue;
       const v = stored * scale + valueOffset;
       const grp = labels === null ? 0 : labels[lb + c];
@@ -160,9 +161,14 @@ export function accumulate(values: ArrayLike<number>, layout: BlockLayout, part:
       W[grp] += w; S[grp] += w * d; S2[grp] += w * d * d; N[grp]++;
       if (v < MIN[grp]) MIN[grp] = v;
       if (v > MAX[grp]) MAX[grp] = v;
-      if (frozen !== 0) { const share = frozenShare(v, frozen, frozenScale, table); PF[grp] += w * share; PC[grp] += factor * share; }
-      let bin = Math.floor(v * inv + offset);
-      if (bin < 0) bin = 0; else if (bin > lastBin) bin = lastBin;
+      if (frozen !== 0) {
+        // MAGT below 0 inline (the common case), other codings through frozenShare
+        const share = frozen === 2 ? (v < 0 ? 1 : 0) : frozenShare(v, frozen, frozenScale, table);
+        PF[grp] += w * share; PC[grp] += factor * share;
+      }
+      // truncation equals floor for x ≥ 0; below 0 and past the end clamp (and a value too large for an int never truncates)
+      const x = v * inv + offset;
+      const bin = x < 1 ? 0 : x >= top ? lastBin : x | 0;
       H[grp * bins + bin] += w;
     }
   }
