@@ -63,26 +63,57 @@ export function normalCdf(z: number): number {
 /**
  * Benjamini–Hochberg: which of these p-values are discoveries at false discovery rate `q`.
  * NaN p-values are never discoveries. Exact Mann–Kendall p-values take few distinct values, so
- * they are counted by value (one pass and a sort of the distinct values) rather than sorted cell
- * by cell; any p-values work, the counting only makes the usual case fast.
+ * they are counted by value in a small open-addressed table (one pass, a few ns a cell, then a
+ * sort of the distinct values) rather than sorted cell by cell; with more distinct values than
+ * the table holds, all p-values are sorted.
  */
 export function benjaminiHochberg(p: ArrayLike<number>, q = 0.05): Uint8Array {
-  const counts = new Map<number, number>();
-  let m = 0;
-  for (let i = 0; i < p.length; i++) {
-    const v = p[i];
-    if (v !== v || v === Infinity || v === -Infinity) continue;
-    counts.set(v, (counts.get(v) ?? 0) + 1);
-    m++;
+  const counted = countByValue(p);
+  let values: number[], counts: number[], m: number;
+  if (counted) ({ values, counts, m } = counted);
+  else {
+    const finite = Float64Array.from(Array.prototype.filter.call(p, (v: number) => Number.isFinite(v)) as number[]).sort();
+    m = finite.length;
+    values = []; counts = [];
+    for (let i = 0; i < m; i++) {
+      if (i > 0 && finite[i] === finite[i - 1]) counts[counts.length - 1]++;
+      else { values.push(finite[i]); counts.push(1); }
+    }
   }
   // the largest p-value p_(k) with p_(k) ≤ k·q/m, k its rank (ties share the highest rank of their value)
-  const values = [...counts.keys()].sort((a, b) => a - b);
   let rank = 0, cutoff = -Infinity;
-  for (const v of values) {
-    rank += counts.get(v)!;
+  values.forEach((v, k) => {
+    rank += counts[k];
     if (v <= (rank / m) * q) cutoff = v;
-  }
+  });
   const out = new Uint8Array(p.length);
   for (let i = 0; i < p.length; i++) if (p[i] <= cutoff) out[i] = 1;
   return out;
+}
+
+/** Finite values and how often each occurs, sorted by value; null when there are more than 2,048 distinct values. */
+function countByValue(p: ArrayLike<number>): { values: number[]; counts: number[]; m: number } | null {
+  const size = 4096, limit = 2048;
+  const keys = new Float64Array(size);
+  const counts = new Float64Array(size);
+  const used = new Uint8Array(size);
+  const bits = new Float64Array(1);
+  const halves = new Int32Array(bits.buffer);
+  let distinct = 0, m = 0;
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i];
+    if (v !== v || v === Infinity || v === -Infinity) continue;
+    m++;
+    bits[0] = v;
+    let slot = (Math.imul(halves[0] ^ halves[1], 0x9e3779b1) >>> 20) & (size - 1);
+    while (used[slot] && keys[slot] !== v) slot = (slot + 1) & (size - 1);
+    if (!used[slot]) {
+      if (++distinct > limit) return null;
+      used[slot] = 1;
+      keys[slot] = v;
+    }
+    counts[slot]++;
+  }
+  const slots = Array.from({ length: size }, (_, k) => k).filter((k) => used[k]).sort((a, b) => keys[a] - keys[b]);
+  return { values: slots.map((k) => keys[k]), counts: slots.map((k) => counts[k]), m };
 }
