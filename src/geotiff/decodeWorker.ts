@@ -3,15 +3,23 @@
 import { parentPort } from 'node:worker_threads';
 import { arrayTypeOf, type DataType } from './metadata.js';
 import { decodeBlock, type BlockLayout } from './decode.js';
+import { encodeTile, type TileEncoding } from './encode.js';
 
 interface Task {
   id: number; bytes: Uint8Array; layout: BlockLayout;
   /** Sample indexes to return instead of the block (point reads). */
   picks?: Uint32Array; dataType?: DataType;
+  /** Encode `bytes` (a tile's samples) for writing instead. */
+  encoding?: TileEncoding;
 }
 
-parentPort!.on('message', async ({ id, bytes, layout, picks, dataType }: Task) => {
+parentPort!.on('message', async ({ id, bytes, layout, picks, dataType, encoding }: Task) => {
   try {
+    if (encoding) {
+      const out = own(encodeTile(bytes, encoding));
+      parentPort!.postMessage({ id, result: out }, [out.buffer as ArrayBuffer]);
+      return;
+    }
     if (picks && dataType) {
       const perRow = layout.width * layout.samples;
       const rows = new Set(Array.from(picks, (i) => Math.floor(i / perRow)));
@@ -23,10 +31,15 @@ parentPort!.on('message', async ({ id, bytes, layout, picks, dataType }: Task) =
       return;
     }
     const out = await decodeBlock(bytes, layout);
-    const transferable = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : new Uint8Array(out);
+    const transferable = own(out);
     parentPort!.postMessage({ id, result: transferable }, [transferable.buffer as ArrayBuffer]);
   } catch (err) {
     // some decoders throw strings: the message must never be lost
     parentPort!.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }
 });
+
+/** Bytes that own their whole buffer, so they can be transferred. */
+function own(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
+}

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { decodeBlock, type BlockLayout } from './decode.js';
+import { encodeTile, type TileEncoding } from './encode.js';
 import { arrayTypeOf, type DataType } from './metadata.js';
 
 interface Pending { resolve: (result: any) => void; reject: (err: Error) => void }
@@ -109,6 +110,28 @@ class DecodePool extends WorkerPool {
     const owned = own(bytes);
     return this.send<Uint8Array>({ bytes: owned, layout }, [owned.buffer as ArrayBuffer])
       .catch((err) => (this.failed ? decodeBlock(bytes, layout) : Promise.reject(err)));
+  }
+
+  private encoding = 0;
+  private encodeWaiting: (() => void)[] = [];
+
+  /**
+   * Encodes a tile for writing (predictor, DEFLATE) in a worker. The tile is cut (`cut`) only
+   * when fewer than three tiles per worker are in flight, for every writer of the process
+   * together: memory stays bounded however many files are written at once.
+   */
+  async encode(cut: () => Uint8Array, encoding: TileEncoding): Promise<Uint8Array> {
+    while (this.encoding >= 3 * this.size) await new Promise<void>((resolve) => this.encodeWaiting.push(resolve));
+    this.encoding++;
+    try {
+      const tile = cut();
+      if (this.failed) return encodeTile(tile, encoding);
+      const owned = own(tile);
+      return await this.send<Uint8Array>({ bytes: owned, encoding }, [owned.buffer as ArrayBuffer]);
+    } finally {
+      this.encoding--;
+      this.encodeWaiting.shift()?.();
+    }
   }
 
   /** Decodes a block in a worker and returns only the samples at `picks` (indexes into the block). */

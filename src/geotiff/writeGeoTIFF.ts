@@ -2,17 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { deflate } from 'node:zlib';
 import { FileError, InputError, invalid } from '../errors.js';
 import { checkOutputPath } from '../guard.js';
 import { arrayTypeOf, bytesOf, type TypedArray } from './metadata.js';
 import type { Window } from './types.js';
 import { buildIfd, header, type WritableRaster } from './tiffLayout.js';
+import type { TileEncoding } from './encode.js';
+import { decodePool } from './workerPool.js';
 
 export type { WritableRaster } from './tiffLayout.js';
 
-const deflateAsync = promisify(deflate);
 
 /** Options for {@link writeGeoTIFF}. */
 export interface WriteOptions {
@@ -91,6 +90,9 @@ export async function writeGeoTIFF(path: string, raster: WritableRaster, options
   try {
     const Type = arrayTypeOf(raster.dataType);
     const fill = raster.noData ?? 0;
+    // tiles are encoded (predictor, DEFLATE) on the worker threads while the next ones are cut here
+    const pool = decodePool();
+    const encoding: TileEncoding = { size: tileSize, bps, predictor, compression, level };
     for (let ty = 0; ty < down; ty++) {
       if (options.signal?.aborted) throw new InputError('writing aborted');
       const y = ty * tileSize;
@@ -100,18 +102,20 @@ export async function writeGeoTIFF(path: string, raster: WritableRaster, options
       for (let band = 0; band < raster.bands; band++) {
         const jobs: Promise<Uint8Array>[] = [];
         for (let tx = 0; tx < across; tx++) {
-          const tile = new Type(tileSize * tileSize) as TypedArray;
-          const x = tx * tileSize;
-          const cols = Math.min(tileSize, raster.width - x);
-          if (fill !== 0 && (cols < tileSize || rows < tileSize)) tile.fill(fill); // only edge tiles have cells outside the image
-          const from = strip[band];
-          // row by row without a view per row (millions of short-lived views at 1 km kept the collector busy)
-          for (let r = 0; r < rows; r++) {
-            const src = r * raster.width + x;
-            const dst = r * tileSize;
-            for (let c = 0; c < cols; c++) tile[dst + c] = from[src + c];
-          }
-          jobs.push(encodeTile(tile, tileSize, bps, predictor, compression, level));
+          jobs.push(pool.encode(() => {
+            const tile = new Type(tileSize * tileSize) as TypedArray;
+            const x = tx * tileSize;
+            const cols = Math.min(tileSize, raster.width - x);
+            if (fill !== 0 && (cols < tileSize || rows < tileSize)) tile.fill(fill); // only edge tiles have cells outside the image
+            const from = strip[band];
+            // row by row without a view per row (millions of short-lived views at 1 km kept the collector busy)
+            for (let r = 0; r < rows; r++) {
+              const src = r * raster.width + x;
+              const dst = r * tileSize;
+              for (let c = 0; c < cols; c++) tile[dst + c] = from[src + c];
+            }
+            return new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength);
+          }, encoding));
         }
         const encoded = await Promise.all(jobs);
         for (let tx = 0; tx < across; tx++) {
@@ -190,52 +194,6 @@ async function stripOf(r: WritableRaster, window: Window): Promise<TypedArray[]>
     throw new InputError(`read({ window: ${JSON.stringify(window)} }) must return ${r.bands} arrays of ${window.width * window.height} samples`);
   }
   return got.map((b) => (b instanceof Type ? b : (new Type(b as ArrayLike<number>) as TypedArray)));
-}
-
-async function encodeTile(tile: TypedArray, size: number, bps: number, predictor: number, compression: string, level: number): Promise<Uint8Array> {
-  let bytes = new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength);
-  if (predictor === 2) bytes = differenceHorizontally(tile, size);
-  else if (predictor === 3) bytes = floatPredict(bytes, size, bps);
-  if (compression === 'none') return bytes;
-  return deflateAsync(bytes, { level });
-}
-
-/** Predictor 2, in the samples' own width with wrap-around (undone by decode.ts). */
-function differenceHorizontally(tile: TypedArray, size: number): Uint8Array {
-  const bps = tile.BYTES_PER_ELEMENT;
-  const copy = new Uint8Array(tile.byteLength);
-  copy.set(new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength));
-  const view = bps === 1 ? copy : bps === 2 ? new Uint16Array(copy.buffer) : bps === 4 ? new Uint32Array(copy.buffer) : null;
-  if (!view) throw new InputError(invalid('predictor', 2, 'predictor 2 with 1-, 2- or 4-byte samples'));
-  for (let r = 0; r < size; r++) {
-    const start = r * size;
-    for (let i = start + size - 1; i > start; i--) view[i] -= view[i - 1];
-  }
-  return copy;
-}
-
-/** Predictor 3: bytes of each row split into planes, most significant first, then byte-differenced. */
-function floatPredict(bytes: Uint8Array, size: number, bps: number): Uint8Array {
-  const out = new Uint8Array(bytes.byteLength);
-  const rowBytes = size * bps;
-  // float32 on this (little-endian) machine: one 32-bit read per sample, its four bytes to the four planes
-  const words = bps === 4 && bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : null;
-  for (let r = 0; r < size; r++) {
-    const base = r * rowBytes;
-    if (words) {
-      const w0 = r * size, p1 = base + size, p2 = base + 2 * size, p3 = base + 3 * size;
-      for (let k = 0; k < size; k++) {
-        const w = words[w0 + k];
-        out[base + k] = w >>> 24; out[p1 + k] = w >>> 16; out[p2 + k] = w >>> 8; out[p3 + k] = w;
-      }
-    } else {
-      for (let k = 0; k < size; k++) {
-        for (let b = 0; b < bps; b++) out[base + b * size + k] = bytes[base + k * bps + (bps - 1 - b)];
-      }
-    }
-    for (let i = base + rowBytes - 1; i > base; i--) out[i] = (out[i] - out[i - 1]) & 0xff;
-  }
-  return out;
 }
 
 async function writeAll(handle: import('node:fs/promises').FileHandle, bytes: Uint8Array, position: number): Promise<void> {
