@@ -145,6 +145,10 @@ export function accumulate(values: ArrayLike<number>, layout: BlockLayout, part:
   const bins = g.bins;
   const offset = 0.5 - lo * inv; // bin = floor(v * inv + offset) rounds (v − lo) / width to the nearest bin
   const top = lastBin + 1;
+  // The sums of the group being read are kept in locals and added to the group's arrays when the
+  // group changes (regions and bands change rarely along a row): updating the arrays cell by cell
+  // made every cell wait for the previous cell's store.
+  let cur = -1, w_ = 0, s_ = 0, s2_ = 0, n_ = 0, min_ = Infinity, max_ = -Infinity, pf_ = 0, pc_ = 0, shift = 0;
   for (let r = 0; r < rows; r++) {
     const wb = r * cols;
     const lb = (s.row + r) * gridWidth + s.col;
@@ -154,23 +158,36 @@ export function accumulate(values: ArrayLike<number>, layout: BlockLayout, part:
       if (stored !== stored || stored === noData) continue;
       const v = stored * scale + valueOffset;
       const grp = labels === null ? 0 : labels[lb + c];
+      if (grp !== cur) {
+        if (cur >= 0) {
+          W[cur] += w_; S[cur] += s_; S2[cur] += s2_; N[cur] += n_; PF[cur] += pf_; PC[cur] += pc_;
+          if (min_ < MIN[cur]) MIN[cur] = min_;
+          if (max_ > MAX[cur]) MAX[cur] = max_;
+        }
+        cur = grp; w_ = 0; s_ = 0; s2_ = 0; n_ = 0; min_ = Infinity; max_ = -Infinity; pf_ = 0; pc_ = 0;
+        shift = SH[grp];
+        if (shift !== shift) shift = SH[grp] = v;
+      }
       const w = weights[wb + c] * factor;
-      let shift = SH[grp];
-      if (shift !== shift) shift = SH[grp] = v;
       const d = v - shift;
-      W[grp] += w; S[grp] += w * d; S2[grp] += w * d * d; N[grp]++;
-      if (v < MIN[grp]) MIN[grp] = v;
-      if (v > MAX[grp]) MAX[grp] = v;
+      w_ += w; s_ += w * d; s2_ += w * d * d; n_++;
+      if (v < min_) min_ = v;
+      if (v > max_) max_ = v;
       if (frozen !== 0) {
         // MAGT below 0 inline (the common case), other codings through frozenShare
         const share = frozen === 2 ? (v < 0 ? 1 : 0) : frozenShare(v, frozen, frozenScale, table);
-        PF[grp] += w * share; PC[grp] += factor * share;
+        pf_ += w * share; pc_ += factor * share;
       }
       // truncation equals floor for x ≥ 0; below 0 and past the end clamp (and a value too large for an int never truncates)
       const x = v * inv + offset;
       const bin = x < 1 ? 0 : x >= top ? lastBin : x | 0;
       H[grp * bins + bin] += w;
     }
+  }
+  if (cur >= 0) {
+    W[cur] += w_; S[cur] += s_; S2[cur] += s2_; N[cur] += n_; PF[cur] += pf_; PC[cur] += pc_;
+    if (min_ < MIN[cur]) MIN[cur] = min_;
+    if (max_ > MAX[cur]) MAX[cur] = max_;
   }
 }
 
