@@ -9,6 +9,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // summaries kept on disk between processes would make a test depend on the ones before it;
+    // test/dataset/summaryCache.test.ts turns them on in a folder of its own
+    env: { PERMAFROST_SUMMARY_CACHE: '0' },
     reporters: ['default', new CountsReporter('out/test-counts.json')],
   },
 });

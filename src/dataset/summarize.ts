@@ -8,6 +8,7 @@ import { internalsOf, type Context } from './context.js';
 import { chan } from '../stats/moments.js';
 import { VARIABLES, type Variable } from './discover.js';
 import { regionLabels, REGIONS } from './regions.js';
+import { loadPartials, savePartials, summaryCacheFile } from './summaryCache.js';
 
 type Table = ReturnType<typeof aq.table>;
 
@@ -47,7 +48,7 @@ export async function summarizeDataset(ctx: Context, options: SummarizeOptions):
   const perPeriod = byPeriod ? 1 : 1 / ctx.periods.length;
 
   const partials = new Map<string, GroupPartial>(); // key `${variable}|${periodKey}`
-  const cached = byPeriod && variables.every((v) => fromCache(ctx, v, { byRegion, byBand, bandDeg: byBand ? bandDeg : 0, bandCount: byBand ? bandCount : 1 }));
+  const cached = byPeriod && variables.every((v) => cachedPartials(ctx, v, { byRegion, byBand, bandDeg: byBand ? bandDeg : 0, bandCount: byBand ? bandCount : 1 }));
   const labelGrid = !cached && (byRegion || byBand) ? groupLabels(ctx, byRegion, byBand, bandDeg, bandCount, true) : null;
   for (const variable of variables) {
     const [lo, hi, width] = BINS[variable];
@@ -55,9 +56,9 @@ export async function summarizeDataset(ctx: Context, options: SummarizeOptions):
     const frozen = frozenOf(ctx, variable);
     const keys = periodKeys.map((k) => `${variable}|${k}`);
     const grouping = { byRegion, byBand, bandDeg: byBand ? bandDeg : 0, bandCount: byBand ? bandCount : 1 };
-    const found = (byPeriod ? fromCache(ctx, variable, grouping) : null)
+    const found = (byPeriod ? cachedPartials(ctx, variable, grouping) : null)
       ?? await accumulateOnWorkers(ctx, variable, byPeriod, labelGrid, groupCount, lo, width, bins, frozen, perPeriod, options.onProgress);
-    if (byPeriod) remember(ctx, variable, grouping, found);
+    if (byPeriod) keep(ctx, variable, grouping, found);
     keys.forEach((k) => { const part = found.get(k); if (part) partials.set(k, part); });
   }
 
@@ -235,11 +236,11 @@ export async function histogram(ctx: Context, variable: Variable, options: Histo
   const [lo, hi, width] = BINS[variable];
   const bins = Math.ceil((hi - lo) / width) + 1;
   const grouping = { byRegion: false, byBand: false, bandDeg: 0, bandCount: 1 };
-  let partials = fromCache(ctx, variable, grouping);
+  let partials = cachedPartials(ctx, variable, grouping);
   if (!partials) {
     // the same pass a summary by period makes (with its permafrost counts), kept for it
     partials = await accumulateOnWorkers(ctx, variable, true, null, 1, lo, width, bins, frozenOf(ctx, variable), 1, options.onProgress);
-    remember(ctx, variable, grouping, partials);
+    keep(ctx, variable, grouping, partials);
   }
   const column = VARIABLES[variable].column;
   const decimals = Math.max(0, -Math.floor(Math.log10(width)));
@@ -262,6 +263,33 @@ interface Grouping { byRegion: boolean; byBand: boolean; bandDeg: number; bandCo
 /** Per-period partials of one variable and grouping, kept by the dataset for later summaries. */
 interface CachedPartials { variable: Variable; grouping: Grouping; parts: Map<string, GroupPartial> }
 const caches = new WeakMap<Context['slotOf'], CachedPartials[]>();
+
+/** What a pass of a variable with a grouping computed, for its cache file. */
+function diskFile(ctx: Context, variable: Variable, grouping: Grouping): string | null {
+  return summaryCacheFile(ctx, variable, { grouping, bins: BINS[variable], frozen: frozenOf(ctx, variable) });
+}
+
+/**
+ * The per-period partials of a variable for a grouping: from this dataset's earlier passes, else
+ * from a pass kept on disk by any process (the same grouping, or by region, which coarsens), or null.
+ */
+function cachedPartials(ctx: Context, variable: Variable, want: Grouping): Map<string, GroupPartial> | null {
+  const hit = fromCache(ctx, variable, want);
+  if (hit) return hit;
+  const finer: Grouping = { ...want, byRegion: true };
+  for (const grouping of want.byRegion ? [want] : [want, finer]) {
+    const parts = loadPartials(diskFile(ctx, variable, grouping));
+    if (parts) { remember(ctx, variable, grouping, parts); return fromCache(ctx, variable, want); }
+  }
+  return null;
+}
+
+/** Keeps a pass's partials in this dataset and on disk. */
+function keep(ctx: Context, variable: Variable, grouping: Grouping, parts: Map<string, GroupPartial>): void {
+  if (caches.get(ctx.slotOf)?.some((c) => c.parts === parts)) return; // already kept (it came from a cache)
+  remember(ctx, variable, grouping, parts);
+  savePartials(diskFile(ctx, variable, grouping), parts);
+}
 
 /** Keeps a pass's per-period partials (a few per dataset, the newest first): a later summary or histogram with the same or a coarser grouping needs no pass. */
 function remember(ctx: Context, variable: Variable, grouping: Grouping, parts: Map<string, GroupPartial>): void {

@@ -237,6 +237,16 @@ export function trendBlock(decoded: ArrayLike<number>[], layout: BlockLayout, pa
   return { slope, p };
 }
 
+/** The coarse cells (`factor` × `factor` grid cells) a block touches: the first, how many across and down, and each column's. */
+function coarseCells(stats: StatsSpec, factor: number): { c0: number; r0: number; w: number; h: number; coarseCol: Int32Array } {
+  const { cols, rows, col, row } = stats;
+  const c0 = Math.floor(col / factor), r0 = Math.floor(row / factor);
+  const w = Math.floor((col + cols - 1) / factor) - c0 + 1, h = Math.floor((row + rows - 1) / factor) - r0 + 1;
+  const coarseCol = new Int32Array(cols);
+  for (let c = 0; c < cols; c++) coarseCol[c] = Math.floor((col + c) / factor) - c0;
+  return { c0, r0, w, h, coarseCol };
+}
+
 /** Sums and counts of one band's values over the coarse cells (`factor` × `factor` grid cells) a block touches. */
 export interface BlockMeans { sums: Float64Array; counts: Float64Array; c0: number; r0: number; w: number; h: number }
 
@@ -246,11 +256,8 @@ export interface BlockMeans { sums: Float64Array; counts: Float64Array; c0: numb
  * blocks up and divides.
  */
 export function blockMeans(decoded: ArrayLike<number>[], layout: BlockLayout, parts: Part[], stats: StatsSpec, factor: number): BlockMeans[] {
-  const { cols, rows, col, row } = stats;
-  const c0 = Math.floor(col / factor), r0 = Math.floor(row / factor);
-  const w = Math.floor((col + cols - 1) / factor) - c0 + 1, h = Math.floor((row + rows - 1) / factor) - r0 + 1;
-  const coarseCol = new Int32Array(cols);
-  for (let c = 0; c < cols; c++) coarseCol[c] = Math.floor((col + c) / factor) - c0;
+  const { cols, rows, row } = stats;
+  const { c0, r0, w, h, coarseCol } = coarseCells(stats, factor);
   return parts.map((part) => {
     const sums = new Float64Array(w * h), counts = new Float64Array(w * h);
     if (part.blob < 0) return { sums, counts, c0, r0, w, h };
@@ -281,11 +288,8 @@ export interface BlockShares { land: Float64Array; permafrost: Float64Array; c0:
  */
 export function blockShares(decoded: ArrayLike<number>[], layout: BlockLayout, parts: Part[], stats: StatsSpec, weights: Float64Array, factor: number,
   frozen: Pick<GroupSpec, 'frozen' | 'frozenScale' | 'frozenTable'>): BlockShares[] {
-  const { cols, rows, col, row } = stats;
-  const c0 = Math.floor(col / factor), r0 = Math.floor(row / factor);
-  const w = Math.floor((col + cols - 1) / factor) - c0 + 1, h = Math.floor((row + rows - 1) / factor) - r0 + 1;
-  const coarseCol = new Int32Array(cols);
-  for (let c = 0; c < cols; c++) coarseCol[c] = Math.floor((col + c) / factor) - c0;
+  const { cols, rows, row } = stats;
+  const { c0, r0, w, h, coarseCol } = coarseCells(stats, factor);
   const mode = frozen.frozen, scale = frozen.frozenScale ?? 1, table = frozen.frozenTable ?? [];
   return parts.map((part) => {
     const land = new Float64Array(w * h), permafrost = new Float64Array(w * h);
