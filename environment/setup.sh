@@ -66,7 +66,8 @@ ln -sfn .. node_modules/permafrost-lab
 # notebook in any folder (see the README, "Your own notebooks").
 kernel="$root/environment/tslab-kernel.cjs"
 kernel_json="$("$python" -c 'from jupyter_client.kernelspec import KernelSpecManager as K; import json; print(json.dumps(K().get_kernel_spec("tslab").argv))' 2>/dev/null || true)"
-if [[ "$kernel_json" == *"$kernel"* ]]; then
+# the exact path as one argv element ("/x/work/main/…" must not pass for "/work/main/…")
+if [[ "$kernel_json" == *"\"$kernel\""* ]]; then
   say "tslab kernel registered"
 else
   say "registering the tslab kernel (environment/tslab-kernel.cjs) with $python"

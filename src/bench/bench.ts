@@ -72,13 +72,18 @@ async function fullPass(label: string, file: string, python: string, print: (lin
   warmPageCache(file);
   const raster = await openRaster(file);
   const decodedMB = (raster.width * raster.height * raster.bands * 4) / 1e6;
-  global.gc?.();
-  const t0 = performance.now();
-  const stats = await rasterStatistics(raster);
-  const ours = (performance.now() - t0) / 1000;
+  // each side's best of two runs: one slow run on a shared machine (another tenant, the collector)
+  // should not decide a ratio
+  let ours = Infinity, stats: BandStatistics[] = [];
+  for (let run = 0; run < 2; run++) {
+    global.gc?.();
+    const t0 = performance.now();
+    stats = await rasterStatistics(raster);
+    ours = Math.min(ours, (performance.now() - t0) / 1000);
+  }
   await raster.close();
   figures[`${label}_ours_s`] = ours;
-  const one = anchor(python, file, '1');
+  const one = [anchor(python, file, '1'), anchor(python, file, '1')].reduce((a, b) => (typeof a === 'string' ? b : typeof b === 'string' || a.seconds <= b.seconds ? a : b));
   const all = anchor(python, file, 'ALL_CPUS');
   const cell = (r: AnchorResult | string) => (typeof r === 'string' ? `n/a (${r})` : `${r.seconds.toFixed(2)} s, ratio ${(ours / r.seconds).toFixed(2)}`);
   const agree = typeof one === 'string' ? null : agreement(stats, one);
@@ -117,7 +122,7 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<Record<
 
   print('');
   print('Full area-weighted pass (mean, sd, min, max, valid area of every band): ours on all cores, against rasterio + numpy doing the same');
-  print('work block by block on one thread and with a reading thread per core; the two must agree before a ratio means anything. Each file is read once beforehand, so both sides find it in the page cache.');
+  print('work block by block on one thread (each side the best of two runs) and with a reading thread per core; the two must agree before a ratio means anything. Each file is read once beforehand, so both sides find it in the page cache.');
   print('');
   print('| file | interleave | codec | blocks | ours | rasterio 1 thread (ratio) | rasterio, a thread per core (ratio) | agree |');
   print('| --- | --- | --- | --- | --- | --- | --- | --- |');
