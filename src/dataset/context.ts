@@ -1,5 +1,8 @@
 import { RASTER_INTERNALS, type BBox, type BlockJob, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
+import type { BlockLayout } from '../geotiff/decode.js';
 import type { Part, StatsSpec } from '../stats/kernels.js';
+import { forEachPlace } from '../engine/places.js';
+import { kernelPool } from '../engine/pool.js';
 import type { CellArea, GridLike } from '../grid/cellArea.js';
 import type { LonLatGrid } from '../grid/lonLat.js';
 import type { Variable } from './discover.js';
@@ -70,4 +73,36 @@ export function placeSpec(grid: DatasetGrid, raster: Raster, first: BlockJob): S
     grid: { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }, dataType: raster.dataType, noData: raster.noData,
     col: first.col, row: first.row, cols: first.cols, rows: first.rows,
   };
+}
+
+/** Where a variable's period is stored. */
+export type Slot = { raster: Raster; band: number };
+
+/**
+ * The places of the files holding these slots (periods of a variable), each tile decoded once for
+ * all the slots of its file: `run` gets a place's blocks and parts (one per slot of that file, in
+ * order) and returns one result per part, which `add` receives with the slot's index.
+ */
+export async function forEachSlotPlace<R>(ctx: Context, slots: Slot[],
+  run: (blobs: Uint8Array[], parts: Part[], layout: BlockLayout, spec: StatsSpec) => Promise<R[]>,
+  add: (slot: number, result: R) => void, onProgress?: (fraction: number) => void): Promise<void> {
+  let done = 0;
+  for (const raster of new Set(slots.map((s) => s.raster))) {
+    const mine = slots.map((s, k) => ({ ...s, k })).filter((s) => s.raster === raster);
+    const internals = internalsOf(raster);
+    const jobs = internals.blocks(mine.map((s) => s.band));
+    await forEachPlace(internals, jobs, kernelPool().size * 3, async (stored, blobs, blobOf) => {
+      const results = await run(blobs, partsOf(internals, mine.map((s) => s.band), stored, blobOf), internals.layoutOf(stored[0]), placeSpec(ctx.grid, raster, stored[0]));
+      results.forEach((result, j) => add(mine[j].k, result));
+    }, { where: ctx.where, onProgress: (n) => onProgress?.((done + (n / jobs.length) * mine.length) / slots.length) });
+    done += mine.length;
+  }
+}
+
+/** Adds one block's sums over coarse windows (`c0`, `r0`, `w` × `h` of them) into a grid of windows `width` across. */
+export function addWindows(into: Float64Array, from: Float64Array, m: { c0: number; r0: number; w: number; h: number }, width: number): void {
+  for (let r = 0; r < m.h; r++) {
+    const at = (m.r0 + r) * width + m.c0;
+    for (let c = 0; c < m.w; c++) into[at + c] += from[r * m.w + c];
+  }
 }

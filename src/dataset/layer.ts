@@ -2,8 +2,7 @@ import { parsePeriod } from './periods.js';
 import { InputError, invalid } from '../errors.js';
 import type { Transform } from '../geotiff/openRaster.js';
 import type { Variable } from './discover.js';
-import { internalsOf, partsOf, placeSpec, rowsOf, STRIP_ROWS, type Context } from './context.js';
-import { forEachPlace } from '../engine/places.js';
+import { addWindows, forEachSlotPlace, rowsOf, STRIP_ROWS, type Context } from './context.js';
 import { kernelPool } from '../engine/pool.js';
 import { checkMemory } from './memory.js';
 
@@ -66,25 +65,8 @@ export async function layers(ctx: Context, variable: Variable, periods: string[]
   const sums = periods.map(() => new Float64Array(width * height));
   const counts = periods.map(() => new Float64Array(width * height));
   const pool = kernelPool();
-  const rasters = [...new Set(slots.map((s) => s.raster))];
-  let done = 0;
-  const total = slots.length;
-  for (const raster of rasters) {
-    const mine = slots.map((s, k) => ({ ...s, k })).filter((s) => s.raster === raster);
-    const internals = internalsOf(raster);
-    const jobs = internals.blocks(mine.map((s) => s.band));
-    await forEachPlace(internals, jobs, pool.size * 3, async (stored, blobs, blobOf) => {
-      const means = await pool.means(blobs, partsOf(internals, mine.map((s) => s.band), stored, blobOf), internals.layoutOf(stored[0]), placeSpec(grid, raster, stored[0]), factor);
-      means.forEach((m, j) => {
-        const { k } = mine[j];
-        for (let r = 0; r < m.h; r++) {
-          const at = (m.r0 + r) * width + m.c0;
-          for (let c = 0; c < m.w; c++) { sums[k][at + c] += m.sums[r * m.w + c]; counts[k][at + c] += m.counts[r * m.w + c]; }
-        }
-      });
-    }, { where: ctx.where, onProgress: (n) => options.onProgress?.((done + (n / jobs.length) * mine.length) / total) });
-    done += mine.length;
-  }
+  await forEachSlotPlace(ctx, slots, (blobs, parts, layout, spec) => pool.means(blobs, parts, layout, spec, factor),
+    (k, m) => { addWindows(sums[k], m.sums, m, width); addWindows(counts[k], m.counts, m, width); }, options.onProgress);
   return periods.map((period, k) => {
     const values = new Float32Array(width * height);
     for (let i = 0; i < values.length; i++) values[i] = counts[k][i] ? sums[k][i] / counts[k][i] : NaN;

@@ -56,9 +56,11 @@ export async function summarizeDataset(ctx: Context, options: SummarizeOptions):
     const frozen = frozenOf(ctx, variable);
     const keys = periodKeys.map((k) => `${variable}|${k}`);
     const grouping = { byRegion, byBand, bandDeg: byBand ? bandDeg : 0, bandCount: byBand ? bandCount : 1 };
-    const found = (byPeriod ? cachedPartials(ctx, variable, grouping) : null)
-      ?? await accumulateOnWorkers(ctx, variable, byPeriod, labelGrid, groupCount, lo, width, bins, frozen, perPeriod, options.onProgress);
-    if (byPeriod) keep(ctx, variable, grouping, found);
+    let found = byPeriod ? cachedPartials(ctx, variable, grouping) : null;
+    if (!found) {
+      found = await accumulateOnWorkers(ctx, variable, byPeriod, labelGrid, groupCount, lo, width, bins, frozen, perPeriod, options.onProgress);
+      if (byPeriod) keep(ctx, variable, grouping, found);
+    }
     keys.forEach((k) => { const part = found.get(k); if (part) partials.set(k, part); });
   }
 
@@ -284,9 +286,8 @@ function cachedPartials(ctx: Context, variable: Variable, want: Grouping): Map<s
   return null;
 }
 
-/** Keeps a pass's partials in this dataset and on disk. */
+/** Keeps a new pass's partials in this dataset and on disk. */
 function keep(ctx: Context, variable: Variable, grouping: Grouping, parts: Map<string, GroupPartial>): void {
-  if (caches.get(ctx.slotOf)?.some((c) => c.parts === parts)) return; // already kept (it came from a cache)
   remember(ctx, variable, grouping, parts);
   savePartials(diskFile(ctx, variable, grouping), parts);
 }

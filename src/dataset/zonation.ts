@@ -2,9 +2,8 @@ import * as aq from 'arquero';
 import { InputError, invalid } from '../errors.js';
 import type { Variable } from './discover.js';
 import { parsePeriod } from './periods.js';
-import { internalsOf, partsOf, placeSpec, rowsOf, type Context, type DatasetGrid } from './context.js';
+import { addWindows, forEachSlotPlace, rowsOf, type Context, type DatasetGrid } from './context.js';
 import { kernelPool } from '../engine/pool.js';
-import { forEachPlace } from '../engine/places.js';
 import { frozenOf } from './summarize.js';
 import { checkMemory } from './memory.js';
 
@@ -45,28 +44,16 @@ export async function zoneAreas(ctx: Context, options: ZonationOptions & { perio
   const { grid } = ctx;
   const size = windowCells(ctx, options);
   const variable: Variable = ctx.variables.includes('permafrost') ? 'permafrost' : 'magt';
-  const periods = (options.periods ?? ctx.periods.map((p) => p.label)).map((p) => { ctx.slotOf(variable, p); return parsePeriod(p)?.label ?? p; });
-  const slots = periods.map((p) => ctx.slotOf(variable, p));
+  const periods = (options.periods ?? ctx.periods.map((p) => p.label)).map((p) => parsePeriod(p)?.label ?? p);
+  const slots = periods.map((p) => ctx.slotOf(variable, p)); // names a bad period before any work
   // the windows' land and permafrost areas of every period, summed on the workers block by block
   const across = Math.ceil(grid.width / size), down = Math.ceil(grid.height / size);
   const land = periods.map(() => new Float64Array(across * down));
   const permafrost = periods.map(() => new Float64Array(across * down));
   const pool = kernelPool();
   const frozen = frozenOf(ctx, variable);
-  for (const raster of new Set(slots.map((s) => s.raster))) {
-    const mine = slots.map((s, k) => ({ ...s, k })).filter((s) => s.raster === raster);
-    const internals = internalsOf(raster);
-    await forEachPlace(internals, internals.blocks(mine.map((s) => s.band)), pool.size * 3, async (stored, blobs, blobOf) => {
-      const shares = await pool.shares(blobs, partsOf(internals, mine.map((s) => s.band), stored, blobOf), internals.layoutOf(stored[0]), placeSpec(grid, raster, stored[0]), size, frozen);
-      shares.forEach((m, j) => {
-        const { k } = mine[j];
-        for (let r = 0; r < m.h; r++) {
-          const at = (m.r0 + r) * across + m.c0;
-          for (let c = 0; c < m.w; c++) { land[k][at + c] += m.land[r * m.w + c]; permafrost[k][at + c] += m.permafrost[r * m.w + c]; }
-        }
-      });
-    }, { where: ctx.where });
-  }
+  await forEachSlotPlace(ctx, slots, (blobs, parts, layout, spec) => pool.shares(blobs, parts, layout, spec, size, frozen),
+    (k, m) => { addWindows(land[k], m.land, m, across); addWindows(permafrost[k], m.permafrost, m, across); });
   const tables = periods.map((label, k) => {
     const byZone = new Float64Array(5), pfByZone = new Float64Array(5);
     for (let i = 0; i < across * down; i++) {

@@ -32,7 +32,7 @@ parentPort!.on('message', async (task: KernelTask) => {
       return;
     }
     const { blobs, layout, stats, parts } = task as Required<KernelTask>;
-    const decoded = await Promise.all(blobs.map(async (b) => samplesOf(await decodeBlock(b, layout), layout, stats.dataType)));
+    const decoded = await decodeAll(blobs, layout, stats);
     if (task.kernel === 'trend') {
       const { slope, p } = trendBlock(decoded, layout, parts, stats, task.years!);
       parentPort!.postMessage({ id, result: { slope, p } }, [slope.buffer as ArrayBuffer, p.buffer as ArrayBuffer]);
@@ -72,6 +72,10 @@ function momentsFromDecoded(decoded: ArrayLike<number>[], layout: BlockLayout, s
 }
 
 async function momentsOf(blobs: Uint8Array[], layout: BlockLayout, stats: StatsSpec, parts: Part[]): Promise<Moments[]> {
-  const decoded = await Promise.all(blobs.map(async (b) => samplesOf(await decodeBlock(b, layout), layout, stats.dataType)));
-  return momentsFromDecoded(decoded, layout, stats, parts, weightsFor(stats));
+  return momentsFromDecoded(await decodeAll(blobs, layout, stats), layout, stats, parts, weightsFor(stats));
+}
+
+/** A place's blocks decoded, as samples of the raster's type. */
+function decodeAll(blobs: Uint8Array[], layout: BlockLayout, stats: StatsSpec): Promise<ArrayLike<number>[]> {
+  return Promise.all(blobs.map(async (b) => samplesOf(await decodeBlock(b, layout), layout, stats.dataType)));
 }

@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { arrayTypeOf, type DataType } from './metadata.js';
 import { decodeBlock, type BlockLayout } from './decode.js';
 import { encodeTile, type TileEncoding } from './encode.js';
+import { own } from './workerPool.js';
 
 interface Task {
   id: number; bytes: Uint8Array; layout: BlockLayout;
@@ -38,8 +39,3 @@ parentPort!.on('message', async ({ id, bytes, layout, picks, dataType, encoding 
     parentPort!.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }
 });
-
-/** Bytes that own their whole buffer, so they can be transferred. */
-function own(b: Uint8Array): Uint8Array {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
-}
