@@ -21,6 +21,7 @@ else
 fi
 say "building dist/"
 node node_modules/typescript/bin/tsc -p tsconfig.json
+node environment/wasm.mjs
 
 # 2. Jupyter and the referees (GDAL, rasterio, scikit-learn, SciPy, PROJ, Chromium).
 python="${PERMAFROST_PYTHON:-}"

@@ -3,6 +3,7 @@ import { getDecoder as geotiffDecoder } from 'geotiff';
 import { inflateSync } from 'node:zlib';
 import Lerc from 'lerc';
 import { ZSTDDecoder } from 'zstddec/stream';
+import { decodeLzw } from './lzw.js';
 import { undoFloatPredictor, undoHorizontalDifferencing } from './predictor.js';
 
 type Decoder = { decodeBlock(buffer: ArrayBuffer): ArrayBuffer | Promise<ArrayBuffer> };
@@ -115,70 +116,6 @@ async function decodeLerc(bytes: Uint8Array, layout: BlockLayout, expected: numb
     for (let p = 0; p < mask.length; p++) if (!mask[p]) pixels.fill(NaN, p * n, p * n + n);
   }
   return new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
-}
-
-/**
- * TIFF LZW (MSB-first codes of 9 to 12 bits, Clear 256, end 257, width growing one code early),
- * written into a buffer of the block's decoded size: a damaged stream cannot grow the output past
- * it (geotiff.js's decoder grows a JavaScript array until V8 aborts the process).
- */
-export function decodeLzw(input: Uint8Array, expected: number): Uint8Array {
-  const out = new Uint8Array(expected);
-  // every string of the table is a run of bytes already written: its start in `out` and its length
-  // (a new code is the previous string plus one byte, which sits right after it in the output)
-  const offset = new Int32Array(4096);
-  const length = new Int32Array(4096).fill(1, 0, 256);
-  let next = 258, width = 9, mask = 511, previous = -1, previousStart = 0, written = 0;
-  // MSB-first codes from a bit buffer refilled two bytes at a time (at most 27 bits held)
-  let buffer = 0, held = 0, position = 0;
-  const inputLength = input.length;
-  while (written < expected) {
-    if (held < width) {
-      if (position + 1 < inputLength) {
-        buffer = (buffer << 16) | (input[position] << 8) | input[position + 1];
-        position += 2;
-        held += 16;
-      } else {
-        while (held < width && position < inputLength) { buffer = (buffer << 8) | input[position++]; held += 8; }
-        if (held < width) break; // the stream ends without an end code
-      }
-    }
-    held -= width;
-    const code = (buffer >>> held) & mask;
-    if (code === 257) break;
-    if (code === 256) { next = 258; width = 9; mask = 511; previous = -1; continue; }
-    const start = written;
-    if (code < 256) {
-      out[written++] = code;
-    } else if (previous < 0) {
-      throw new Error(`LZW data is damaged (code ${code} after a clear code)`);
-    } else if (code < next) {
-      // copy the code's earlier occurrence (it lies wholly before `written`)
-      const from = offset[code];
-      const n = Math.min(length[code], expected - written);
-      if (n > 24) { out.copyWithin(written, from, from + n); written += n; } // long runs: no data, flat fields
-      else for (let k = from, end = written + n; written < end; k++) out[written++] = out[k];
-    } else if (code === next) {
-      // the KwKwK case: the previous string plus its own first byte
-      const from = previousStart;
-      const end = Math.min(written + length[previous], expected);
-      for (let k = from; written < end; k++) out[written++] = out[k];
-      if (written < expected) out[written++] = out[from];
-    } else {
-      throw new Error(`LZW data is damaged (code ${code} before it was defined)`);
-    }
-    if (previous >= 0 && next < 4096) {
-      // previous string + the first byte of this one, as written: starts where the previous did
-      offset[next] = previousStart;
-      length[next] = length[previous] + 1;
-      next++;
-    }
-    if (next + 1 > mask && width < 12) { width++; mask = (mask << 1) | 1; }
-    previous = code;
-    previousStart = start;
-  }
-  if (written < expected) throw new Error(`decompressed to ${written} bytes, expected ${expected}`);
-  return out;
 }
 
 /**
