@@ -57,6 +57,11 @@ export async function decodeBlock(bytes: Uint8Array, layout: BlockLayout, onlyRo
   } else if (layout.compression === 34887) {
     raw = await decodeLerc(bytes, layout, expected);
   } else if (layout.compression === 5) {
+    // predictor 2 on one little-endian 16- or 32-bit sample per pixel is undone in the LZW module
+    const { samples, bytesPerSample: size } = layout;
+    if (layout.predictor === 2 && !onlyRows && samples === 1 && (size === 2 || size === 4) && layout.littleEndian) {
+      return decodeLzw(bytes, expected, { count: layout.width, rows: layout.rows, size });
+    }
     raw = decodeLzw(bytes, expected);
   } else if (layout.compression === 50000) {
     raw = await decodeZstd(bytes, expected, expected);

@@ -21,7 +21,12 @@ interface LzwExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   bad: { readonly value: number };
   decode(input: number, inputLength: number, output: number, expected: number): number;
+  sum16(at: number, count: number, rows: number): void;
+  sum32(at: number, count: number, rows: number): void;
 }
+
+/** Predictor 2 undone in the module, for one sample per pixel in little-endian order (decode.ts decides). */
+export interface Differencing { count: number; rows: number; size: 2 | 4 }
 
 let compiled: WasmModule | undefined;
 let reused: LzwExports | undefined;
@@ -43,10 +48,10 @@ function instantiate(): LzwExports {
 
 /**
  * Decodes one block into a new buffer of exactly `expected` bytes (the block's decoded size: a damaged
- * stream cannot write past it).
+ * stream cannot write past it), undoing `differencing` there when given (rows of `count` samples).
  * @throws Error with a short reason for a damaged stream or one that ends early.
  */
-export function decodeLzw(input: Uint8Array, expected: number): Uint8Array {
+export function decodeLzw(input: Uint8Array, expected: number, differencing?: Differencing): Uint8Array {
   const inputAt = TABLES;
   const outputAt = (inputAt + input.length + 4 + 7) & ~7;
   const needed = outputAt + expected + 8;
@@ -60,5 +65,10 @@ export function decodeLzw(input: Uint8Array, expected: number): Uint8Array {
   if (written === -1) throw new Error(`LZW data is damaged (code ${lzw.bad.value} after a clear code)`);
   if (written === -2) throw new Error(`LZW data is damaged (code ${lzw.bad.value} before it was defined)`);
   if (written < expected) throw new Error(`decompressed to ${written} bytes, expected ${expected}`);
+  if (differencing) {
+    const { count, rows, size } = differencing;
+    if (count * rows * size > expected) throw new Error(`${rows} rows of ${count} samples do not fit in ${expected} bytes`);
+    if (size === 4) lzw.sum32(outputAt, count, rows); else lzw.sum16(outputAt, count, rows);
+  }
   return memory.slice(outputAt, outputAt + expected);
 }

@@ -10,6 +10,9 @@
 ;;
 ;; Returns the bytes written, at most `expected`; -1 for a string code right after a Clear code, -2 for
 ;; a code not yet defined; `bad` then holds the code.
+;;
+;; `sum16` and `sum32` undo predictor 2 (horizontal differencing) in place on `rows` rows of `count`
+;; little-endian samples, one sample per pixel: the running sum of a row stays in a register.
 (module
   (memory (export "memory") 1)
   (global $bad (export "bad") (mut i32) (i32.const 0))
@@ -95,4 +98,42 @@
         (local.set $previous (local.get $code))
         (local.set $previousStart (local.get $start))
         (br $codes)))
-    (i32.sub (local.get $at) (local.get $out))))
+    (i32.sub (local.get $at) (local.get $out)))
+  (func (export "sum32") (param $at i32) (param $count i32) (param $rows i32)
+    (local $p i32) (local $end i32) (local $acc i32) (local $row i32)
+    (local.set $row (i32.const 0))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $rows)))
+        (local.set $p (i32.add (local.get $at) (i32.shl (i32.mul (local.get $row) (local.get $count)) (i32.const 2))))
+        (local.set $end (i32.add (local.get $p) (i32.shl (local.get $count) (i32.const 2))))
+        (local.set $acc (i32.load (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (block $rowDone
+          (loop $samples
+            (br_if $rowDone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $acc (i32.add (local.get $acc) (i32.load (local.get $p))))
+            (i32.store (local.get $p) (local.get $acc))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $samples)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $eachRow))))
+  (func (export "sum16") (param $at i32) (param $count i32) (param $rows i32)
+    (local $p i32) (local $end i32) (local $acc i32) (local $row i32)
+    (local.set $row (i32.const 0))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $rows)))
+        (local.set $p (i32.add (local.get $at) (i32.shl (i32.mul (local.get $row) (local.get $count)) (i32.const 1))))
+        (local.set $end (i32.add (local.get $p) (i32.shl (local.get $count) (i32.const 1))))
+        (local.set $acc (i32.load16_u (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (i32.const 2)))
+        (block $rowDone
+          (loop $samples
+            (br_if $rowDone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $acc (i32.add (local.get $acc) (i32.load16_u (local.get $p))))
+            (i32.store16 (local.get $p) (local.get $acc))
+            (local.set $p (i32.add (local.get $p) (i32.const 2)))
+            (br $samples)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $eachRow)))))

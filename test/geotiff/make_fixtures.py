@@ -74,6 +74,8 @@ for t, src in bases.items():
     make(f'{t}-deflate-tiled-band', src, t, ['TILED=YES', 'BLOCKXSIZE=64', 'BLOCKYSIZE=64', 'COMPRESS=DEFLATE', 'INTERLEAVE=BAND'])
     make(f'{t}-deflate-pred2-striped-pixel', src, t, ['COMPRESS=DEFLATE', 'PREDICTOR=2', 'BLOCKYSIZE=7'])
     make(f'{t}-lzw-pred2-tiled-pixel-bigendian', src, t, ['TILED=YES', 'BLOCKXSIZE=32', 'BLOCKYSIZE=48', 'COMPRESS=LZW', 'PREDICTOR=2', 'ENDIANNESS=BIG'])
+    # little-endian LZW + predictor 2 with one sample per block: the predictor is undone in the LZW module
+    make(f'{t}-lzw-pred2-striped-band', src, t, ['COMPRESS=LZW', 'PREDICTOR=2', 'INTERLEAVE=BAND', 'BLOCKYSIZE=5'])
     make(f'{t}-zstd-tiled-band-bigtiff', src, t, ['TILED=YES', 'COMPRESS=ZSTD', 'INTERLEAVE=BAND', 'BIGTIFF=YES'])
     make(f'{t}-packbits-striped-band', src, t, ['COMPRESS=PACKBITS', 'INTERLEAVE=BAND'])
     if floating:

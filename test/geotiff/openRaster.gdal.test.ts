@@ -24,7 +24,7 @@ const NAMES = TYPES.flatMap((t) => {
   const floating = t.startsWith('float');
   return [
     `${t}-none-striped-pixel`, `${t}-deflate-tiled-band`, `${t}-deflate-pred2-striped-pixel`, `${t}-lzw-pred2-tiled-pixel-bigendian`,
-    `${t}-zstd-tiled-band-bigtiff`, `${t}-packbits-striped-band`,
+    `${t}-lzw-pred2-striped-band`, `${t}-zstd-tiled-band-bigtiff`, `${t}-packbits-striped-band`,
     ...(floating ? [`${t}-deflate-pred3-tiled-pixel`, `${t}-lzw-pred3-striped-band-bigendian`, `${t}-zstd-pred3-tiled-band`,
       `${t}-deflate-pred3-tiled-pixel-4bands`, `${t}-deflate-pred3-tiled-pixel-8bands`] : []),
     ...(['uint8', 'int16', 'float32'].includes(t) ? [`${t}-lerc-tiled-band`, `${t}-lerc-deflate-tiled-${floating ? 'band' : 'pixel'}`, `${t}-lerc-zstd-tiled-band`,
