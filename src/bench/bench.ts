@@ -34,6 +34,8 @@ export const MATRIX: { label: string; options: string[] }[] = [
   { label: 'pixel-none-tiles', options: ['-co', 'INTERLEAVE=PIXEL', '-co', 'TILED=YES'] },
   { label: 'band-zstd-pred3-tiles', options: ['-co', 'INTERLEAVE=BAND', '-co', 'COMPRESS=ZSTD', '-co', 'PREDICTOR=3', '-co', 'TILED=YES'] },
   { label: 'band-lzw-pred2-strips', options: ['-co', 'INTERLEAVE=BAND', '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2'] },
+  // ArcGIS's defaults for a GeoTIFF: LZW, band-interleaved, 128-pixel tiles
+  { label: 'band-lzw-tiles-128', options: ['-co', 'INTERLEAVE=BAND', '-co', 'COMPRESS=LZW', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=128', '-co', 'BLOCKYSIZE=128'] },
 ];
 
 interface AnchorResult { seconds: number; bands: { mean: number; sd: number; min: number; max: number; valid_area_km2: number }[] }

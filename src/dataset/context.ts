@@ -2,7 +2,7 @@ import { RASTER_INTERNALS, type BBox, type BlockJob, type Raster, type RasterInt
 import type { BlockLayout } from '../geotiff/decode.js';
 import type { Part, StatsSpec } from '../stats/kernels.js';
 import { forEachPlace } from '../engine/places.js';
-import { kernelPool } from '../engine/pool.js';
+import { kernelPool, PLACES_PER_WORKER } from '../engine/pool.js';
 import type { CellArea, GridLike } from '../grid/cellArea.js';
 import type { LonLatGrid } from '../grid/lonLat.js';
 import type { Variable } from './discover.js';
@@ -91,7 +91,7 @@ export async function forEachSlotPlace<R>(ctx: Context, slots: Slot[],
     const mine = slots.map((s, k) => ({ ...s, k })).filter((s) => s.raster === raster);
     const internals = internalsOf(raster);
     const jobs = internals.blocks(mine.map((s) => s.band));
-    await forEachPlace(internals, jobs, kernelPool().size * 3, async (stored, blobs, blobOf) => {
+    await forEachPlace(internals, jobs, kernelPool().size * PLACES_PER_WORKER, async (stored, blobs, blobOf) => {
       const results = await run(blobs, partsOf(internals, mine.map((s) => s.band), stored, blobOf), internals.layoutOf(stored[0]), placeSpec(ctx.grid, raster, stored[0]));
       results.forEach((result, j) => add(mine[j].k, result));
     }, { where: ctx.where, onProgress: (n) => onProgress?.((done + (n / jobs.length) * mine.length) / slots.length) });

@@ -2,7 +2,7 @@ import * as aq from 'arquero';
 import { InputError, invalid } from '../errors.js';
 import type { Raster } from '../geotiff/openRaster.js';
 import type { GroupPartial, GroupSpec } from '../stats/kernels.js';
-import { kernelPool } from '../engine/pool.js';
+import { kernelPool, PLACES_PER_WORKER } from '../engine/pool.js';
 import { forEachPlace } from '../engine/places.js';
 import { internalsOf, type Context } from './context.js';
 import { chan } from '../stats/moments.js';
@@ -152,7 +152,7 @@ export async function accumulateOnWorkers(ctx: Context, variable: Variable, byPe
   for (const [raster, bands] of byFile) {
     const internals = internalsOf(raster);
     const jobs = internals.blocks([...bands.keys()]);
-    await forEachPlace(internals, jobs, pool.size * 3, (stored, blobs, blobOf) => {
+    await forEachPlace(internals, jobs, pool.size * PLACES_PER_WORKER, (stored, blobs, blobOf) => {
       const first = stored[0];
       const parts = stored.map((job, i) => ({ blob: blobOf[i], sample: job.sample, key: bands.get(job.band)!, ...internals.valueTransform(job.band) }));
       return pool.accumulate(blobs, parts, internals.layoutOf(first), {

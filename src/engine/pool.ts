@@ -50,6 +50,13 @@ class KernelPool extends WorkerPool {
   }
 }
 
+/**
+ * Places (a block position, with all its bands) waiting on or in each worker during a pass: enough that
+ * a worker never waits on the reading thread. Measured at 1 km on 2 cores, band-interleaved LZW in
+ * 128-pixel tiles: 3 per worker 4.33-4.75 s, 6 per worker 4.13-4.19 s, 8 no better.
+ */
+export const PLACES_PER_WORKER = 6;
+
 let shared: KernelPool | undefined;
 
 /** The process-wide kernel pool (size: available cores, or `PERMAFROST_THREADS`). */

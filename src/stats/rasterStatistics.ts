@@ -3,7 +3,7 @@ import { RASTER_INTERNALS, type BlockJob, type Raster, type RasterInternals } fr
 import type { BlockLayout } from '../geotiff/decode.js';
 import type { Part, StatsSpec } from './kernels.js';
 import { forEachPlace } from '../engine/places.js';
-import { kernelPool } from '../engine/pool.js';
+import { kernelPool, PLACES_PER_WORKER } from '../engine/pool.js';
 import { emptyMoments, mergeMoments, summarizeMoments, type Moments } from './moments.js';
 
 /** Area-weighted statistics of one band. */
@@ -57,7 +57,7 @@ export async function rasterStatistics(raster: Raster, options: RasterStatistics
     waiting = deferred();
     pool.reduceBatch(sent.map((b) => b.item)).then((results) => { results.forEach((m, k) => add(sent[k].stored, m)); done.resolve(); }, done.reject);
   };
-  await forEachPlace(internals, jobs, options.inFlight ?? (small ? perBatch * pool.size * 2 : pool.size * 3), async (stored, blobs, blobOf) => {
+  await forEachPlace(internals, jobs, options.inFlight ?? (small ? perBatch * pool.size * 2 : pool.size * PLACES_PER_WORKER), async (stored, blobs, blobOf) => {
     const first = stored[0];
     const parts = stored.map((job, i) => ({ blob: blobOf[i], sample: job.sample, ...internals.valueTransform(job.band) }));
     if (small) {
