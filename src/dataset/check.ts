@@ -30,6 +30,10 @@ export interface FileCheck {
   offset: number[] | null;
   units: string[];
   band_names: string[];
+  /** Class names by stored value of the first band that has them (from GDAL's sidecar), else null. */
+  class_names: string[] | null;
+  /** GDAL's sidecar `<file>.aux.xml` when there is one, and what was taken from it. */
+  sidecar: { path: string; gave: string[] } | null;
   /** Which variable the file was taken for, and from what. */
   variable: string | null;
   taken_from: string | null;
@@ -76,6 +80,7 @@ export async function checkFolder(folder: string): Promise<CheckReport> {
         interleave: r.layout.interleave, tiled: r.layout.tiled, block: `${r.layout.blockWidth} × ${r.layout.blockHeight}`, overviews: r.overviews.length,
         crs_name: crsName(r), crs_proj4: r.crs || null, epsg: r.epsg, resolution_m: Math.abs(r.transform.pixelWidth), nodata: r.noData,
         scale: r.scale, offset: r.offset, units: r.bandUnits, band_names: r.bandNames,
+        class_names: r.classNames.find((c) => c !== null) ?? null, sidecar: r.sidecar,
       });
       const variable = variableOfName(name);
       entry.variable = variable;
@@ -171,7 +176,7 @@ function crsName(r: Raster): string | null {
 function emptyCheck(file: string, size: number): FileCheck {
   return {
     file, size_bytes: size, width: null, height: null, bands: null, data_type: null, compression: null, predictor: null, interleave: null, tiled: null,
-    block: null, overviews: 0, crs_name: null, crs_proj4: null, epsg: null, resolution_m: null, nodata: null, scale: null, offset: null, units: [],
+    block: null, overviews: 0, crs_name: null, crs_proj4: null, epsg: null, resolution_m: null, nodata: null, scale: null, offset: null, units: [], class_names: null, sidecar: null,
     band_names: [], variable: null, taken_from: null, warnings: [], error: null,
   };
 }
@@ -187,6 +192,8 @@ export function checkText(report: CheckReport): string {
     lines.push(`  CRS: ${f.crs_name ?? 'none'}${f.crs_proj4 ? ` (${f.crs_proj4})` : ''}; ${f.resolution_m} m cells; nodata ${f.nodata ?? 'none'}`);
     if (f.scale || f.offset) lines.push(`  scale ${JSON.stringify(f.scale)}, offset ${JSON.stringify(f.offset)}`);
     if (f.units.some(Boolean)) lines.push(`  units: ${[...new Set(f.units)].join(', ')}`);
+    if (f.class_names) lines.push(`  classes: ${f.class_names.map((c, v) => (c ? `${v} ${c}` : '')).filter(Boolean).join(', ')}`);
+    if (f.sidecar) lines.push(`  sidecar ${basename(f.sidecar.path)}: ${f.sidecar.gave.length ? `gave ${f.sidecar.gave.join(', ')}` : 'nothing used (statistics or settings only)'}`);
     lines.push(`  bands: ${f.band_names.length > 10 ? `${f.band_names.slice(0, 10).join(', ')}, …` : f.band_names.join(', ')}`);
     lines.push(`  taken for: ${f.taken_from ?? (f.variable ? `${f.variable} (by its name)` : "nothing")}`);
     for (const w of f.warnings) lines.push(`  warning: ${w}`);

@@ -46,13 +46,18 @@ export async function probeValues(raster: Raster, band: number, limit = 200_000)
 }
 
 /**
- * Which coding a permafrost band uses, from its description and units, then its values:
+ * Which coding a permafrost band uses: from its class names when every class it holds is named as a
+ * zone (or as no permafrost); else from its description and units, then its values:
  * only 0 and 1 → presence; whole numbers up to 5 with two or more classes → zone classes
  * (1 continuous, 2 discontinuous, 3 sporadic, 4 isolated, 0 or 5 none, unless the band's
  * description lists them the other way round); values between 0 and 1 → a fraction; above 5
  * (or fractional above 1) up to 100 → a percentage; anything else → presence (1 counts).
  */
-export function permafrostCoding(values: ArrayLike<number>, description = '', unit = ''): PermafrostCoding {
+export function permafrostCoding(values: ArrayLike<number>, description = '', unit = '', classNames: readonly string[] | null = null): PermafrostCoding {
+  if (classNames) {
+    const named = codingOfNames(values, classNames);
+    if (named) return named;
+  }
   let min = Infinity, max = -Infinity, whole = true;
   const distinct = new Set<number>();
   for (let i = 0; i < values.length; i++) {
@@ -101,6 +106,44 @@ export function altUnitFactor(values: ArrayLike<number>, unit: string): { factor
     return { factor: 100, note: `ALT values have a median of ${fmt(q(0.5))} and a 99th percentile of ${fmt(q(0.99))} with no unit given: only metres fit, converted to cm (×100)` };
   }
   return { factor: 1, note: null };
+}
+
+/**
+ * The share of permafrost a class name stands for (English or Chinese zone names), or null when the
+ * name says nothing this reader knows. Discontinuous is tested before continuous, 稀疏岛状 (sparse
+ * islands: sporadic) before 岛状 (isolated patches).
+ */
+export function zoneShareOfName(name: string): { zone: string; share: number } | null {
+  const n = name.trim().toLowerCase();
+  if (n === '') return null;
+  if (/^(no|none|non|not)\b|non-?permafrost|no permafrost|seasonal|unfrozen|^land$|water|ocean|lake|glacier|ice sheet|季节|非多年冻土|无多年冻土|融区|冰川|水体|海洋|湖/.test(n)) return { zone: 'none', share: 0 };
+  if (/discontinu|不连续/.test(n)) return { zone: 'discontinuous', share: ZONE_SHARES.discontinuous };
+  if (/continu|连续/.test(n)) return { zone: 'continuous', share: ZONE_SHARES.continuous };
+  if (/sporadic|零星|稀疏/.test(n)) return { zone: 'sporadic', share: ZONE_SHARES.sporadic };
+  if (/isolat|岛状|patch/.test(n)) return { zone: 'isolated', share: ZONE_SHARES.isolated };
+  if (/permafrost|多年冻土|冻土/.test(n)) return { zone: 'permafrost', share: 1 };
+  return null;
+}
+
+/** A coding from class names, when every non-empty class the values hold has a name read as a zone. */
+function codingOfNames(values: ArrayLike<number>, classNames: readonly string[]): PermafrostCoding | null {
+  const seen = new Set<number>();
+  for (let i = 0; i < values.length && seen.size < 64; i++) seen.add(values[i]);
+  const table: number[] = [];
+  const names: string[] = [];
+  for (let v = 0; v < classNames.length; v++) {
+    const z = zoneShareOfName(classNames[v] ?? '');
+    table[v] = z?.share ?? 0;
+    names[v] = classNames[v] ?? '';
+    if (!z && seen.has(v) && (classNames[v] ?? '') !== '') return null; // a class it holds that we cannot read
+  }
+  const held = [...seen].filter((v) => Number.isInteger(v) && v >= 0 && v < classNames.length && zoneShareOfName(classNames[v] ?? ''));
+  if (held.length === 0 || [...seen].some((v) => !Number.isInteger(v) || v < 0 || v >= classNames.length)) return null;
+  const listed = classNames.map((c, v) => (zoneShareOfName(c ?? '') ? `${v} ${c} (${Math.round(table[v] * 100)} %)` : '')).filter(Boolean);
+  return {
+    kind: 'classes', table: Array.from(table, (t) => t ?? 0), names: Array.from(names, (n) => n ?? ''),
+    note: `classes taken from the file's class names: ${listed.join(', ')}; zones counted at their middle share`,
+  };
 }
 
 function fmt(v: number): string {

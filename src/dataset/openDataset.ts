@@ -157,7 +157,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   if (pfSlots) {
     const first = [...pfSlots.values()][0];
     const raster = rasters.get(first.file)!;
-    coding = detectCoding(await probeValues(raster, first.band), raster.bandNames[first.band] ?? '', raster.bandUnits[first.band] ?? '');
+    coding = detectCoding(await probeValues(raster, first.band), raster.bandNames[first.band] ?? '', raster.bandUnits[first.band] ?? '', raster.classNames[first.band] ?? null);
     notices.push(`permafrost: ${coding.note}`);
   }
   const pfTable = coding?.table ?? [];

@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { FileError, FormatError, LimitError } from '../errors.js';
 
 /** A byte range. */
@@ -23,6 +23,8 @@ export interface ByteSource {
   readonly size: number;
   readonly stats: SourceStats;
   read(range: ByteRange, what?: string): Promise<Uint8Array>;
+  /** The text of a small file beside this one (`<path><suffix>`, at most 16 MiB), or null when there is none. */
+  sidecar?(suffix: string): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ function check(source: { name: string; size: number }, range: ByteRange, what: s
 
 /** Small reads that follow an earlier one are served from windows read ahead (sizes in bytes). */
 const READ_AHEAD = 512 * 1024, SMALL_READ = 64 * 1024, WINDOWS = 16;
+const SIDECAR_LIMIT = 16 * 2 ** 20;
 
 class FileSource implements ByteSource {
   readonly stats: SourceStats = { requests: 0, bytes: 0 };
@@ -72,6 +75,19 @@ class FileSource implements ByteSource {
     this.windows.push({ offset: range.offset, bytes });
     if (this.windows.length > WINDOWS) this.windows.shift();
     return bytes.slice(0, range.length);
+  }
+
+  async sidecar(suffix: string): Promise<string | null> {
+    const path = this.name + suffix;
+    try {
+      const { size } = await stat(path);
+      if (size > SIDECAR_LIMIT) throw new LimitError(`${size} bytes, more than a sidecar file holds (${SIDECAR_LIMIT})`, path);
+      return await readFile(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      if (err instanceof LimitError) throw err;
+      throw new FileError(`cannot read it (${(err as Error).message})`, path);
+    }
   }
 
   private async readExact(offset: number, length: number, what: string): Promise<Uint8Array> {

@@ -117,6 +117,10 @@ export interface Raster {
   bandNames: string[];
   /** Band units from GDAL metadata (`UNITTYPE`), else `''`. */
   bandUnits: string[];
+  /** Per band, class names by stored value (GDAL's CategoryNames or a raster attribute table in the sidecar), else null. */
+  classNames: (string[] | null)[];
+  /** GDAL's sidecar `<file>.aux.xml` when there is one, and what was taken from it. */
+  sidecar: { path: string; gave: string[] } | null;
   dataType: DataType;
   /** The nodata value in the band's own precision (NaN allowed), or null. */
   noData: number | null;

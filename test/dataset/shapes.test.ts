@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset, type Dataset } from '../../src/index.js';
 import { sampleFolder } from '../../src/dataset/openDataset.js';
 import { spawnSync } from 'node:child_process';
-import { referee, root, tempDir } from '../helpers.js';
+import { python, referee, root, tempDir } from '../helpers.js';
 
 const sample = sampleFolder();
 const tmp = tempDir('permafrost-shapes-');
@@ -174,6 +174,75 @@ describe('product shapes written by GDAL open without a manifest and give the sa
       expectClose(r.permafrost_area_km2 as number, 0.95 * pf + 0.05 * (land - pf), 1e-6, `permafrost ${r.period}`);
     });
     await ds.close();
+  });
+
+  it('GDAL\'s sidecar (.aux.xml): descriptions, scale and nodata that only it holds are read as GDAL reads them', async () => {
+    const dir = folder('sidecar');
+    // int16 × 100 with neither scale, nodata nor descriptions in the file; GDAL, opening it read-only, writes them to magt.tif.aux.xml
+    translateUnnamed(join(sample, 'magt.tif'), join(dir, 'magt.tif'), ['-ot', 'Int16', '-scale', '-100', '100', '-10000', '10000', '-a_nodata', '-32768']);
+    referee('gdal_edit.py', ['-unsetnodata', join(dir, 'magt.tif')]);
+    referee(python, ['-c', `
+from osgeo import gdal
+src = gdal.Open('${join(sample, 'magt.tif')}')
+ds = gdal.Open('${join(dir, 'magt.tif')}')
+for b in range(1, 9):
+    band = ds.GetRasterBand(b)
+    band.SetScale(0.01); band.SetOffset(0); band.SetNoDataValue(-32768); band.SetDescription(src.GetRasterBand(b).GetDescription())
+ds = None
+`]);
+    expect(readFileSync(join(dir, 'magt.tif.aux.xml'), 'utf8')).toMatch(/<Scale>0\.01<\/Scale>/);
+    const gdalSays = JSON.parse(referee('gdalinfo', ['-json', join(dir, 'magt.tif')]));
+    const { rows, ds } = await byPeriod(dir);
+    const raster = ds.raster('magt', '2015-2019').raster;
+    expect(raster.sidecar?.gave.sort()).toEqual(['band descriptions', 'nodata', 'scale']);
+    expect(raster.noData).toBe(gdalSays.bands[0].noDataValue);
+    expect(raster.scale?.[7]).toBe(gdalSays.bands[7].scale);
+    expect(raster.bandNames).toEqual(gdalSays.bands.map((b: { description: string }) => b.description));
+    rows.forEach((r, i) => expect(Math.abs((r.magt_c_mean as number) - (reference[i].magt_c_mean as number))).toBeLessThanOrEqual(0.005));
+    await ds.close();
+  });
+
+  it('zone classes named in the sidecar (English CategoryNames, Chinese attribute table) are counted by their names, not their order', async () => {
+    // isolated first (1 isolated … 4 continuous), the reverse of the order assumed for unnamed classes
+    const english = folder('zones-named');
+    referee('gdal_calc.py', ['--quiet', '-A', join(sample, 'permafrost.tif'), '--allBands=A', '--calc=where(A==1, 4, 1)', '--NoDataValue=255',
+      '--type=Byte', `--outfile=${join(english, 'permafrost_zones.tif')}`]);
+    referee(python, ['-c', `
+from osgeo import gdal
+ds = gdal.Open('${join(english, 'permafrost_zones.tif')}')
+for b in range(1, 9):
+    ds.GetRasterBand(b).SetCategoryNames(['', 'Isolated patches', 'Sporadic', 'Discontinuous', 'Continuous'])
+ds = None
+`]);
+    // 1 连续多年冻土 (continuous) where the sample has permafrost, 3 岛状多年冻土 (isolated) elsewhere, 5 季节冻土: an attribute table
+    const chinese = folder('zones-chinese');
+    referee('gdal_calc.py', ['--quiet', '-A', join(sample, 'permafrost.tif'), '--allBands=A', '--calc=where(A==1, 1, 3)', '--NoDataValue=255',
+      '--type=Byte', `--outfile=${join(chinese, '多年冻土分布.tif')}`]);
+    referee(python, ['-c', `
+from osgeo import gdal
+ds = gdal.Open('${join(chinese, '多年冻土分布.tif')}')
+for b in range(1, 9):
+    rat = gdal.RasterAttributeTable()
+    rat.CreateColumn('Value', gdal.GFT_Integer, gdal.GFU_MinMax)
+    rat.CreateColumn('Class_Name', gdal.GFT_String, gdal.GFU_Name)
+    for i, (v, n) in enumerate([(1, '连续多年冻土'), (2, '不连续多年冻土'), (3, '岛状多年冻土'), (5, '季节冻土')]):
+        rat.SetValueAsInt(i, 0, v); rat.SetValueAsString(i, 1, n)
+    ds.GetRasterBand(b).SetDefaultRAT(rat)
+ds = None
+`]);
+    for (const dir of [english, chinese]) {
+      copyFileSync(join(sample, 'magt.tif'), join(dir, 'magt.tif'));
+      const { rows, ds } = await byPeriod(dir);
+      expect(ds.permafrostCoding?.kind).toBe('classes');
+      expect(ds.notices.join('\n')).toMatch(dir === english ? /class names: 1 Isolated patches \(5 %\), 2 Sporadic \(30 %\), 3 Discontinuous \(70 %\), 4 Continuous \(95 %\)/
+        : /class names: 1 连续多年冻土 \(95 %\), 2 不连续多年冻土 \(70 %\), 3 岛状多年冻土 \(5 %\), 5 季节冻土 \(0 %\)/);
+      rows.forEach((r, i) => {
+        const pf = reference[i].permafrost_area_km2 as number;
+        const land = reference[i].permafrost_valid_area_km2 as number;
+        expectClose(r.permafrost_area_km2 as number, 0.95 * pf + 0.05 * (land - pf), 1e-6, `permafrost ${r.period}`);
+      });
+      await ds.close();
+    }
   });
 
   it('permafrost as a percentage (0–100) and as a fraction (0–1)', async () => {

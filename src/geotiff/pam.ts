@@ -1,0 +1,76 @@
+/**
+ * GDAL's sidecar (PAM) file, `<file>.aux.xml`: what GDAL and ArcGIS write beside a GeoTIFF when they
+ * cannot (or do not) write into it: band descriptions, nodata, scale and offset, units, class names
+ * (`CategoryNames`, or a raster attribute table with a name column), statistics.
+ */
+export interface PamBand {
+  description?: string;
+  noData?: string;
+  scale?: string;
+  offset?: string;
+  unit?: string;
+  /** Class names by stored value (missing values left empty), from CategoryNames or the attribute table. */
+  classes?: string[];
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const text = (s: string) => s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
+  if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+  return ENTITIES[e] ?? m;
+}).trim();
+
+/** The content of an element (first match), unescaped, or undefined. */
+function element(xml: string, name: string): string | undefined {
+  const m = new RegExp(`<${name}(?:\\s[^>]*[^/])?>([\\s\\S]*?)</${name}>`).exec(xml); // not a self-closing <name/>
+  return m ? m[1] : undefined;
+}
+
+/** Largest class value a table may name (a table naming more is not a class list). */
+const MAX_CLASS = 255;
+
+/** Parses a PAM document into one record per band (0-based; bands the file does not have are ignored). */
+export function parsePam(xml: string, bands: number): PamBand[] {
+  const out: PamBand[] = Array.from({ length: bands }, () => ({}));
+  const band = /<PAMRasterBand\b([^>]*)>([\s\S]*?)<\/PAMRasterBand>/g;
+  for (let m = band.exec(xml); m; m = band.exec(xml)) {
+    const index = Number(/\bband\s*=\s*"(\d+)"/.exec(m[1])?.[1]) - 1;
+    if (!(index >= 0 && index < bands)) continue;
+    const body = m[2];
+    const record = out[index];
+    for (const [key, tag] of [['description', 'Description'], ['noData', 'NoDataValue'], ['scale', 'Scale'], ['offset', 'Offset'], ['unit', 'UnitType']] as const) {
+      const v = element(body, tag);
+      if (v !== undefined && text(v) !== '') record[key] = text(v);
+    }
+    const categories = element(body, 'CategoryNames');
+    if (categories !== undefined) {
+      const names = [...categories.matchAll(/<Category\s*\/>|<Category\b[^>/]*>([\s\S]*?)<\/Category>/g)].map((c) => text(c[1] ?? ''));
+      if (names.some((n) => n !== '')) record.classes = names.slice(0, MAX_CLASS + 1);
+    }
+    const table = element(body, 'GDALRasterAttributeTable');
+    if (table !== undefined && !record.classes) record.classes = classesOfTable(table);
+  }
+  return out;
+}
+
+/**
+ * Class names from a raster attribute table: the value column (usage MinMax, else a field named
+ * Value) and the name column (usage Name, else the first text field named like a class or zone).
+ */
+function classesOfTable(table: string): string[] | undefined {
+  const fields = [...table.matchAll(/<FieldDefn\b[^>]*>([\s\S]*?)<\/FieldDefn>/g)].map((f) => ({
+    name: text(element(f[1], 'Name') ?? ''), type: Number(text(element(f[1], 'Type') ?? '-1')), usage: Number(text(element(f[1], 'Usage') ?? '0')),
+  }));
+  let value = fields.findIndex((f) => f.usage === 5);
+  if (value < 0) value = fields.findIndex((f) => /^value$/i.test(f.name));
+  let name = fields.findIndex((f) => f.usage === 2);
+  if (name < 0) name = fields.findIndex((f) => f.type === 2 && /name|class|zone|type|label|类|区/i.test(f.name));
+  if (value < 0 || name < 0) return undefined;
+  const classes: string[] = [];
+  for (const row of table.matchAll(/<Row\b[^>]*>([\s\S]*?)<\/Row>/g)) {
+    const cells = [...row[1].matchAll(/<F\s*\/>|<F\b[^>/]*>([\s\S]*?)<\/F>/g)].map((c) => text(c[1] ?? ''));
+    const v = Number(cells[value]);
+    if (!Number.isInteger(v) || v < 0 || v > MAX_CLASS) return undefined;
+    classes[v] = cells[name] ?? '';
+  }
+  return classes.length ? Array.from(classes, (c) => c ?? '') : undefined;
+}
