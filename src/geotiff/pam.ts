@@ -1,3 +1,5 @@
+import { unescapeXml } from './metadata.js';
+
 /**
  * GDAL's sidecar (PAM) file, `<file>.aux.xml`: what GDAL and ArcGIS write beside a GeoTIFF when they
  * cannot (or do not) write into it: band descriptions, nodata, scale and offset, units, class names
@@ -13,11 +15,7 @@ export interface PamBand {
   classes?: string[];
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const text = (s: string) => s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
-  if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-  return ENTITIES[e] ?? m;
-}).trim();
+const text = (s: string) => unescapeXml(s).trim();
 
 /** The content of an element (first match), unescaped, or undefined. */
 function element(xml: string, name: string): string | undefined {
