@@ -6,7 +6,7 @@ import { geoKeysToCrs } from './crs.js';
 import { COMPRESSION_NAMES, SUPPORTED_COMPRESSIONS, decodeBlock, type BlockLayout } from './decode.js';
 import { readHeader, scanIfds } from './ifdScan.js';
 import { arrayTypeOf, bytesOf, dataTypeOf, parseGdalMetadata, parseNoData, type TypedArray } from './metadata.js';
-import { parsePam } from './pam.js';
+import { applyPam, parsePam } from './pam.js';
 import { asFormatError, openSource, type ByteSource } from './source.js';
 import { decodePool } from './workerPool.js';
 import { adapt, BlockCache, checkWindow, copyBlock } from './blocks.js';
@@ -129,23 +129,10 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
 
   // GDAL metadata and nodata.
   const gdal = parseGdalMetadata(await value(main, 'GDAL_METADATA') as string | undefined, samples);
-  // GDAL's sidecar: fills what the file lacks (descriptions, scale, offset, units), and its nodata
-  // wins over the file's, as GDAL reads them
   const pamText = await source.sidecar?.('.aux.xml') ?? null;
   const pam = pamText === null ? null : parsePam(pamText, samples);
-  const fromSidecar = new Set<string>();
-  for (const [b, band] of (pam ?? []).entries()) {
-    for (const [key, field, what] of [['DESCRIPTION', 'description', 'band descriptions'], ['SCALE', 'scale', 'scale'], ['OFFSET', 'offset', 'offset'], ['UNITTYPE', 'unit', 'units']] as const) {
-      if (band[field] !== undefined && gdal.bands[b][key] === undefined) { gdal.bands[b][key] = band[field]; fromSidecar.add(what); }
-    }
-    if (band.classes) fromSidecar.add('class names');
-  }
-  const pamNoData = [...new Set((pam ?? []).map((b) => b.noData).filter((v): v is string => v !== undefined))];
-  if (pamNoData.length > 1) {
-    throw new FormatError(`${name}.aux.xml gives the bands different nodata values (${pamNoData.join(', ')}); this reader takes one per file`, name);
-  }
-  if (pamNoData.length === 1) fromSidecar.add('nodata');
-  const noData = parseNoData(pamNoData[0] ?? await value(main, 'GDAL_NODATA') as string | undefined, dataType);
+  const sidecar = pam ? applyPam(gdal, pam, name) : { noData: undefined, gave: [] };
+  const noData = parseNoData(sidecar.noData ?? await value(main, 'GDAL_NODATA') as string | undefined, dataType);
   const bandNames = gdal.bands.map((b, i) => (b.DESCRIPTION?.trim() ? b.DESCRIPTION.trim() : `band_${i + 1}`));
   const numbers = (key: string, fallback: number) => {
     if (!gdal.bands.some((b) => b[key] !== undefined)) return null;
@@ -378,7 +365,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     bandNames,
     bandUnits: gdal.bands.map((b) => b.UNITTYPE ?? ''),
     classNames: (pam ?? []).length ? pam!.map((b) => b.classes ?? null) : Array.from({ length: samples }, () => null),
-    sidecar: pamText === null ? null : { path: `${name}.aux.xml`, gave: [...fromSidecar] },
+    sidecar: pam ? { path: `${name}.aux.xml`, gave: sidecar.gave } : null,
     dataType,
     noData,
     scale: numbers('SCALE', 1),

@@ -1,4 +1,5 @@
-import { unescapeXml } from './metadata.js';
+import { FormatError } from '../errors.js';
+import { unescapeXml, type GdalMetadata } from './metadata.js';
 
 /**
  * GDAL's sidecar (PAM) file, `<file>.aux.xml`: what GDAL and ArcGIS write beside a GeoTIFF when they
@@ -71,4 +72,24 @@ function classesOfTable(table: string): string[] | undefined {
     classes[v] = cells[name] ?? '';
   }
   return classes.length ? Array.from(classes, (c) => c ?? '') : undefined;
+}
+
+/**
+ * Fills what the file's own GDAL metadata lacks from the sidecar, with GDAL's precedence (checked with
+ * gdalinfo): the file's descriptions, scale, offset and units first, the sidecar's nodata first.
+ * Returns the sidecar's nodata text, if any, and what it gave.
+ * @throws FormatError when the sidecar gives the bands different nodata values (one per file here).
+ */
+export function applyPam(gdal: GdalMetadata, pam: PamBand[], name: string): { noData: string | undefined; gave: string[] } {
+  const gave = new Set<string>();
+  for (const [b, band] of pam.entries()) {
+    for (const [key, field, what] of [['DESCRIPTION', 'description', 'band descriptions'], ['SCALE', 'scale', 'scale'], ['OFFSET', 'offset', 'offset'], ['UNITTYPE', 'unit', 'units']] as const) {
+      if (band[field] !== undefined && gdal.bands[b][key] === undefined) { gdal.bands[b][key] = band[field]; gave.add(what); }
+    }
+    if (band.classes) gave.add('class names');
+  }
+  const noData = [...new Set(pam.map((b) => b.noData).filter((v): v is string => v !== undefined))];
+  if (noData.length > 1) throw new FormatError(`${name}.aux.xml gives the bands different nodata values (${noData.join(', ')}); this reader takes one per file`, name);
+  if (noData.length === 1) gave.add('nodata');
+  return { noData: noData[0], gave: [...gave] };
 }

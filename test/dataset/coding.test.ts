@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { permafrostCoding, zoneShareOfName } from '../../src/dataset/coding.js';
-import { parsePam } from '../../src/geotiff/pam.js';
+import { applyPam, parsePam } from '../../src/geotiff/pam.js';
+import { parseGdalMetadata } from '../../src/geotiff/metadata.js';
 
 describe('permafrost codings from class names', () => {
   it('reads zone names in English and Chinese, discontinuous before continuous and sparse islands as sporadic', () => {
@@ -43,5 +44,16 @@ describe('permafrost codings from class names', () => {
 </PAMDataset>`, 2);
     expect(bands[0]).toEqual({ description: 'MAGT & more', noData: '-3.4028234663852886e+38', scale: '0.01', classes: ['', 'Continuous'] });
     expect(bands[1].classes).toEqual(['季节冻土', '', '零星多年冻土']);
+  });
+
+  it('fills only what the file lacks, and refuses different nodata values per band', () => {
+    const gdal = parseGdalMetadata('<GDALMetadata><Item name="DESCRIPTION" sample="0" role="description">inside</Item></GDALMetadata>', 2);
+    const pam = parsePam('<PAMDataset><PAMRasterBand band="1"><Description>beside</Description><NoDataValue>-1</NoDataValue></PAMRasterBand>' +
+      '<PAMRasterBand band="2"><Description>second</Description><UnitType>m</UnitType></PAMRasterBand></PAMDataset>', 2);
+    expect(applyPam(gdal, pam, 'a.tif')).toEqual({ noData: '-1', gave: ['band descriptions', 'units', 'nodata'] });
+    expect(gdal.bands.map((b) => b.DESCRIPTION)).toEqual(['inside', 'second']);
+    const twoNoData = parsePam('<PAMDataset><PAMRasterBand band="1"><NoDataValue>-1</NoDataValue></PAMRasterBand>' +
+      '<PAMRasterBand band="2"><NoDataValue>-2</NoDataValue></PAMRasterBand></PAMDataset>', 2);
+    expect(() => applyPam(parseGdalMetadata(undefined, 2), twoNoData, 'b.tif')).toThrow('b.tif.aux.xml gives the bands different nodata values (-1, -2)');
   });
 });
