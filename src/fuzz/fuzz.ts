@@ -8,7 +8,7 @@ import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
 import { epsgToProj4 } from '../geotiff/crs.js';
 import { randomGenerator } from '../sample/noise.js';
 import type { FuzzCase } from './fuzzWorker.js';
-import { mutateCsv, mutateTiff } from './mutate.js';
+import { mutateCsv, mutateTiff, mutateXml } from './mutate.js';
 
 /** Options of {@link runFuzz}. */
 export interface FuzzOptions {
@@ -36,6 +36,34 @@ export interface FuzzReport {
   /** Every untyped error, crash and hang, with its seed case and mutation. */
   problems: { id: number; kind: string; mutation: string; outcome: string; message: string }[];
 }
+
+/** A GDAL sidecar as GDAL writes one: descriptions, nodata, scale, units, category names, an attribute table, statistics. */
+const SIDECAR_SEED = `<PAMDataset>
+  <PAMRasterBand band="1">
+    <Description>1980-1984</Description>
+    <NoDataValue>-9999</NoDataValue>
+    <Offset>0</Offset>
+    <Scale>0.01</Scale>
+    <UnitType>degC</UnitType>
+    <CategoryNames>
+      <Category />
+      <Category>Continuous</Category>
+    </CategoryNames>
+    <Metadata>
+      <MDI key="STATISTICS_MEAN">1.99</MDI>
+    </Metadata>
+  </PAMRasterBand>
+  <PAMRasterBand band="2">
+    <Description>1985-1989</Description>
+    <GDALRasterAttributeTable tableType="thematic">
+      <FieldDefn index="0"><Name>Value</Name><Type>0</Type><Usage>5</Usage></FieldDefn>
+      <FieldDefn index="1"><Name>Class_Name</Name><Type>2</Type><Usage>2</Usage></FieldDefn>
+      <Row index="0"><F>1</F><F>连续多年冻土</F></Row>
+      <Row index="1"><F>3</F><F>岛状多年冻土</F></Row>
+    </GDALRasterAttributeTable>
+  </PAMRasterBand>
+</PAMDataset>
+`;
 
 const CSV_SEEDS = [
   'site_id,site_name,lat,lon,year,depth_m,magt_c\nAK-1,Site one,65.1,-147.5,2001,10,-1.5\nAK-1,Site one,65.1,-147.5,2002,10,-1.4\nRU-2,"Tiksi, delta",71.6,128.9,2005,15,-8.2\n',
@@ -77,6 +105,11 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
         const m = mutateTiff(seed.bytes, random);
         c = pick < 0.6 ? { id, kind: 'tiff', bytes: m.bytes } : { id, kind: 'dataset', bytes: m.bytes, dir: join(work, `ds-${id}`), companion };
         mutation = m.mutation;
+        if (c.kind === 'dataset' && random.next() < 0.5) {
+          const x = mutateXml(SIDECAR_SEED, random);
+          c.sidecar = x.text;
+          mutation += ` + sidecar ${x.mutation}`;
+        }
       } else {
         const m = mutateCsv(CSV_SEEDS[random.int(0, CSV_SEEDS.length - 1)], random);
         c = { id, kind: 'csv', text: m.text };

@@ -7,7 +7,11 @@ import { openRaster } from '../geotiff/openRaster.js';
 import { openDataset } from '../dataset/openDataset.js';
 import { loadStations } from '../stations/loadStations.js';
 
-export interface FuzzCase { id: number; kind: 'tiff' | 'dataset' | 'csv'; bytes?: Uint8Array; text?: string; dir?: string; companion?: string }
+export interface FuzzCase {
+  id: number; kind: 'tiff' | 'dataset' | 'csv'; bytes?: Uint8Array; text?: string; dir?: string; companion?: string;
+  /** A GDAL sidecar written beside the dataset's magt.tif. */
+  sidecar?: string;
+}
 
 /** Limits the fuzzed readers work under: anything asking for more is refused before allocating. */
 export const FUZZ_LIMITS = { maxDimension: 100_000, maxBlockBytes: 64 * 2 ** 20, maxReadBytes: 256 * 2 ** 20 };
@@ -31,6 +35,7 @@ parentPort!.on('message', async (c: FuzzCase) => {
     } else if (c.kind === 'dataset') {
       mkdirSync(c.dir!, { recursive: true });
       writeFileSync(join(c.dir!, 'magt.tif'), c.bytes!);
+      if (c.sidecar !== undefined) writeFileSync(join(c.dir!, 'magt.tif.aux.xml'), c.sidecar);
       if (c.companion) copyFileSync(c.companion, join(c.dir!, 'alt.tif'));
       const ds = await openDataset(c.dir!);
       try {

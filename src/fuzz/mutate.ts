@@ -126,3 +126,27 @@ export function mutateCsv(source: string, random: Random): { text: string; mutat
   }
   return { text, mutation: kind };
 }
+
+/** One mutated copy of a GDAL sidecar (.aux.xml), and a name for the mutation. */
+export function mutateXml(source: string, random: Random): { text: string; mutation: string } {
+  const kinds = ['truncate', 'garbage', 'unclosed-tags', 'drop-closing', 'numbers', 'swap-lines', 'huge-text'] as const;
+  const kind = kinds[random.int(0, kinds.length - 1)];
+  let text = source;
+  const lines = text.split('\n');
+  switch (kind) {
+    case 'truncate': text = text.slice(0, random.int(0, text.length)); break;
+    case 'garbage': { const chars = [...text]; for (let k = random.int(1, 50); k > 0; k--) chars[random.int(0, chars.length - 1)] = String.fromCharCode(random.int(0, 0xffff)); text = chars.join(''); break; }
+    case 'unclosed-tags': {
+      // thousands of opening tags without their end: a parser that rescans from each one never finishes
+      const tags = [...new Set([...text.matchAll(/<(\w+)[^>/]*>/g)].map((m) => m[0]))];
+      const at = random.int(0, text.length);
+      text = text.slice(0, at) + tags[random.int(0, tags.length - 1)].repeat(random.int(1000, 200_000)) + text.slice(at);
+      break;
+    }
+    case 'drop-closing': { const closing = [...text.matchAll(/<\/\w+>/g)]; const m = closing[random.int(0, closing.length - 1)]; text = text.slice(0, m.index) + text.slice(m.index! + m[0].length); break; }
+    case 'numbers': text = text.replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/g, (m) => (random.next() < 0.3 ? ['NaN', '1e999', '-1', '', '4294967296', '0.5'][random.int(0, 5)] : m)); break;
+    case 'swap-lines': { const [a, b] = [random.int(0, lines.length - 1), random.int(0, lines.length - 1)]; [lines[a], lines[b]] = [lines[b], lines[a]]; text = lines.join('\n'); break; }
+    case 'huge-text': text = text.replace('</Description>', 'x'.repeat(random.int(1000, 2_000_000)) + '</Description>'); break;
+  }
+  return { text, mutation: kind };
+}

@@ -18,10 +18,34 @@ export interface PamBand {
 
 const text = (s: string) => unescapeXml(s).trim();
 
-/** The content of an element (first match), unescaped, or undefined. */
-function element(xml: string, name: string): string | undefined {
-  const m = new RegExp(`<${name}(?:\\s[^>]*[^/])?>([\\s\\S]*?)</${name}>`).exec(xml); // not a self-closing <name/>
-  return m ? m[1] : undefined;
+/**
+ * Each `<tag …>…</tag>` of `xml` in order (a self-closing one with an empty body), found with indexOf
+ * in one pass: a damaged sidecar with thousands of unclosed tags costs no more than a good one (a lazy
+ * regular expression rescans to the end from each of them). An unclosed tag ends the list.
+ */
+function* elements(xml: string, tag: string): Generator<{ attrs: string; body: string }> {
+  const open = `<${tag}`, close = `</${tag}>`;
+  let at = 0;
+  for (;;) {
+    const start = xml.indexOf(open, at);
+    if (start < 0) return;
+    at = start + open.length;
+    if (!/[\s>/]/.test(xml.charAt(at))) continue; // a longer name (<Category in <CategoryNames)
+    const end = xml.indexOf('>', at);
+    if (end < 0) return;
+    const attrs = xml.slice(at, end);
+    if (attrs.endsWith('/')) { yield { attrs: attrs.slice(0, -1), body: '' }; at = end + 1; continue; }
+    const stop = xml.indexOf(close, end + 1);
+    if (stop < 0) return;
+    yield { attrs, body: xml.slice(end + 1, stop) };
+    at = stop + close.length;
+  }
+}
+
+/** The body of the first `<tag>` of `xml`, or undefined. */
+function element(xml: string, tag: string): string | undefined {
+  for (const e of elements(xml, tag)) return e.body;
+  return undefined;
 }
 
 /** Largest class value a table may name (a table naming more is not a class list). */
@@ -30,11 +54,9 @@ const MAX_CLASS = 255;
 /** Parses a PAM document into one record per band (0-based; bands the file does not have are ignored). */
 export function parsePam(xml: string, bands: number): PamBand[] {
   const out: PamBand[] = Array.from({ length: bands }, () => ({}));
-  const band = /<PAMRasterBand\b([^>]*)>([\s\S]*?)<\/PAMRasterBand>/g;
-  for (let m = band.exec(xml); m; m = band.exec(xml)) {
-    const index = Number(/\bband\s*=\s*"(\d+)"/.exec(m[1])?.[1]) - 1;
+  for (const { attrs, body } of elements(xml, 'PAMRasterBand')) {
+    const index = Number(/\bband\s*=\s*"(\d+)"/.exec(attrs)?.[1]) - 1;
     if (!(index >= 0 && index < bands)) continue;
-    const body = m[2];
     const record = out[index];
     for (const [key, tag] of [['description', 'Description'], ['noData', 'NoDataValue'], ['scale', 'Scale'], ['offset', 'Offset'], ['unit', 'UnitType']] as const) {
       const v = element(body, tag);
@@ -42,7 +64,7 @@ export function parsePam(xml: string, bands: number): PamBand[] {
     }
     const categories = element(body, 'CategoryNames');
     if (categories !== undefined) {
-      const names = [...categories.matchAll(/<Category\s*\/>|<Category\b[^>/]*>([\s\S]*?)<\/Category>/g)].map((c) => text(c[1] ?? ''));
+      const names = [...elements(categories, 'Category')].map((c) => text(c.body));
       if (names.some((n) => n !== '')) record.classes = names.slice(0, MAX_CLASS + 1);
     }
     const table = element(body, 'GDALRasterAttributeTable');
@@ -56,8 +78,8 @@ export function parsePam(xml: string, bands: number): PamBand[] {
  * Value) and the name column (usage Name, else the first text field named like a class or zone).
  */
 function classesOfTable(table: string): string[] | undefined {
-  const fields = [...table.matchAll(/<FieldDefn\b[^>]*>([\s\S]*?)<\/FieldDefn>/g)].map((f) => ({
-    name: text(element(f[1], 'Name') ?? ''), type: Number(text(element(f[1], 'Type') ?? '-1')), usage: Number(text(element(f[1], 'Usage') ?? '0')),
+  const fields = [...elements(table, 'FieldDefn')].map(({ body }) => ({
+    name: text(element(body, 'Name') ?? ''), type: Number(text(element(body, 'Type') ?? '-1')), usage: Number(text(element(body, 'Usage') ?? '0')),
   }));
   let value = fields.findIndex((f) => f.usage === 5);
   if (value < 0) value = fields.findIndex((f) => /^value$/i.test(f.name));
@@ -65,8 +87,8 @@ function classesOfTable(table: string): string[] | undefined {
   if (name < 0) name = fields.findIndex((f) => f.type === 2 && /name|class|zone|type|label|类|区/i.test(f.name));
   if (value < 0 || name < 0) return undefined;
   const classes: string[] = [];
-  for (const row of table.matchAll(/<Row\b[^>]*>([\s\S]*?)<\/Row>/g)) {
-    const cells = [...row[1].matchAll(/<F\s*\/>|<F\b[^>/]*>([\s\S]*?)<\/F>/g)].map((c) => text(c[1] ?? ''));
+  for (const row of elements(table, 'Row')) {
+    const cells = [...elements(row.body, 'F')].map((c) => text(c.body));
     const v = Number(cells[value]);
     if (!Number.isInteger(v) || v < 0 || v > MAX_CLASS) return undefined;
     classes[v] = cells[name] ?? '';
