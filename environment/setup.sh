@@ -20,8 +20,7 @@ else
   echo "$want" > "$stamp"
 fi
 say "building dist/"
-node node_modules/typescript/bin/tsc -p tsconfig.json
-node environment/wasm.mjs
+npm run --silent build
 
 # 2. Jupyter and the referees (GDAL, rasterio, scikit-learn, SciPy, PROJ, Chromium).
 python="${PERMAFROST_PYTHON:-}"

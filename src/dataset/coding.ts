@@ -127,21 +127,17 @@ export function zoneShareOfName(name: string): { zone: string; share: number } |
 
 /** A coding from class names, when every non-empty class the values hold has a name read as a zone. */
 function codingOfNames(values: ArrayLike<number>, classNames: readonly string[]): PermafrostCoding | null {
+  const names = Array.from(classNames, (n) => n ?? '');
+  const zones = names.map(zoneShareOfName);
   const seen = new Set<number>();
   for (let i = 0; i < values.length && seen.size < 64; i++) seen.add(values[i]);
-  const table: number[] = [];
-  const names: string[] = [];
-  for (let v = 0; v < classNames.length; v++) {
-    const z = zoneShareOfName(classNames[v] ?? '');
-    table[v] = z?.share ?? 0;
-    names[v] = classNames[v] ?? '';
-    if (!z && seen.has(v) && (classNames[v] ?? '') !== '') return null; // a class it holds that we cannot read
-  }
-  const held = [...seen].filter((v) => Number.isInteger(v) && v >= 0 && v < classNames.length && zoneShareOfName(classNames[v] ?? ''));
-  if (held.length === 0 || [...seen].some((v) => !Number.isInteger(v) || v < 0 || v >= classNames.length)) return null;
-  const listed = classNames.map((c, v) => (zoneShareOfName(c ?? '') ? `${v} ${c} (${Math.round(table[v] * 100)} %)` : '')).filter(Boolean);
+  // every value held must be a named class, read as a zone unless its name is empty; one at least read
+  for (const v of seen) if (!(Number.isInteger(v) && v >= 0 && v < names.length) || (!zones[v] && names[v] !== '')) return null;
+  if (![...seen].some((v) => zones[v])) return null;
+  const table = zones.map((z) => z?.share ?? 0);
+  const listed = names.map((c, v) => (zones[v] ? `${v} ${c} (${Math.round(table[v] * 100)} %)` : '')).filter(Boolean);
   return {
-    kind: 'classes', table: Array.from(table, (t) => t ?? 0), names: Array.from(names, (n) => n ?? ''),
+    kind: 'classes', table, names,
     note: `classes taken from the file's class names: ${listed.join(', ')}; zones counted at their middle share`,
   };
 }

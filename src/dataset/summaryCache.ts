@@ -22,7 +22,9 @@ let codeHash: string | undefined;
 function codeVersion(): string {
   if (codeHash) return codeHash;
   const hash = createHash('sha256');
-  for (const url of [new URL('../stats/kernels.js', import.meta.url), new URL('./summarize.js', import.meta.url), new URL('../geotiff/decode.js', import.meta.url)]) {
+  // the kernels, the pass, and every step of decoding (LZW and the predictors live beside decode.js)
+  const files = ['../stats/kernels.js', './summarize.js', '../geotiff/decode.js', '../geotiff/predictor.js', '../geotiff/lzw.js', '../geotiff/lzw.wasm'];
+  for (const url of files.map((f) => new URL(f, import.meta.url))) {
     try { hash.update(readFileSync(fileURLToPath(url))); } catch { hash.update(url.href); }
   }
   return (codeHash = hash.digest('hex').slice(0, 16));

@@ -42,16 +42,16 @@ function subLanes(a: number, b: number): number {
   return ((a | 0x80808080) - (b & 0x7f7f7f7f)) ^ ((a ^ ~b) & 0x80808080);
 }
 
+// predictor 3 writes into one buffer reused tile after tile (DEFLATE, next, copies it out): a new one
+// per tile left hundreds of MB of garbage while a 1 km sample is written
+let scratch = new Uint8Array(0);
+
 /**
  * Predictor 3: the bytes of each row split into planes, most significant first, then
  * byte-differenced. Float32 rows of whole words (nearly always) go four samples at a time: their
  * bytes transposed into a word of each plane, the differences taken lane by lane.
  */
-let scratch = new Uint8Array(0);
-
 function floatPredict(bytes: Uint8Array, size: number, bps: number): Uint8Array {
-  // into one buffer reused tile after tile (DEFLATE, next, copies it out): a new one per tile left
-  // hundreds of MB of garbage while a 1 km sample is written
   if (scratch.byteLength < bytes.byteLength) scratch = new Uint8Array(bytes.byteLength);
   const out = scratch.subarray(0, bytes.byteLength);
   const rowBytes = size * bps;

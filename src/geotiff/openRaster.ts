@@ -364,7 +364,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     bands: samples,
     bandNames,
     bandUnits: gdal.bands.map((b) => b.UNITTYPE ?? ''),
-    classNames: (pam ?? []).length ? pam!.map((b) => b.classes ?? null) : Array.from({ length: samples }, () => null),
+    classNames: Array.from({ length: samples }, (_, b) => pam?.[b].classes ?? null),
     sidecar: pam ? { path: `${name}.aux.xml`, gave: sidecar.gave } : null,
     dataType,
     noData,

@@ -79,15 +79,11 @@ class FileSource implements ByteSource {
 
   async sidecar(suffix: string): Promise<string | null> {
     const path = this.name + suffix;
-    try {
-      const { size } = await stat(path);
-      if (size > SIDECAR_LIMIT) throw new LimitError(`${size} bytes, more than a sidecar file holds (${SIDECAR_LIMIT})`, path);
-      return await readFile(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      if (err instanceof LimitError) throw err;
-      throw new FileError(`cannot read it (${(err as Error).message})`, path);
-    }
+    const size = await stat(path).then((s) => s.size, (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)))
+      .catch((err: Error) => { throw new FileError(`cannot read it (${err.message})`, path); });
+    if (size === null) return null;
+    if (size > SIDECAR_LIMIT) throw new LimitError(`${size} bytes, more than a sidecar file holds (${SIDECAR_LIMIT})`, path);
+    return readFile(path, 'utf8').catch((err: Error) => { throw new FileError(`cannot read it (${err.message})`, path); });
   }
 
   private async readExact(offset: number, length: number, what: string): Promise<Uint8Array> {

@@ -12,7 +12,6 @@ import { decodePool } from './workerPool.js';
 
 export type { WritableRaster } from './tiffLayout.js';
 
-
 /** Options for {@link writeGeoTIFF}. */
 export interface WriteOptions {
   /** Tile width and height in pixels (multiple of 16). Default 256. */
