@@ -33,6 +33,12 @@ export class InputError extends PermafrostError {}
 export class LimitError extends PermafrostError {}
 
 /**
+ * A worker thread that died (crashed, ran out of memory or was ended) while it held a task. Tasks
+ * are pure, so the block engine runs such a task again once before it lets this error through.
+ */
+export class WorkerError extends PermafrostError {}
+
+/**
  * Formats the one message shape used everywhere: `invalid <what>: <value> (expected <expected>)`.
  * @example invalid('band', 9, '0 to 7') // "invalid band: 9 (expected 0 to 7)"
  */

@@ -1,7 +1,7 @@
 // The public API of permafrost-lab: what a notebook or script imports by name (at most 60 values).
 // Lower-level building blocks and the project's own tooling are in `permafrost-lab/tools`.
 export { version } from './version.js';
-export { PermafrostError, FileError, FormatError, InputError, LimitError } from './errors.js';
+export { PermafrostError, FileError, FormatError, InputError, LimitError, WorkerError } from './errors.js';
 
 // GeoTIFF files
 export { openRaster, type Raster, type OpenRasterOptions, type ReadOptions, type ValuesAtOptions,

@@ -10,8 +10,9 @@ export { rasterizePolygons, projectRings, type Ring, type PolygonRaster } from '
 export { lonLatGrid, type LonLatGrid } from './grid/lonLat.js';
 
 // The block engine and its kernels
-export { kernelPool } from './engine/pool.js';
-export { forEachPlace } from './engine/places.js';
+export { workerPool, WorkerPool } from './geotiff/workerPool.js';
+export { runPass, placesOf, PLACES_PER_WORKER, type Pass, type PassFile, type PassCount, type Place } from './engine/pass.js';
+export { KERNEL_MODULE, runTask, type KernelTask, type KernelResult } from './stats/kernels.js';
 export { emptyMoments, momentsOf, mergeMoments, summarizeMoments, type Moments } from './stats/moments.js';
 
 // The dataset's pieces

@@ -1,8 +1,6 @@
-import { RASTER_INTERNALS, type BBox, type BlockJob, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
-import type { BlockLayout } from '../geotiff/decode.js';
-import type { Part, StatsSpec } from '../stats/kernels.js';
-import { forEachPlace } from '../engine/places.js';
-import { kernelPool, PLACES_PER_WORKER } from '../engine/pool.js';
+import { RASTER_INTERNALS, type BBox, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
+import { KERNEL_MODULE, partsOf, placeSpec, type KernelTask, type PlaceInput } from '../stats/kernels.js';
+import { runPass } from '../engine/pass.js';
 import type { CellArea, GridLike } from '../grid/cellArea.js';
 import type { LonLatGrid } from '../grid/lonLat.js';
 import type { Variable } from './discover.js';
@@ -55,48 +53,30 @@ export async function rowsOf(ctx: Context, variable: Variable, period: string, y
 /** Rows per strip when a verb streams over the grid. */
 export const STRIP_ROWS = 256;
 
-/**
- * The parts of one place for these bands, in their order, for the block engine: where each band's
- * values are among the place's blobs, and their scale; a band whose block was never written
- * (sparse) is all no data (blob −1).
- */
-export function partsOf(internals: RasterInternals, bands: number[], stored: BlockJob[], blobOf: number[]): Part[] {
-  return bands.map((band) => {
-    const i = stored.findIndex((j) => j.band === band);
-    return i < 0 ? { blob: -1, sample: 0, scale: 1, offset: 0 } : { blob: blobOf[i], sample: stored[i].sample, ...internals.valueTransform(band) };
-  });
-}
-
-/** What a kernel needs to know of a place: the grid (for cell areas), the raster's type and no data, and the block's position. */
-export function placeSpec(grid: DatasetGrid, raster: Raster, first: BlockJob): StatsSpec {
-  return {
-    grid: { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }, dataType: raster.dataType, noData: raster.noData,
-    col: first.col, row: first.row, cols: first.cols, rows: first.rows,
-  };
-}
-
 /** Where a variable's period is stored. */
 export type Slot = { raster: Raster; band: number };
 
 /**
- * The places of the files holding these slots (periods of a variable), each tile decoded once for
- * all the slots of its file: `run` gets a place's blocks and parts (one per slot of that file, in
- * order) and returns one result per part, which `add` receives with the slot's index.
+ * A pass of the block engine over the places of the files holding these slots (periods of a
+ * variable), each tile decoded once for all the slots of its file: `task` makes the kernel's task
+ * for some places, and `add` receives each place's result for each slot (with the slot's index),
+ * in place order.
  */
-export async function forEachSlotPlace<R>(ctx: Context, slots: Slot[],
-  run: (blobs: Uint8Array[], parts: Part[], layout: BlockLayout, spec: StatsSpec) => Promise<R[]>,
+export async function forEachSlotPlace<R>(ctx: Context, slots: Slot[], task: (places: PlaceInput[]) => KernelTask,
   add: (slot: number, result: R) => void, onProgress?: (fraction: number) => void): Promise<void> {
-  let done = 0;
-  for (const raster of new Set(slots.map((s) => s.raster))) {
-    const mine = slots.map((s, k) => ({ ...s, k })).filter((s) => s.raster === raster);
-    const internals = internalsOf(raster);
-    const jobs = internals.blocks(mine.map((s) => s.band));
-    await forEachPlace(internals, jobs, kernelPool().size * PLACES_PER_WORKER, async (stored, blobs, blobOf) => {
-      const results = await run(blobs, partsOf(internals, mine.map((s) => s.band), stored, blobOf), internals.layoutOf(stored[0]), placeSpec(ctx.grid, raster, stored[0]));
-      results.forEach((result, j) => add(mine[j].k, result));
-    }, { where: ctx.where, onProgress: (n) => onProgress?.((done + (n / jobs.length) * mine.length) / slots.length) });
-    done += mine.length;
-  }
+  const rasters = [...new Set(slots.map((s) => s.raster))];
+  const mine = rasters.map((raster) => slots.map((s, k) => ({ ...s, k })).filter((s) => s.raster === raster));
+  const files = rasters.map((raster, f) => ({ internals: internalsOf(raster), bands: mine[f].map((s) => s.band), name: raster.source }));
+  await runPass<R[][], Omit<PlaceInput, 'blobs'>>({
+    files, module: KERNEL_MODULE,
+    describe: (place) => {
+      const { internals, bands } = files[place.file];
+      return { layout: internals.layoutOf(place.first), spec: placeSpec(ctx.grid, rasters[place.file], place.first), parts: partsOf(internals, bands, place) };
+    },
+    task: (places) => task(places),
+    merge: (results, places) => results.forEach((perPart, i) => perPart.forEach((result, j) => add(mine[places[i].file][j].k, result))),
+    on_progress: onProgress,
+  });
 }
 
 /** Adds one block's sums over coarse windows (`c0`, `r0`, `w` × `h` of them) into a grid of windows `width` across. */

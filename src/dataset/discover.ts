@@ -161,7 +161,7 @@ async function fromUrl(url: string, bandNames: BandNames, headers?: Record<strin
   if (/\.json(\?|$)/i.test(url)) {
     let response: Response;
     try {
-      response = await fetch(url, { headers });
+      response = await fetch(url, { headers, signal: AbortSignal.timeout(120_000) });
     } catch (err) {
       throw new FileError(`cannot reach the server: ${(err as Error).message}`, url);
     }

@@ -3,7 +3,7 @@ import { InputError, invalid } from '../errors.js';
 import type { Transform } from '../geotiff/openRaster.js';
 import type { Variable } from './discover.js';
 import { addWindows, forEachSlotPlace, rowsOf, STRIP_ROWS, type Context } from './context.js';
-import { kernelPool } from '../engine/pool.js';
+import type { BlockMeans } from '../stats/kernels.js';
 import { checkMemory } from './memory.js';
 
 /** Options of `ds.layer`. */
@@ -64,8 +64,7 @@ export async function layers(ctx: Context, variable: Variable, periods: string[]
   }
   const sums = periods.map(() => new Float64Array(width * height));
   const counts = periods.map(() => new Float64Array(width * height));
-  const pool = kernelPool();
-  await forEachSlotPlace(ctx, slots, (blobs, parts, layout, spec) => pool.means(blobs, parts, layout, spec, factor),
+  await forEachSlotPlace<BlockMeans>(ctx, slots, (places) => ({ kernel: 'means', places, factor }),
     (k, m) => { addWindows(sums[k], m.sums, m, width); addWindows(counts[k], m.counts, m, width); }, options.onProgress);
   return periods.map((period, k) => {
     const values = new Float32Array(width * height);

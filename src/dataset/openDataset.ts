@@ -29,6 +29,10 @@ type Table = ReturnType<typeof aq.table>;
 export interface OpenDatasetOptions {
   /** Extra HTTP headers for remote files. */
   headers?: Record<string, string>;
+  /** Seconds a request for part of a remote file may take before it is tried again. Default 120. */
+  timeout_s?: number;
+  /** Tries of each request for part of a remote file (timeouts, dropped connections and 5xx answers are tried again). Default 3. */
+  tries?: number;
 }
 
 /** An opened product (or the sample): its variables, periods and grid, and what to do with them. */
@@ -104,7 +108,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   const rasters = new Map<string, Raster>();
   const open = async (file: string) => {
     let r = rasters.get(file);
-    if (!r) { r = await openRaster(file, { headers: options.headers }); rasters.set(file, r); }
+    if (!r) { r = await openRaster(file, { headers: options.headers, timeout_s: options.timeout_s, tries: options.tries }); rasters.set(file, r); }
     return r;
   };
   let layout: Layout;

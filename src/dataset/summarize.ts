@@ -1,9 +1,8 @@
 import * as aq from 'arquero';
 import { InputError, invalid } from '../errors.js';
 import type { Raster } from '../geotiff/openRaster.js';
-import type { GroupPartial, GroupSpec } from '../stats/kernels.js';
-import { kernelPool, PLACES_PER_WORKER } from '../engine/pool.js';
-import { forEachPlace } from '../engine/places.js';
+import { addSlice, emptyPartial, KERNEL_MODULE, partsOf, placeSpec, type Frozen, type GroupPartial, type GroupSpec, type KernelResult, type PlaceInput } from '../stats/kernels.js';
+import { runPass } from '../engine/pass.js';
 import { internalsOf, type Context } from './context.js';
 import { chan } from '../stats/moments.js';
 import { VARIABLES, type Variable } from './discover.js';
@@ -61,7 +60,8 @@ export async function summarizeDataset(ctx: Context, options: SummarizeOptions):
       found = await accumulateOnWorkers(ctx, variable, byPeriod, labelGrid, groupCount, lo, width, bins, frozen, perPeriod, options.onProgress);
       if (byPeriod) keep(ctx, variable, grouping, found);
     }
-    keys.forEach((k) => { const part = found.get(k); if (part) partials.set(k, part); });
+    const have = found;
+    keys.forEach((k) => { const part = have.get(k); if (part) partials.set(k, part); });
   }
 
   // One row per (period, group) with cells.
@@ -132,51 +132,42 @@ function groupLabels(ctx: Context, byRegion: boolean, byBand: boolean, bandDeg: 
   return labels;
 }
 
-/** The periods' blocks of one variable, decoded and accumulated on the workers, then merged. */
+/**
+ * The periods' blocks of one variable, summarized by group on the workers a place at a time (a
+ * partial per task), and the partials merged here in place order: one dense partial per key.
+ */
 export async function accumulateOnWorkers(ctx: Context, variable: Variable, byPeriod: boolean, labels: Uint16Array | null, groups: number,
   lo: number, width: number, bins: number, frozen: Frozen, factor: number, onProgress?: (f: number) => void): Promise<Map<string, GroupPartial>> {
-  const pool = kernelPool();
   const { grid } = ctx;
-  const run = `${Date.now()}-${Math.random().toString(36).slice(2)}`; // keys unique to this call
   const keyOf = (period: string) => `${variable}|${byPeriod ? period : 'all'}`;
-  // bands of each file, with the key each one adds to
-  const byFile = new Map<Raster, Map<number, string>>();
+  // the bands of each file, with the key each one adds to
+  const byFile = new Map<Raster, { bands: number[]; keys: string[] }>();
   for (const p of ctx.periods) {
     const { raster, band } = ctx.slotOf(variable, p.label);
-    const bands = byFile.get(raster) ?? new Map<number, string>();
-    bands.set(band, `${run}|${keyOf(p.label)}`);
-    byFile.set(raster, bands);
+    const file = byFile.get(raster) ?? byFile.set(raster, { bands: [], keys: [] }).get(raster)!;
+    if (file.bands.includes(band)) continue;
+    file.bands.push(band);
+    file.keys.push(keyOf(p.label));
   }
-  const total = [...byFile].reduce((n, [raster, bands]) => n + internalsOf(raster).blocks([...bands.keys()]).length, 0);
-  let before = 0;
-  for (const [raster, bands] of byFile) {
-    const internals = internalsOf(raster);
-    const jobs = internals.blocks([...bands.keys()]);
-    await forEachPlace(internals, jobs, pool.size * PLACES_PER_WORKER, (stored, blobs, blobOf) => {
-      const first = stored[0];
-      const parts = stored.map((job, i) => ({ blob: blobOf[i], sample: job.sample, key: bands.get(job.band)!, ...internals.valueTransform(job.band) }));
-      return pool.accumulate(blobs, parts, internals.layoutOf(first), {
-        grid: { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }, dataType: raster.dataType, noData: raster.noData,
-        col: first.col, row: first.row, cols: first.cols, rows: first.rows,
-      }, { labels, groups, lo, width, bins, ...frozen, factor });
-    }, { onProgress: (done) => onProgress?.((before + done) / Math.max(total, 1)) });
-    before += jobs.length;
-  }
-  const keys = [...new Set([...byFile.values()].flatMap((m) => [...m.values()]))];
-  const fromWorkers = await pool.collect(keys);
+  const rasters = [...byFile.keys()];
+  const files = rasters.map((raster) => ({ internals: internalsOf(raster), bands: byFile.get(raster)!.bands, name: raster.source }));
   const out = new Map<string, GroupPartial>();
-  for (const key of keys) {
-    const merged = fromWorkers.map((w) => w[key]).filter((x): x is GroupPartial => !!x).reduce(mergePartials, null as GroupPartial | null);
-    if (merged) out.set(key.slice(run.length + 1), merged);
-  }
+  for (const { keys } of byFile.values()) for (const key of keys) if (!out.has(key)) out.set(key, emptyPartial(groups, bins));
+  const spec: GroupSpec = { labels, groups, lo, width, bins, ...frozen, factor };
+  await runPass<KernelResult['groups'], Omit<PlaceInput, 'blobs'>>({
+    files, module: KERNEL_MODULE,
+    describe: (place) => {
+      const { internals, bands } = files[place.file];
+      return { layout: internals.layoutOf(place.first), spec: placeSpec(grid, rasters[place.file], place.first), parts: partsOf(internals, bands, place) };
+    },
+    task: (places) => ({ kernel: 'groups', places, groups: spec }),
+    merge: (slices, places) => {
+      const { keys } = byFile.get(rasters[places[0].file])!;
+      slices.forEach((slice, j) => addSlice(out.get(keys[j])!, slice));
+    },
+    on_progress: onProgress,
+  });
   return out;
-}
-
-/** Merges two partial summaries group by group (Chan's update for mean and M2). */
-function mergePartials(a: GroupPartial | null, b: GroupPartial): GroupPartial {
-  if (!a) return b;
-  for (let g = 0; g < a.w.length; g++) addGroup(a, g, b, g);
-  return a;
 }
 
 /** Adds group `g` of `from` into group `k` of `into`: moments by Chan's update, the rest summed. */
@@ -191,8 +182,7 @@ function addGroup(into: GroupPartial, k: number, from: GroupPartial, g: number):
   for (let b = 0; b < bins; b++) into.hist[k * bins + b] += from.hist[g * bins + b];
 }
 
-/** How the permafrost share of a cell is read from its value (GroupSpec's fields). */
-export type Frozen = Pick<GroupSpec, 'frozen' | 'frozenScale' | 'frozenTable'>;
+export type { Frozen };
 
 /** The permafrost share of a variable's values: the permafrost layer's coding, MAGT below 0, none for ALT. */
 export function frozenOf(ctx: Context, variable: Variable): Frozen {

@@ -1,11 +1,11 @@
 import { InputError, invalid } from '../errors.js';
 import { mapArray } from '../grid/mapArray.js';
-import { kernelPool } from '../engine/pool.js';
-import { forEachPlace } from '../engine/places.js';
+import { runPass } from '../engine/pass.js';
+import { KERNEL_MODULE, partsOf, placeSpec, type KernelResult, type PlaceInput } from '../stats/kernels.js';
 import { benjaminiHochberg } from '../stats/trend.js';
 import { trendCells } from '../stats/trendKernel.js';
 import type { Provenance } from '../provenance/provenance.js';
-import { internalsOf, partsOf, placeSpec, rowsOf, STRIP_ROWS, type Context, type DatasetGrid } from './context.js';
+import { internalsOf, rowsOf, STRIP_ROWS, type Context, type DatasetGrid } from './context.js';
 import type { Variable } from './discover.js';
 import { checkMemory } from './memory.js';
 
@@ -61,19 +61,24 @@ export async function trend(ctx: Context, variable: Variable, options: TrendOpti
     // one file: each place's blocks (all periods) decoded once on the workers, trends computed there
     const raster = slots[0].raster;
     const internals = internalsOf(raster);
-    const pool = kernelPool();
-    const jobs = internals.blocks(slots.map((s) => s.band));
-    await forEachPlace(internals, jobs, pool.size * 2, async (stored, blobs, blobOf) => {
-      const first = stored[0];
+    const bands = slots.map((s) => s.band);
+    await runPass<KernelResult['trend'], Omit<PlaceInput, 'blobs'>>({
+      files: [{ internals, bands, name: raster.source }],
+      module: KERNEL_MODULE,
       // periods in order; a period whose block was never written is all no data
-      const parts = partsOf(internals, slots.map((s) => s.band), stored, blobOf);
-      const { slope: s, p } = await pool.trend(blobs, parts, internals.layoutOf(first), placeSpec(grid, raster, first), years);
-      perDecade(s);
-      for (let r = 0; r < first.rows; r++) {
-        slope.set(s.subarray(r * first.cols, (r + 1) * first.cols), (first.row + r) * grid.width + first.col);
-        pValue.set(p.subarray(r * first.cols, (r + 1) * first.cols), (first.row + r) * grid.width + first.col);
-      }
-    }, { where, onProgress: (done) => options.onProgress?.(done / jobs.length) });
+      describe: (place) => ({ layout: internals.layoutOf(place.first), spec: placeSpec(grid, raster, place.first), parts: partsOf(internals, bands, place) }),
+      task: (places) => ({ kernel: 'trend', places, years }),
+      merge: (results, places) => results.forEach(({ slope: s, p }, i) => {
+        const first = places[i].first;
+        perDecade(s);
+        for (let r = 0; r < first.rows; r++) {
+          slope.set(s.subarray(r * first.cols, (r + 1) * first.cols), (first.row + r) * grid.width + first.col);
+          pValue.set(p.subarray(r * first.cols, (r + 1) * first.cols), (first.row + r) * grid.width + first.col);
+        }
+      }),
+      places_per_worker: 2,
+      on_progress: options.onProgress,
+    });
   } else {
     // a file per period: windows of rows, all periods read, trends on this thread
     for (let y0 = 0; y0 < grid.height; y0 += STRIP_ROWS) {

@@ -3,7 +3,7 @@ import { InputError, invalid } from '../errors.js';
 import type { Variable } from './discover.js';
 import { parsePeriod } from './periods.js';
 import { addWindows, forEachSlotPlace, rowsOf, type Context, type DatasetGrid } from './context.js';
-import { kernelPool } from '../engine/pool.js';
+import type { BlockShares } from '../stats/kernels.js';
 import { frozenOf } from './summarize.js';
 import { checkMemory } from './memory.js';
 
@@ -50,9 +50,8 @@ export async function zoneAreas(ctx: Context, options: ZonationOptions & { perio
   const across = Math.ceil(grid.width / size), down = Math.ceil(grid.height / size);
   const land = periods.map(() => new Float64Array(across * down));
   const permafrost = periods.map(() => new Float64Array(across * down));
-  const pool = kernelPool();
   const frozen = frozenOf(ctx, variable);
-  await forEachSlotPlace(ctx, slots, (blobs, parts, layout, spec) => pool.shares(blobs, parts, layout, spec, size, frozen),
+  await forEachSlotPlace<BlockShares>(ctx, slots, (places) => ({ kernel: 'shares', places, factor: size, frozen }),
     (k, m) => { addWindows(land[k], m.land, m, across); addWindows(permafrost[k], m.permafrost, m, across); });
   const tables = periods.map((label, k) => {
     const byZone = new Float64Array(5), pfByZone = new Float64Array(5);

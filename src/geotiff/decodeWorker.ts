@@ -1,41 +1,55 @@
-// Worker thread of the file layer: decodes blocks sent by the pool (workerPool.ts), whole or only
-// the samples at some indexes (point reads). Pure decoding: no statistics here (see src/engine).
+// The worker thread of the process's one pool (workerPool.ts): decodes blocks, whole or only the
+// samples at some indexes (point reads), encodes tiles for writing, and runs the block engine's
+// kernels, loaded from the module each kernel task names (src/stats/kernels.ts). It keeps nothing
+// between tasks: every task's answer depends on the task alone.
 import { parentPort } from 'node:worker_threads';
-import { arrayTypeOf, type DataType } from './metadata.js';
 import { decodeBlock, type BlockLayout } from './decode.js';
 import { encodeTile, type TileEncoding } from './encode.js';
-import { own } from './workerPool.js';
+import type { DataType } from './metadata.js';
+import { own, samplesOf } from './workerPool.js';
 
-interface Task {
-  id: number; bytes: Uint8Array; layout: BlockLayout;
+type Task = { id: number } & (
+  | { type: 'decode'; bytes: Uint8Array; layout: BlockLayout }
   /** Sample indexes to return instead of the block (point reads). */
-  picks?: Uint32Array; dataType?: DataType;
-  /** Encode `bytes` (a tile's samples) for writing instead. */
-  encoding?: TileEncoding;
-}
+  | { type: 'pick'; bytes: Uint8Array; layout: BlockLayout; picks: Uint32Array; dataType: DataType }
+  /** Encode `bytes` (a tile's samples) for writing. */
+  | { type: 'encode'; bytes: Uint8Array; encoding: TileEncoding }
+  /** Run a kernel: `module` exports `runTask(task)`, which answers `{ result, transfer }`. */
+  | { type: 'kernel'; module: string; task: unknown });
 
-parentPort!.on('message', async ({ id, bytes, layout, picks, dataType, encoding }: Task) => {
+/** A kernel module, as the engine's tasks name it. */
+interface KernelModule { runTask(task: unknown): Promise<{ result: unknown; transfer: ArrayBuffer[] }> }
+
+const modules = new Map<string, Promise<KernelModule>>();
+
+parentPort!.on('message', async (task: Task) => {
+  const { id } = task;
   try {
-    if (encoding) {
-      const out = own(encodeTile(bytes, encoding));
+    if (task.type === 'kernel') {
+      let mod = modules.get(task.module);
+      if (!mod) { mod = import(task.module) as Promise<KernelModule>; modules.set(task.module, mod); }
+      const { result, transfer } = await (await mod).runTask(task.task);
+      parentPort!.postMessage({ id, result }, transfer);
+      return;
+    }
+    if (task.type === 'encode') {
+      const out = own(encodeTile(task.bytes, task.encoding));
       parentPort!.postMessage({ id, result: out }, [out.buffer as ArrayBuffer]);
       return;
     }
-    if (picks && dataType) {
+    if (task.type === 'pick') {
+      const { bytes, layout, picks, dataType } = task;
       const perRow = layout.width * layout.samples;
       const rows = new Set(Array.from(picks, (i) => Math.floor(i / perRow)));
-      const out = await decodeBlock(bytes, layout, rows);
-      const Type = arrayTypeOf(dataType);
-      const aligned = out.byteOffset % layout.bytesPerSample === 0 ? out : new Uint8Array(out);
-      const values = new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
+      const values = samplesOf(await decodeBlock(bytes, layout, rows), layout, dataType);
       parentPort!.postMessage({ id, result: Float64Array.from(picks, (i) => values[i]) });
       return;
     }
-    const out = await decodeBlock(bytes, layout);
-    const transferable = own(out);
+    const transferable = own(await decodeBlock(task.bytes, task.layout));
     parentPort!.postMessage({ id, result: transferable }, [transferable.buffer as ArrayBuffer]);
   } catch (err) {
-    // some decoders throw strings: the message must never be lost
-    parentPort!.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
+    // some decoders throw strings: the message must never be lost; a kernel says which place and block failed
+    const at = (err as { at?: unknown })?.at;
+    parentPort!.postMessage({ id, error: err instanceof Error ? err.message : String(err), ...(at ? { at } : {}) });
   }
 });

@@ -1,14 +1,14 @@
 import './workerShim.js'; // before geotiff: see workerShim.ts
 import { GeoTIFF, type ImageFileDirectory } from 'geotiff';
 import proj4 from 'proj4';
-import { FormatError, InputError, LimitError, invalid } from '../errors.js';
+import { FormatError, InputError, LimitError, WorkerError, invalid } from '../errors.js';
 import { geoKeysToCrs } from './crs.js';
 import { COMPRESSION_NAMES, SUPPORTED_COMPRESSIONS, decodeBlock, type BlockLayout } from './decode.js';
 import { readHeader, scanIfds } from './ifdScan.js';
 import { arrayTypeOf, bytesOf, dataTypeOf, parseGdalMetadata, parseNoData, type TypedArray } from './metadata.js';
 import { applyPam, parsePam } from './pam.js';
 import { asFormatError, openSource, type ByteSource } from './source.js';
-import { decodePool } from './workerPool.js';
+import { workerPool } from './workerPool.js';
 import { adapt, BlockCache, checkWindow, copyBlock } from './blocks.js';
 import { bboxOf, crsFromOption, invertTransform, KNOWN_LONLAT, readTransform, toNumbers } from './transform.js';
 import { RASTER_INTERNALS, type BlockJob, type Image, type OpenRasterOptions, type Overview, type Point, type Raster, type RasterInternals,
@@ -168,12 +168,17 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     const count = image.byteCounts[index];
     if (!offset || !count) return null; // sparse: never written
     const what = `band ${bandForMessage + 1} ${image.tiled ? 'tile' : 'strip'} ${index}`;
-    const bytes = await source.read({ offset, length: count }, what);
+    const read = () => source.read({ offset, length: count }, what);
+    const bytes = await read();
     const layout = layoutOf(image, index);
     let decoded: Uint8Array;
     try {
-      decoded = usePool && image.compression !== 1 ? await decodePool().decode(bytes, layout) : await decodeBlock(bytes, layout);
+      // a block whose worker died is read again and decoded once more (decoding is pure)
+      decoded = usePool && image.compression !== 1
+        ? await workerPool().decode(bytes, layout).catch(async (err) => (err instanceof WorkerError ? workerPool().decode(await read(), layout) : Promise.reject(err)))
+        : await decodeBlock(bytes, layout);
     } catch (err) {
+      if (err instanceof WorkerError) throw new WorkerError(`${err.message} twice while decoding ${what}`, name);
       throw new FormatError(`${what} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`, name);
     }
     const Type = arrayTypeOf(dataType!);
@@ -236,7 +241,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
       }
     }
     const usePool = jobs.length > 1;
-    const inFlight = Math.max(2, decodePool().size * 2);
+    const inFlight = Math.max(2, workerPool().size * 2);
     let next = 0;
     const worker = async () => {
       while (next < jobs.length) {
@@ -300,18 +305,22 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
         if (!image.offsets[index] || !image.byteCounts[index]) { assign(list, () => NaN); continue; }
         const offsets = [...new Set(list.flatMap(({ offset, slot }) => (slot >= 0 ? [offset] : bands.map((b) => offset - bands[0] + b))))];
         const what = `band ${bands[0] + 1} ${image.tiled ? 'tile' : 'strip'} ${index}`;
-        const bytes = await source.read({ offset: image.offsets[index], length: image.byteCounts[index] }, what);
+        const read = () => source.read({ offset: image.offsets[index], length: image.byteCounts[index] }, what);
+        const bytes = await read();
+        const pick = (b: Uint8Array) => workerPool().pick(b, layoutOf(image, index), Uint32Array.from(offsets), dataType!);
         let values: Float64Array;
         try {
-          values = await decodePool().pick(bytes, layoutOf(image, index), Uint32Array.from(offsets), dataType!);
+          // a block whose worker died is read again and picked once more
+          values = await pick(bytes).catch(async (err) => (err instanceof WorkerError ? pick(await read()) : Promise.reject(err)));
         } catch (err) {
+          if (err instanceof WorkerError) throw new WorkerError(`${err.message} twice while reading ${what}`, name);
           throw new FormatError(`${what} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`, name);
         }
         const at = new Map(offsets.map((o, i) => [o, values[i]]));
         assign(list, (o) => at.get(o)!);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(entries.length, decodePool().size * 3) }, worker));
+    await Promise.all(Array.from({ length: Math.min(entries.length, workerPool().size * 3) }, worker));
     return out;
   }
 

@@ -1,5 +1,5 @@
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
-import { FileError, FormatError, LimitError } from '../errors.js';
+import { FileError, FormatError, InputError, LimitError, invalid } from '../errors.js';
 
 /** A byte range. */
 export interface ByteRange {
@@ -90,7 +90,8 @@ class FileSource implements ByteSource {
     const buffer = new Uint8Array(length);
     let done = 0;
     while (done < length) {
-      const { bytesRead } = await this.handle.read(buffer, done, length - done, offset + done);
+      const { bytesRead } = await this.handle.read(buffer, done, length - done, offset + done)
+        .catch((err: Error) => { throw new FileError(`cannot read bytes ${offset}–${offset + length - 1} (${what}): ${err.message}`, this.name); });
       if (bytesRead === 0) throw new FormatError(`${what}: unexpected end of file at byte ${offset + done}`, this.name);
       done += bytesRead;
     }
@@ -119,34 +120,78 @@ class BufferSource implements ByteSource {
   async close(): Promise<void> {}
 }
 
+/** A failed request worth trying again: a timeout, a dropped connection, a 5xx, 408 or 429 answer, or a short body. */
+class Transient extends Error {}
+
+/**
+ * A file on a web server, read with range requests. Range reads are idempotent, so a request that
+ * times out (`timeout_s`), loses its connection, gets a 5xx (or 408, 429) answer or a short body is
+ * tried again after a pause (0.25 s, then 1 s, …) up to `tries` times in all, and then becomes a
+ * `FileError` naming the file and the byte range. Nothing partial is ever returned.
+ */
 class HttpSource implements ByteSource {
   readonly stats: SourceStats = { requests: 0, bytes: 0 };
-  constructor(readonly name: string, readonly size: number, private headers: Record<string, string>, private signal?: AbortSignal) {}
+  constructor(readonly name: string, readonly size: number, private headers: Record<string, string>, private signal: AbortSignal | undefined,
+    private timeoutMs: number, private tries: number) {}
 
   async read(range: ByteRange, what = 'data'): Promise<Uint8Array> {
     check(this, range, what);
     if (range.length === 0) return new Uint8Array(0);
     const end = range.offset + range.length - 1;
+    const span = `bytes ${range.offset}–${end} (${what})`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const bytes = await this.once(range, end, span);
+        this.stats.requests++;
+        this.stats.bytes += bytes.byteLength;
+        return bytes;
+      } catch (err) {
+        if (!(err instanceof Transient)) throw err;
+        if (attempt >= this.tries) throw new FileError(`${span}: ${err.message}, ${this.tries} tries`, this.name);
+        await pause(250 * 4 ** (attempt - 1), this.signal);
+      }
+    }
+  }
+
+  /** One request for the range: its bytes, a `Transient` failure to try again, or a final `FileError`. */
+  private async once(range: ByteRange, end: number, span: string): Promise<Uint8Array> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = this.signal ? AbortSignal.any([this.signal, timeout]) : timeout;
+    const failed = (err: unknown): Error => {
+      if (this.signal?.aborted) return new InputError(`reading ${span} aborted`, this.name);
+      if (timeout.aborted) return new Transient(`no answer within ${this.timeoutMs / 1000} s`);
+      return new Transient(`the request failed (${(err as Error).message}${(err as { cause?: Error }).cause ? `: ${(err as { cause: Error }).cause.message}` : ''})`);
+    };
     let response: Response;
     try {
-      response = await fetch(this.name, { headers: { ...this.headers, Range: `bytes=${range.offset}-${end}` }, signal: this.signal });
+      response = await fetch(this.name, { headers: { ...this.headers, Range: `bytes=${range.offset}-${end}` }, signal });
     } catch (err) {
-      throw new FileError(`request for ${what} failed: ${(err as Error).message}`, this.name);
+      throw failed(err);
     }
     if (response.status !== 206) {
-      await response.body?.cancel();
-      throw new FileError(`the server does not serve byte ranges (status ${response.status} for bytes ${range.offset}-${end})`, this.name);
+      await response.body?.cancel().catch(() => {});
+      if (response.status >= 500 || response.status === 408 || response.status === 429) throw new Transient(`the server answered ${response.status}`);
+      throw new FileError(`${span}: the server does not serve byte ranges (status ${response.status})`, this.name);
     }
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.byteLength !== range.length) {
-      throw new FileError(`asked for ${range.length} bytes of ${what}, the server sent ${bytes.byteLength}`, this.name);
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (err) {
+      throw failed(err);
     }
-    this.stats.requests++;
-    this.stats.bytes += bytes.byteLength;
+    if (bytes.byteLength !== range.length) throw new Transient(`asked for ${range.length} bytes, the server sent ${bytes.byteLength}`);
     return bytes;
   }
 
   async close(): Promise<void> {}
+}
+
+/** Waits `ms`, or until `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
 }
 
 /** Options for {@link openSource}. */
@@ -154,6 +199,10 @@ export interface SourceOptions {
   /** Extra HTTP headers (authorization, for example) for URLs. */
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Seconds a request to a URL may take before it is tried again. Default 120. */
+  timeout_s?: number;
+  /** Tries of each request to a URL (timeouts, dropped connections, 5xx answers are tried again). Default 3. */
+  tries?: number;
 }
 
 /**
@@ -183,16 +232,26 @@ export async function openSource(input: string | URL | Uint8Array | ArrayBuffer,
 }
 
 async function openHttp(url: string, options: SourceOptions): Promise<ByteSource> {
-  let response: Response;
-  try {
-    response = await fetch(url, { method: 'HEAD', headers: options.headers, signal: options.signal });
-  } catch (err) {
-    throw new FileError(`cannot reach the server: ${(err as Error).message}`, url);
+  const timeout_s = options.timeout_s ?? 120, tries = options.tries ?? 3;
+  if (!(timeout_s > 0)) throw new InputError(invalid('timeout_s', options.timeout_s, 'seconds > 0'), url);
+  if (!(Number.isInteger(tries) && tries >= 1)) throw new InputError(invalid('tries', options.tries, 'a whole number ≥ 1'), url);
+  let response: Response | undefined;
+  for (let attempt = 1; !response; attempt++) {
+    const timeout = AbortSignal.timeout(timeout_s * 1000);
+    try {
+      response = await fetch(url, { method: 'HEAD', headers: options.headers, signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout });
+      if (response.status >= 500 && attempt < tries) { response = undefined; await pause(250 * 4 ** (attempt - 1), options.signal); }
+    } catch (err) {
+      if (options.signal?.aborted) throw new InputError('opening aborted', url);
+      const why = timeout.aborted ? `no answer within ${timeout_s} s` : (err as Error).message;
+      if (attempt >= tries) throw new FileError(`cannot reach the server: ${why}, ${tries} tries`, url);
+      await pause(250 * 4 ** (attempt - 1), options.signal);
+    }
   }
   if (!response.ok) throw new FileError(`the server answered ${response.status} ${response.statusText}`, url);
   const size = Number(response.headers.get('content-length'));
   if (!Number.isSafeInteger(size) || size <= 0) throw new FileError('the server does not say how large the file is (no Content-Length)', url);
-  return new HttpSource(url, size, options.headers ?? {}, options.signal);
+  return new HttpSource(url, size, options.headers ?? {}, options.signal, timeout_s * 1000, tries);
 }
 
 /** Wraps an exception from a reader library as a `FormatError` naming the file, unless it is ours already. */

@@ -2,42 +2,37 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { WorkerError } from '../errors.js';
 import { decodeBlock, type BlockLayout } from './decode.js';
 import { encodeTile, type TileEncoding } from './encode.js';
 import { arrayTypeOf, type DataType } from './metadata.js';
 
-interface Pending { resolve: (result: any) => void; reject: (err: Error) => void }
-interface Slot { worker: Worker; busy: number }
+/** What a worker answers: a result, or the message of what it threw (and where, when a kernel says). */
+interface Reply { id: number; result?: unknown; error?: string; at?: { place: number; blob: number } }
+interface Pending { resolve: (result: any) => void; reject: (err: Error) => void; slot: Slot }
+interface Slot { worker: Worker; busy: number; ended: boolean }
 
 /**
- * Worker threads, one per core, started on first use, each answering `{ id, result }` or
- * `{ id, error }` to the messages it is sent. Idle workers are unref'ed so that they never keep a
- * script or kernel process alive. The file layer's decode pool and the block engine's kernel pool
- * are both made of this.
+ * The process's worker threads, one per core (or `PERMAFROST_THREADS`), started on first use: the
+ * one pool that decodes blocks for reads and point values, encodes tiles for writing and runs the
+ * block engine's kernels (src/engine). Every task is pure (src/geotiff/decodeWorker.ts keeps nothing
+ * between tasks), so a worker may be retired when idle, or die, without changing any result: a
+ * task whose worker died is rejected with a `WorkerError`, and the caller runs it again.
  */
 export class WorkerPool {
   private slots: Slot[] = [];
-  private pending = new Map<number, Pending & { slot: Slot }>();
+  private pending = new Map<number, Pending>();
   private nextId = 1;
   /** True when the worker file is missing (running from sources without a build): callers fall back. */
   failed = false;
   private idle: NodeJS.Timeout | undefined;
 
-  constructor(readonly size: number, private candidates: URL[]) {}
+  constructor(public size: number, private candidates: URL[]) {}
 
-  /** Sends a message to the least busy worker; resolves with its `result`. */
+  /** Sends a message to the least busy worker; resolves with its `result`, rejects with its error or a `WorkerError`. */
   send<T>(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> {
     const slot = this.slotFor();
     if (!slot) return Promise.reject(new Error('the worker threads are not available (run npm run build)'));
-    return this.post(slot, message, transfer);
-  }
-
-  /** Sends a message to every worker started so far; one result per worker. */
-  broadcast<T>(message: Record<string, unknown>): Promise<T[]> {
-    return Promise.all(this.slots.map((slot) => this.post<T>(slot, message, [])));
-  }
-
-  private post<T>(slot: Slot, message: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<T> {
     const id = this.nextId++;
     if (this.idle) { clearTimeout(this.idle); this.idle = undefined; }
     return new Promise<T>((resolve, reject) => {
@@ -47,68 +42,92 @@ export class WorkerPool {
     });
   }
 
+  /** Sets the number of workers (tests run a pass with 1, 2 and 3); workers beyond it end once idle. */
+  resize(size: number): void {
+    if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`invalid worker count: ${size} (expected a whole number ≥ 1)`);
+    this.size = size;
+    const extra = this.slots.slice(size).filter((s) => s.busy === 0);
+    for (const slot of extra) this.end(slot);
+  }
+
+  /** Workers running now. */
+  get running(): number {
+    return this.slots.length;
+  }
+
+  /**
+   * Ends worker `index` at once, whatever it is doing, as a crash or the system would: for fault
+   * tests. Its tasks are rejected with a `WorkerError`.
+   */
+  async terminateWorker(index = 0): Promise<void> {
+    const slot = this.slots[index];
+    if (slot) await slot.worker.terminate();
+  }
+
   private slotFor(): Slot | undefined {
     if (this.failed) return undefined;
     if (this.slots.length < this.size) {
       const url = this.candidates.find((u) => existsSync(fileURLToPath(u)));
       if (!url) { this.failed = true; return undefined; }
       const worker = new Worker(url);
-      const slot: Slot = { worker, busy: 0 };
+      const slot: Slot = { worker, busy: 0, ended: false };
       worker.unref();
-      worker.on('message', (m: { id: number; result?: unknown; error?: string }) => this.settle(m));
-      worker.on('error', (err) => this.crash(slot, err));
+      worker.on('message', (m: Reply) => this.settle(m));
+      worker.on('error', (err) => this.lost(slot, `a worker thread failed: ${err.message}`));
+      worker.on('exit', (code) => this.lost(slot, `a worker thread ended (exit code ${code})`));
       this.slots.push(slot);
       if (this.slots.length === 1 || this.slots.every((s) => s.busy > 0)) return slot;
     }
-    return this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    return this.slots.slice(0, this.size).reduce((a, b) => (b.busy < a.busy ? b : a));
   }
 
-  private settle(m: { id: number; result?: unknown; error?: string }): void {
+  private settle(m: Reply): void {
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
-    if (--p.slot.busy === 0) p.slot.worker.unref();
-    if (m.error !== undefined) p.reject(new Error(m.error));
+    if (--p.slot.busy === 0) {
+      p.slot.worker.unref();
+      if (this.slots.indexOf(p.slot) >= this.size) this.end(p.slot);
+    }
+    if (m.error !== undefined) p.reject(Object.assign(new Error(m.error), m.at ? { at: m.at } : {}));
     else p.resolve(m.result);
     // Idle workers end after a while: an unref'ed worker can still hold a message port that keeps
-    // a script from exiting (seen with Node 20); they start again on the next task.
+    // a script from exiting (seen with Node 20); they start again on the next task. Workers keep
+    // nothing between tasks, so ending one loses nothing.
     if (this.pending.size === 0 && !this.idle) {
       this.idle = setTimeout(() => { this.idle = undefined; if (this.pending.size === 0) void this.close(); }, 1000);
       this.idle.unref();
     }
   }
 
-  private crash(slot: Slot, err: Error): void {
-    for (const [id, p] of this.pending) {
-      if (p.slot === slot) { this.pending.delete(id); p.reject(err); }
-    }
+  /** A worker that died or ended: its tasks are rejected with a `WorkerError`, and it is replaced on the next task. */
+  private lost(slot: Slot, why: string): void {
     this.slots = this.slots.filter((s) => s !== slot);
+    if (slot.ended) return;
+    slot.ended = true;
+    for (const [id, p] of this.pending) {
+      if (p.slot === slot) { this.pending.delete(id); p.reject(new WorkerError(why)); }
+    }
+  }
+
+  private end(slot: Slot): void {
+    slot.ended = true;
+    this.slots = this.slots.filter((s) => s !== slot);
+    void slot.worker.terminate();
   }
 
   async close(): Promise<void> {
-    const slots = this.slots;
-    this.slots = [];
+    const slots = this.slots.filter((s) => s.busy === 0);
+    for (const slot of slots) slot.ended = true;
+    this.slots = this.slots.filter((s) => !slots.includes(s));
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
-}
 
-/** Pool size: available cores, or `PERMAFROST_THREADS`. */
-export function poolSize(): number {
-  const fromEnv = Number(process.env.PERMAFROST_THREADS);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
-}
-
-/** The compiled worker beside this module, or the one in dist/ when running from TypeScript sources (tests). */
-export function workerCandidates(fromDist: string, moduleUrl: string, name: string): URL[] {
-  return [new URL(`./${name}`, moduleUrl), new URL(`../../dist/${fromDist}/${name}`, moduleUrl)];
-}
-
-/** Decoding on worker threads (whole blocks, or the samples at some indexes), on this thread when workers are missing. */
-class DecodePool extends WorkerPool {
+  /** Decodes a block on a worker (on this thread when the workers are missing). */
   decode(bytes: Uint8Array, layout: BlockLayout): Promise<Uint8Array> {
     if (this.failed) return decodeBlock(bytes, layout);
     const owned = own(bytes);
-    return this.send<Uint8Array>({ bytes: owned, layout }, [owned.buffer as ArrayBuffer])
+    return this.send<Uint8Array>({ type: 'decode', bytes: owned, layout }, [owned.buffer as ArrayBuffer])
       .catch((err) => (this.failed ? decodeBlock(bytes, layout) : Promise.reject(err)));
   }
 
@@ -118,7 +137,8 @@ class DecodePool extends WorkerPool {
   /**
    * Encodes a tile for writing (predictor, DEFLATE) in a worker. The tile is cut (`cut`) only
    * when fewer than three tiles per worker are in flight, for every writer of the process
-   * together: memory stays bounded however many files are written at once.
+   * together: memory stays bounded however many files are written at once. A tile whose worker
+   * died is cut again and encoded on this thread.
    */
   async encode(cut: () => Uint8Array, encoding: TileEncoding): Promise<Uint8Array> {
     while (this.encoding >= 3 * this.size) await new Promise<void>((resolve) => this.encodeWaiting.push(resolve));
@@ -127,7 +147,8 @@ class DecodePool extends WorkerPool {
       const tile = cut();
       if (this.failed) return encodeTile(tile, encoding);
       const owned = own(tile);
-      return await this.send<Uint8Array>({ bytes: owned, encoding }, [owned.buffer as ArrayBuffer]);
+      return await this.send<Uint8Array>({ type: 'encode', bytes: owned, encoding }, [owned.buffer as ArrayBuffer])
+        .catch((err) => (err instanceof WorkerError ? encodeTile(cut(), encoding) : Promise.reject(err)));
     } finally {
       this.encoding--;
       this.encodeWaiting.shift()?.();
@@ -138,15 +159,31 @@ class DecodePool extends WorkerPool {
   pick(bytes: Uint8Array, layout: BlockLayout, picks: Uint32Array, dataType: DataType): Promise<Float64Array> {
     if (!this.failed) {
       const owned = own(bytes);
-      return this.send({ bytes: owned, layout, picks, dataType }, [owned.buffer as ArrayBuffer]);
+      return this.send({ type: 'pick', bytes: owned, layout, picks, dataType }, [owned.buffer as ArrayBuffer]);
     }
     return decodeBlock(bytes, layout).then((out) => {
-      const Type = arrayTypeOf(dataType);
-      const aligned = out.byteOffset % layout.bytesPerSample === 0 ? out : new Uint8Array(out);
-      const values = new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
+      const values = samplesOf(out, layout, dataType);
       return Float64Array.from(picks, (i) => values[i]);
     });
   }
+}
+
+/** A decoded block as samples of its data type (copied only when the bytes are not aligned to a sample). */
+export function samplesOf(decoded: Uint8Array, layout: BlockLayout, dataType: DataType): ArrayLike<number> {
+  const Type = arrayTypeOf(dataType);
+  const aligned = decoded.byteOffset % layout.bytesPerSample === 0 ? decoded : new Uint8Array(decoded);
+  return new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
+}
+
+/** Pool size: available cores, or `PERMAFROST_THREADS`. */
+export function poolSize(): number {
+  const fromEnv = Number(process.env.PERMAFROST_THREADS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
+}
+
+/** The compiled module beside this one, or the one in dist/ when running from TypeScript sources (tests). */
+export function workerCandidates(fromDist: string, moduleUrl: string, name: string): URL[] {
+  return [new URL(`./${name}`, moduleUrl), new URL(`../../dist/${fromDist}/${name}`, moduleUrl)];
 }
 
 /** Bytes that own their whole buffer, so they can be transferred (a Node Buffer may be a view of a shared pool). */
@@ -154,12 +191,10 @@ export function own(b: Uint8Array): Uint8Array {
   return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
 }
 
-let shared: DecodePool | undefined;
+let shared: WorkerPool | undefined;
 
-/** The process-wide decode pool (size: available cores, or `PERMAFROST_THREADS`). */
-export function decodePool(): DecodePool {
-  shared ??= new DecodePool(poolSize(), workerCandidates('geotiff', import.meta.url, 'decodeWorker.js'));
+/** The process-wide worker pool (size: available cores, or `PERMAFROST_THREADS`). */
+export function workerPool(): WorkerPool {
+  shared ??= new WorkerPool(poolSize(), workerCandidates('geotiff', import.meta.url, 'decodeWorker.js'));
   return shared;
 }
-
-export type { DecodePool };

@@ -8,7 +8,7 @@ import { arrayTypeOf, bytesOf, type TypedArray } from './metadata.js';
 import type { Window } from './types.js';
 import { buildIfd, header, type WritableRaster } from './tiffLayout.js';
 import type { TileEncoding } from './encode.js';
-import { decodePool } from './workerPool.js';
+import { workerPool } from './workerPool.js';
 
 export type { WritableRaster } from './tiffLayout.js';
 
@@ -90,7 +90,7 @@ export async function writeGeoTIFF(path: string, raster: WritableRaster, options
     const Type = arrayTypeOf(raster.dataType);
     const fill = raster.noData ?? 0;
     // tiles are encoded (predictor, DEFLATE) on the worker threads while the next ones are cut here
-    const pool = decodePool();
+    const pool = workerPool();
     const encoding: TileEncoding = { size: tileSize, bps, predictor, compression, level };
     for (let ty = 0; ty < down; ty++) {
       if (options.signal?.aborted) throw new InputError('writing aborted');

@@ -1,10 +1,17 @@
-// Kernels: what a worker does with one decoded block (all the bands it holds), each returning a
-// partial that merges exactly with the others (stats/moments, summaries, trends). Pure functions
-// and per-worker accumulators; the engine (src/engine) schedules them on the worker threads.
+// Kernels: what a worker does with the decoded blocks of a task's places (all the bands they
+// hold), each returning a partial that merges exactly with the others (moments, grouped summaries,
+// window sums, trends). Pure functions of their task: nothing is kept between tasks (buffers are
+// reused, always left zeroed), so any worker may run any task, again if need be. The block engine
+// (src/engine/pass.ts) plans the tasks, sends them to the pool and merges the partials in place order.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { cellArea, type CellArea, type GridLike } from '../grid/cellArea.js';
-import type { BlockLayout } from '../geotiff/decode.js';
-import { arrayTypeOf, type DataType } from '../geotiff/metadata.js';
-import { emptyMoments, type Moments } from './moments.js';
+import { decodeBlock, type BlockLayout } from '../geotiff/decode.js';
+import { type DataType } from '../geotiff/metadata.js';
+import type { BlockJob, RasterInternals } from '../geotiff/openRaster.js';
+import type { Place } from '../engine/pass.js';
+import { samplesOf, workerCandidates } from '../geotiff/workerPool.js';
+import { chan, emptyMoments, mergeMoments, type Moments } from './moments.js';
 import { frozenShare } from './frozenShare.js';
 import { trendCells } from './trendKernel.js';
 
@@ -20,7 +27,7 @@ export interface StatsSpec {
   rows: number;
 }
 
-/** Grouped accumulation for summaries: each part adds to the worker's accumulator of its `key`. */
+/** Grouped accumulation for summaries: moments, permafrost area and a histogram per group of cells. */
 export interface GroupSpec {
   /** Group of each cell of the grid (row-major), shared with every worker; null: one group. */
   labels: Uint16Array | null;
@@ -41,20 +48,11 @@ export interface GroupSpec {
   factor: number;
 }
 
-/** A worker's partial summary of one key: per group, mergeable. */
-export interface GroupPartial {
-  w: Float64Array; mean: Float64Array; m2: Float64Array; min: Float64Array; max: Float64Array; cells: Float64Array; pf: Float64Array;
-  /** Permafrost counted in cells (share × cells): what counting cells at their nominal size would give. */
-  pfCells: Float64Array;
-  hist: Float64Array; // groups × bins
-}
-
 /**
  * One band taken from a decoded block: which block (`blob`), which sample of each pixel (the band
- * in a pixel-interleaved block, else 0), the value transform (scale, offset) and, when
- * accumulating, the key it adds to.
- */
-export interface Part { blob: number; sample: number; scale: number; offset: number; key?: string }
+ * in a pixel-interleaved block, else 0) and the value transform (scale, offset); `blob` −1 is a block never written (all no data).
+  */
+export interface Part { blob: number; sample: number; scale: number; offset: number }
 
 const areas = new Map<string, CellArea>();
 
@@ -69,13 +67,6 @@ export function weightsFor(s: StatsSpec): Float64Array {
   if (weightBuffer.length < cols * rows) weightBuffer = new Float64Array(cols * rows);
   for (let r = 0; r < rows; r++) area.row(s.row + r, s.col, cols, weightBuffer.subarray(r * cols, (r + 1) * cols));
   return weightBuffer;
-}
-
-/** A decoded block as samples of its data type. */
-export function samplesOf(decoded: Uint8Array, layout: BlockLayout, dataType: DataType): ArrayLike<number> {
-  const Type = arrayTypeOf(dataType);
-  const aligned = decoded.byteOffset % layout.bytesPerSample === 0 ? decoded : new Uint8Array(decoded);
-  return new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
 }
 
 /**
@@ -117,17 +108,29 @@ function reducePart(values: Float32Array, width: number, stride: number, sample:
 interface Accumulator { groups: number; bins: number; w: Float64Array; s: Float64Array; s2: Float64Array; shift: Float64Array;
   min: Float64Array; max: Float64Array; cells: Float64Array; pf: Float64Array; pfCells: Float64Array; hist: Float64Array }
 
-const accumulators = new Map<string, Accumulator>();
+/** A task's summary of one part: the groups it touched, their moments and sums, and the histogram bins each touched. */
+export interface GroupSlice {
+  /** The groups with cells, ascending; the arrays below hold one entry per group listed. */
+  groups: Int32Array;
+  w: Float64Array; mean: Float64Array; m2: Float64Array; min: Float64Array; max: Float64Array; cells: Float64Array; pf: Float64Array; pfCells: Float64Array;
+  /** Each group's first bin and number of bins; `hist` holds their weights one group after the other. */
+  histFirst: Int32Array; histCount: Int32Array; hist: Float64Array;
+}
 
-export function accumulate(values: ArrayLike<number>, layout: BlockLayout, part: Part, s: StatsSpec, weights: Float64Array, g: GroupSpec, key: string): void {
-  let a = accumulators.get(key);
-  if (!a) {
-    const n = g.groups;
-    a = { groups: n, bins: g.bins, w: new Float64Array(n), s: new Float64Array(n), s2: new Float64Array(n), shift: new Float64Array(n).fill(NaN),
-      min: new Float64Array(n).fill(Infinity), max: new Float64Array(n).fill(-Infinity), cells: new Float64Array(n), pf: new Float64Array(n), pfCells: new Float64Array(n),
-      hist: new Float64Array(n * g.bins) };
-    accumulators.set(key, a);
-  }
+/** The histogram bins of a task's part, reused from task to task and left zeroed. */
+let histScratch = new Float64Array(0);
+
+function newAccumulator(g: GroupSpec): Accumulator {
+  const n = g.groups;
+  const size = n * g.bins;
+  if (histScratch.length < size) histScratch = new Float64Array(size);
+  return { groups: n, bins: g.bins, w: new Float64Array(n), s: new Float64Array(n), s2: new Float64Array(n), shift: new Float64Array(n).fill(NaN),
+    min: new Float64Array(n).fill(Infinity), max: new Float64Array(n).fill(-Infinity), cells: new Float64Array(n), pf: new Float64Array(n), pfCells: new Float64Array(n),
+    hist: histScratch.subarray(0, size) };
+}
+
+/** Adds one band of one decoded block (`part`) to an accumulator: moments, permafrost area and histogram by group. */
+function accumulate(values: ArrayLike<number>, layout: BlockLayout, part: Part, s: StatsSpec, weights: Float64Array, g: GroupSpec, a: Accumulator): void {
   const { cols, rows } = s;
   const stride = layout.samples;
   const { sample, scale, offset: valueOffset } = part;
@@ -191,25 +194,73 @@ export function accumulate(values: ArrayLike<number>, layout: BlockLayout, part:
   }
 }
 
-/** Shifted sums to mergeable (mean, M2) per group. */
-function finish(a: Accumulator | undefined): GroupPartial | null {
-  if (!a) return null;
-  const mean = new Float64Array(a.groups);
-  const m2 = new Float64Array(a.groups);
-  for (let g = 0; g < a.groups; g++) {
-    if (a.w[g] === 0) continue;
-    const m = a.s[g] / a.w[g];
-    mean[g] = a.shift[g] + m;
-    m2[g] = Math.max(0, a.s2[g] - m * a.s[g]);
-  }
-  return { w: a.w, mean, m2, min: a.min, max: a.max, cells: a.cells, pf: a.pf, pfCells: a.pfCells, hist: a.hist };
+/** The histogram bin of a value, as `accumulate` counts it. */
+function binOf(v: number, g: GroupSpec): number {
+  const inv = 1 / g.width;
+  const x = v * inv + (0.5 - g.lo * inv);
+  return x < 1 ? 0 : x >= g.bins ? g.bins - 1 : x | 0;
 }
 
-/** Collects (and clears) this worker's accumulators of these keys. */
-export function collect(keys: string[]): Record<string, GroupPartial | null> {
-  const out: Record<string, GroupPartial | null> = {};
-  for (const key of keys) { out[key] = finish(accumulators.get(key)); accumulators.delete(key); }
+/**
+ * The groups an accumulator touched, as mergeable moments (mean, M2 from the shifted sums) and
+ * sums, with each group's bins between those of its smallest and largest value (every value of the
+ * group falls there); those bins of the shared histogram are zeroed for the next part.
+ */
+function sliceOf(a: Accumulator, g: GroupSpec): GroupSlice {
+  const touched: number[] = [];
+  for (let k = 0; k < a.groups; k++) if (a.cells[k] > 0) touched.push(k);
+  const n = touched.length;
+  const out: GroupSlice = { groups: Int32Array.from(touched), w: new Float64Array(n), mean: new Float64Array(n), m2: new Float64Array(n), min: new Float64Array(n),
+    max: new Float64Array(n), cells: new Float64Array(n), pf: new Float64Array(n), pfCells: new Float64Array(n), histFirst: new Int32Array(n), histCount: new Int32Array(n), hist: new Float64Array(0) };
+  let total = 0;
+  touched.forEach((k, i) => {
+    out.histFirst[i] = binOf(a.min[k], g);
+    out.histCount[i] = binOf(a.max[k], g) - out.histFirst[i] + 1;
+    total += out.histCount[i];
+  });
+  out.hist = new Float64Array(total);
+  let at = 0;
+  touched.forEach((k, i) => {
+    const m = a.s[k] / a.w[k];
+    out.w[i] = a.w[k]; out.mean[i] = a.shift[k] + m; out.m2[i] = Math.max(0, a.s2[k] - m * a.s[k]);
+    out.min[i] = a.min[k]; out.max[i] = a.max[k]; out.cells[i] = a.cells[k]; out.pf[i] = a.pf[k]; out.pfCells[i] = a.pfCells[k];
+    const from = k * a.bins + out.histFirst[i];
+    const bins = a.hist.subarray(from, from + out.histCount[i]);
+    out.hist.set(bins, at);
+    bins.fill(0);
+    at += out.histCount[i];
+  });
   return out;
+}
+
+/** A partial summary of one key: per group, mergeable (what the pass merges the slices into, and what is cached). */
+export interface GroupPartial {
+  w: Float64Array; mean: Float64Array; m2: Float64Array; min: Float64Array; max: Float64Array; cells: Float64Array; pf: Float64Array;
+  /** Permafrost counted in cells (share × cells): what counting cells at their nominal size would give. */
+  pfCells: Float64Array;
+  hist: Float64Array; // groups × bins
+}
+
+/** An empty partial summary of `groups` groups and `bins` bins. */
+export function emptyPartial(groups: number, bins: number): GroupPartial {
+  return { w: new Float64Array(groups), mean: new Float64Array(groups), m2: new Float64Array(groups), min: new Float64Array(groups).fill(Infinity),
+    max: new Float64Array(groups).fill(-Infinity), cells: new Float64Array(groups), pf: new Float64Array(groups), pfCells: new Float64Array(groups), hist: new Float64Array(groups * bins) };
+}
+
+/** Adds a task's slice into a partial: moments by Chan's update, the rest summed. */
+export function addSlice(into: GroupPartial, slice: GroupSlice): void {
+  const bins = into.hist.length / into.w.length;
+  let at = 0;
+  for (let i = 0; i < slice.groups.length; i++) {
+    const k = slice.groups[i];
+    [into.w[k], into.mean[k], into.m2[k]] = chan(into.w[k], into.mean[k], into.m2[k], slice.w[i], slice.mean[i], slice.m2[i]);
+    if (slice.min[i] < into.min[k]) into.min[k] = slice.min[i];
+    if (slice.max[i] > into.max[k]) into.max[k] = slice.max[i];
+    into.cells[k] += slice.cells[i]; into.pf[k] += slice.pf[i]; into.pfCells[k] += slice.pfCells[i];
+    const base = k * bins + slice.histFirst[i];
+    for (let b = 0; b < slice.histCount[i]; b++) into.hist[base + b] += slice.hist[at + b];
+    at += slice.histCount[i];
+  }
 }
 
 /**
@@ -311,4 +362,120 @@ export function blockShares(decoded: ArrayLike<number>[], layout: BlockLayout, p
     }
     return { land, permafrost, c0, r0, w, h };
   });
+}
+
+/** A place's parts for these bands, in their order: where each band's values are among the place's blobs, and their scale (blob −1: never written). */
+export function partsOf(internals: Pick<RasterInternals, 'valueTransform'>, bands: number[], place: Place): Part[] {
+  return bands.map((band, i) => {
+    const job = place.jobs[i];
+    return job ? { blob: place.blobOf[i], sample: job.sample, ...internals.valueTransform(band) } : { blob: -1, sample: 0, scale: 1, offset: 0 };
+  });
+}
+
+/** What a kernel needs to know of a place: the grid (for cell areas), the raster's type and no data, and the block's position. */
+export function placeSpec(grid: GridLike, raster: { dataType: DataType; noData: number | null }, first: BlockJob): StatsSpec {
+  return {
+    grid: { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs }, dataType: raster.dataType, noData: raster.noData,
+    col: first.col, row: first.row, cols: first.cols, rows: first.rows,
+  };
+}
+
+/** One place of a task: the stored bytes of its blocks, how they are stored, where the place lies, and the bands (parts) to take from them. */
+export interface PlaceInput { blobs: Uint8Array[]; layout: BlockLayout; spec: StatsSpec; parts: Part[] }
+
+/** How the permafrost share of a cell is read from its value (GroupSpec's fields). */
+export type Frozen = Pick<GroupSpec, 'frozen' | 'frozenScale' | 'frozenTable'>;
+
+/**
+ * The block engine's tasks, named as the kernels are. Every place of a task lists the same parts
+ * (bands) in the same order; `moments` and `groups` fold the task's places into one partial per
+ * part, in place order, the others answer per place.
+ */
+export type KernelTask =
+  | { kernel: 'moments'; places: PlaceInput[] }
+  | { kernel: 'groups'; places: PlaceInput[]; groups: GroupSpec }
+  | { kernel: 'means'; places: PlaceInput[]; factor: number }
+  | { kernel: 'shares'; places: PlaceInput[]; factor: number; frozen: Frozen }
+  | { kernel: 'trend'; places: PlaceInput[]; years: number[] };
+
+/** What each kernel answers for a task. */
+export interface KernelResult {
+  moments: Moments[];
+  groups: GroupSlice[];
+  means: BlockMeans[][];
+  shares: BlockShares[][];
+  trend: { slope: Float32Array; p: Float32Array }[];
+}
+
+/** This module, as the engine's workers load it (the build's copy when running from TypeScript sources). */
+export const KERNEL_MODULE: string = (workerCandidates('stats', import.meta.url, 'kernels.js').find((u) => existsSync(fileURLToPath(u)))
+  ?? new URL('./kernels.js', import.meta.url)).href;
+
+/** A place's blocks decoded, as samples of the raster's type; a block that fails names its place and blob. */
+async function decodePlace(place: PlaceInput, k: number): Promise<ArrayLike<number>[]> {
+  const out: ArrayLike<number>[] = [];
+  for (let j = 0; j < place.blobs.length; j++) {
+    try {
+      out.push(samplesOf(await decodeBlock(place.blobs[j], place.layout), place.layout, place.spec.dataType));
+    } catch (err) {
+      throw Object.assign(new Error(err instanceof Error ? err.message : String(err)), { at: { place: k, blob: j } });
+    }
+  }
+  return out;
+}
+
+/** Runs one task on this thread (a worker calls it): its result, and the buffers to transfer back. */
+export async function runTask(task: KernelTask): Promise<{ result: unknown; transfer: ArrayBuffer[] }> {
+  const decoded: ArrayLike<number>[][] = [];
+  for (let k = 0; k < task.places.length; k++) decoded.push(await decodePlace(task.places[k], k));
+  const places = task.places;
+  switch (task.kernel) {
+    case 'moments': {
+      const parts = places[0]?.parts.length ?? 0;
+      const out: Moments[] = Array.from({ length: parts }, emptyMoments);
+      places.forEach((place, k) => {
+        const weights = weightsFor(place.spec);
+        place.parts.forEach((part, j) => {
+          if (part.blob < 0) return;
+          out[j] = mergeMoments(out[j], reduceParts(decoded[k][part.blob], place.layout, [part], place.spec, weights)[0]);
+        });
+      });
+      return { result: out, transfer: [] };
+    }
+    case 'groups': {
+      const g = task.groups;
+      const parts = places[0]?.parts.length ?? 0;
+      // weights once per place: kept when the task has several places, the shared buffer when it has one
+      const weights = places.map((place) => (places.length === 1 ? weightsFor(place.spec) : weightsFor(place.spec).slice(0, place.spec.cols * place.spec.rows)));
+      const slices: GroupSlice[] = [];
+      try {
+        for (let j = 0; j < parts; j++) {
+          const a = newAccumulator(g);
+          places.forEach((place, k) => {
+            const part = place.parts[j];
+            if (part.blob >= 0) accumulate(decoded[k][part.blob], place.layout, part, place.spec, weights[k], g, a);
+          });
+          slices.push(sliceOf(a, g));
+        }
+      } catch (err) {
+        histScratch.fill(0); // the next task starts from zero
+        throw err;
+      }
+      return { result: slices, transfer: slices.flatMap((s) => [s.groups, s.w, s.mean, s.m2, s.min, s.max, s.cells, s.pf, s.pfCells, s.histFirst, s.histCount, s.hist].map((a) => a.buffer as ArrayBuffer)) };
+    }
+    case 'means': {
+      const out = places.map((place, k) => blockMeans(decoded[k], place.layout, place.parts, place.spec, task.factor));
+      return { result: out, transfer: out.flat().flatMap((m) => [m.sums.buffer as ArrayBuffer, m.counts.buffer as ArrayBuffer]) };
+    }
+    case 'shares': {
+      const out = places.map((place, k) => blockShares(decoded[k], place.layout, place.parts, place.spec, weightsFor(place.spec), task.factor, task.frozen));
+      return { result: out, transfer: out.flat().flatMap((m) => [m.land.buffer as ArrayBuffer, m.permafrost.buffer as ArrayBuffer]) };
+    }
+    case 'trend': {
+      const out = places.map((place, k) => trendBlock(decoded[k], place.layout, place.parts, place.spec, task.years));
+      return { result: out, transfer: out.flatMap((t) => [t.slope.buffer as ArrayBuffer, t.p.buffer as ArrayBuffer]) };
+    }
+    default:
+      throw new Error(`unknown kernel ${(task as { kernel: string }).kernel}`);
+  }
 }
