@@ -26,6 +26,8 @@ export interface Context {
   frozen?: { mode: 1 | 3 | 4; scale: number; table: number[] };
   /** The share of a cell that is permafrost, from a value of `variable` (its coding, or MAGT below 0). */
   shareOf: (variable: Variable) => (v: number) => number;
+  /** What the dataset keeps between calls: the latest grouped passes (groupPass.ts), newest first. */
+  memo: { partials: unknown[] };
 }
 
 /** The reader's block-level access, which this package's streaming passes use. */

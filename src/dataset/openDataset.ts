@@ -10,7 +10,8 @@ import { lonLatGrid, type LonLatGrid } from '../grid/lonLat.js';
 import { altUnitFactor, permafrostCoding as detectCoding, probeValues, type PermafrostCoding } from './coding.js';
 import { frozenShare } from '../stats/frozenShare.js';
 import { discoverLayout, VARIABLES, type Layout, type Variable } from './discover.js';
-import { histogram as histogramOf, summarizeDataset, type HistogramOptions, type SummarizeOptions } from './summarize.js';
+import { summarizeDataset, type SummarizeOptions } from './summarize.js';
+import { histogram as histogramOf, type HistogramOptions } from './histogram.js';
 import { samplePoints, type SampleOptions } from './sample.js';
 import { internalsOf, type Context, type DatasetGrid } from './context.js';
 import { table as tableOf, tables as tablesOf, type TableContext, type TableOptions } from './table.js';
@@ -183,7 +184,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
     return { raster: rasters.get(slot.file)!, band: slot.band };
   };
 
-  const ctx: Context = { grid, periods, variables, slotOf, lonLats, areas, where, frozen: { mode: pfMode, scale: pfScale, table: pfTable }, shareOf };
+  const ctx: Context = { grid, periods, variables, slotOf, lonLats, areas, where, frozen: { mode: pfMode, scale: pfScale, table: pfTable }, shareOf, memo: { partials: [] } };
 
   return new ProductDataset({
     source: where, synthetic, variables, periods, grid, layout: layout.how, files: [...rasters.keys()], notices, permafrostCoding: coding,

@@ -4,7 +4,7 @@ import type { Variable } from './discover.js';
 import { parsePeriod } from './periods.js';
 import { addWindows, forEachSlotPlace, rowsOf, type Context, type DatasetGrid } from './context.js';
 import type { BlockShares } from '../stats/kernels.js';
-import { frozenOf } from './summarize.js';
+import { frozenOf } from './groupPass.js';
 import { checkMemory } from './memory.js';
 
 /** The zone names by code. */
