@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRaster } from '../geotiff/openRaster.js';
 import { rasterStatistics, type BandStatistics } from '../stats/rasterStatistics.js';
@@ -20,13 +20,15 @@ export interface BenchOptions {
   matrix?: boolean;
   /** Also build the full 1 km sample (all parts) and run every notebook on it: seconds and peak memory per notebook. */
   scale?: boolean;
+  /** The notebooks `scale` runs. Default `./notebooks` (the checkout's, when run from it). */
+  notebooks?: string;
 }
 
 /** The trend anchor: vectorized numpy Sen's slope and Mann–Kendall S (src/bench/trend_anchor.py). */
-const TREND_ANCHOR = fileURLToPath(new URL('../../src/bench/trend_anchor.py', import.meta.url));
+const TREND_ANCHOR = fileURLToPath(new URL('./trend_anchor.py', import.meta.url));
 
 /** The anchor: rasterio + numpy doing the same area-weighted pass (src/bench/anchor.py). */
-const ANCHOR = fileURLToPath(new URL('../../src/bench/anchor.py', import.meta.url));
+const ANCHOR = fileURLToPath(new URL('./anchor.py', import.meta.url));
 
 /** GDAL-written copies of the cube for `--matrix`: interleave × codec × predictor × tiling, a representative subset. */
 export const MATRIX: { label: string; options: string[] }[] = [
@@ -220,7 +222,7 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<Record<
     }
   }
 
-  if (options.scale) await scaleBenchmark(cache, cli, print, figures);
+  if (options.scale) await scaleBenchmark(cache, cli, resolve(options.notebooks ?? 'notebooks'), print, figures);
 
   figures.peak_rss_mb = process.resourceUsage().maxRSS / 1024;
   print(`peak RSS of this process: ${figures.peak_rss_mb.toFixed(0)} MB (the trend's slope, p-value and significance rasters of the 1 km grid are 0.95 GB of it)`);
@@ -232,7 +234,8 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<Record<
  * The notebooks at the product's scale: the full 1 km sample (all parts, made once in the cache),
  * then each notebook run on it in its own runner, timed, with the peak memory of its processes.
  */
-async function scaleBenchmark(cache: string, cli: string, print: (line: string) => void, figures: Record<string, number>): Promise<void> {
+async function scaleBenchmark(cache: string, cli: string, notebooks: string, print: (line: string) => void, figures: Record<string, number>): Promise<void> {
+  if (!existsSync(notebooks)) { print(`scale: no notebooks at ${notebooks} (give --notebooks <folder>)`); return; }
   const folder = join(cache, '1km-full');
   const t0 = Date.now();
   const gen = spawnSync('/usr/bin/time', ['-f', 'peak_kb=%M', process.execPath, cli, 'sample', '--out', folder, '--resolution-m', '1000', '--if-stale', '--quiet'],
@@ -241,15 +244,13 @@ async function scaleBenchmark(cache: string, cli: string, print: (line: string) 
   const peak = Number(/peak_kb=(\d+)/.exec(gen.stderr)?.[1] ?? NaN) / 1024;
   if (/up to date/.test(gen.stderr)) print(`scale: full 1 km sample cached at ${folder}`);
   else { figures.sample_1km_s = (Date.now() - t0) / 1000; figures.sample_1km_peak_mb = peak; print(`scale: full 1 km sample made in ${figures.sample_1km_s.toFixed(0)} s, peak ${peak.toFixed(0)} MB (goal ≤ 120 s, ≤ 1 GB)`); }
-  const notebooks = fileURLToPath(new URL('../../notebooks', import.meta.url));
   print('');
   print('| notebook | seconds | peak MB | result |');
   print('| --- | --- | --- | --- |');
   let total = 0, worst = 0;
   for (const name of readdirSync(notebooks).filter((n) => n.endsWith('.ipynb')).sort()) {
-    // inside the repository (out/ is git-ignored), where the kernel resolves permafrost-lab and arquero
-    mkdirSync(fileURLToPath(new URL('../../out', import.meta.url)), { recursive: true });
-    const one = mkdtempSync(join(fileURLToPath(new URL('../../out', import.meta.url)), 'scale-'));
+    // a folder of its own (the kernel resolves permafrost-lab and arquero from any folder)
+    const one = mkdtempSync(join(tmpdir(), 'permafrost-scale-'));
     try {
       symlinkSync(join(notebooks, name), join(one, name));
       const t = Date.now();

@@ -247,10 +247,11 @@ export const commands: Record<string, Command> = {
       'cache-dir': { type: 'string', value: 'folder', description: 'where the 1 km cube is cached (default: $PERMAFROST_BENCH_DIR, else ~/.cache/permafrost-lab/bench)' },
       matrix: { type: 'boolean', description: 'also time GDAL-written copies of the cube (interleave × codec × predictor × tiling) against rasterio' },
       scale: { type: 'boolean', description: 'also make the full 1 km sample and run every notebook on it (seconds and peak memory per notebook)' },
+      notebooks: { type: 'string', value: 'folder', description: 'the notebooks --scale runs (default: ./notebooks)' },
     },
-    examples: ['npm run bench', 'npm run bench -- --matrix --scale'],
+    examples: ['npm run bench', 'npm run bench -- --matrix --scale', 'permafrost-lab bench --scale --notebooks ~/analysis'],
     async run(args) {
-      await runBenchmarks({ cacheDir: args.string('cache-dir'), matrix: args.flag('matrix'), scale: args.flag('scale') });
+      await runBenchmarks({ cacheDir: args.string('cache-dir'), matrix: args.flag('matrix'), scale: args.flag('scale'), notebooks: args.string('notebooks') });
       return 0;
     },
   },
