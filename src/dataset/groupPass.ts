@@ -9,6 +9,7 @@ import { internalsOf, type Context } from './context.js';
 import { chan } from '../stats/moments.js';
 import type { Variable } from './discover.js';
 import { regionLabels, REGIONS } from './regions.js';
+import { latitudeBandIndex } from './periods.js';
 import { loadPartials, savePartials, summaryCacheFile } from './summaryCache.js';
 
 /** Histogram resolution for quantiles, per variable: [lowest, highest, bin width]. */
@@ -32,7 +33,7 @@ export function groupLabels(ctx: Context, byRegion: boolean, byBand: boolean, ba
     const base = row * grid.width;
     for (let c = 0; c < grid.width; c++) {
       let g = regions ? regions[base + c] : 0;
-      if (byBand) g = g * bandCount + Math.min(bandCount - 1, Math.floor((lat[c] + 90) / bandDeg));
+      if (byBand) g = g * bandCount + Math.min(bandCount - 1, latitudeBandIndex(lat[c], bandDeg));
       labels[base + c] = g;
     }
   }

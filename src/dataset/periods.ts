@@ -66,6 +66,20 @@ export function latitudeBand(lat: number, band_deg = 5): string {
   if (!Number.isFinite(lat) || lat < PRODUCT_LATITUDES.south || lat > PRODUCT_LATITUDES.north) {
     throw new InputError(invalid('latitude', lat, `${PRODUCT_LATITUDES.south} to ${PRODUCT_LATITUDES.north} degrees north: the product covers land north of 45°N`));
   }
-  const start = -90 + Math.floor((Math.min(lat, 89.999999) + 90) / band_deg) * band_deg;
+  return latitudeBandName(latitudeBandIndex(lat, band_deg), band_deg);
+}
+
+/**
+ * Which latitude band (of `band_deg`-wide bands counted from 90°S) holds a latitude: the one
+ * numbering every table uses (`ds.summarize`, validation, `latitudeBand`); the pole falls in the last band.
+ * @example latitudeBandIndex(60, 7) // 21: the band 57-64
+ */
+export function latitudeBandIndex(lat: number, band_deg: number): number {
+  return Math.floor((Math.min(lat, 89.999999) + 90) / band_deg);
+}
+
+/** The name of latitude band `index` (counted from 90°S): `57-64` for index 21 of 7° bands. */
+export function latitudeBandName(index: number, band_deg: number): string {
+  const start = -90 + index * band_deg;
   return `${start}-${start + band_deg}`;
 }

@@ -3,6 +3,7 @@ import { InputError, invalid } from '../errors.js';
 import type { Context } from './context.js';
 import { VARIABLES, type Variable } from './discover.js';
 import { REGIONS } from './regions.js';
+import { latitudeBandName } from './periods.js';
 import { accumulateOnWorkers, BINS, cachedPartials, frozenOf, groupLabels, keep } from './groupPass.js';
 import type { GroupPartial } from '../stats/kernels.js';
 
@@ -63,7 +64,7 @@ export async function summarizeDataset(ctx: Context, options: SummarizeOptions):
   const groupName = (g: number) => {
     const out: Record<string, unknown> = {};
     if (byRegion) { const r = byBand ? Math.floor(g / bandCount) : g; out.region = r === 0 ? 'other' : REGIONS[r - 1].id; }
-    if (byBand) { const b = g % bandCount; out.lat_band = `${-90 + b * bandDeg}-${-90 + (b + 1) * bandDeg}`; }
+    if (byBand) out.lat_band = latitudeBandName(g % bandCount, bandDeg);
     return out;
   };
   for (const periodKey of periodKeys) {

@@ -2,6 +2,7 @@ import * as aq from 'arquero';
 import { InputError } from '../errors.js';
 import type { Dataset } from '../dataset/openDataset.js';
 import { regionLabels, REGIONS } from '../dataset/regions.js';
+import { latitudeBandIndex, latitudeBandName } from '../dataset/periods.js';
 import { metrics } from '../stats/metrics.js';
 
 type Table = ReturnType<typeof aq.from>;
@@ -50,10 +51,8 @@ export async function validate(ds: Dataset, stations: Table, options: ValidateOp
     const l = c >= 0 && r >= 0 && c < ds.grid.width && r < ds.grid.height ? labels[r * ds.grid.width + c] : 0;
     return l ? REGIONS[l - 1].id : 'other';
   });
-  const band = Array.from({ length: matches.numRows() }, (_, i) => {
-    const b = Math.floor(Number(lats[i]) / bandDeg) * bandDeg;
-    return Number.isFinite(b) ? `${b}-${b + bandDeg}` : '';
-  });
+  // named as ds.summarize names them (bands counted from 90°S)
+  const band = Array.from({ length: matches.numRows() }, (_, i) => (Number.isFinite(Number(lats[i])) ? latitudeBandName(latitudeBandIndex(Number(lats[i]), bandDeg), bandDeg) : ''));
   matches = matches.assign({ region, lat_band: band });
   if (options.averagePerCell) {
     // the grid cell of each station (Arquero expressions cannot see this function's variables)
