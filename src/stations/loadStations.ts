@@ -1,7 +1,17 @@
 import * as aq from 'arquero';
 import { existsSync, readFileSync } from 'node:fs';
-import { FileError, InputError, invalid } from '../errors.js';
-import { parseDelimited, type TextTable } from './csv.js';
+import { PRODUCT_LATITUDES } from '../dataset/periods.js';
+import { FileError, InputError } from '../errors.js';
+import { columnRoles, MISSING, NAMES, type MappedRole } from './columns.js';
+import { parseDelimited } from './csv.js';
+import { decodeText, type TextEncoding } from './decodeText.js';
+import { findHeader } from './headerBands.js';
+import { parseCoordinate } from './parseCoordinate.js';
+import { cleanCell, parseValue } from './parseValue.js';
+import { recoverYearHeaders } from './yearHeaders.js';
+
+export { parseValue } from './parseValue.js';
+export { recoverYearHeaders } from './yearHeaders.js';
 
 /** Which measurement a table holds. */
 export type StationVariable = 'magt' | 'alt';
@@ -10,10 +20,13 @@ export type StationVariable = 'magt' | 'alt';
 export interface LoadStationsOptions {
   /** `magt` (borehole temperatures) or `alt` (thaw depths). Default: from the column names. */
   variable?: StationVariable;
-  /** Column names to use instead of recognising them: `{ site_id: 'Site Code', lat: 'N', … }`. */
-  mapping?: Partial<Record<'site_id' | 'site_name' | 'lat' | 'lon' | 'year' | 'date' | 'depth_m' | 'value', string>>;
+  /**
+   * Column names to use instead of recognising them: `{ site_id: 'Site Code', lat: 'N', … }`.
+   * `depth_m` names a depth column in metres, `depth_cm` one in centimetres.
+   */
+  mapping?: Partial<Record<MappedRole, string>>;
   /** Reject qualified values (`>260`, `<66`, `98*`) instead of keeping them with their qualifier. Default false. */
-  excludeQualified?: boolean;
+  exclude_qualified?: boolean;
   /** Thaw depths below this are rejected as implausible. Default 5 cm. */
   min_alt_cm?: number;
   /** Thaw depths above this are rejected. Default 2000 cm (borehole-derived values reach 1350). */
@@ -29,7 +42,12 @@ export interface LoadedStations {
   /** line, site_id, reason, raw: every row or cell that was not kept, and why. */
   rejected: ReturnType<typeof aq.from>;
   variable: StationVariable;
-  /** Table-wide doubts (units that look like metres, a wide table melted, year headers recovered, …). */
+  /** How the bytes were read: `UTF-8`, `UTF-8 with BOM`, `UTF-16LE`, `UTF-16BE`, `Windows-1252` or `Latin-1` (`UTF-8` for text passed in). */
+  encoding: TextEncoding;
+  /**
+   * Table-wide doubts and what was assumed: the encoding when not UTF-8, header rows merged or
+   * skipped, units judged from values, sites outside the product, a wide table melted, …
+   */
   warnings: string[];
   /**
    * Every value cell read is accounted for: `kept + rejected + empty = cells_read` (a rejected
@@ -38,80 +56,77 @@ export interface LoadedStations {
   cells: { cells_read: number; kept: number; rejected: number; empty: number };
 }
 
-const NAMES: Record<string, string[]> = {
-  site_id: ['site_id', 'site_code', 'sitecode', 'site', 'code', 'id', 'station_id', 'station_code', 'borehole_id', 'borehole', 'station'],
-  site_name: ['site_name', 'sitename', 'name', 'station_name', 'borehole_name', 'location'],
-  lat: ['lat', 'latitude', 'lat_deg', 'latitude_deg', 'lat_dd', 'latitude_dd', 'latitude_n', 'y'],
-  lon: ['lon', 'long', 'longitude', 'lng', 'lon_deg', 'longitude_deg', 'lon_dd', 'longitude_dd', 'longitude_e', 'x'],
-  year: ['year', 'yr'],
-  date: ['date', 'datetime', 'date_time', 'time', 'timestamp', 'measurement_date', 'date_of_measurement'],
-  depth_m: ['depth_m', 'depth', 'depth_meters', 'sensor_depth'],
-  magt: ['magt_c', 'magt', 'temperature', 'temperature_c', 'temp', 'ground_temperature', 'gt', 'mean_annual_ground_temperature'],
-  alt: ['alt_cm', 'alt', 'thaw_depth', 'thaw_depth_cm', 'active_layer_thickness', 'active_layer', 'thaw'],
-};
-
-const norm = (name: string) => name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
-const MISSING = /^(|-|–|—|na|n\/a|nan|null|none|inactive|no data|nd|\?)$/i;
-
 /**
- * Loads a borehole (GTN-P-like) or thaw-depth (CALM-like) table from a CSV/TSV file or text, in
- * long form (a row per site and year) or wide form (a column per year, as CALM's summary table).
- * Recognises the usual column names or takes a mapping; keeps qualified values (`>260`, `<66`,
- * `98*`) with a `qualifier`; rejects, row by row with the line number and the reason, rows without
- * coordinates, coordinates out of range, non-numeric or implausible values, and duplicates.
- * @example const { stations, rejected } = loadStations('calm.csv'); rejected.print()
+ * Loads a borehole (GTN-P-like) or thaw-depth (CALM-like) table from a CSV/TSV file, its bytes or
+ * its text, in long form (a row per site and year, and depth) or wide form (a column per year, as
+ * CALM's summary table), as people publish them: any delimiter, UTF-8 (with or without BOM),
+ * UTF-16 or single-byte text (named in the warnings), a title above the header and a header of
+ * two or three rows (merged into column names), coordinates in any notation (`parseCoordinate`),
+ * decimal commas. Recognises the usual column names or takes a mapping; an id or code column
+ * (`Site Code`, `cci_ID`) names the sites, else their name; a depth without a unit is read as
+ * centimetres when its values can only be (above 50), with a warning. Keeps qualified values
+ * (`>260`, `<66`, `98*`) with a `qualifier`; rejects, with the line and the reason (the cell
+ * quoted), rows without readable coordinates, values out of range, non-numbers and duplicates
+ * (same id, year or date, and depth). Sites south of 45°N stay in the table, named in a warning.
+ * @example const { stations, rejected, warnings } = loadStations('calm.csv'); rejected.print()
  */
-export function loadStations(source: string, options: LoadStationsOptions = {}): LoadedStations {
-  const isText = source.includes('\n');
-  const where = isText ? '<text>' : source;
-  if (!isText && !existsSync(source)) throw new FileError('file not found', source);
-  const text = isText ? source : readFileSync(source, 'utf8');
-  const warnings0: string[] = [];
-  const table = headerFirst(parseDelimited(text, options.delimiter), options.mapping);
-  if (table.header.length === 0) throw new InputError('the table is empty', where);
-  if (table.skipped) warnings0.push(`the header is on line ${table.skipped + 1}: ${table.skipped} line(s) of title or notes above it were skipped`);
-  const columns = table.header.map(norm);
-  const find = (role: keyof typeof NAMES | 'value'): number => {
-    const mapped = options.mapping?.[role as keyof NonNullable<LoadStationsOptions['mapping']>];
-    if (mapped !== undefined) {
-      const i = table.header.findIndex((h) => h === mapped || norm(h) === norm(mapped));
-      if (i < 0) throw new InputError(invalid(`mapping for ${role}`, mapped, `one of the columns: ${table.header.join(', ')}`), where);
-      return i;
-    }
-    if (role === 'value') return -1;
-    for (const name of NAMES[role]) { const i = columns.indexOf(name); if (i >= 0) return i; }
-    return -1;
+export function loadStations(source: string | Uint8Array, options: LoadStationsOptions = {}): LoadedStations {
+  const isText = typeof source === 'string' && source.includes('\n');
+  const where = typeof source !== 'string' ? '<bytes>' : isText ? '<text>' : source;
+  if (typeof source === 'string' && !isText && !existsSync(source)) throw new FileError('file not found', source);
+  const decoded = typeof source === 'string' && isText ? { text: source.replace(/^\uFEFF/, ''), encoding: 'UTF-8' as const, note: null }
+    : decodeText(typeof source === 'string' ? readFileSync(source) : source);
+  const warnings: string[] = [];
+  if (decoded.note) warnings.push(decoded.note);
+  const mangled = decoded.text.match(/[\u0080-\u009f]/g);
+  if (mangled) {
+    warnings.push(`the text holds ${mangled.length} control character(s) U+0080–U+009F (${[...new Set(mangled)].map((c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`).join(', ')}): ` +
+      'Windows-1252 text was once read as Latin-1; in coordinates U+0092 and U+0094 are read as ’ and ”');
+  }
+  const named = (header: string[]) => {
+    const roles = columnRoles(header, options.mapping, where);
+    return roles.lat >= 0 && roles.lon >= 0;
   };
-  const lat = find('lat');
-  const lon = find('lon');
+  const table = findHeader(parseDelimited(decoded.text, options.delimiter), (h) => { try { return named(h); } catch { return false; } });
+  if (table.header.length === 0) throw new InputError('the table is empty', where);
+  if (table.skipped) warnings.push(`the header is on line ${table.skipped + 1}: ${table.skipped} line(s) of title or notes above it were skipped`);
+  if (table.bands > 1) {
+    warnings.push(`a header of ${table.bands} rows (lines ${table.header_line}–${table.header_line + table.bands - 1}) merged into column names: ` +
+      table.band_names.map((b, i) => (b.includes(' / ') ? `${JSON.stringify(b)} → ${JSON.stringify(table.header[i])}` : '')).filter(Boolean).join(', '));
+  }
+  const roles = columnRoles(table.header, options.mapping, where);
+  const { lat, lon } = roles;
   if (lat < 0 || lon < 0) {
     throw new InputError(`no ${lat < 0 ? 'latitude' : 'longitude'} column (looked for ${NAMES[lat < 0 ? 'lat' : 'lon'].join(', ')}; the table has ${table.header.join(', ')}); ` +
       'pass { mapping: { lat: …, lon: … } }', where);
   }
-  let site = find('site_id');
-  const siteName = find('site_name');
-  if (site < 0) site = siteName;
+  const siteCode = roles.site_id;
+  const siteName = roles.site_name;
   const recovered = recoverYearHeaders(table.header, where);
   const yearOfColumn = recovered.years;
   const yearCols = [...yearOfColumn.keys()].sort((a, b) => a - b);
-  const wide = yearCols.length >= 2 && find('year') < 0;
-  if (wide && recovered.note) warnings0.push(recovered.note);
+  const yearCol = roles.year;
+  const dateCol = roles.date;
+  const wide = yearCols.length >= 2 && yearCol < 0;
+  if (wide && recovered.note) warnings.push(recovered.note);
   let variable = options.variable;
-  let valueCol = options.mapping?.value !== undefined ? find('value') : -1;
+  let valueCol = roles.value;
+  let altUnit: 'cm' | 'm' | 'unknown' = 'unknown';
   if (valueCol < 0 && !wide) {
-    const magt = NAMES.magt.map((n) => columns.indexOf(n)).find((i) => i >= 0) ?? -1;
-    const alt = NAMES.alt.map((n) => columns.indexOf(n)).find((i) => i >= 0) ?? -1;
-    variable ??= alt >= 0 && magt < 0 ? 'alt' : magt >= 0 ? 'magt' : undefined;
-    valueCol = variable === 'alt' ? alt : magt;
-    if (valueCol < 0) throw new InputError(`no value column (looked for ${[...NAMES.magt, ...NAMES.alt].join(', ')}; the table has ${table.header.join(', ')}); pass { mapping: { value: … } }`, where);
+    variable ??= roles.alt.column >= 0 && roles.magt < 0 ? 'alt' : roles.magt >= 0 ? 'magt' : undefined;
+    valueCol = variable === 'alt' ? roles.alt.column : roles.magt;
+    if (variable === 'alt') altUnit = roles.alt.unit;
+    if (valueCol < 0) {
+      throw new InputError(`no value column (looked for ${[...NAMES.magt, ...NAMES.alt_cm, ...NAMES.alt_m, ...NAMES.alt].join(', ')}; the table has ${table.header.join(', ')}); ` +
+        'pass { mapping: { value: … } }', where);
+    }
   }
   variable ??= wide ? 'alt' : 'magt';
-  const warnings: string[] = [...warnings0];
   if (wide) warnings.push(`wide table: ${yearCols.length} year columns (${yearOfColumn.get(yearCols[0])}–${yearOfColumn.get(yearCols[yearCols.length - 1])}) read as one row per site and year`);
-  const yearCol = find('year');
-  const dateCol = find('date');
-  const depthCol = find('depth_m');
   if (!wide && yearCol < 0 && dateCol < 0) throw new InputError(`no year or date column (the table has ${table.header.join(', ')})`, where);
+  const depth = judgeDepth(table.rows, table.header, roles.depth);
+  if (depth.note) warnings.push(depth.note);
+  const altScale = judgeAlt(table.rows, table.header, valueCol, variable === 'alt' && !wide ? altUnit : 'cm', warnings);
 
   const kept: Record<string, unknown>[] = [];
   const rejected: Record<string, unknown>[] = [];
@@ -121,20 +136,25 @@ export function loadStations(source: string, options: LoadStationsOptions = {}):
   const reject = (line: number, id: string, reason: string, raw: string) => rejected.push({ line, site_id: id, reason, raw });
   const cellCount = { cells_read: 0, kept: 0, rejected: 0, empty: 0 };
   const conversions = new Map<string, string[]>(); // what number parsing had to undo (thousands separators, Excel dates), for a warning
+  const namedByName: number[] = [];
 
   table.rows.forEach((fields, r) => {
     const line = table.lines[r];
     const raw = fields.join(table.delimiter);
-    const id = (site >= 0 ? fields[site] : '')?.trim() || `line ${line}`;
-    const name = (siteName >= 0 ? fields[siteName] : id)?.trim() ?? id;
-    const la = number(fields[lat]);
-    const lo = number(fields[lon]);
+    const name = siteName >= 0 ? cleanCell(fields[siteName]) : '';
+    let id = siteCode >= 0 ? cleanCell(fields[siteCode]) : name;
+    if (!id && siteCode >= 0 && name) { id = name; namedByName.push(line); } // never a line number where a code column exists
+    id ||= siteCode >= 0 ? '' : `line ${line}`;
     const rowCells = wide ? yearCols.length : 1;
     cellCount.cells_read += rowCells;
     const rejectRow = (reason: string) => { reject(line, id, reason, raw); cellCount.rejected += rowCells; };
-    if (la === null || lo === null) { rejectRow(`no ${la === null ? 'latitude' : 'longitude'} (${JSON.stringify((la === null ? fields[lat] : fields[lon]) ?? '')})`); return; }
+    const la = coordinate(fields[lat], 'lat');
+    const lo = coordinate(fields[lon], 'lon');
+    if (typeof la === 'string') { rejectRow(la); return; }
+    if (typeof lo === 'string') { rejectRow(lo); return; }
     if (la < -90 || la > 90) { rejectRow(`latitude out of range: ${la}`); return; }
-    if (lo < -180 || lo > 360) { rejectRow(`longitude out of range: ${lo}`); return; }
+    if (lo < -180 || lo > 360 || (lo > 180 && !/^\+?\d+([.,]\d*)?$/.test(cleanCell(fields[lon])))) { rejectRow(`longitude out of range: ${lo}`); return; }
+    if (!id) { rejectRow(`no site id (the ${JSON.stringify(table.header[siteCode])} and ${siteName >= 0 ? JSON.stringify(table.header[siteName]) : 'name'} cells are empty)`); return; }
     const lonNorm = lo > 180 ? lo - 360 : lo;
     const cells: { year: number | null; text: string; column: string }[] = wide
       ? yearCols.map((c) => ({ year: yearOfColumn.get(c)!, text: fields[c] ?? '', column: String(yearOfColumn.get(c)) }))
@@ -153,133 +173,98 @@ export function loadStations(source: string, options: LoadStationsOptions = {}):
       const parsed = parseValue(trimmed, table.delimiter);
       if (!parsed) { rejectCell(`${where}not a number: ${JSON.stringify(trimmed)}`); continue; }
       if (parsed.note) (conversions.get(parsed.note) ?? conversions.set(parsed.note, []).get(parsed.note)!).push(`line ${line} ${where || 'value: '}${JSON.stringify(trimmed)} → ${parsed.value}`);
-      const { value } = parsed;
+      const value = variable === 'alt' ? parsed.value * altScale : parsed.value;
       const qualifier = parsed.qualifier;
-      if (qualifier && options.excludeQualified) { rejectCell(`${where}qualified value ${JSON.stringify(trimmed)} excluded`); continue; }
+      if (qualifier && options.exclude_qualified) { rejectCell(`${where}qualified value ${JSON.stringify(trimmed)} excluded`); continue; }
       if (variable === 'alt' && (value < minAlt || value > maxAlt)) { rejectCell(`${where}implausible thaw depth ${value} cm (expected ${minAlt}–${maxAlt} cm)`); continue; }
       if (variable === 'magt' && (value < -40 || value > 40)) { rejectCell(`${where}implausible ground temperature ${value} °C (expected −40 to 40 °C)`); continue; }
-      const depth = depthCol >= 0 ? number(fields[depthCol]) : null;
+      const depthM = depth.column >= 0 ? scaled(number(fields[depth.column]), depth.scale) : null;
       // a date column may hold several readings a year (aggregatePeriods averages them): duplicates share the date
       const when = !wide && yearCol < 0 ? (fields[dateCol] ?? '').trim() : String(cell.year);
-      const key = `${id}|${when}|${depth ?? ''}`;
-      if (seen.has(key)) { rejectCell(`duplicate of line ${seen.get(key)} (same site, ${!wide && yearCol < 0 ? 'date' : 'year'}${depthCol >= 0 ? ', depth' : ''})`); continue; }
+      const key = `${id}|${when}|${depthM ?? ''}`;
+      if (seen.has(key)) { rejectCell(`duplicate of line ${seen.get(key)} (same site, ${!wide && yearCol < 0 ? 'date' : 'year'}${depth.column >= 0 ? ', depth' : ''})`); continue; }
       seen.set(key, line);
       cellCount.kept++;
-      kept.push({ site_id: id, site_name: name, lat: la, lon: lonNorm, year: cell.year, ...(depthCol >= 0 ? { depth_m: depth } : {}),
+      kept.push({ site_id: id, site_name: name || id, lat: la, lon: lonNorm, year: cell.year, ...(depth.column >= 0 ? { depth_m: depthM } : {}),
         [variable === 'alt' ? 'alt_cm' : 'magt_c']: value, qualifier, line });
     }
   });
   for (const [note, cells] of conversions) {
     warnings.push(`${note} in ${cells.length} cell(s): ${cells.slice(0, 5).join('; ')}${cells.length > 5 ? '; …' : ''}`);
   }
-  if (variable === 'alt' && kept.length >= 10) {
+  if (namedByName.length) warnings.push(`the ${JSON.stringify(table.header[siteCode])} cell is empty on ${namedByName.length} row(s) (line ${namedByName.slice(0, 5).join(', ')}${namedByName.length > 5 ? ', …' : ''}): the site name was taken as their id`);
+  if (variable === 'alt' && kept.length >= 10 && altUnit === 'unknown') {
     const values = kept.map((k) => k.alt_cm as number).sort((a, b) => a - b);
     if (values[Math.floor(values.length / 2)] < 5) warnings.push('thaw depths look like metres (median below 5): give them in cm');
   }
+  warnings.push(...siteWarnings(kept, siteCode >= 0 ? table.header[siteCode] : null));
   return {
     stations: aq.from(kept),
     rejected: aq.from(rejected.length ? rejected : [], ['line', 'site_id', 'reason', 'raw'] as never),
     variable,
+    encoding: decoded.encoding,
     warnings,
     cells: cellCount,
   };
 }
 
-/** A header that should have been a year: `###` (Excel's column was too narrow), blank, `#VALUE!`, `Column7`, `Unnamed: 7`. */
-const UNREADABLE_HEADER = /^(#+|#value!|#ref!|#name\?|column\s*\d+|unnamed:?\s*\d+|)$/i;
+/** A coordinate cell as a number, or the reason it was rejected (the cell quoted). */
+function coordinate(text: string | undefined, axis: 'lat' | 'lon'): number | string {
+  const what = axis === 'lat' ? 'latitude' : 'longitude';
+  const t = cleanCell(text);
+  if (MISSING.test(t)) return `no ${what} (${JSON.stringify(t)})`;
+  const parsed = parseCoordinate(t, axis);
+  return parsed.value ?? `unreadable ${what} ${JSON.stringify(t)} (${parsed.error})`;
+}
 
 /**
- * The year of each year column of a wide table. Headers that are unreadable (`###` where Excel's
- * column was too narrow when the sheet was saved, or blank) but sit in a run of year columns,
- * one year per column, take the year their neighbours imply, with a note naming them; where the
- * run is not one year per column, the load fails naming those columns.
+ * The unit of the depth column: what its name says, else judged from its values, as the issue of
+ * ESA CCI's tables (depths in cm, 0–2000, under `Depth`) asks: above 50 a sensor depth can only be
+ * in centimetres (73 % of GTN-P boreholes are shallower than 25 m).
  */
-export function recoverYearHeaders(header: string[], where = '<text>'): { years: Map<number, number>; note: string | null } {
-  const years = new Map<number, number>();
-  header.forEach((h, i) => { const t = cleanCell(h); if (/^(19|20)\d{2}$/.test(t)) years.set(i, Number(t)); });
-  if (years.size < 2) return { years, note: null };
-  const known = [...years.keys()].sort((a, b) => a - b);
-  const first = known[0], last = known[known.length - 1];
-  const unreadable: number[] = [];
-  for (let i = first + 1; i < last; i++) if (!years.has(i) && UNREADABLE_HEADER.test(cleanCell(header[i]))) unreadable.push(i);
-  // a `###` just past either end of the run is a year column too (a blank one there may be an empty spreadsheet column)
-  for (let i = last + 1; i < header.length && /^#+$/.test(cleanCell(header[i])); i++) unreadable.push(i);
-  for (let i = first - 1; i >= 0 && /^#+$/.test(cleanCell(header[i])); i--) unreadable.push(i);
-  if (unreadable.length === 0) return { years, note: null };
-  const base = years.get(first)! - first;
-  const steady = known.every((i) => years.get(i) === base + i);
-  const names = unreadable.sort((a, b) => a - b).map((i) => `column ${i + 1} (${JSON.stringify(header[i])})`);
-  if (!steady) {
-    throw new InputError(`year columns with unreadable headers: ${names.join(', ')}; their neighbours are not one year per column, so their years cannot be inferred. ` +
-      'Widen the columns in the spreadsheet and save it again, or write the years into the header', where);
+function judgeDepth(rows: string[][], header: string[], depth: { column: number; unit: 'm' | 'cm' | 'unknown' }) {
+  if (depth.column < 0) return { column: -1, scale: 1, note: null };
+  if (depth.unit !== 'unknown') return { column: depth.column, scale: depth.unit === 'cm' ? 0.01 : 1, note: null };
+  const values = rows.map((r) => number(r[depth.column])).filter((v): v is number => v !== null);
+  const max = values.reduce((a, b) => Math.max(a, b), -Infinity);
+  const name = JSON.stringify(header[depth.column]);
+  if (max > 50) {
+    return { column: depth.column, scale: 0.01, note: `the depth column ${name} has no unit and reaches ${max}: read as centimetres (a sensor deeper than 50 m is not plausible here); pass { mapping: { depth_m: ${name} } } if it is in metres` };
   }
-  for (const i of unreadable) years.set(i, base + i);
-  return {
-    years,
-    note: `year columns with unreadable headers taken from their neighbours: ${unreadable.map((i, k) => `${names[k]} = ${base + i}`).join(', ')}`,
-  };
+  return { column: depth.column, scale: 1, note: values.length ? `the depth column ${name} has no unit: read as metres (values ${Math.min(...values)}–${max}); pass { mapping: { depth_cm: ${name} } } if it is in centimetres` : null };
 }
 
-/** A cell without Excel's padding: non-breaking and thin spaces, surrounding blanks. */
-function cleanCell(text: string | undefined): string {
-  return (text ?? '').replace(/[\u00a0\u202f\u2007]/g, ' ').trim();
+/** The factor to centimetres of a long table's thaw depths: ×100 from metres, and a warning when the unit is judged from values above 30. */
+function judgeAlt(rows: string[][], header: string[], column: number, unit: 'cm' | 'm' | 'unknown', warnings: string[]): number {
+  if (unit === 'm') { warnings.push(`thaw depths in ${JSON.stringify(header[column])} are in metres: converted to centimetres`); return 100; }
+  if (unit === 'cm') return 1;
+  const values = rows.map((r) => parseValue(cleanCell(r[column]))?.value).filter((v): v is number => v !== undefined);
+  const max = values.reduce((a, b) => Math.max(a, b), -Infinity);
+  if (max > 30) warnings.push(`the thaw depth column ${JSON.stringify(header[column])} has no unit and reaches ${max}: read as centimetres (a thaw depth above 30 m is not plausible)`);
+  return 1;
 }
 
-/**
- * A measured value as Excel may have saved it: qualifiers (`>260`, `<66`, `98*`), a decimal comma,
- * thousands separators (`1,350`, `1 350`), exponents (`1.5E+02`), and numbers that Excel turned
- * into dates of 1900 (the date's serial number is the value). `note` says what was undone.
- */
-export function parseValue(text: string, delimiter = ','): { value: number; qualifier: string; note?: string } | null {
-  const q = /^([<>≤≥~]?)\s*(.*?)\s*(\*?)$/.exec(text);
-  if (!q) return null;
-  const qualifier = (q[1] || '') + (q[3] || '');
-  let body = q[2];
-  let note: string | undefined;
-  if (/^-?\d{1,3}([ ,]\d{3})+(\.\d+)?$/.test(body) && !(delimiter === ';' && /^-?\d{1,3},\d{3}$/.test(body))) {
-    body = body.replace(/[ ,]/g, '');
-    note = 'thousands separators removed';
-  } else if (/^-?\d+,\d+$/.test(body)) {
-    body = body.replace(',', '.');
-  } else {
-    const serial = excelDateSerial(body);
-    if (serial !== null) return { value: serial, qualifier, note: 'numbers Excel had turned into dates of 1900 read back as numbers' };
+/** Warnings about the sites kept: names shared by several ids, and sites south of the product's 45°N. */
+function siteWarnings(kept: Record<string, unknown>[], idColumn: string | null): string[] {
+  const sites = new Map<string, Record<string, unknown>>();
+  for (const k of kept) if (!sites.has(k.site_id as string)) sites.set(k.site_id as string, k);
+  const out: string[] = [];
+  const byName = new Map<string, string[]>();
+  for (const [id, k] of sites) (byName.get(k.site_name as string) ?? byName.set(k.site_name as string, []).get(k.site_name as string)!).push(id);
+  const shared = [...byName].filter(([, ids]) => ids.length > 1);
+  if (shared.length && idColumn) {
+    out.push(`${shared.length} site name(s) shared by several sites, told apart by ${JSON.stringify(idColumn)}: ` +
+      shared.slice(0, 5).map(([name, ids]) => `${JSON.stringify(name)} (${ids.join(', ')})`).join('; ') + (shared.length > 5 ? '; …' : ''));
   }
-  if (!/^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(body)) return null;
-  const value = Number(body);
-  return Number.isFinite(value) ? { value, qualifier, note } : null;
+  const south = [...sites.values()].filter((k) => (k.lat as number) < PRODUCT_LATITUDES.south);
+  if (south.length) {
+    out.push(`${south.length} site(s) south of ${PRODUCT_LATITUDES.south}°N, outside the product: kept here, left out of matching by validate: ` +
+      south.slice(0, 10).map((k) => `${k.site_id} ${JSON.stringify(k.site_name)} at ${k.lat}, ${k.lon} (line ${k.line})`).join('; ') + (south.length > 10 ? '; …' : ''));
+  }
+  return out;
 }
 
-/** A date of 1900 as Excel shows a number it took for a date (1900-04-07 is serial 98), or null. */
-function excelDateSerial(text: string): number | null {
-  const iso = /^(1900)-(\d{1,2})-(\d{1,2})$/.exec(text);
-  const dmy = /^(\d{1,2})[./](\d{1,2})[./](1900)$/.exec(text);
-  // day first, unless only the other order makes a date (4/27/1900)
-  const monthFirst = dmy && Number(dmy[1]) <= 12 && Number(dmy[2]) > 12;
-  const parts = iso ? [Number(iso[1]), Number(iso[2]), Number(iso[3])] : dmy ? [Number(dmy[3]), Number(dmy[monthFirst ? 1 : 2]), Number(dmy[monthFirst ? 2 : 1])] : null;
-  if (!parts) return null;
-  const [y, m, d] = parts;
-  if (m < 1 || m > 12 || d < 1 || d > 31) return null;
-  const days = Math.round((Date.UTC(y, m - 1, d) - Date.UTC(1899, 11, 31)) / 86_400_000);
-  return days >= 60 ? days + 1 : days; // Excel counts a 29 February 1900 that never was
-}
-
-/**
- * Published tables often carry a title or notes above the header: when the first row names no
- * latitude and longitude, the first of the next 20 rows that does becomes the header.
- */
-function headerFirst(table: TextTable, mapping?: LoadStationsOptions['mapping']): TextTable & { skipped: number } {
-  const has = (row: string[]) => {
-    const names = row.map(norm);
-    const lat = mapping?.lat ? row.some((h) => h.trim() === mapping.lat || norm(h) === norm(mapping.lat!)) : NAMES.lat.some((n) => names.includes(n));
-    const lon = mapping?.lon ? row.some((h) => h.trim() === mapping.lon || norm(h) === norm(mapping.lon!)) : NAMES.lon.some((n) => names.includes(n));
-    return lat && lon;
-  };
-  if (has(table.header)) return { ...table, skipped: 0 };
-  const k = table.rows.slice(0, 20).findIndex(has);
-  if (k < 0) return { ...table, skipped: 0 };
-  return { header: table.rows[k].map((h) => h.trim()), rows: table.rows.slice(k + 1), lines: table.lines.slice(k + 1), delimiter: table.delimiter, skipped: table.lines[k] - 1 };
-}
+const scaled = (v: number | null, scale: number) => (v === null ? null : scale === 1 ? v : Math.round(v * scale * 1e6) / 1e6);
 
 function number(text: string | undefined): number | null {
   if (text === undefined) return null;

@@ -12,7 +12,7 @@ export interface ValidateOptions {
   /** Stations in cells without data snap to the nearest valid cell within this distance. Default 10 km. */
   search_km?: number;
   /** Average stations that fall in the same cell and period first. Default false. */
-  averagePerCell?: boolean;
+  average_per_cell?: boolean;
   /** Width of latitude bands in degrees. Default 5. */
   lat_band_deg?: number;
 }
@@ -54,7 +54,7 @@ export async function validate(ds: Dataset, stations: Table, options: ValidateOp
   // named as ds.summarize names them (bands counted from 90°S)
   const band = Array.from({ length: matches.numRows() }, (_, i) => (Number.isFinite(Number(lats[i])) ? latitudeBandName(latitudeBandIndex(Number(lats[i]), bandDeg), bandDeg) : ''));
   matches = matches.assign({ region, lat_band: band });
-  if (options.averagePerCell) {
+  if (options.average_per_cell) {
     // the grid cell of each station (Arquero expressions cannot see this function's variables)
     const cell = Array.from({ length: matches.numRows() }, (_, i) =>
       `${Math.floor((xs[i] - t.originX) / t.pixelWidth)},${Math.floor((ys[i] - t.originY) / t.pixelHeight)}`);

@@ -47,7 +47,7 @@ describe('loadStations(source) survives the CALM summary table\'s quirks and rep
   });
 
   it('excludes qualified values when asked', () => {
-    const strict = loadStations(CALM, { excludeQualified: true });
+    const strict = loadStations(CALM, { exclude_qualified: true });
     expect(strict.stations.numRows()).toBe(stations.numRows() - 3);
     expect((strict.rejected.array('reason') as string[]).filter((r) => /qualified/.test(r))).toHaveLength(3);
   });
@@ -118,7 +118,7 @@ describe('validate(ds, stations) on the sample', () => {
     const agg = aggregatePeriods(loadStations(file).stations, { min_years: 1 });
     const { matches } = await validate(ds, agg, { search_km: 5 });
     expect((matches.objects() as any[]).find((m) => m.site_id === 'sea').status).toBe('no data nearby');
-    const averaged = await validate(ds, agg, { averagePerCell: true });
+    const averaged = await validate(ds, agg, { average_per_cell: true });
     expect(averaged.matches.numRows()).toBe(2);
   });
 });
