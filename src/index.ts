@@ -53,8 +53,10 @@ export { saveFigure, closeFigureBrowser, type SaveFigureOptions } from './plot/s
 
 // Stations and validation
 export { loadStations, type LoadStationsOptions, type LoadedStations, type StationVariable } from './stations/loadStations.js';
+export { pickDepth, type PickDepthOptions, type PickedDepths } from './stations/pickDepth.js';
 export { aggregatePeriods, type AggregateOptions } from './stations/aggregatePeriods.js';
-export { validate, type ValidateOptions } from './validate/validate.js';
+export { parseCoordinate, type CoordinateAxis, type ParsedCoordinate } from './stations/parseCoordinate.js';
+export { validate, type ValidateOptions, type Validation } from './validate/validate.js';
 
 // The random-forest reproduction of the product's method
 export { fitForest, type Forest, type ForestOptions } from './model/randomForest.js';

@@ -41,5 +41,6 @@ export { runFuzz, type FuzzOptions, type FuzzReport } from './fuzz/fuzz.js';
 export { runBenchmarks, type BenchOptions } from './bench/bench.js';
 export { protectFolder, checkOutputPath } from './guard.js';
 export { parseDelimited, type TextTable } from './stations/csv.js';
+export { decodeText, type DecodedText, type TextEncoding } from './stations/decodeText.js';
 export { forwardSelection } from './model/crossValidate.js';
 export { PREDICTOR_NAMES } from './model/reproduce.js';

@@ -8,8 +8,6 @@ type Table = ReturnType<typeof aq.from>;
 export interface AggregateOptions {
   /** Fewest years with data in a period for the period's mean to count. Default 3. */
   min_years?: number;
-  /** Boreholes: the depth to use, the nearest one measured. Default: the deepest at or above 20 m. */
-  depth_m?: number;
   /** The periods. Default the product's eight. */
   periods?: Period[];
 }
@@ -17,9 +15,9 @@ export interface AggregateOptions {
 /**
  * Annual observations → one row per site and product period: `site_id, site_name, lat, lon,
  * period, mid_year, n_years` and the mean (`magt_c` or `alt_cm`); for boreholes, `depth_m` is the
- * depth used (nearest to `depth_m`, default the deepest at or above 20 m, near the depth of zero
- * annual amplitude). Years with several rows are averaged first.
- * @example aggregatePeriods(loadStations('boreholes.csv').stations, { min_years: 2 })
+ * mean depth of the years averaged. Years with several rows (dates) are averaged first. A borehole
+ * table must hold one depth per site and year: `pickDepth` chooses it and says which it used.
+ * @example aggregatePeriods(pickDepth(loadStations('boreholes.csv').stations).stations, { min_years: 2 })
  */
 export function aggregatePeriods(stations: Table, options: AggregateOptions = {}): Table {
   const minYears = options.min_years ?? 3;
@@ -32,16 +30,18 @@ export function aggregatePeriods(stations: Table, options: AggregateOptions = {}
   const bySite = new Map<string, Record<string, any>[]>();
   for (const r of rows) (bySite.get(r.site_id) ?? bySite.set(r.site_id, []).get(r.site_id)!).push(r);
   const out: Record<string, unknown>[] = [];
-  for (const [site, list] of bySite) {
-    let use = list;
-    let depth: number | null = null;
-    if (names.includes('depth_m')) {
-      const depths = [...new Set(list.map((r) => r.depth_m).filter((d) => Number.isFinite(d)))] as number[];
-      if (depths.length) {
-        depth = options.depth_m !== undefined
-          ? depths.reduce((a, b) => (Math.abs(b - options.depth_m!) < Math.abs(a - options.depth_m!) ? b : a))
-          : depths.filter((d) => d <= 20).sort((a, b) => b - a)[0] ?? Math.min(...depths);
-        use = list.filter((r) => r.depth_m === depth);
+  const hasDepth = names.includes('depth_m');
+  for (const [site, use] of bySite) {
+    if (hasDepth) {
+      const depthOfYear = new Map<number, number>();
+      for (const r of use) {
+        if (!Number.isFinite(r.depth_m)) continue;
+        const d = depthOfYear.get(r.year);
+        if (d !== undefined && d !== r.depth_m) {
+          throw new InputError(invalid(`depths of site ${site} in ${r.year}`, `${d} and ${r.depth_m} m`,
+            'one depth per site and year: choose them with pickDepth(stations, { depth_m }), which says which depths it used'));
+        }
+        depthOfYear.set(r.year, r.depth_m);
       }
     }
     for (const period of periods) {
@@ -50,8 +50,10 @@ export function aggregatePeriods(stations: Table, options: AggregateOptions = {}
       if (years.size < minYears) continue;
       const annual = [...years.values()].map((v) => v.reduce((a, b) => a + b, 0) / v.length);
       const first = use[0];
+      const depths = hasDepth ? use.filter((r) => years.has(r.year) && r.year >= period.start && r.year <= period.end && Number.isFinite(r.depth_m)).map((r) => r.depth_m as number) : [];
       out.push({ site_id: site, site_name: first.site_name, lat: first.lat, lon: first.lon, period: period.label, mid_year: period.mid_year,
-        n_years: years.size, ...(depth !== null ? { depth_m: depth } : {}), [value]: annual.reduce((a, b) => a + b, 0) / annual.length });
+        n_years: years.size, ...(hasDepth ? { depth_m: depths.length ? depths.reduce((a, b) => a + b, 0) / depths.length : null } : {}),
+        [value]: annual.reduce((a, b) => a + b, 0) / annual.length });
     }
   }
   return aq.from(out);

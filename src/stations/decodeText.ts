@@ -35,11 +35,21 @@ export function decodeText(bytes: Uint8Array): DecodedText {
     const c1 = bytes.some((b) => b >= 0x80 && b <= 0x9f);
     const encoding = c1 ? 'Windows-1252' : 'Latin-1';
     return {
-      text: new TextDecoder('windows-1252').decode(bytes),
+      text: decodeWindows1252(bytes),
       encoding,
       note: `not valid UTF-8 (byte 0x${bytes[at].toString(16).toUpperCase()} at offset ${at}): read as ${c1 ? 'Windows-1252' : 'Latin-1 (ISO-8859-1)'}`,
     };
   }
+}
+
+// Windows-1252's characters for bytes 0x80–0x9F (Node's TextDecoder('windows-1252') gives Latin-1's
+// control characters there); the five bytes it leaves undefined keep their Latin-1 code points.
+const CP1252_C1 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+/** Single-byte text as Windows-1252 (which reads Latin-1 text alike). */
+function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = new TextDecoder('latin1').decode(bytes);
+  return latin1.replace(/[\u0080-\u009f]/g, (c) => CP1252_C1[c.charCodeAt(0) - 0x80]);
 }
 
 /** UTF-16 without a byte-order mark: the zero bytes of ASCII text on every other byte. */

@@ -91,8 +91,12 @@ export function loadStations(source: string | Uint8Array, options: LoadStationsO
   if (table.header.length === 0) throw new InputError('the table is empty', where);
   if (table.skipped) warnings.push(`the header is on line ${table.skipped + 1}: ${table.skipped} line(s) of title or notes above it were skipped`);
   if (table.bands > 1) {
+    const names = table.header.map((h, i) => {
+      const parts = table.band_names[i].split(' / ');
+      return h && (parts.length > 1 && parts[parts.length - 1] === h ? `${h} (under ${JSON.stringify(parts.slice(0, -1).join(' / '))})` : h);
+    }).filter(Boolean);
     warnings.push(`a header of ${table.bands} rows (lines ${table.header_line}–${table.header_line + table.bands - 1}) merged into column names: ` +
-      table.band_names.map((b, i) => (b.includes(' / ') ? `${JSON.stringify(b)} → ${JSON.stringify(table.header[i])}` : '')).filter(Boolean).join(', '));
+      (names.length > 12 ? [...names.slice(0, 10), '…', names[names.length - 1]] : names).join(', '));
   }
   const roles = columnRoles(table.header, options.mapping, where);
   const { lat, lon } = roles;
@@ -259,7 +263,7 @@ function siteWarnings(kept: Record<string, unknown>[], idColumn: string | null):
   const south = [...sites.values()].filter((k) => (k.lat as number) < PRODUCT_LATITUDES.south);
   if (south.length) {
     out.push(`${south.length} site(s) south of ${PRODUCT_LATITUDES.south}°N, outside the product: kept here, left out of matching by validate: ` +
-      south.slice(0, 10).map((k) => `${k.site_id} ${JSON.stringify(k.site_name)} at ${k.lat}, ${k.lon} (line ${k.line})`).join('; ') + (south.length > 10 ? '; …' : ''));
+      south.slice(0, 10).map((k) => `${k.site_id} ${JSON.stringify(k.site_name)} at ${+(k.lat as number).toFixed(4)}, ${+(k.lon as number).toFixed(4)} (line ${k.line})`).join('; ') + (south.length > 10 ? '; …' : ''));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import * as aq from 'arquero';
 import { InputError } from '../errors.js';
 import type { Dataset } from '../dataset/openDataset.js';
+import { PRODUCT_LATITUDES } from '../dataset/periods.js';
 import { regionLabels, REGIONS } from '../dataset/regions.js';
 import { latitudeBandIndex, latitudeBandName } from '../dataset/periods.js';
 import { metrics } from '../stats/metrics.js';
@@ -17,14 +18,26 @@ export interface ValidateOptions {
   lat_band_deg?: number;
 }
 
+/** What {@link validate} returns. */
+export interface Validation {
+  /** One row per station and period: observed, predicted, status (`inside`, `snapped`, or why it was left out), snap_km, region, lat_band. */
+  matches: Table;
+  /** n, bias, MAE, RMSE, R², Pearson r², overall (`by` = `all`) and by period, region and latitude band. */
+  metrics: Table;
+  /** Stations left out of matching, by reason, naming them: south of 45°N (outside the product), outside the grid, no data nearby. */
+  notices: string[];
+}
+
 /**
  * Pairs per-period station means (`aggregatePeriods`) with the maps: samples the dataset at each
  * station (snapping within `search_km`, statuses from `ds.sample`), and returns the matches and
  * the metrics (n, bias = predicted − observed, MAE, RMSE, R² = 1 − SSE/SST, Pearson r²) overall
- * and by period, region and latitude band.
- * @example const { matches, metrics } = await validate(ds, aggregatePeriods(stations))
+ * and by period, region and latitude band. Stations south of 45°N (outside the product, though a
+ * map's square grid may reach them) and outside the grid stay in `matches` with that status and
+ * no prediction, and are named in `notices`.
+ * @example const { matches, metrics, notices } = await validate(ds, aggregatePeriods(stations))
  */
-export async function validate(ds: Dataset, stations: Table, options: ValidateOptions = {}): Promise<{ matches: Table; metrics: Table }> {
+export async function validate(ds: Dataset, stations: Table, options: ValidateOptions = {}): Promise<Validation> {
   const names = stations.columnNames();
   const value = names.includes('magt_c') ? 'magt_c' : names.includes('alt_cm') ? 'alt_cm' : null;
   if (!value) throw new InputError(`stations need a magt_c or alt_cm column (have ${names.join(', ')}): aggregate them with aggregatePeriods first`);
@@ -41,6 +54,16 @@ export async function validate(ds: Dataset, stations: Table, options: ValidateOp
   }
   if (parts.length === 0) throw new InputError(`no station period matches the dataset's periods (${ds.periods.map((p) => p.label).join(', ')})`);
   let matches = parts[0].concat(...parts.slice(1));
+  // south of the product's 45°N: never matched, whatever the grid holds there
+  const south = `south of ${PRODUCT_LATITUDES.south}°N (outside the product)`;
+  const latsIn = matches.array('lat') as ArrayLike<number>;
+  const isSouth = (i: number) => Number(latsIn[i]) < PRODUCT_LATITUDES.south;
+  const statusIn = matches.array('status') as ArrayLike<string>, predictedIn = matches.array('predicted') as ArrayLike<number>;
+  matches = matches.assign({
+    status: Array.from({ length: matches.numRows() }, (_, i) => (isSouth(i) ? south : statusIn[i])),
+    predicted: Float64Array.from({ length: matches.numRows() }, (_, i) => (isSouth(i) ? NaN : predictedIn[i])),
+  });
+  const notices = leftOut(matches.objects() as Record<string, any>[]);
   // region and latitude band of each station
   const { labels } = regionLabels(ds.grid);
   const t = ds.grid.transform;
@@ -75,5 +98,19 @@ export async function validate(ds: Dataset, stations: Table, options: ValidateOp
   for (const key of ['period', 'region', 'lat_band'] as const) {
     for (const g of [...new Set(usable.map((r) => r[key]))].sort()) add(key, g, usable.filter((r) => r[key] === g));
   }
-  return { matches, metrics: aq.from(out) };
+  return { matches, metrics: aq.from(out), notices };
+}
+
+/** One sentence per reason a station-period has no prediction, with the sites. */
+function leftOut(rows: Record<string, any>[]): string[] {
+  const byStatus = new Map<string, Set<string>>();
+  const count = new Map<string, number>();
+  for (const r of rows) {
+    if (Number.isFinite(r.predicted) || !Number.isFinite(r.observed)) continue;
+    const reason = r.status === 'inside' || r.status === 'snapped' ? 'no value in the map at its cell' : r.status;
+    (byStatus.get(reason) ?? byStatus.set(reason, new Set()).get(reason)!).add(r.site_id);
+    count.set(reason, (count.get(reason) ?? 0) + 1);
+  }
+  return [...byStatus].map(([status, sites]) => `left out of matching, ${status}: ${count.get(status)} site-period(s) of ${sites.size} site(s) ` +
+    `(${[...sites].slice(0, 8).join(', ')}${sites.size > 8 ? ', …' : ''})`);
 }

@@ -7,9 +7,10 @@ import { InputError } from '../../src/errors.js';
 import { generateSample } from '../../src/sample/generateSample.js';
 import { metrics } from '../../src/stats/metrics.js';
 import { aggregatePeriods } from '../../src/stations/aggregatePeriods.js';
+import { pickDepth } from '../../src/stations/pickDepth.js';
 import { loadStations } from '../../src/stations/loadStations.js';
 import { validate } from '../../src/validate/validate.js';
-import { tempDir } from '../helpers.js';
+import { root, tempDir } from '../helpers.js';
 
 const tmp = tempDir('permafrost-stations-');
 afterAll(() => tmp.cleanup());
@@ -76,15 +77,21 @@ describe('loadStations(long tables)', () => {
 });
 
 describe('aggregatePeriods(stations)', () => {
-  it('averages annual values per site and period, needs min_years, and picks the deepest depth at or above 20 m', () => {
-    const rows = [];
-    for (const year of [1990, 1991, 1992, 1996]) for (const depth of [5, 15, 25]) rows.push({ site_id: 'B', site_name: 'B', lat: 65, lon: -147, year, depth_m: depth, magt_c: -depth / 10 + (year - 1990) * 0.1 });
-    const out = aggregatePeriods(aq.from(rows), { min_years: 3 }).objects() as any[];
+  const rows: Record<string, unknown>[] = [];
+  for (const year of [1990, 1991, 1992, 1996]) for (const depth of [5, 15, 25]) rows.push({ site_id: 'B', site_name: 'B', lat: 65, lon: -147, year, depth_m: depth, magt_c: -depth / 10 + (year - 1990) * 0.1 });
+
+  it('averages annual values per site and period and needs min_years', () => {
+    const one = aq.from(rows.filter((r) => r.depth_m === 15));
+    const out = aggregatePeriods(one, { min_years: 3 }).objects() as any[];
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ period: '1990-1994', n_years: 3, depth_m: 15, mid_year: 1992 });
     expect(out[0].magt_c).toBeCloseTo(-1.5 + 0.1, 12);
-    const deep = aggregatePeriods(aq.from(rows), { min_years: 1, depth_m: 30 }).objects() as any[];
-    expect(deep.map((r) => [r.period, r.depth_m, r.n_years])).toEqual([['1990-1994', 25, 3], ['1995-1999', 25, 1]]);
+    expect(aggregatePeriods(one, { min_years: 1 }).numRows()).toBe(2);
+  });
+
+  it('refuses several depths per site and year, naming them and pickDepth', () => {
+    expect(() => aggregatePeriods(aq.from(rows))).toThrow(InputError);
+    expect(() => aggregatePeriods(aq.from(rows))).toThrow(/invalid depths of site B in 1990: "5 and 15 m" \(expected one depth per site and year: choose them with pickDepth/);
   });
 });
 
@@ -100,7 +107,7 @@ describe('validate(ds, stations) on the sample', () => {
 
   it('pairs per-period means with the map and computes the metrics from those pairs, overall and by period, region and band', async () => {
     const { stations } = loadStations(join(dir, 'boreholes.csv'));
-    const { matches, metrics: table } = await validate(ds, aggregatePeriods(stations, { min_years: 2 }));
+    const { matches, metrics: table } = await validate(ds, aggregatePeriods(pickDepth(stations).stations, { min_years: 2 }));
     const usable = (matches.objects() as any[]).filter((m) => Number.isFinite(m.observed) && Number.isFinite(m.predicted));
     const all = table.objects()[0] as any;
     const direct = metrics(usable.map((m) => m.observed), usable.map((m) => m.predicted));
@@ -120,6 +127,17 @@ describe('validate(ds, stations) on the sample', () => {
     expect((matches.objects() as any[]).find((m) => m.site_id === 'sea').status).toBe('no data nearby');
     const averaged = await validate(ds, agg, { average_per_cell: true });
     expect(averaged.matches.numRows()).toBe(2);
+  });
+
+  it('leaves a site south of 45°N (a latitude typo in a cleaned CALM table) out of matching, with the reason in its status and a notice', async () => {
+    const loaded = loadStations(join(root, 'test', 'fixtures', 'stations', 'calm-cleaned.csv'));
+    const { matches, metrics: table, notices } = await validate(ds, aggregatePeriods(loaded.stations, { min_years: 1 }));
+    const r5 = (matches.objects() as any[]).filter((m) => m.site_id === 'R5');
+    expect(r5.map((m) => [m.period, m.status, m.predicted])).toEqual([['2005-2009', 'south of 45°N (outside the product)', NaN]]);
+    expect(notices).toContain('left out of matching, south of 45°N (outside the product): 1 site-period(s) of 1 site(s) (R5)');
+    const usable = (matches.objects() as any[]).filter((m) => Number.isFinite(m.predicted));
+    expect(usable.map((m) => m.site_id)).not.toContain('R5');
+    expect((table.objects()[0] as any).n).toBe(usable.length);
   });
 });
 
