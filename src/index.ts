@@ -21,7 +21,7 @@ export { variableOfName, VARIABLES, type Variable, type Layout } from './dataset
 export { parsePeriod, latitudeBand, PRODUCT_PERIODS, type Period } from './dataset/periods.js';
 export { permafrostCoding, type PermafrostCoding } from './dataset/coding.js';
 export { REGIONS, regionMask, type RegionDefinition, type GeoJsonArea } from './dataset/regions.js';
-export { summarizeTrend, trendRaster, changeRaster, weightedMedian } from './dataset/trendOutputs.js';
+export { summarizeTrend, trendRaster, changeRaster } from './dataset/trendOutputs.js';
 export { exportTable } from './dataset/exportTable.js';
 
 // Statistics
@@ -55,7 +55,6 @@ export { saveFigure, closeFigureBrowser, type SaveFigureOptions } from './plot/s
 export { loadStations, type LoadStationsOptions, type LoadedStations, type StationVariable } from './stations/loadStations.js';
 export { pickDepth, type PickDepthOptions, type PickedDepths } from './stations/pickDepth.js';
 export { aggregatePeriods, type AggregateOptions } from './stations/aggregatePeriods.js';
-export { parseCoordinate, type CoordinateAxis, type ParsedCoordinate } from './stations/parseCoordinate.js';
 export { validate, type ValidateOptions, type Validation } from './validate/validate.js';
 
 // The random-forest reproduction of the product's method

@@ -17,6 +17,7 @@ export { emptyMoments, momentsOf, mergeMoments, summarizeMoments, type Moments }
 
 // The dataset's pieces
 export { discoverLayout } from './dataset/discover.js';
+export { weightedMedian } from './dataset/trendOutputs.js';
 export { regionLabels, regionCacheFile } from './dataset/regions.js';
 export { memoryLimit, checkMemory } from './dataset/memory.js';
 
@@ -42,5 +43,6 @@ export { runBenchmarks, type BenchOptions } from './bench/bench.js';
 export { protectFolder, checkOutputPath } from './guard.js';
 export { parseDelimited, type TextTable } from './stations/csv.js';
 export { decodeText, type DecodedText, type TextEncoding } from './stations/decodeText.js';
+export { parseCoordinate, type CoordinateAxis, type ParsedCoordinate } from './stations/parseCoordinate.js';
 export { forwardSelection } from './model/crossValidate.js';
 export { PREDICTOR_NAMES } from './model/reproduce.js';

@@ -20,7 +20,7 @@ describe('loadStations(CALM\'s summary table exported to CSV)', () => {
   it('merges the two header rows, so the site codes name the sites and LAT/LONG and the years are found', () => {
     expect(calm.variable).toBe('alt');
     expect([...new Set(calm.stations.array('site_id'))]).toEqual(['U1', 'U2', 'U3', 'U4', 'U5', 'C1', 'C2', 'C3', 'R1', 'R2', 'R3', 'M1', 'P2']);
-    expect(calm.stations.array('site_id').some((id: string) => id.startsWith('line'))).toBe(false);
+    expect((calm.stations.array('site_id') as string[]).some((id) => id.startsWith('line'))).toBe(false);
     expect(calm.warnings[0]).toBe('a header of 2 rows (lines 1–2) merged into column names: Site Code, Site Name, LAT (under "Location"), LONG, Method, ' +
       '1990 (under "SITE AVERAGES OF THE ANNUAL END-OF-SEASON THAW DEPTH (cm)"), 1991, 1992, 1993, 1994, …, 1999');
     expect(site(calm, 'U3')[0].site_name).toBe('West Dock; Prudhoe Bay'); // quoted, with the delimiter inside
