@@ -141,6 +141,7 @@ export function loadStations(source: string | Uint8Array, options: LoadStationsO
   const cellCount = { cells_read: 0, kept: 0, rejected: 0, empty: 0 };
   const conversions = new Map<string, string[]>(); // what number parsing had to undo (thousands separators, Excel dates), for a warning
   const namedByName: number[] = [];
+  const coordinates = { lat: cached((t?: string) => coordinate(t, 'lat')), lon: cached((t?: string) => coordinate(t, 'lon')) }; // a site repeats its coordinates on every row
 
   table.rows.forEach((fields, r) => {
     const line = table.lines[r];
@@ -152,8 +153,8 @@ export function loadStations(source: string | Uint8Array, options: LoadStationsO
     const rowCells = wide ? yearCols.length : 1;
     cellCount.cells_read += rowCells;
     const rejectRow = (reason: string) => { reject(line, id, reason, raw); cellCount.rejected += rowCells; };
-    const la = coordinate(fields[lat], 'lat');
-    const lo = coordinate(fields[lon], 'lon');
+    const la = coordinates.lat(fields[lat]);
+    const lo = coordinates.lon(fields[lon]);
     if (typeof la === 'string') { rejectRow(la); return; }
     if (typeof lo === 'string') { rejectRow(lo); return; }
     if (la < -90 || la > 90) { rejectRow(`latitude out of range: ${la}`); return; }
@@ -266,6 +267,12 @@ function siteWarnings(kept: Record<string, unknown>[], idColumn: string | null):
       south.slice(0, 10).map((k) => `${k.site_id} ${JSON.stringify(k.site_name)} at ${+(k.lat as number).toFixed(4)}, ${+(k.lon as number).toFixed(4)} (line ${k.line})`).join('; ') + (south.length > 10 ? '; …' : ''));
   }
   return out;
+}
+
+/** A function of a cell remembered for each text. */
+function cached<T>(f: (text?: string) => T): (text?: string) => T {
+  const memo = new Map<string | undefined, T>();
+  return (text) => { if (!memo.has(text)) memo.set(text, f(text)); return memo.get(text)!; };
 }
 
 const scaled = (v: number | null, scale: number) => (v === null ? null : scale === 1 ? v : Math.round(v * scale * 1e6) / 1e6);
