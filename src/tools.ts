@@ -16,7 +16,7 @@ export { KERNEL_MODULE, runTask, type KernelTask, type KernelResult } from './st
 export { emptyMoments, momentsOf, mergeMoments, summarizeMoments, type Moments } from './stats/moments.js';
 
 // The dataset's pieces
-export { discoverLayout } from './dataset/discover.js';
+export { discoverLayout, variableOfName } from './dataset/discover.js';
 export { weightedMedian } from './dataset/trendOutputs.js';
 export { regionLabels, regionCacheFile } from './dataset/regions.js';
 export { memoryLimit, checkMemory } from './dataset/memory.js';

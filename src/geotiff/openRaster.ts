@@ -1,14 +1,14 @@
 import './workerShim.js'; // before geotiff: see workerShim.ts
 import { GeoTIFF, type ImageFileDirectory } from 'geotiff';
 import proj4 from 'proj4';
-import { FormatError, InputError, LimitError, WorkerError, invalid } from '../errors.js';
+import { FormatError, InputError, LimitError, PermafrostError, invalid } from '../errors.js';
 import { geoKeysToCrs } from './crs.js';
 import { COMPRESSION_NAMES, SUPPORTED_COMPRESSIONS, decodeBlock, type BlockLayout } from './decode.js';
 import { readHeader, scanIfds } from './ifdScan.js';
 import { arrayTypeOf, bytesOf, dataTypeOf, parseGdalMetadata, parseNoData, type TypedArray } from './metadata.js';
 import { applyPam, parsePam } from './pam.js';
 import { asFormatError, openSource, type ByteSource } from './source.js';
-import { workerPool } from './workerPool.js';
+import { samplesOf, workerPool } from './workerPool.js';
 import { adapt, BlockCache, checkWindow, copyBlock } from './blocks.js';
 import { bboxOf, crsFromOption, invertTransform, KNOWN_LONLAT, readTransform, toNumbers } from './transform.js';
 import { RASTER_INTERNALS, type BlockJob, type Image, type OpenRasterOptions, type Overview, type Point, type Raster, type RasterInternals,
@@ -169,21 +169,17 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     if (!offset || !count) return null; // sparse: never written
     const what = `band ${bandForMessage + 1} ${image.tiled ? 'tile' : 'strip'} ${index}`;
     const read = () => source.read({ offset, length: count }, what);
-    const bytes = await read();
     const layout = layoutOf(image, index);
     let decoded: Uint8Array;
     try {
       // a block whose worker died is read again and decoded once more (decoding is pure)
-      decoded = usePool && image.compression !== 1
-        ? await workerPool().decode(bytes, layout).catch(async (err) => (err instanceof WorkerError ? workerPool().decode(await read(), layout) : Promise.reject(err)))
-        : await decodeBlock(bytes, layout);
+      decoded = usePool && image.compression !== 1 ? await workerPool().again(read, (b) => workerPool().decode(b, layout), `decoding ${what}`, name)
+        : await decodeBlock(await read(), layout);
     } catch (err) {
-      if (err instanceof WorkerError) throw new WorkerError(`${err.message} twice while decoding ${what}`, name);
+      if (err instanceof PermafrostError) throw err;
       throw new FormatError(`${what} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`, name);
     }
-    const Type = arrayTypeOf(dataType!);
-    const aligned = decoded.byteOffset % bytesPerSample === 0 ? decoded : new Uint8Array(decoded);
-    const samplesArray = new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / bytesPerSample) as TypedArray;
+    const samplesArray = samplesOf(decoded, layout, dataType!) as TypedArray;
     cache.set(key, samplesArray);
     return samplesArray;
   }
@@ -306,14 +302,12 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
         const offsets = [...new Set(list.flatMap(({ offset, slot }) => (slot >= 0 ? [offset] : bands.map((b) => offset - bands[0] + b))))];
         const what = `band ${bands[0] + 1} ${image.tiled ? 'tile' : 'strip'} ${index}`;
         const read = () => source.read({ offset: image.offsets[index], length: image.byteCounts[index] }, what);
-        const bytes = await read();
-        const pick = (b: Uint8Array) => workerPool().pick(b, layoutOf(image, index), Uint32Array.from(offsets), dataType!);
         let values: Float64Array;
         try {
           // a block whose worker died is read again and picked once more
-          values = await pick(bytes).catch(async (err) => (err instanceof WorkerError ? pick(await read()) : Promise.reject(err)));
+          values = await workerPool().again(read, (b) => workerPool().pick(b, layoutOf(image, index), Uint32Array.from(offsets), dataType!), `reading ${what}`, name);
         } catch (err) {
-          if (err instanceof WorkerError) throw new WorkerError(`${err.message} twice while reading ${what}`, name);
+          if (err instanceof PermafrostError) throw err;
           throw new FormatError(`${what} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`, name);
         }
         const at = new Map(offsets.map((o, i) => [o, values[i]]));

@@ -123,6 +123,22 @@ export class WorkerPool {
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
+  /**
+   * Runs a pure task on bytes read by `read`; when its worker dies, reads them again and runs it
+   * once more (the first bytes went to the dead worker), then lets a `WorkerError` naming `what` through.
+   */
+  async again<T>(read: () => Promise<Uint8Array>, run: (bytes: Uint8Array) => Promise<T>, what: string, where: string): Promise<T> {
+    const bytes = await read();
+    try {
+      return await run(bytes);
+    } catch (err) {
+      if (!(err instanceof WorkerError)) throw err;
+      return run(await read()).catch((again) => {
+        throw again instanceof WorkerError ? new WorkerError(`${again.message} twice while ${what}`, where) : again;
+      });
+    }
+  }
+
   /** Decodes a block on a worker (on this thread when the workers are missing). */
   decode(bytes: Uint8Array, layout: BlockLayout): Promise<Uint8Array> {
     if (this.failed) return decodeBlock(bytes, layout);

@@ -1,0 +1,80 @@
+// Window kernels for maps and zones: a block's sums over the coarse windows it touches.
+import type { BlockLayout } from '../geotiff/decode.js';
+import { frozenShare } from './frozenShare.js';
+import type { GroupSpec, Part, StatsSpec } from './kernelSpec.js';
+
+/** The coarse cells (`factor` × `factor` grid cells) a block touches: the first, how many across and down, and each column's. */
+function coarseCells(stats: StatsSpec, factor: number): { c0: number; r0: number; w: number; h: number; coarseCol: Int32Array } {
+  const { cols, rows, col, row } = stats;
+  const c0 = Math.floor(col / factor), r0 = Math.floor(row / factor);
+  const w = Math.floor((col + cols - 1) / factor) - c0 + 1, h = Math.floor((row + rows - 1) / factor) - r0 + 1;
+  const coarseCol = new Int32Array(cols);
+  for (let c = 0; c < cols; c++) coarseCol[c] = Math.floor((col + c) / factor) - c0;
+  return { c0, r0, w, h, coarseCol };
+}
+
+/** Sums and counts of one band's values over the coarse cells (`factor` × `factor` grid cells) a block touches. */
+export interface BlockMeans { sums: Float64Array; counts: Float64Array; c0: number; r0: number; w: number; h: number }
+
+/**
+ * Block means for maps: each part's values (scaled, no data skipped) summed into the coarse cells
+ * of a grid reduced `factor` times, over the coarse cells this block touches; the caller adds the
+ * blocks up and divides.
+ */
+export function blockMeans(decoded: ArrayLike<number>[], layout: BlockLayout, parts: Part[], stats: StatsSpec, factor: number): BlockMeans[] {
+  const { cols, rows, row } = stats;
+  const { c0, r0, w, h, coarseCol } = coarseCells(stats, factor);
+  return parts.map((part) => {
+    const sums = new Float64Array(w * h), counts = new Float64Array(w * h);
+    if (part.blob < 0) return { sums, counts, c0, r0, w, h };
+    const values = decoded[part.blob];
+    const stride = layout.samples;
+    for (let r = 0; r < rows; r++) {
+      const base = (Math.floor((row + r) / factor) - r0) * w;
+      let at = r * layout.width * stride + part.sample;
+      for (let c = 0; c < cols; c++, at += stride) {
+        const v = values[at];
+        if (v !== v || v === stats.noData) continue;
+        const k = base + coarseCol[c];
+        sums[k] += v * part.scale + part.offset;
+        counts[k]++;
+      }
+    }
+    return { sums, counts, c0, r0, w, h };
+  });
+}
+
+/** Land area and permafrost area (km²) of one band over the coarse windows (`factor` × `factor` cells) a block touches. */
+export interface BlockShares { land: Float64Array; permafrost: Float64Array; c0: number; r0: number; w: number; h: number }
+
+/**
+ * Zone windows: each part's cell areas (cells with data) and permafrost areas (area × the cell's
+ * permafrost share, by the coding of `frozen` as in `GroupSpec`) summed into the windows of a grid
+ * reduced `factor` times, over the windows this block touches; the caller adds the blocks up.
+ */
+export function blockShares(decoded: ArrayLike<number>[], layout: BlockLayout, parts: Part[], stats: StatsSpec, weights: Float64Array, factor: number,
+  frozen: Pick<GroupSpec, 'frozen' | 'frozenScale' | 'frozenTable'>): BlockShares[] {
+  const { cols, rows, row } = stats;
+  const { c0, r0, w, h, coarseCol } = coarseCells(stats, factor);
+  const mode = frozen.frozen, scale = frozen.frozenScale ?? 1, table = frozen.frozenTable ?? [];
+  return parts.map((part) => {
+    const land = new Float64Array(w * h), permafrost = new Float64Array(w * h);
+    if (part.blob < 0) return { land, permafrost, c0, r0, w, h };
+    const values = decoded[part.blob];
+    const stride = layout.samples;
+    for (let r = 0; r < rows; r++) {
+      const base = (Math.floor((row + r) / factor) - r0) * w;
+      const wb = r * cols;
+      let at = r * layout.width * stride + part.sample;
+      for (let c = 0; c < cols; c++, at += stride) {
+        const v = values[at];
+        if (v !== v || v === stats.noData) continue;
+        const a = weights[wb + c];
+        const k = base + coarseCol[c];
+        land[k] += a;
+        permafrost[k] += a * frozenShare(v * part.scale + part.offset, mode, scale, table);
+      }
+    }
+    return { land, permafrost, c0, r0, w, h };
+  });
+}
