@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
 import { epsgToProj4 } from '../geotiff/crs.js';
-import { randomGenerator } from '../sample/noise.js';
+import { randomGenerator } from '../core/random.js';
 import type { FuzzCase } from './fuzzWorker.js';
 import { mutateCsv, mutateTiff, mutateXml } from './mutate.js';
 

@@ -1,4 +1,4 @@
-import { randomGenerator } from '../sample/noise.js';
+import { randomGenerator } from '../core/random.js';
 
 type Random = ReturnType<typeof randomGenerator>;
 

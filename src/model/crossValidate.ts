@@ -2,7 +2,7 @@ import * as aq from 'arquero';
 import proj4 from 'proj4';
 import { InputError, invalid } from '../errors.js';
 import { ARCTIC_POLAR_STEREOGRAPHIC, LONLAT } from '../geotiff/crs.js';
-import { randomGenerator } from '../sample/noise.js';
+import { randomGenerator } from '../core/random.js';
 import { metrics, type Metrics } from '../stats/metrics.js';
 import { fitForest, type ForestOptions } from './randomForest.js';
 

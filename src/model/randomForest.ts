@@ -1,5 +1,5 @@
 import { InputError, invalid } from '../errors.js';
-import { randomGenerator } from '../sample/noise.js';
+import { randomGenerator } from '../core/random.js';
 
 /** Options of {@link fitForest}. */
 export interface ForestOptions {

@@ -1,6 +1,6 @@
 import type { Figure } from '../display/show.js';
 import { lonLatGrid } from '../grid/lonLat.js';
-import { CRS_3995 } from '../sample/model.js';
+import { EPSG_3995 as CRS_3995 } from '../core/crs.js';
 import { mapLayout, overlays } from './mapFigure.js';
 import { DIVERGING, figure, type FigureOptions } from './style.js';
 

@@ -43,24 +43,3 @@ export function fbm(x: number, y: number, scale: number, octaves: number, seed: 
   return sum / norm;
 }
 
-/** A seeded pseudo-random generator (mulberry32) for the station tables. */
-export function randomGenerator(seed: number): { next(): number; normal(): number; int(min: number, max: number): number } {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    normal() {
-      const u = Math.max(next(), 1e-12);
-      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
-    },
-    int(min, max) {
-      return min + Math.floor(next() * (max - min + 1));
-    },
-  };
-}

@@ -1,7 +1,7 @@
 import proj4 from 'proj4';
 import { LONLAT } from '../geotiff/crs.js';
 import { CRS_3995, PERIODS, type SampleModel } from './model.js';
-import { randomGenerator } from './noise.js';
+import { randomGenerator } from '../core/random.js';
 
 /** Where the synthetic stations cluster, as the real networks do: lon/lat boxes and site counts. */
 const REGIONS: { name: string; code: string; lon: [number, number]; lat: [number, number]; boreholes: number; calm: number }[] = [
