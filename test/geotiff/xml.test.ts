@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormatError } from '../../src/errors.js';
 import { withGdalMetadata } from '../../src/fuzz/mutate.js';
+import { epsgToProj4 } from '../../src/geotiff/crs.js';
 import { openRaster } from '../../src/geotiff/openRaster.js';
 import { parseXml, unescapeXml, type XmlElement } from '../../src/geotiff/xml.js';
 import { writeGeoTIFF } from '../../src/geotiff/writeGeoTIFF.js';
@@ -139,6 +140,7 @@ let tiff: Uint8Array;
 beforeAll(async () => {
   const path = join(tmp.dir, 'base.tif');
   await writeGeoTIFF(path, { width: 4, height: 4, bands: 2, dataType: 'float32', values: [new Float32Array(16), new Float32Array(16)], bandNames: ['1980-1984', '1985-1989'],
+    crs: epsgToProj4(3995)!,
     transform: { originX: 0, originY: 0, pixelWidth: 1000, pixelHeight: -1000, rotationX: 0, rotationY: 0 } });
   tiff = new Uint8Array(readFileSync(path));
 });
