@@ -33,6 +33,8 @@ export interface FuzzReport {
   slowest: { ms: number; kind: string; mutation: string; seed?: string };
   /** Per seed file kind (codec and layout, as GDAL wrote it): cases and outcomes, and the slowest case. */
   by_seed: Record<string, { cases: number; ok: number; typed: number; untyped: number; crash: number; hang: number; slowest_ms: number }>;
+  /** The same per mutation (its first word: `gdal-metadata`, `truncate`, a CSV's `huge-field`, …). */
+  by_mutation: FuzzReport['by_seed'];
   /** Every untyped error, crash and hang, with its seed case and mutation. */
   problems: { id: number; kind: string; mutation: string; outcome: string; message: string }[];
 }
@@ -73,7 +75,7 @@ const CSV_SEEDS = [
 
 /**
  * Feeds mutated GeoTIFFs (bit flips, truncation, oversized counts, offsets past the end, wrong
- * types, IFD loops, huge dimensions) and station CSVs (delimiters, BOMs, quotes, blank lines,
+ * types, IFD loops, huge dimensions, huge damaged GDAL_METADATA) and station CSVs (delimiters, BOMs, quotes, blank lines,
  * huge fields, encodings) to openRaster, reads, openDataset and loadStations. Each case runs in a
  * worker thread with a heap limit and a watchdog: every case must end within the timeout with
  * data or one of this package's typed errors. Seeded: the same seed replays the same cases.
@@ -85,14 +87,14 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
   const timeout = (options.timeout_s ?? 5) * 1000;
   const random = randomGenerator(options.seed ?? 1);
   const work = mkdtempSync(join(tmpdir(), 'permafrost-fuzz-'));
+  let worker: Worker | null = null;
   try {
     const tiffSeeds = await makeTiffSeeds(work, options.seeds ?? []);
     const bySeed: FuzzReport['by_seed'] = {};
     const companion = join(work, 'seed-0.tif');
     const report: FuzzReport = { cases: 0, seconds: 0, outcomes: { ok: 0, typed: 0, untyped: 0, crash: 0, hang: 0 }, errors: {},
-      slowest: { ms: 0, kind: '', mutation: '' }, problems: [], by_seed: bySeed };
+      slowest: { ms: 0, kind: '', mutation: '' }, problems: [], by_seed: bySeed, by_mutation: {} };
     const workerUrl = workerFile();
-    let worker: Worker | null = null;
     const spawn = () => new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: options.heap_mb ?? 512 }, env: { ...process.env, PERMAFROST_THREADS: '1' } });
     for (let id = 0; id < total; id++) {
       const pick = random.next();
@@ -123,19 +125,21 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
       report.outcomes[result.outcome]++;
       if (result.outcome === 'typed') report.errors[result.name!] = (report.errors[result.name!] ?? 0) + 1;
       if (result.ms > report.slowest.ms) report.slowest = { ms: Math.round(result.ms), kind: c.kind, mutation, seed: label };
-      const counts = (bySeed[label] ??= { cases: 0, ok: 0, typed: 0, untyped: 0, crash: 0, hang: 0, slowest_ms: 0 });
-      counts.cases++;
-      counts[result.outcome]++;
-      counts.slowest_ms = Math.max(counts.slowest_ms, Math.round(result.ms));
+      for (const counts of [bySeed[label] ??= { cases: 0, ok: 0, typed: 0, untyped: 0, crash: 0, hang: 0, slowest_ms: 0 },
+        report.by_mutation[mutation.split(' ')[0]] ??= { cases: 0, ok: 0, typed: 0, untyped: 0, crash: 0, hang: 0, slowest_ms: 0 }]) {
+        counts.cases++;
+        counts[result.outcome]++;
+        counts.slowest_ms = Math.max(counts.slowest_ms, Math.round(result.ms));
+      }
       if (result.outcome !== 'ok' && result.outcome !== 'typed') {
         report.problems.push({ id, kind: `${c.kind} (${label})`, mutation, outcome: result.outcome, message: `${result.name ?? ''}: ${result.message ?? ''}\n${result.stack ?? ''}`.trim() });
       }
       options.onProgress?.(id + 1, total);
     }
-    await worker?.terminate();
     report.seconds = (Date.now() - started) / 1000;
     return report;
   } finally {
+    await worker?.terminate(); // also when the driver itself throws: a live worker would keep the process from exiting
     rmSync(work, { recursive: true, force: true });
   }
 }

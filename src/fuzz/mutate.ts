@@ -4,7 +4,7 @@ type Random = ReturnType<typeof randomGenerator>;
 
 /** The mutations the fuzzer applies to TIFF bytes. */
 export const TIFF_MUTATIONS = ['bitflip', 'byteset', 'truncate', 'append', 'ifd-count', 'ifd-offset', 'entry-count', 'entry-type', 'huge-dimension', 'ifd-loop', 'zero-fill',
-  'payload-bitflip', 'payload-garbage', 'payload-zero', 'block-bytecount', 'block-offset'] as const;
+  'payload-bitflip', 'payload-garbage', 'payload-zero', 'block-bytecount', 'block-offset', 'gdal-metadata'] as const;
 
 const le = (b: Uint8Array) => b[0] === 0x49;
 
@@ -53,6 +53,67 @@ function blocksOf(bytes: Uint8Array): { offsets: number[]; counts: number[]; off
   };
 }
 
+/** GDAL's metadata tag, where GDAL keeps band names, scale, offset and units as XML. */
+const GDAL_METADATA = 42112;
+
+/** The GDAL_METADATA text of the first IFD of a classic TIFF, or null. */
+export function gdalMetadataOf(bytes: Uint8Array): string | null {
+  const e = entries(bytes);
+  if (!e) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let k = 0; k < e.count && e.at + 12 * k + 12 <= bytes.length; k++) {
+    const at = e.at + 12 * k;
+    if (view.getUint16(at, le(bytes)) !== GDAL_METADATA || view.getUint16(at + 2, le(bytes)) !== 2) continue;
+    const count = view.getUint32(at + 4, le(bytes));
+    const start = count <= 4 ? at + 8 : view.getUint32(at + 8, le(bytes));
+    if (start + count > bytes.length) return null;
+    return Buffer.from(bytes.subarray(start, start + count)).toString('utf8').split('\0', 1)[0];
+  }
+  return null;
+}
+
+/**
+ * A copy of a classic TIFF whose first IFD holds `xml` as its GDAL_METADATA tag: the IFD is written
+ * again at the end of the file (tags in order, GDAL_METADATA added or replaced), followed by the text.
+ * Null for BigTIFF or a header that cannot be followed.
+ */
+export function withGdalMetadata(source: Uint8Array, xml: string): Uint8Array | null {
+  const e = entries(source);
+  if (!e || e.at + 12 * e.count + 4 > source.length || e.count >= 65535) return null;
+  const little = le(source);
+  const view = new DataView(source.buffer, source.byteOffset, source.byteLength);
+  const kept = Array.from({ length: e.count }, (_, k) => e.at + 12 * k).filter((at) => view.getUint16(at, little) !== GDAL_METADATA);
+  const text = Buffer.from(`${xml}\0`, 'utf8');
+  const ifd = source.length + (source.length & 1); // IFDs start on a word boundary
+  const count = kept.length + 1;
+  const data = ifd + 2 + 12 * count + 4;
+  const out = new Uint8Array(data + text.length);
+  out.set(source);
+  out.set(text, data);
+  const w = new DataView(out.buffer);
+  w.setUint32(4, ifd, little);
+  w.setUint16(ifd, count, little);
+  let slot = ifd + 2, added = false;
+  const add = () => { w.setUint16(slot, GDAL_METADATA, little); w.setUint16(slot + 2, 2, little); w.setUint32(slot + 4, text.length, little); w.setUint32(slot + 8, data, little); slot += 12; added = true; };
+  for (const at of kept) {
+    if (!added && view.getUint16(at, little) > GDAL_METADATA) add();
+    out.set(source.subarray(at, at + 12), slot);
+    slot += 12;
+  }
+  if (!added) add();
+  w.setUint32(slot, view.getUint32(e.at + 12 * e.count, little), little);
+  return out;
+}
+
+/** GDAL_METADATA as GDAL writes it, for a seed that has none. */
+const GDAL_METADATA_SEED = `<GDALMetadata>
+  <Item name="AREA_OR_POINT">Area</Item>
+  <Item name="DESCRIPTION" sample="0" role="description">1980-1984</Item>
+  <Item name="SCALE" sample="0" role="scale">0.01</Item>
+  <Item name="UNITTYPE" sample="0" role="unittype">degC</Item>
+</GDALMetadata>
+`;
+
 /** One mutated copy of a TIFF, and a name for the mutation. */
 export function mutateTiff(source: Uint8Array, random: Random): { bytes: Uint8Array; mutation: string } {
   const kind = TIFF_MUTATIONS[random.int(0, TIFF_MUTATIONS.length - 1)];
@@ -82,6 +143,14 @@ export function mutateTiff(source: Uint8Array, random: Random): { bytes: Uint8Ar
     }
     case 'ifd-loop': if (e && e.at + 12 * e.count + 4 <= bytes.length) view.setUint32(e.at + 12 * e.count, random.next() < 0.5 ? e.first : 8, le(bytes)); break;
     case 'zero-fill': { const start = random.int(0, bytes.length - 1); bytes.fill(0, start, Math.min(bytes.length, start + random.int(1, 2048))); break; }
+    case 'gdal-metadata': {
+      // the seed's GDAL metadata damaged as a sidecar is, then made huge (thousands of unclosed tags, megabytes of text), written back into the file
+      const damaged = mutateXml(gdalMetadataOf(bytes) ?? GDAL_METADATA_SEED, random);
+      const huge = mutateXml(damaged.text, random, HUGE_XML_MUTATIONS);
+      const written = withGdalMetadata(bytes, huge.text);
+      if (!written) { bytes[random.int(0, bytes.length - 1)] ^= 0xff; break; }
+      return { bytes: written, mutation: `${kind} ${damaged.mutation} + ${huge.mutation}` };
+    }
     default: {
       // aimed at the codecs: damage one block's payload, or its byte count or offset
       const b = blocksOf(bytes);
@@ -127,9 +196,13 @@ export function mutateCsv(source: string, random: Random): { text: string; mutat
   return { text, mutation: kind };
 }
 
-/** One mutated copy of a GDAL sidecar (.aux.xml), and a name for the mutation. */
-export function mutateXml(source: string, random: Random): { text: string; mutation: string } {
-  const kinds = ['truncate', 'garbage', 'unclosed-tags', 'drop-closing', 'numbers', 'swap-lines', 'huge-text'] as const;
+/** The mutations the fuzzer applies to GDAL's XML. */
+export const XML_MUTATIONS = ['truncate', 'garbage', 'unclosed-tags', 'drop-closing', 'numbers', 'swap-lines', 'huge-text', 'huge-attribute', 'nested-garbage'] as const;
+/** Those of them that make the text huge: thousands of tags, megabytes of text. */
+export const HUGE_XML_MUTATIONS = ['unclosed-tags', 'huge-text', 'huge-attribute', 'nested-garbage'] as const;
+
+/** One mutated copy of GDAL's XML (a sidecar .aux.xml, a GDAL_METADATA tag), and a name for the mutation; `kinds` to draw from, default all. */
+export function mutateXml(source: string, random: Random, kinds: readonly (typeof XML_MUTATIONS)[number][] = XML_MUTATIONS): { text: string; mutation: string } {
   const kind = kinds[random.int(0, kinds.length - 1)];
   let text = source;
   const lines = text.split('\n');
@@ -139,14 +212,35 @@ export function mutateXml(source: string, random: Random): { text: string; mutat
     case 'unclosed-tags': {
       // thousands of opening tags without their end: a parser that rescans from each one never finishes
       const tags = [...new Set([...text.matchAll(/<(\w+)[^>/]*>/g)].map((m) => m[0]))];
-      const at = random.int(0, text.length);
-      text = text.slice(0, at) + tags[random.int(0, tags.length - 1)].repeat(random.int(1000, 200_000)) + text.slice(at);
+      if (!tags.length) tags.push('<Item name="x">');
+      // anywhere, or after the last complete element (where no end tag follows to stop a lazy rescan)
+      const at = random.next() < 0.5 ? random.int(0, text.length) : Math.max(0, text.lastIndexOf('</'));
+      const tag = tags[random.int(0, tags.length - 1)];
+      text = text.slice(0, at) + tag.repeat(Math.max(1, Math.min(random.int(1000, 200_000), Math.floor(8e6 / tag.length)))) + text.slice(at); // at most 8 MB
       break;
     }
-    case 'drop-closing': { const closing = [...text.matchAll(/<\/\w+>/g)]; const m = closing[random.int(0, closing.length - 1)]; text = text.slice(0, m.index) + text.slice(m.index! + m[0].length); break; }
+    case 'drop-closing': { const closing = [...text.matchAll(/<\/\w+>/g)]; const m = closing[random.int(0, closing.length - 1)]; if (m) text = text.slice(0, m.index) + text.slice(m.index + m[0].length); break; }
     case 'numbers': text = text.replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/g, (m) => (random.next() < 0.3 ? ['NaN', '1e999', '-1', '', '4294967296', '0.5'][random.int(0, 5)] : m)); break;
     case 'swap-lines': { const [a, b] = [random.int(0, lines.length - 1), random.int(0, lines.length - 1)]; [lines[a], lines[b]] = [lines[b], lines[a]]; text = lines.join('\n'); break; }
-    case 'huge-text': text = text.replace('</Description>', 'x'.repeat(random.int(1000, 2_000_000)) + '</Description>'); break;
+    case 'huge-text': { const at = Math.max(0, text.indexOf('</')); text = text.slice(0, at) + 'x'.repeat(random.int(1000, 2_000_000)) + text.slice(at); break; }
+    case 'huge-attribute': {
+      // megabytes in one attribute value, its closing quote there or not
+      const at = Math.max(0, text.indexOf('="') + 2);
+      text = text.slice(0, at) + 'x'.repeat(random.int(1000, 2_000_000)) + (random.next() < 0.5 ? '' : '"') + text.slice(at);
+      break;
+    }
+    case 'nested-garbage': {
+      // random tags nested deep, closed in the wrong order or not at all
+      const names = ['Item', 'a', 'GDALMetadata', 'PAMRasterBand', 'Category', 'Row', 'F', 'x:y'];
+      const parts: string[] = [];
+      for (let k = random.int(100, 50_000); k > 0; k--) {
+        const name = names[random.int(0, names.length - 1)];
+        parts.push(['<', '</', '<![CDATA[', '<!--', '<?'][random.int(0, 4)] + name + (random.next() < 0.3 ? ' name="v"' : '') + (random.next() < 0.9 ? '>' : ''));
+      }
+      const at = random.int(0, text.length);
+      text = text.slice(0, at) + parts.join('') + text.slice(at);
+      break;
+    }
   }
   return { text, mutation: kind };
 }

@@ -1,3 +1,6 @@
+import { FormatError } from '../errors.js';
+import { parseXml, unescapeXml } from './xml.js';
+
 /** What the GDAL_METADATA tag holds, split into dataset items and per-band items. */
 export interface GdalMetadata {
   dataset: Record<string, string>;
@@ -5,39 +8,29 @@ export interface GdalMetadata {
   bands: Record<string, string>[];
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** Undoes XML escapes: the five entities and numeric character references. */
-export function unescapeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
-    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-    return ENTITIES[e] ?? m;
-  });
-}
-
-/** XML-escapes text (GDAL_METADATA values are escaped twice, as GDAL writes them). */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&${Object.keys(ENTITIES).find((k) => ENTITIES[k] === c)};`);
-}
-
 /**
- * Parses GDAL's `<GDALMetadata><Item name=".." sample="0" role="..">value</Item>…` XML.
- * Items with a `role` (description, scale, offset, unittype) are stored under the role's
- * upper-case name; `domain` items other than the default are skipped.
+ * Parses GDAL's `<GDALMetadata><Item name=".." sample="0" role="..">value</Item>…` XML (the
+ * GDAL_METADATA tag) with the shared XML reader. Items with a `role` (description, scale, offset,
+ * unittype) are stored under the role's upper-case name; `domain` items other than the default are skipped.
+ * @param file the file to name in errors
+ * @throws FormatError when the tag is not text, or not well-formed XML with a `<GDALMetadata>` root
+ *   (GDAL then reports an error and reads none of it).
+ * @example parseGdalMetadata('<GDALMetadata><Item name="DESCRIPTION" sample="0" role="description">1980-1984</Item></GDALMetadata>', 1).bands[0] // { DESCRIPTION: '1980-1984' }
  */
-export function parseGdalMetadata(xml: string | undefined, bands: number): GdalMetadata {
+export function parseGdalMetadata(xml: unknown, bands: number, file?: string): GdalMetadata {
   const result: GdalMetadata = { dataset: {}, bands: Array.from({ length: bands }, () => ({})) };
-  if (!xml) return result;
-  const item = /<Item\b([^>]*)>([\s\S]*?)<\/Item>|<Item\b([^>]*)\/>/g;
-  for (let m = item.exec(xml); m; m = item.exec(xml)) {
-    const attrs = m[1] ?? m[3] ?? '';
-    // GDAL escapes values twice (CPLEscapeString, then the XML serializer), and unescapes twice.
-    const value = unescapeXml(unescapeXml(m[2] ?? ''));
-    const attr = (name: string) => {
-      const a = new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`).exec(attrs);
-      return a ? unescapeXml(a[1]) : undefined;
-    };
+  if (xml === undefined) return result;
+  if (typeof xml !== 'string') throw new FormatError(`invalid GDAL_METADATA: a tag of ${ArrayBuffer.isView(xml) || Array.isArray(xml) ? 'numbers' : typeof xml} (expected ASCII text)`, file);
+  const text = xml.split('\0', 1)[0]; // an ASCII tag ends at its first NUL, as GDAL (C) reads it
+  if (text === '') return result;
+  const root = parseXml(text, { what: 'GDAL_METADATA', file });
+  if (root.name !== 'GDALMetadata') throw new FormatError(`invalid GDAL_METADATA: a <${root.name.slice(0, 40)}> document (expected a <GDALMetadata> root)`, file);
+  for (const item of root.children) {
+    if (item.name !== 'Item') continue;
+    const attr = (name: string): string | undefined => item.attributes[name];
     if (attr('domain')) continue;
+    // GDAL escapes values twice (CPLEscapeString, then the XML serializer): the reader undid one.
+    const value = unescapeXml(item.text);
     const name = attr('name') ?? '';
     const role = attr('role');
     const key = (role ?? name).toUpperCase() === 'DESCRIPTION' ? 'DESCRIPTION' : role ? role.toUpperCase() : name;

@@ -128,9 +128,9 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
   const transform = await readTransform(main, value, pixelIsPoint, name);
 
   // GDAL metadata and nodata.
-  const gdal = parseGdalMetadata(await value(main, 'GDAL_METADATA') as string | undefined, samples);
+  const gdal = parseGdalMetadata(await value(main, 'GDAL_METADATA'), samples, name);
   const pamText = await source.sidecar?.('.aux.xml') ?? null;
-  const pam = pamText === null ? null : parsePam(pamText, samples);
+  const pam = pamText === null ? null : parsePam(pamText, samples, `${name}.aux.xml`);
   const sidecar = pam ? applyPam(gdal, pam, name) : { noData: undefined, gave: [] };
   const noData = parseNoData(sidecar.noData ?? await value(main, 'GDAL_NODATA') as string | undefined, dataType);
   const bandNames = gdal.bands.map((b, i) => (b.DESCRIPTION?.trim() ? b.DESCRIPTION.trim() : `band_${i + 1}`));

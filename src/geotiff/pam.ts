@@ -1,5 +1,6 @@
 import { FormatError } from '../errors.js';
-import { unescapeXml, type GdalMetadata } from './metadata.js';
+import type { GdalMetadata } from './metadata.js';
+import { parseXml, type XmlElement } from './xml.js';
 
 /**
  * GDAL's sidecar (PAM) file, `<file>.aux.xml`: what GDAL and ArcGIS write beside a GeoTIFF when they
@@ -16,58 +17,38 @@ export interface PamBand {
   classes?: string[];
 }
 
-const text = (s: string) => unescapeXml(s).trim();
-
-/**
- * Each `<tag …>…</tag>` of `xml` in order (a self-closing one with an empty body), found with indexOf
- * in one pass: a damaged sidecar with thousands of unclosed tags costs no more than a good one (a lazy
- * regular expression rescans to the end from each of them). An unclosed tag ends the list.
- */
-function* elements(xml: string, tag: string): Generator<{ attrs: string; body: string }> {
-  const open = `<${tag}`, close = `</${tag}>`;
-  let at = 0;
-  for (;;) {
-    const start = xml.indexOf(open, at);
-    if (start < 0) return;
-    at = start + open.length;
-    if (!/[\s>/]/.test(xml.charAt(at))) continue; // a longer name (<Category in <CategoryNames)
-    const end = xml.indexOf('>', at);
-    if (end < 0) return;
-    const attrs = xml.slice(at, end);
-    if (attrs.endsWith('/')) { yield { attrs: attrs.slice(0, -1), body: '' }; at = end + 1; continue; }
-    const stop = xml.indexOf(close, end + 1);
-    if (stop < 0) return;
-    yield { attrs, body: xml.slice(end + 1, stop) };
-    at = stop + close.length;
-  }
-}
-
-/** The body of the first `<tag>` of `xml`, or undefined. */
-function element(xml: string, tag: string): string | undefined {
-  for (const e of elements(xml, tag)) return e.body;
-  return undefined;
-}
+/** The first child of `parent` named `name`, or undefined (GDAL's CPLGetXMLNode: children only, not deeper). */
+const child = (parent: XmlElement, name: string) => parent.children.find((c) => c.name === name);
+const named = (parent: XmlElement, name: string) => parent.children.filter((c) => c.name === name);
+const text = (e: XmlElement | undefined) => e?.text.trim();
 
 /** Largest class value a table may name (a table naming more is not a class list). */
 const MAX_CLASS = 255;
 
-/** Parses a PAM document into one record per band (0-based; bands the file does not have are ignored). */
-export function parsePam(xml: string, bands: number): PamBand[] {
+/**
+ * Parses a PAM document into one record per band (0-based; bands the file does not have are ignored).
+ * @param file the sidecar to name in errors
+ * @throws FormatError when the sidecar is not well-formed XML with a `<PAMDataset>` root.
+ * @example parsePam('<PAMDataset><PAMRasterBand band="1"><NoDataValue>-9999</NoDataValue></PAMRasterBand></PAMDataset>', 1) // [{ noData: '-9999' }]
+ */
+export function parsePam(xml: string, bands: number, file?: string): PamBand[] {
   const out: PamBand[] = Array.from({ length: bands }, () => ({}));
-  for (const { attrs, body } of elements(xml, 'PAMRasterBand')) {
-    const index = Number(/\bband\s*=\s*"(\d+)"/.exec(attrs)?.[1]) - 1;
+  const root = parseXml(xml, { what: 'sidecar', file });
+  if (root.name !== 'PAMDataset') throw new FormatError(`invalid sidecar: a <${root.name.slice(0, 40)}> document (expected a <PAMDataset> root)`, file);
+  for (const band of named(root, 'PAMRasterBand')) {
+    const index = /^\d+$/.test(band.attributes.band ?? '') ? Number(band.attributes.band) - 1 : -1;
     if (!(index >= 0 && index < bands)) continue;
     const record = out[index];
     for (const [key, tag] of [['description', 'Description'], ['noData', 'NoDataValue'], ['scale', 'Scale'], ['offset', 'Offset'], ['unit', 'UnitType']] as const) {
-      const v = element(body, tag);
-      if (v !== undefined && text(v) !== '') record[key] = text(v);
+      const v = text(child(band, tag));
+      if (v) record[key] = v;
     }
-    const categories = element(body, 'CategoryNames');
+    const categories = child(band, 'CategoryNames');
     if (categories !== undefined) {
-      const names = [...elements(categories, 'Category')].map((c) => text(c.body));
+      const names = named(categories, 'Category').map((c) => c.text.trim());
       if (names.some((n) => n !== '')) record.classes = names.slice(0, MAX_CLASS + 1);
     }
-    const table = element(body, 'GDALRasterAttributeTable');
+    const table = child(band, 'GDALRasterAttributeTable');
     if (table !== undefined && !record.classes) record.classes = classesOfTable(table);
   }
   return out;
@@ -77,9 +58,9 @@ export function parsePam(xml: string, bands: number): PamBand[] {
  * Class names from a raster attribute table: the value column (usage MinMax, else a field named
  * Value) and the name column (usage Name, else the first text field named like a class or zone).
  */
-function classesOfTable(table: string): string[] | undefined {
-  const fields = [...elements(table, 'FieldDefn')].map(({ body }) => ({
-    name: text(element(body, 'Name') ?? ''), type: Number(text(element(body, 'Type') ?? '-1')), usage: Number(text(element(body, 'Usage') ?? '0')),
+function classesOfTable(table: XmlElement): string[] | undefined {
+  const fields = named(table, 'FieldDefn').map((f) => ({
+    name: text(child(f, 'Name')) ?? '', type: Number(text(child(f, 'Type')) ?? '-1'), usage: Number(text(child(f, 'Usage')) ?? '0'),
   }));
   let value = fields.findIndex((f) => f.usage === 5);
   if (value < 0) value = fields.findIndex((f) => /^value$/i.test(f.name));
@@ -87,8 +68,8 @@ function classesOfTable(table: string): string[] | undefined {
   if (name < 0) name = fields.findIndex((f) => f.type === 2 && /name|class|zone|type|label|类|区/i.test(f.name));
   if (value < 0 || name < 0) return undefined;
   const classes: string[] = [];
-  for (const row of elements(table, 'Row')) {
-    const cells = [...elements(row.body, 'F')].map((c) => text(c.body));
+  for (const row of named(table, 'Row')) {
+    const cells = named(row, 'F').map((c) => c.text.trim());
     const v = Number(cells[value]);
     if (!Number.isInteger(v) || v < 0 || v > MAX_CLASS) return undefined;
     classes[v] = cells[name] ?? '';

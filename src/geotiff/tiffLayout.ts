@@ -2,7 +2,8 @@
 // GDAL's metadata and nodata, and the GeoKeys of the CRS (writeGeoTIFF.ts writes the pixels).
 import { InputError, invalid } from '../errors.js';
 import { KNOWN_CRS, parseProj4 } from './crs.js';
-import { bytesOf, escapeXml, type DataType, type TypedArray } from './metadata.js';
+import { bytesOf, type DataType, type TypedArray } from './metadata.js';
+import { escapeXml } from './xml.js';
 import type { Transform, Window } from './types.js';
 
 /**

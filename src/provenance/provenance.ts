@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { FormatError } from '../errors.js';
 import { openRaster } from '../geotiff/openRaster.js';
+import { findXml, parseXml } from '../geotiff/xml.js';
 import { version } from '../version.js';
 import { fingerprintFiles, type DatasetFingerprint } from './fingerprint.js';
 
@@ -122,10 +123,17 @@ export async function readProvenance(path: string): Promise<Provenance | null> {
       }
       at += 12 + length;
     }
+  } else if (type === '.svg') {
+    const svg = parseXml(bytes.toString('utf8'), { what: 'SVG', file: path });
+    json = findXml(svg, (e) => e.attributes.id === `${KEY}-provenance`)?.text;
   } else {
+    // HTML is not XML (<meta> is never closed): the record is the text of the element with our id, up
+    // to the next '<' (a script's JSON has none); a CSV carries it in a comment line
     const text = bytes.toString('utf8');
-    const m = new RegExp(`id="${KEY}-provenance">([^<]*)<`).exec(text) ?? new RegExp(`^# ${KEY} provenance: (.*)$`, 'm').exec(text);
-    if (m) json = type === '.svg' ? unescapeXml(m[1]) : m[1];
+    const marker = `id="${KEY}-provenance">`;
+    const start = text.indexOf(marker);
+    const end = start < 0 ? -1 : text.indexOf('<', start + marker.length);
+    json = end >= 0 ? text.slice(start + marker.length, end) : new RegExp(`^# ${KEY} provenance: (.*)$`, 'm').exec(text)?.[1];
   }
   return json === undefined ? null : parse(json, path);
 }
@@ -136,8 +144,4 @@ function parse(json: string, path: string): Provenance {
   } catch {
     throw new FormatError('the provenance record is not valid JSON (was the file edited?)', path);
   }
-}
-
-function unescapeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 }
