@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { FormatError } from '../errors.js';
+import { gifComments } from '../display/gif.js';
+import { mp4Comment } from '../display/mp4.js';
 import { openRaster } from '../geotiff/openRaster.js';
 import { findXml, parseXml } from '../geotiff/xml.js';
 import { version } from '../version.js';
@@ -94,11 +96,16 @@ export function csvProvenance(p: Provenance): string {
   return `# ${KEY} provenance: ${asciiJson(p)}\n# synthetic: ${p.synthetic}\n`;
 }
 
+/** The record as one line of ASCII text, for a GIF comment extension or an MP4 `comment` tag. */
+export function provenanceComment(p: Provenance): string {
+  return `${KEY} provenance: ${asciiJson(p)}`;
+}
+
 /** The GeoTIFF metadata item (GDAL_METADATA; `gdalinfo` lists it) that holds the record. */
 export const GEOTIFF_PROVENANCE_ITEM = 'PERMAFROST_LAB_PROVENANCE';
 
 /**
- * The provenance recorded in a PNG, SVG, HTML, CSV or GeoTIFF written by permafrost-lab; null
+ * The provenance recorded in a PNG, SVG, HTML, CSV, GeoTIFF, GIF or MP4 written by permafrost-lab; null
  * when the file carries none.
  * @example const p = await readProvenance('out/exports/magt-change.png'); p?.dataset?.fingerprint.id
  */
@@ -112,7 +119,11 @@ export async function readProvenance(path: string): Promise<Provenance | null> {
     return json === undefined ? null : parse(json, path);
   }
   const bytes = readFileSync(path);
-  if (type === '.png') {
+  const prefix = `${KEY} provenance: `;
+  if (type === '.gif' || type === '.mp4') {
+    const comments = type === '.gif' ? gifComments(bytes, path) : [mp4Comment(bytes, path) ?? ''];
+    json = comments.find((c) => c.startsWith(prefix))?.slice(prefix.length);
+  } else if (type === '.png') {
     for (let at = 8; at + 12 <= bytes.length;) {
       const length = bytes.readUInt32BE(at);
       const kind = bytes.toString('latin1', at + 4, at + 8);
