@@ -18,6 +18,7 @@ import { csvText, exportTable } from '../dataset/exportTable.js';
 import { mapArray } from '../grid/mapArray.js';
 import { GEOTIFF_PROVENANCE_ITEM, provenanceOf } from '../provenance/provenance.js';
 import { shareCommands } from './shareCommands.js';
+import { animateCommands } from './animateCommand.js';
 
 /** A command of the `permafrost-lab` command line. */
 export type Command = CommandSpec;
@@ -256,6 +257,7 @@ export const commands: Record<string, Command> = {
     },
   },
   ...shareCommands,
+  ...animateCommands,
 };
 
 function variableOption(value: string): Variable {

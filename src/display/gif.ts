@@ -1,9 +1,12 @@
 // Animated GIFs of figure frames: one palette for the whole animation (colours do not flicker from
 // frame to frame), each frame after the first storing only the pixels that changed, and a comment
 // extension for the provenance record.
-import gifenc from 'gifenc';
+import * as gifencModule from 'gifenc';
 import { FormatError, InputError, invalid } from '../errors.js';
 import type { RgbaImage } from './png.js';
+
+// Node loads gifenc's CommonJS build (its functions on the default export), bundlers its ES module build
+const gifenc = ('quantize' in gifencModule ? gifencModule : (gifencModule as unknown as { default: typeof gifencModule }).default);
 
 /** The palette index left for "unchanged since the last frame" (transparent): 255 colours are drawn. */
 const KEEP = 255;
@@ -37,9 +40,11 @@ export function encodeGif(frames: RgbaImage[], options: GifOptions): Uint8Array 
   const palette = gifenc.quantize(all, KEEP, { format: 'rgb565' });
   while (palette.length < 256) palette.push([0, 0, 0]);
   const gif = gifenc.GIFEncoder();
+  const nearest = nearestIndex(palette);
   let previous: Uint8Array | undefined;
   for (const [k, f] of frames.entries()) {
-    const index = gifenc.applyPalette(copyOf(f.rgba), palette, 'rgb565');
+    const index = new Uint8Array(width * height);
+    for (let i = 0, j = 0; i < index.length; i++, j += 4) index[i] = nearest((f.rgba[j] << 16) | (f.rgba[j + 1] << 8) | f.rgba[j + 2]);
     const delay = options.delays_ms[k];
     if (!previous) {
       gif.writeFrame(index, width, height, { palette, delay, repeat: options.loops ?? 0, dispose: 1 });
@@ -55,9 +60,27 @@ export function encodeGif(frames: RgbaImage[], options: GifOptions): Uint8Array 
   return options.comment === undefined ? bytes : withComment(bytes, options.comment);
 }
 
-/** gifenc reads pixels through a Uint32Array over the whole buffer: give it a buffer of their own. */
-function copyOf(rgba: Uint8Array): Uint8Array {
-  return rgba.byteOffset === 0 && rgba.byteLength === rgba.buffer.byteLength ? rgba : rgba.slice();
+/**
+ * The palette index of each colour, found once for the whole animation: the same colour gets the
+ * same index in every frame (gifenc's applyPalette caches by 16-bit colour per call, so one colour
+ * can take another index from one frame to the next, and a still key would flicker).
+ */
+function nearestIndex(palette: number[][]): (rgb: number) => number {
+  const cache = new Map<number, number>();
+  return (rgb) => {
+    let k = cache.get(rgb);
+    if (k !== undefined) return k;
+    const r = rgb >> 16, g = (rgb >> 8) & 255, b = rgb & 255;
+    let best = Infinity;
+    k = 0;
+    for (let i = 0; i < KEEP; i++) {
+      const p = palette[i];
+      const d = (p[0] - r) ** 2 + (p[1] - g) ** 2 + (p[2] - b) ** 2;
+      if (d < best) { best = d; k = i; }
+    }
+    cache.set(rgb, k);
+    return k;
+  };
 }
 
 /** Where the first block after the header, screen descriptor and global colour table starts. */
