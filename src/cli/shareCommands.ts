@@ -20,7 +20,7 @@ export const shareCommands: Record<string, CommandSpec> = {
     examples: ['permafrost-lab provenance out/exports/magt-change.png --data data/sample'],
     async run(args) {
       const file = args.positionals[0];
-      if (!file) throw new InputError('provenance needs a file: permafrost-lab provenance <file.png|.svg|.html|.csv|.tif>');
+      if (!file) throw new InputError('provenance needs a file: permafrost-lab provenance <file.png|.svg|.html|.gif|.mp4|.csv|.tif>');
       const p = await readProvenance(file);
       if (!p) { process.stderr.write(`${file}: no permafrost-lab provenance in this file\n`); return 1; }
       if (args.flag('json')) process.stdout.write(JSON.stringify(p, null, 2) + '\n');
