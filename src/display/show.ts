@@ -3,6 +3,7 @@ import { escapeHtml } from '../notebooks/html.js';
 import { kernelDisplay, kernelWriter } from './kernel.js';
 import { renderFigureSync, warmImageThread } from './render.js';
 import { plotlyScript } from './plotlySource.js';
+import { HISTORY_SCRIPT } from './historyScript.js';
 import { isTableLike, tableHtml, type TableHtmlOptions } from './tableHtml.js';
 
 /** A Plotly figure as plain JSON. */
@@ -57,12 +58,23 @@ export function figureHtml(figure: Figure, options: { inlinePlotly?: boolean; pn
   const library = options.inlinePlotly ? `<script>${plotlyScript()}</script>\n` : '';
   // where scripts do not run (GitHub, nbviewer's sanitizer, nbconvert --to markdown), the PNG shows instead
   const fallback = options.png ? `<img id="${id}-png" alt="${escapeHtml(String((figure.layout?.title as { text?: string } | undefined)?.text ?? 'figure'))}" style="max-width:100%" src="data:image/png;base64,${options.png}">` : '';
-  return `${library}<div id="${id}" class="permafrost-figure" style="width:100%;min-height:420px">${fallback}</div>
+  // a map of all periods carries its cells' history: a click draws it beside the map (src/display/historyScript.ts)
+  const history = !!(figure.layout?.meta as { history?: unknown } | undefined)?.history;
+  const map = `<div id="${id}" class="permafrost-figure" style="${history ? 'flex:1 1 560px;min-width:0' : 'width:100%'};min-height:420px">${fallback}</div>`;
+  const body = history
+    ? `<div style="display:flex;flex-wrap:wrap;align-items:flex-start;gap:8px">${map}<div id="${id}-history" class="permafrost-history" style="flex:0 1 420px;min-width:300px;display:none"></div></div>
+<div class="permafrost-history-hint" style="font:12px system-ui,sans-serif;color:#555;margin:2px 0 0 12px">Click a cell of the map to see its values over the periods.</div>`
+    : map;
+  return `${library}${body}
 <script>(function () {
   var spec = ${spec};
-  var tries = 0;
+  var tries = 0;${history ? `\n  ${HISTORY_SCRIPT}` : ''}
   function draw() {
-    if (window.Plotly) { var img = document.getElementById('${id}-png'); if (img) img.remove(); window.Plotly.newPlot('${id}', spec); return; }
+    if (window.Plotly) {
+      var img = document.getElementById('${id}-png'); if (img) img.remove();
+      var drawn = window.Plotly.newPlot('${id}', spec);${history ? `\n      drawn.then(function (gd) { permafrostHistory(gd, spec, document.getElementById('${id}-history')); });` : ''}
+      return;
+    }
     if (++tries < 200) setTimeout(draw, 50);
     else document.getElementById('${id}').textContent = 'plotly.js did not load: re-run the first figure cell of this notebook.';
   }

@@ -7,6 +7,7 @@ import type { GridLike } from '../grid/cellArea.js';
 import { ARCTIC_POLAR_STEREOGRAPHIC, LONLAT } from '../grid/geometry.js';
 import { projectRings, type PolygonGeometry } from '../grid/rasterize.js';
 import { InputError, invalid } from '../errors.js';
+import { withCellHistory } from './cellHistory.js';
 import { baseLayout, DIVERGING, figure, label, periodControls, SEQUENTIAL, SLIDER_SPACE, UNITS, type FigureOptions } from './style.js';
 
 /** A grid of values to map: a band read with `raster.read`, a layer, a trend or a change. */
@@ -49,6 +50,8 @@ export interface MapFigureOptions extends FigureOptions {
   labels?: string[];
   /** Draw the line where the value crosses this level (for example 0 for the 0 °C isotherm of MAGT). */
   isoline?: number;
+  /** With several grids: a click on a cell shows its values over the periods beside the map (in HTML pages and notebooks). Default true. */
+  history?: boolean;
 }
 
 /**
@@ -97,7 +100,8 @@ export function mapFigure(input: MapGrid | TableLike | (MapGrid | TableLike)[], 
   if (!many) return figure(data, layout, 'mapFigure', options);
   const fig = figure(data, { ...layout, ...periodControls(names, { below_px: 4 }) }, 'mapFigure', options);
   fig.frames = cells.map((c, i) => ({ name: names[i], data: level === undefined ? [{ z: c.z }] : [{ z: c.z }, { z: coarse[i].z }], traces: level === undefined ? [0] : [0, 1] }));
-  return fig;
+  if (options.classes || options.history === false) return fig;
+  return withCellHistory(fig, { ...cells[0], crs: grids[0].crs, transform: grids[0].transform, source_factor: (grids[0] as { factor?: number }).factor }, { periods: names, value, units });
 }
 
 /** The colour range of a map: fixed by the options, copied from another map, or fit to the data (2–98 % of the cells of all steps). */

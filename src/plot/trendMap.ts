@@ -1,14 +1,22 @@
 import type { Figure } from '../display/show.js';
 import type { TrendResult } from '../dataset/openDataset.js';
 import { VARIABLES } from '../dataset/discover.js';
-import { downsample, mapFigure, type MapFigureOptions } from './mapFigure.js';
+import { downsample, mapFigure, type MapFigureOptions, type MapGrid } from './mapFigure.js';
+import { withCellHistory } from './cellHistory.js';
+
+/** Options of {@link trendMap}. */
+export interface TrendMapOptions extends MapFigureOptions {
+  /** The periods' grids (`await ds.layers(variable, { max_cells: 200 })`): a click on a cell then shows its values over the periods beside the map. */
+  layers?: MapGrid[];
+}
 
 /**
  * Sen's slope per decade (`ds.trend`) as a map, diverging around 0; cells whose trend is not
- * significant are grey.
- * @example show(trendMap(await ds.trend('magt', { fdr: true })))
+ * significant are grey. Given the periods' `layers`, a click on a cell shows its values over the
+ * periods beside the map.
+ * @example show(trendMap(await ds.trend('magt', { fdr: true }), { layers: await ds.layers('magt', { max_cells: 200 }) }))
  */
-export function trendMap(trend: TrendResult, options: MapFigureOptions = {}): Figure {
+export function trendMap(trend: TrendResult, options: TrendMapOptions = {}): Figure {
   const n = trend.slope_per_decade.length;
   const significant = new Float32Array(n);
   const notSignificant = new Float32Array(n);
@@ -31,5 +39,10 @@ export function trendMap(trend: TrendResult, options: MapFigureOptions = {}): Fi
     marker: { symbol: 'square', size: 13, color: '#c8c8c8', line: { color: '#555', width: 0.5 } } });
   fig.layout = { ...fig.layout, showlegend: true, legend: { x: 0, xanchor: 'left', y: 1, yanchor: 'top', bgcolor: 'rgba(255,255,255,0.9)', bordercolor: '#ccc', borderwidth: 1 } };
   if (fig.source) fig.source.builder = 'trendMap';
-  return fig;
+  const layers = options.layers ?? [];
+  if (layers.length === 0) return fig;
+  const periodBlocks = layers.map((l) => downsample(l, 200));
+  const values = periodBlocks.map((b) => b.z.map((row) => row.map((v) => (v === null ? null : Math.round(v * 100) / 100))));
+  return withCellHistory(fig, { ...periodBlocks[0], crs: layers[0].crs, transform: layers[0].transform, source_factor: (layers[0] as { factor?: number }).factor },
+    { periods: layers.map((l, i) => l.period ?? `${i + 1}`), value: VARIABLES[trend.variable].column, units: VARIABLES[trend.variable].unit, values });
 }
