@@ -131,7 +131,7 @@ describe('saveFigure(figure, path)', () => {
     expect(html).not.toMatch(/<script src=/);
     expect(() => chromiumPath(['/nonexistent/chromium'])).toThrow(FileError);
     expect(() => chromiumPath(['/nonexistent/chromium'])).toThrow(/apt-get install chromium/);
-    await expect(saveFigure(fig, join(tmp.dir, 'trend.jpg'))).rejects.toThrow(/invalid file type: ".jpg" \(expected .html, .svg or .png\)/);
+    await expect(saveFigure(fig, join(tmp.dir, 'trend.jpg'))).rejects.toThrow(/invalid file type: ".jpg" \(expected .html, .svg, .png, .gif or .mp4\)/);
   });
 });
 
