@@ -1,0 +1,81 @@
+import type { Figure } from '../display/show.js';
+import { InputError, invalid } from '../errors.js';
+import { mapFigure, overlays, type MapFigureOptions, type MapGrid } from './mapFigure.js';
+import { baseLayout, DIVERGING, figure, label, UNITS, withAnnotations } from './style.js';
+
+/** Options of {@link compareMaps}. */
+export interface CompareMapsOptions extends MapFigureOptions {
+  /** With a list of grids (`ds.layers`): the two periods to compare, earlier first. Default: the first and the last. */
+  periods?: [string, string];
+  /** A third panel with the difference (second − first). Default true. */
+  difference?: boolean;
+}
+
+/**
+ * Two maps side by side on one colour scale with one key (two periods, or product against model),
+ * their zoom and pan linked (drag a box on one, the others follow), and a third panel with their
+ * difference (second − first) on a diverging scale centred on 0. Takes two grids, or a list of
+ * grids (`ds.layers`) and `{ periods: [from, to] }`.
+ * @example show(compareMaps(await ds.layers('magt', { max_cells: 300 }), { periods: ['1980-1984', '2015-2019'], dataset: ds }))
+ */
+export function compareMaps(a: MapGrid | MapGrid[], b?: MapGrid | CompareMapsOptions, more: CompareMapsOptions = {}): Figure {
+  let first: MapGrid, second: MapGrid, options: CompareMapsOptions;
+  if (Array.isArray(a)) {
+    options = (b as CompareMapsOptions | undefined) ?? {};
+    const names = a.map((g) => g.period);
+    const [from, to] = options.periods ?? [names[0], names[names.length - 1]];
+    const pick = (p: string | undefined) => {
+      const k = names.indexOf(p);
+      if (k < 0) throw new InputError(invalid('period to compare', p, names.filter(Boolean).join(', ')));
+      return a[k];
+    };
+    first = pick(from); second = pick(to);
+  } else {
+    if (!b || !('values' in b)) throw new InputError(invalid('second grid', typeof b, 'two grids, or a list of grids (ds.layers) and { periods: [from, to] }'));
+    first = a; second = b as MapGrid; options = more;
+  }
+  if (first.width !== second.width || first.height !== second.height) {
+    throw new InputError(invalid('grids to compare', `${first.width} × ${first.height} and ${second.width} × ${second.height}`, 'two grids of one size'));
+  }
+  const value = options.value ?? 'magt_c';
+  const units = options.units ?? UNITS[value] ?? '';
+  const max_cells = options.max_cells ?? 300;
+  // the two maps as mapFigure draws them (its colour scale fit to both), then laid out as panels
+  const pair = mapFigure([first, second], { ...options, max_cells, history: false, coastlines: false, graticule: false });
+  const heat = pair.data[0] as Record<string, unknown> & { x: number[]; y: number[] };
+  const z = pair.frames!.map((f) => f.data[0].z as (number | null)[][]);
+  const labels = [options.labels?.[0] ?? first.period ?? 'first', options.labels?.[1] ?? second.period ?? 'second'];
+  const withDifference = options.difference !== false;
+  const panels = withDifference ? 3 : 2;
+  const gap = 0.06;
+  const width = (1 - gap * (panels - 1) - 0.05) / panels;
+  const domain = (k: number) => [k * (width + gap), k * (width + gap) + width];
+  const axis = (k: number) => (k === 0 ? '' : String(k + 1));
+  const extent = { x0: heat.x[0], x1: heat.x[heat.x.length - 1], y0: heat.y[heat.y.length - 1], y1: heat.y[0] };
+  const lines = overlays(first.crs, extent, options);
+  const data: Record<string, unknown>[] = [];
+  const colorbar = (k: number, title: string) => ({ title: { text: title, side: 'right' }, thickness: 12, len: 0.75, x: domain(k)[1] + 0.005, xanchor: 'left' });
+  for (let k = 0; k < 2; k++) {
+    data.push({ ...heat, z: z[k], name: labels[k], xaxis: `x${axis(k)}`, yaxis: `y${axis(k)}`, showscale: k === 1, colorbar: colorbar(1, units) });
+  }
+  if (withDifference) {
+    const diff = z[0].map((row, r) => row.map((v, c) => (v === null || z[1][r][c] === null ? null : Math.round((z[1][r][c]! - v) * 1000) / 1000)));
+    const finite = diff.flat().filter((v): v is number => v !== null).map(Math.abs).sort((p, q) => p - q);
+    const spread = finite[Math.floor(0.98 * (finite.length - 1))] || 1;
+    data.push({ type: 'heatmap', x: heat.x, y: heat.y, z: diff, name: 'difference', xaxis: 'x3', yaxis: 'y3', hoverongaps: false,
+      colorscale: DIVERGING, zmid: 0, zmin: -spread, zmax: spread, colorbar: colorbar(2, `Δ ${units}`.trim()), hovertemplate: `%{z:+.2f} ${units}<extra>difference</extra>` });
+  }
+  for (let k = 0; k < panels; k++) for (const line of lines) data.push({ ...line, xaxis: `x${axis(k)}`, yaxis: `y${axis(k)}` });
+  const axes: Record<string, unknown> = {};
+  for (let k = 0; k < panels; k++) {
+    // the first map sets the view; the others match it, so that zoom and pan move all of them
+    axes[`xaxis${axis(k)}`] = { visible: false, domain: domain(k), anchor: `y${axis(k)}`, ...(k === 0 ? { range: [extent.x0, extent.x1], constrain: 'domain' } : { matches: 'x' }) };
+    axes[`yaxis${axis(k)}`] = { visible: false, anchor: `x${axis(k)}`, ...(k === 0 ? { range: [extent.y0, extent.y1], scaleanchor: 'x', scaleratio: 1, constrain: 'domain' } : { matches: 'y' }) };
+  }
+  const titles = [...labels, ...(withDifference ? [`Difference: ${labels[1]} − ${labels[0]}`] : [])].map((text, k) => ({
+    name: `panel-${k + 1}`, text: `<b>${text}</b>`, xref: 'paper', yref: 'paper', x: (domain(k)[0] + domain(k)[1]) / 2, y: 1, yshift: 6, xanchor: 'center', yanchor: 'bottom', showarrow: false, font: { size: 14 },
+  }));
+  const layout = withAnnotations(baseLayout({ height: 520, width: 1200, ...options, title: options.title ?? `${label(value)}: ${labels[0]} and ${labels[1]}` },
+    { ...axes, hovermode: 'closest', showlegend: false, dragmode: 'zoom' }, 8), titles);
+  return figure(data, layout, 'compareMaps', options);
+}
