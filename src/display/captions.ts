@@ -1,13 +1,16 @@
 // Captions under figures: wrapped to the figure's width, again for each size a figure is drawn at.
 
-/** Breaks a caption into lines of at most `width` characters (Plotly does not wrap annotations). */
+/** Breaks a caption into lines of at most `width` characters (Plotly does not wrap annotations); a newline starts a new paragraph. */
 export function wrap(text: string, width = 90): string[] {
   const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/)) {
+      if (!word) continue;
+      if (line && line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+    }
+    if (line) lines.push(line);
   }
-  if (line) lines.push(line);
   return lines;
 }
 
