@@ -43,7 +43,6 @@ export { areaFigure, type AreaFigureOptions } from './plot/areaFigure.js';
 export { histogramFigure, type HistogramFigureOptions } from './plot/histogramFigure.js';
 export { mapFigure, type MapGrid, type MapFigureOptions } from './plot/mapFigure.js';
 export { differenceMap } from './plot/differenceMap.js';
-export { compareMaps, type CompareMapsOptions } from './plot/compareMaps.js';
 export { trendMap, type TrendMapOptions } from './plot/trendMap.js';
 export { validationFigure, type ValidationFigureOptions } from './plot/validationFigure.js';
 export { residualMap } from './plot/residualMap.js';

@@ -1,38 +1,46 @@
+// Two maps side by side (mapFigure's `compare` option): the panels, the linked axes and the
+// difference. The two maps themselves (their colour scale fit to both) and the coastlines come
+// from mapFigure, handed in, so that this file does not import it back.
 import type { Figure } from '../display/show.js';
 import { InputError, invalid } from '../errors.js';
-import { mapFigure, overlays, type MapFigureOptions, type MapGrid } from './mapFigure.js';
-import { baseLayout, DIVERGING, figure, label, UNITS, withAnnotations } from './style.js';
+import type { GridLike } from '../grid/cellArea.js';
+import { baseLayout, DIVERGING, figure, label, UNITS, withAnnotations, type FigureOptions } from './style.js';
 
-/** Options of {@link compareMaps}. */
-export interface CompareMapsOptions extends MapFigureOptions {
-  /** With a list of grids (`ds.layers`): the two periods to compare, earlier first. Default: the first and the last. */
-  periods?: [string, string];
-  /** A third panel with the difference (second − first). Default true. */
+/** Options of mapFigure that set two maps side by side. */
+export interface CompareOptions {
+  /**
+   * Two maps side by side on one colour scale with one key, zoom and pan linked, and a third panel
+   * with their difference (second − first): `true` for two grids, or the two periods to take from
+   * a list of grids (`ds.layers`), earlier first. Default: one map (a slider for several grids).
+   */
+  compare?: boolean | [string, string];
+  /** With `compare`: the third panel with the difference. Default true. */
   difference?: boolean;
 }
 
+type Grid = GridLike & { values: ArrayLike<number>; period?: string };
+type Options = FigureOptions & CompareOptions & { value?: string; units?: string; max_cells?: number; labels?: string[]; coastlines?: boolean; graticule?: boolean };
+type Extent = { x0: number; x1: number; y0: number; y1: number };
+
 /**
- * Two maps side by side on one colour scale with one key (two periods, or product against model),
- * their zoom and pan linked (drag a box on one, the others follow), and a third panel with their
- * difference (second − first) on a diverging scale centred on 0. Takes two grids, or a list of
- * grids (`ds.layers`) and `{ periods: [from, to] }`.
- * @example show(compareMaps(await ds.layers('magt', { max_cells: 300 }), { periods: ['1980-1984', '2015-2019'], dataset: ds }))
+ * The figure of `mapFigure(grids, { compare })`: two maps on one colour scale, their zoom and pan
+ * linked (a box dragged on one zooms the others), and their difference on a diverging scale.
+ * `draw` is mapFigure (the pair on one scale), `lines` its coastlines and graticule.
+ * @example show(mapFigure(await ds.layers('magt', { max_cells: 300 }), { compare: ['1980-1984', '2015-2019'], dataset: ds }))
  */
-export function compareMaps(a: MapGrid | MapGrid[], b?: MapGrid | CompareMapsOptions, more: CompareMapsOptions = {}): Figure {
-  let first: MapGrid, second: MapGrid, options: CompareMapsOptions;
-  if (Array.isArray(a)) {
-    options = (b as CompareMapsOptions | undefined) ?? {};
-    const names = a.map((g) => g.period);
-    const [from, to] = options.periods ?? [names[0], names[names.length - 1]];
-    const pick = (p: string | undefined) => {
+export function compareMaps(grids: Grid[], options: Options, draw: (pair: Grid[], options: Options) => Figure, lines: (crs: string, extent: Extent, options: Options) => Record<string, unknown>[]): Figure {
+  let first: Grid, second: Grid;
+  if (Array.isArray(options.compare)) {
+    const names = grids.map((g) => g.period);
+    const pick = (p: string) => {
       const k = names.indexOf(p);
       if (k < 0) throw new InputError(invalid('period to compare', p, names.filter(Boolean).join(', ')));
-      return a[k];
+      return grids[k];
     };
-    first = pick(from); second = pick(to);
+    [first, second] = [pick(options.compare[0]), pick(options.compare[1])];
   } else {
-    if (!b || !('values' in b)) throw new InputError(invalid('second grid', typeof b, 'two grids, or a list of grids (ds.layers) and { periods: [from, to] }'));
-    first = a; second = b as MapGrid; options = more;
+    if (grids.length !== 2) throw new InputError(invalid('grids to compare', `${grids.length} grid(s)`, 'two grids, or a list of grids with compare: [from, to]'));
+    [first, second] = grids;
   }
   if (first.width !== second.width || first.height !== second.height) {
     throw new InputError(invalid('grids to compare', `${first.width} × ${first.height} and ${second.width} × ${second.height}`, 'two grids of one size'));
@@ -41,7 +49,7 @@ export function compareMaps(a: MapGrid | MapGrid[], b?: MapGrid | CompareMapsOpt
   const units = options.units ?? UNITS[value] ?? '';
   const max_cells = options.max_cells ?? 300;
   // the two maps as mapFigure draws them (its colour scale fit to both), then laid out as panels
-  const pair = mapFigure([first, second], { ...options, max_cells, history: false, coastlines: false, graticule: false });
+  const pair = draw([first, second], { ...options, compare: false, max_cells, history: false, coastlines: false, graticule: false } as Options);
   const heat = pair.data[0] as Record<string, unknown> & { x: number[]; y: number[] };
   const z = pair.frames!.map((f) => f.data[0].z as (number | null)[][]);
   const labels = [options.labels?.[0] ?? first.period ?? 'first', options.labels?.[1] ?? second.period ?? 'second'];
@@ -52,7 +60,7 @@ export function compareMaps(a: MapGrid | MapGrid[], b?: MapGrid | CompareMapsOpt
   const domain = (k: number) => [k * (width + gap), k * (width + gap) + width];
   const axis = (k: number) => (k === 0 ? '' : String(k + 1));
   const extent = { x0: heat.x[0], x1: heat.x[heat.x.length - 1], y0: heat.y[heat.y.length - 1], y1: heat.y[0] };
-  const lines = overlays(first.crs, extent, options);
+  const overlay = lines(first.crs, extent, options);
   const data: Record<string, unknown>[] = [];
   const colorbar = (k: number, title: string) => ({ title: { text: title, side: 'right' }, thickness: 12, len: 0.75, x: domain(k)[1] + 0.005, xanchor: 'left' });
   for (let k = 0; k < 2; k++) {
@@ -65,7 +73,7 @@ export function compareMaps(a: MapGrid | MapGrid[], b?: MapGrid | CompareMapsOpt
     data.push({ type: 'heatmap', x: heat.x, y: heat.y, z: diff, name: 'difference', xaxis: 'x3', yaxis: 'y3', hoverongaps: false,
       colorscale: DIVERGING, zmid: 0, zmin: -spread, zmax: spread, colorbar: colorbar(2, `Δ ${units}`.trim()), hovertemplate: `%{z:+.2f} ${units}<extra>difference</extra>` });
   }
-  for (let k = 0; k < panels; k++) for (const line of lines) data.push({ ...line, xaxis: `x${axis(k)}`, yaxis: `y${axis(k)}` });
+  for (let k = 0; k < panels; k++) for (const line of overlay) data.push({ ...line, xaxis: `x${axis(k)}`, yaxis: `y${axis(k)}` });
   const axes: Record<string, unknown> = {};
   for (let k = 0; k < panels; k++) {
     // the first map sets the view; the others match it, so that zoom and pan move all of them
@@ -77,5 +85,5 @@ export function compareMaps(a: MapGrid | MapGrid[], b?: MapGrid | CompareMapsOpt
   }));
   const layout = withAnnotations(baseLayout({ height: 520, width: 1200, ...options, title: options.title ?? `${label(value)}: ${labels[0]} and ${labels[1]}` },
     { ...axes, hovermode: 'closest', showlegend: false, dragmode: 'zoom' }, 8), titles);
-  return figure(data, layout, 'compareMaps', options);
+  return figure(data, layout, 'mapFigure', options);
 }

@@ -8,6 +8,7 @@ import { ARCTIC_POLAR_STEREOGRAPHIC, LONLAT } from '../grid/geometry.js';
 import { projectRings, type PolygonGeometry } from '../grid/rasterize.js';
 import { InputError, invalid } from '../errors.js';
 import { withCellHistory } from './cellHistory.js';
+import { compareMaps, type CompareOptions } from './compareMaps.js';
 import { baseLayout, DIVERGING, figure, label, periodControls, SEQUENTIAL, SLIDER_SPACE, UNITS, type FigureOptions } from './style.js';
 
 /** A grid of values to map: a band read with `raster.read`, a layer, a trend or a change. */
@@ -24,7 +25,7 @@ type TableLike = { columnNames(): string[]; array(name: string): ArrayLike<unkno
 export interface MapClass { value: number; label: string; colour: string }
 
 /** Options of {@link mapFigure}. */
-export interface MapFigureOptions extends FigureOptions {
+export interface MapFigureOptions extends FigureOptions, CompareOptions {
   /** The value column of a table, or the variable's column name for units (`magt_c`, `alt_cm`). */
   value?: string;
   /** Unit on the colour bar. Default from `value`. */
@@ -59,15 +60,18 @@ export interface MapFigureOptions extends FigureOptions {
  * at most `max_cells` across, with equal aspect, Natural Earth coastlines and a graticule projected
  * with proj4, and a colour scale fit to the variable (diverging around 0 °C for MAGT, sequential
  * for ALT) with its unit on the colour bar. Given several grids (for example the eight periods'
- * layers) it draws one map with a slider and a play button, on one colour scale fixed across steps.
+ * layers) it draws one map with a slider and a play button, on one colour scale fixed across steps;
+ * with `compare`, two of them side by side (one colour scale, zoom linked) and their difference.
  * @example show(mapFigure(await ds.layer('magt', '2015-2019', { max_cells: 500 }), { dataset: ds }))
  * @example show(mapFigure(await Promise.all(ds.periods.map((p) => ds.layer('magt', p.label, { max_cells: 300 }))), { dataset: ds }))
+ * @example show(mapFigure(await ds.layers('magt', { max_cells: 300 }), { compare: ['1980-1984', '2015-2019'], dataset: ds }))
  */
 export function mapFigure(input: MapGrid | TableLike | (MapGrid | TableLike)[], options: MapFigureOptions & { crs?: string } = {}): Figure {
   const many = Array.isArray(input);
   const inputs = many ? input : [input];
   if (inputs.length === 0) throw new InputError(invalid('grids to map', 'an empty list', 'one grid or a list of grids'));
   const grids = inputs.map((g) => ('values' in g ? g : gridFromTable(g, options)));
+  if (options.compare) return compareMaps(grids, options, mapFigure, overlays);
   const value = options.value ?? 'magt_c';
   const max_cells = options.max_cells ?? (many ? 200 : 1200);
   const cells = grids.map((g) => downsample(g, max_cells, options.classes ? 'majority' : 'mean'));

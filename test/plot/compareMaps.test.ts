@@ -1,7 +1,7 @@
-// Two periods side by side: one colour scale and one key for both maps, a difference panel, and
+// Two periods side by side (mapFigure's compare option): one colour scale and one key for both maps, a difference panel, and
 // zoom linked across the panels when a user drags a box in headless Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareMaps } from '../../src/plot/compareMaps.js';
+import { mapFigure } from '../../src/plot/mapFigure.js';
 import { standaloneHtml } from '../../src/plot/saveFigure.js';
 import { launchChromium } from '../../src/display/render.js';
 import { InputError } from '../../src/errors.js';
@@ -20,15 +20,15 @@ let browser: Awaited<ReturnType<typeof launchChromium>>;
 beforeAll(async () => { browser = await launchChromium(); }, 60_000);
 afterAll(async () => { await browser?.close(); });
 
-describe('compareMaps', () => {
+describe('mapFigure(grids, { compare })', () => {
   it('two periods of ds.layers on one colour scale with one key, and their difference (second − first) cell by cell', () => {
-    const fig = compareMaps(layers, { periods: ['1980-1984', '2015-2019'], value: 'magt_c', synthetic: true });
+    const fig = mapFigure(layers, { compare: ['1980-1984', '2015-2019'], value: 'magt_c', synthetic: true });
     const [a, b, d] = fig.data as { z: (number | null)[][]; zmin: number; zmax: number; colorscale: unknown; showscale: boolean; xaxis: string }[];
     expect([a.xaxis, b.xaxis, d.xaxis]).toEqual(['x', 'x2', 'x3']);
     expect([a.zmin, a.zmax, a.colorscale]).toEqual([b.zmin, b.zmax, b.colorscale]);
     expect([a.showscale, b.showscale]).toEqual([false, true]); // one key for the two maps
     // the scale is fit to both periods: wider than one fit to the first period alone
-    const alone = compareMaps(layers[0], layers[0], { value: 'magt_c' }).data[0] as { zmax: number };
+    const alone = mapFigure([layers[0], layers[0]], { compare: true, value: 'magt_c' }).data[0] as { zmax: number };
     expect(a.zmax).toBeGreaterThan(alone.zmax + 2);
     for (const [r, c] of [[3, 5], [20, 20], [39, 39]]) {
       const expected = layers[7].values[r * size + c] - layers[0].values[r * size + c];
@@ -39,15 +39,16 @@ describe('compareMaps', () => {
     expect(titles).toEqual(['<b>1980-1984</b>', '<b>2015-2019</b>', '<b>Difference<br>2015-2019 − 1980-1984</b>']);
   });
 
-  it('takes two grids; a missing period or grids of two sizes are InputErrors', () => {
-    expect(compareMaps(layers[0], layers[1], { difference: false }).data.filter((t) => t.type === 'heatmap')).toHaveLength(2);
-    expect(() => compareMaps(layers, { periods: ['1980-1984', '2020-2024'] })).toThrow(InputError);
-    expect(() => compareMaps(layers, { periods: ['1980-1984', '2020-2024'] })).toThrow(/invalid period to compare: "2020-2024" \(expected 1980-1984, /);
-    expect(() => compareMaps(layers[0], { ...layers[1], width: 20, values: new Float32Array(800) })).toThrow(/invalid grids to compare/);
+  it('takes two grids; a missing period, three grids or grids of two sizes are InputErrors', () => {
+    expect(mapFigure([layers[0], layers[1]], { compare: true, difference: false }).data.filter((t) => t.type === 'heatmap')).toHaveLength(2);
+    expect(() => mapFigure(layers, { compare: ['1980-1984', '2020-2024'] })).toThrow(InputError);
+    expect(() => mapFigure(layers, { compare: ['1980-1984', '2020-2024'] })).toThrow(/invalid period to compare: "2020-2024" \(expected 1980-1984, /);
+    expect(() => mapFigure(layers.slice(0, 3), { compare: true })).toThrow(/invalid grids to compare: "3 grid\(s\)"/);
+    expect(() => mapFigure([layers[0], { ...layers[1], width: 20, values: new Float32Array(800) }], { compare: true })).toThrow(/invalid grids to compare/);
   });
 
   it('zoom is linked: a box dragged on the first map zooms the second map and the difference to the same view', async () => {
-    const fig = compareMaps(layers, { periods: ['1980-1984', '2015-2019'], value: 'magt_c' });
+    const fig = mapFigure(layers, { compare: ['1980-1984', '2015-2019'], value: 'magt_c' });
     const page = await browser.newPage({ viewport: { width: 1300, height: 700 } });
     try {
       await page.setContent(standaloneHtml(fig), { waitUntil: 'load' });

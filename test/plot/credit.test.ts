@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapFigure } from '../../src/plot/mapFigure.js';
 import { histogramFigure } from '../../src/plot/histogramFigure.js';
 import { areaFigure } from '../../src/plot/areaFigure.js';
-import { compareMaps } from '../../src/plot/compareMaps.js';
 import { PRODUCT_CITATION } from '../../src/plot/style.js';
 import { fitCaptions } from '../../src/display/captions.js';
 import { animationFrames } from '../../src/display/animate.js';
@@ -29,7 +28,7 @@ const builders: [string, (dataset: typeof product) => Figure][] = [
   ['mapFigure of eight grids (slider)', (dataset) => mapFigure(layers, { dataset, title: 'MAGT' })],
   ['histogramFigure', (dataset) => histogramFigure(rows, { dataset })],
   ['areaFigure', (dataset) => areaFigure(summary, { dataset })],
-  ['compareMaps', (dataset) => compareMaps(layers, { dataset })],
+  ['mapFigure of two periods side by side (compare)', (dataset) => mapFigure(layers, { dataset, compare: ['1980-1984', '2015-2019'] })],
 ];
 
 let browser: Awaited<ReturnType<typeof launchChromium>>;
