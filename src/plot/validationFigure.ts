@@ -1,8 +1,8 @@
 import type { Figure } from '../display/show.js';
 import { metrics } from '../stats/metrics.js';
+import { InputError, invalid } from '../errors.js';
+import { isTable, requireSome, type TableLike } from './inputs.js';
 import { baseLayout, dataRange, figure, label, PALETTE, withAnnotations, type FigureOptions } from './style.js';
-
-type TableLike = { columnNames(): string[]; array(name: string): ArrayLike<unknown>; numRows(): number };
 
 /** Options of {@link validationFigure}. */
 export interface ValidationFigureOptions extends FigureOptions {
@@ -21,6 +21,7 @@ export interface ValidationFigureOptions extends FigureOptions {
  * @example show(validationFigure(matches, { units: 'cm' }))
  */
 export function validationFigure(matches: TableLike, options: ValidationFigureOptions = {}): Figure {
+  if (!isTable(matches)) throw new InputError(invalid('validationFigure input', typeof matches, 'the matches of validate(…), an Arquero table'));
   const names = matches.columnNames();
   const obsName = options.observed ?? 'observed';
   const predName = options.predicted ?? 'predicted';
@@ -30,6 +31,8 @@ export function validationFigure(matches: TableLike, options: ValidationFigureOp
   const pred = Array.from(matches.array(predName) as ArrayLike<number>, Number);
   const groups = colorName ? Array.from(matches.array(colorName), String) : obs.map(() => 'stations');
   const hover = hoverName ? Array.from(matches.array(hoverName), String) : obs.map(() => '');
+  requireSome(obs.filter((v, i) => Number.isFinite(v) && Number.isFinite(pred[i])).length, `a table of ${obs.length} rows without a pair of values`, 'validationFigure',
+    'stations with both an observed and a predicted value');
   const m = metrics(obs, pred);
   const unit = options.units ?? '°C';
   const keys = [...new Set(groups)];
@@ -42,12 +45,12 @@ export function validationFigure(matches: TableLike, options: ValidationFigureOp
   const all = [...obs, ...pred].filter(Number.isFinite);
   const lo = Math.min(...all), hi = Math.max(...all);
   data.push({ type: 'scatter', mode: 'lines', name: '1:1 line', x: [lo, hi], y: [lo, hi], line: { color: '#444', dash: 'dash', width: 1.5 }, hoverinfo: 'skip' });
-  const text = `n = ${m.n}<br>bias = ${m.bias >= 0 ? '+' : ''}${m.bias.toFixed(2)} ${unit}<br>RMSE = ${m.rmse.toFixed(2)} ${unit}<br>R² = ${m.r2.toFixed(2)}`;
+  const text = `n = ${m.n}, bias ${m.bias >= 0 ? '+' : ''}${m.bias.toFixed(2)} ${unit}<br>RMSE ${m.rmse.toFixed(2)} ${unit}, R² ${m.r2.toFixed(2)}`;
   const layout = baseLayout({ height: 560, ...options }, {
     // one range from the data on both axes; the equal aspect shrinks the plot area instead of widening an axis
     xaxis: { title: { text: `Observed (${unit})` }, gridcolor: '#eee', zeroline: false, range: dataRange(all), constrain: 'domain' },
     yaxis: { title: { text: `Predicted (${unit})` }, gridcolor: '#eee', zeroline: false, range: dataRange(all), scaleanchor: 'x', scaleratio: 1, constrain: 'domain' },
   });
   return figure(data, withAnnotations(layout, [{ text, xref: 'x domain', yref: 'y domain', x: 0.02, y: 0.98, xanchor: 'left', yanchor: 'top',
-    showarrow: false, align: 'left', bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#ccc', borderwidth: 1, font: { size: 13 } }]), 'validationFigure', options);
+    showarrow: false, align: 'left', bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#ccc', borderwidth: 1, font: { size: 11 } }]), 'validationFigure', options);
 }
