@@ -61,12 +61,16 @@ export function areaFigure(summary: Rows, options: AreaFigureOptions = {}): Figu
       return { type: 'bar', name: period, x: keys.map(label), y, marker: { color: keys.map(colourOf), line: { color: '#333', width: 1 } },
         text: y.map((v) => v.toFixed(2)), textposition: 'inside', insidetextanchor: 'end', hovertemplate: `%{x}: %{y:.2f} M km²<extra>${period}</extra>` };
     };
+    // the period's name in the top corner over the lower bars
+    const heights = keys.map((key) => Math.max(...valid.filter((r) => String(r[group]) === key).map((r) => r[column])));
+    const half = Math.ceil(keys.length / 2);
+    const at = Math.max(...heights.slice(0, half)) > Math.max(0, ...heights.slice(half)) ? 'top right' : 'top left';
     const layout = withAnnotations(baseLayout({ ...options, caption }, {
       xaxis: { title: { text: label(group) }, tickfont: { size: 10 }, tickangle: 0 }, yaxis, shapes,
       showlegend: keysOfReferences.length > 0, ...periodControls(periods, { below_px: AXIS_SPACE }), legend_rows: keysOfReferences.length || undefined,
-    }, AXIS_SPACE + SLIDER_SPACE), [stepLabel(periods[0], 'top right')]);
+    }, AXIS_SPACE + SLIDER_SPACE), [stepLabel(periods[0], at)]);
     const fig = figure([bars(periods[0]), ...keysOfReferences], layout, 'areaFigure', options);
-    fig.frames = stepFrames(layout, periods.map((period) => ({ name: period, data: [bars(period)], traces: [0] })), 'top right');
+    fig.frames = stepFrames(layout, periods.map((period) => ({ name: period, data: [bars(period)], traces: [0] })), at);
     return fig;
   }
   const data: Record<string, unknown>[] = [];
