@@ -13,7 +13,7 @@ export const FIGURE_SIZES: FigureSize[] = [{ width: 900, height: 460 }, { width:
 export interface FigureProblem { figure: string; size: string; problem: string }
 
 /** A part of a drawn figure: its four corners (a rotated tick label is a rotated rectangle), relative to the figure's box. */
-type Box = { kind: string; text: string; corners: [number, number][]; inside?: boolean; group?: string };
+type Box = { kind: string; text: string; corners: [number, number][]; inside?: boolean; group?: string; scrolls?: boolean };
 
 /**
  * Runs in the page: draws one figure into a div of the given size, exactly as its JSON says (only
@@ -62,7 +62,9 @@ async function drawAndMeasure([spec, width, height]: [string, number, number]): 
   const annotations = layout.annotations ?? [];
   // a legend as its box, and each entry, which must lie in it (a scrolled legend hides entries)
   div.querySelectorAll('.legend').forEach((el: any) => {
-    add(el.querySelector('.bg') ?? el, 'legend', { text: String(el.textContent ?? '').slice(0, 60) });
+    const bar = el.querySelector('.scrollbar');
+    const scrolls = !!bar && Number(bar.getAttribute('height') ?? 0) > 0 && Number(bar.getAttribute('width') ?? 0) > 0;
+    add(el.querySelector('.bg') ?? el, 'legend', { text: String(el.textContent ?? '').slice(0, 60), scrolls });
     el.querySelectorAll('.legendtext').forEach((t: any) => { if (visibleText(t)) add(t, 'legend entry', { group: 'legend' }); });
   });
   div.querySelectorAll('g.annotation').forEach((el: any) => {
@@ -118,6 +120,10 @@ function mayOverlap(a: Box, b: Box): boolean {
 export function layoutProblems(boxes: Box[], size: FigureSize, tolerance = 1): string[] {
   const out: string[] = [];
   const name = (b: Box) => `${b.kind}${b.text ? ` "${b.text}"` : ''}`;
+  // entries a scrolling legend hides are neither outside the figure nor over anything: left out
+  const legendBoxes = boxes.filter((b) => b.kind === 'legend');
+  const inLegend = (b: Box, l: Box) => { const ys = l.corners.map((c) => c[1]); return b.corners.every(([, y]) => y >= Math.min(...ys) - tolerance && y <= Math.max(...ys) + tolerance); };
+  boxes = boxes.filter((b) => b.kind !== 'legend entry' || !legendBoxes.some((l) => l.scrolls) || legendBoxes.some((l) => inLegend(b, l)));
   for (const b of boxes) {
     const beyond = Math.max(...b.corners.map(([x, y]) => Math.max(-x, -y, x - size.width, y - size.height)));
     if (beyond > tolerance) out.push(`${name(b)} reaches ${Math.round(beyond)} px outside the figure`);
@@ -127,7 +133,12 @@ export function layoutProblems(boxes: Box[], size: FigureSize, tolerance = 1): s
     const xs = box.corners.map((c) => c[0]), ys = box.corners.map((c) => c[1]);
     return b.corners.every(([x, y]) => x >= Math.min(...xs) - tolerance && x <= Math.max(...xs) + tolerance && y >= Math.min(...ys) - tolerance && y <= Math.max(...ys) + tolerance);
   };
-  for (const b of boxes) if (b.kind === 'legend entry' && !legends.some((l) => within(b, l))) out.push(`${name(b)} is cut off by its legend's box (a legend too long for the figure)`);
+  // entries beyond a legend's box are hidden: reachable when the legend scrolls (Plotly's scroll bar), lost when it does not
+  const scrolled = legends.some((l) => l.scrolls);
+  for (const b of boxes) {
+    if (b.kind !== 'legend entry' || legends.some((l) => within(b, l))) continue;
+    if (!scrolled) out.push(`${name(b)} is cut off by its legend's box (a legend too long for the figure)`);
+  }
   for (let i = 0; i < boxes.length; i++) {
     for (let j = i + 1; j < boxes.length; j++) {
       const a = boxes[i], b = boxes[j];

@@ -33,7 +33,7 @@ export const SEQUENTIAL: [number, string][] = [
  * (the permafrost share of a cell): no neutral middle, and the hues of the zone palette.
  */
 export const BLUES: [number, string][] = [
-  [0, '#f2f5f9'], [0.15, '#d6e4f2'], [0.3, '#b0cde6'], [0.45, '#82b1d8'], [0.6, '#5493c6'], [0.75, '#2f72b0'], [0.9, '#14508f'], [1, '#08306b'],
+  [0, '#e6ecf2'], [0.15, '#d0e0f0'], [0.3, '#b0cde6'], [0.45, '#82b1d8'], [0.6, '#5493c6'], [0.75, '#2f72b0'], [0.9, '#14508f'], [1, '#08306b'],
 ];
 
 /** Colours of permafrost classes, coldest (continuous) darkest. */
