@@ -37,10 +37,13 @@ async function drawAndMeasure([spec, width, height]: [string, number, number]): 
   }
   const svg = div.querySelector('.main-svg').getBoundingClientRect();
   const boxes: Box[] = [];
-  const add = (el: any, kind: string, extra: Partial<Box> = {}) => {
-    const b = el.getBBox?.();
+  const add = (el: any, kind: string, extra: Partial<Box> = {}, stroke = 0) => {
+    const box = el.getBBox?.();
     const m = el.getScreenCTM?.();
-    if (!b || !m || b.width < 0.5 || b.height < 0.5) return;
+    if (!box || !m) return;
+    // a straight line has no area of its own: its stroke's
+    const b = { x: box.x - stroke / 2, y: box.y - stroke / 2, width: box.width + stroke, height: box.height + stroke };
+    if (b.width < 0.5 || b.height < 0.5) return;
     // the element's own box through its transforms (rotation included), in the figure's pixels
     const corners = [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
       .map(([x, y]) => [m.a * x + m.c * y + m.e - svg.left, m.b * x + m.d * y + m.f - svg.top] as [number, number]);
@@ -82,6 +85,13 @@ async function drawAndMeasure([spec, width, height]: [string, number, number]): 
   });
   div.querySelectorAll('g.updatemenu-container .updatemenu-item-rect').forEach((el: any) => add(el, 'button', { text: String(el.parentNode.textContent ?? '') }));
   div.querySelectorAll('.nsewdrag').forEach((el: any) => add(el, 'plot area'));
+  // the numbers on bars, and lines drawn across the plot (published values, medians): a line must not strike a number through
+  div.querySelectorAll('text.bartext').forEach((el: any) => { if (visibleText(el)) add(el, 'bar label', { inside: true }); });
+  const shapes = layout.shapes ?? [];
+  div.querySelectorAll('.shapelayer path[data-index]').forEach((el: any) => {
+    const shape = shapes[Number(el.getAttribute('data-index'))];
+    if (shape?.type === 'line') add(el, 'line', { inside: true }, shape.line?.width ?? 2);
+  });
   return { boxes };
 }
 
@@ -107,6 +117,15 @@ const overlap = (a: Box, b: Box, tolerance: number) => depth(a.corners, b.corner
 /** Which parts may lie over which: legends, in-plot annotations over the plot; a slider holds its own labels. */
 function mayOverlap(a: Box, b: Box): boolean {
   const pair = (x: string, y: string) => (a.kind === x && b.kind === y) || (a.kind === y && b.kind === x);
+  // a line lies in the plot: only the numbers on bars and the notes written in the plot must stay clear of it
+  if (a.kind === 'line' || b.kind === 'line') {
+    const other = a.kind === 'line' ? b : a;
+    return !(other.kind === 'bar label' || (other.kind.startsWith('annotation') && other.inside));
+  }
+  if (a.kind === 'bar label' || b.kind === 'bar label') {
+    const other = a.kind === 'bar label' ? b : a;
+    if (other.kind === 'bar label' || other.kind === 'plot area' || other.kind === 'legend') return other.kind !== 'bar label';
+  }
   if (a.kind === 'plot area' || b.kind === 'plot area') {
     const other = a.kind === 'plot area' ? b : a;
     return other.kind === 'legend' || !!other.inside || other.kind === 'plot area';

@@ -43,4 +43,12 @@ describe('checkFigureLayouts(figures) in Chromium', () => {
     expect(found).toMatch(/title "A title much too long.*" reaches \d+ px outside the figure/);
     expect(found).toMatch(/x axis title "Period \(mid-year\)" runs into annotation "A caption on the axis title"|annotation .* runs into x axis title/);
   }, 60_000);
+
+  it('finds a dashed reference line striking through the numbers at the top of bars (as areaFigure drew them), and not those at their foot', async () => {
+    const bars = (anchor: string) => ({ data: [{ type: 'bar', x: [1982, 1987, 1992], y: [14.82, 14.38, 13.94], text: ['14.82', '14.38', '13.94'], textposition: 'inside', insidetextanchor: anchor }],
+      layout: { margin: { l: 50, r: 20, t: 30, b: 40 }, yaxis: { range: [0, 16] }, shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: 13.9, y1: 13.9, line: { width: 2.5, dash: 'dash' } }] } });
+    const problems = await checkFigureLayouts([{ name: 'top', figure: bars('end') }, { name: 'foot', figure: bars('start') }], [{ width: 480, height: 300 }]);
+    expect(problems.filter((p) => p.figure === 'foot')).toEqual([]);
+    expect(problems.filter((p) => p.figure === 'top').map((p) => p.problem).join('\n')).toMatch(/line runs into bar label "14.82"|bar label "14.82" runs into line/);
+  }, 60_000);
 });
