@@ -18,7 +18,7 @@ export { openDataset, sampleFolder, ZONES, type Dataset, type DatasetGrid, type 
   type ZonationOptions, type ZonationResult, type Layer, type LayerOptions, type ChangeOptions } from './dataset/openDataset.js';
 export { checkFolder, checkText, type CheckReport, type FileCheck } from './dataset/check.js';
 export { VARIABLES, type Variable, type Layout } from './dataset/discover.js';
-export { parsePeriod, PRODUCT_PERIODS, type Period } from './dataset/periods.js';
+export { PRODUCT_PERIODS, type Period } from './dataset/periods.js';
 export { findLatitude } from './dataset/lookup.js';
 export { permafrostCoding, type PermafrostCoding } from './dataset/coding.js';
 export { REGIONS, regionMask, type RegionDefinition, type GeoJsonArea } from './dataset/regions.js';
