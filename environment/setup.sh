@@ -4,6 +4,7 @@
 #   2. Jupyter (and the test referees) from Debian's packages when root on Debian
 #   3. the tslab kernel, and node_modules/permafrost-lab -> the repository (import by name)
 #   4. the synthetic sample data in data/sample/
+#   5. the `permafrost-lab` command in ~/.local/bin (environment/link-command.sh)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -85,4 +86,6 @@ if node dist/cli/main.js --help | grep -q '^  sample '; then
 else
   say "no sample generator yet: skipping the sample data"
 fi
+# 5. The command line, from any folder.
+bash "$root/environment/link-command.sh"
 say "done"

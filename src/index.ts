@@ -18,7 +18,8 @@ export { openDataset, sampleFolder, ZONES, type Dataset, type DatasetGrid, type 
   type ZonationOptions, type ZonationResult, type Layer, type LayerOptions, type ChangeOptions } from './dataset/openDataset.js';
 export { checkFolder, checkText, type CheckReport, type FileCheck } from './dataset/check.js';
 export { VARIABLES, type Variable, type Layout } from './dataset/discover.js';
-export { parsePeriod, latitudeBand, PRODUCT_PERIODS, type Period } from './dataset/periods.js';
+export { PRODUCT_PERIODS, type Period } from './dataset/periods.js';
+export { findLatitude } from './dataset/lookup.js';
 export { permafrostCoding, type PermafrostCoding } from './dataset/coding.js';
 export { REGIONS, regionMask, type RegionDefinition, type GeoJsonArea } from './dataset/regions.js';
 export { summarizeTrend, trendRaster, changeRaster } from './dataset/trendOutputs.js';
@@ -55,6 +56,7 @@ export { saveFigure, closeFigureBrowser, type SaveFigureOptions } from './plot/s
 export { loadStations, type LoadStationsOptions, type LoadedStations, type StationVariable } from './stations/loadStations.js';
 export { pickDepth, type PickDepthOptions, type PickedDepths } from './stations/pickDepth.js';
 export { aggregatePeriods, type AggregateOptions } from './stations/aggregatePeriods.js';
+export { findSite } from './stations/findSite.js';
 export { validate, type ValidateOptions, type Validation } from './validate/validate.js';
 
 // The random-forest reproduction of the product's method

@@ -1,6 +1,6 @@
 /**
  * Literature values the notebooks and figures set beside computed numbers, in one place with
- * their references (DOMAIN.md). They are reported figures, never outputs of this package.
+ * their references (each names its publication). They are reported figures, never outputs of this package.
  */
 export const PUBLISHED = {
   /** IPA Circum-Arctic Map of Permafrost and Ground-Ice Conditions, Northern Hemisphere zone areas (million km²). */
@@ -15,8 +15,8 @@ export const PUBLISHED = {
   },
   /** Permafrost area estimates to set beside `permafrost_area_km2` (million km²). */
   permafrost_area_mkm2: [
-    { label: 'expected north of 45°N in the 2000s (DOMAIN.md): 11–14', low_mkm2: 11, high_mkm2: 14, reference: 'Obu et al. 2019; Ran et al. 2022, without the Tibetan Plateau' },
-    { label: 'Obu et al. 2019, whole hemisphere: 13.9', low_mkm2: 13.9, high_mkm2: 13.9, reference: 'Obu et al. (2019), Earth-Science Reviews 193' },
+    { label: 'North of 45°N, 2000s: 11–14', low_mkm2: 11, high_mkm2: 14, reference: 'Obu et al. 2019; Ran et al. 2022 (north of 45°N: no Tibetan Plateau)' },
+    { label: 'Northern Hemisphere: 13.9', low_mkm2: 13.9, high_mkm2: 13.9, reference: 'Obu et al. 2019' },
   ],
   /** Reported skill of the product and of a comparable one. */
   skill: [
@@ -26,5 +26,5 @@ export const PUBLISHED = {
   /** Borehole warming, °C per decade (Biskaborn et al. 2019, GTN-P, 2007–2016). */
   magt_warming_c_per_decade: { global: 0.29, global_sd: 0.12, continuous: 0.39, discontinuous: 0.2, reference: 'Biskaborn et al. (2019), Nature Communications 10, 264' },
   /** CALM active-layer deepening, cm per year (circum-Arctic, 2000–2018). */
-  alt_deepening_cm_per_year: { circum_arctic: 0.8, reference: 'CALM (DOMAIN.md)' },
+  alt_deepening_cm_per_year: { circum_arctic: 0.8, reference: 'Circumpolar Active Layer Monitoring (CALM) network, 2000–2018' },
 } as const;

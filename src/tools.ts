@@ -17,6 +17,7 @@ export { emptyMoments, momentsOf, mergeMoments, summarizeMoments, type Moments }
 
 // The dataset's pieces
 export { discoverLayout, variableOfName } from './dataset/discover.js';
+export { latitudeBand, parsePeriod } from './dataset/periods.js';
 export { weightedMedian } from './dataset/trendOutputs.js';
 export { regionLabels, regionCacheFile } from './dataset/regions.js';
 export { memoryLimit, checkMemory } from './dataset/memory.js';

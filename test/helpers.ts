@@ -40,8 +40,8 @@ export const realdata = join(root, 'test', 'fixtures');
 /**
  * Drags the period slider of a drawn Plotly figure (`figure`: a Playwright locator of its
  * `.js-plotly-plot`) to the last step with the mouse, as a user does, and returns what was drawn
- * before and after (the heatmap's image or the bars' paths), the slider's current-value label and
- * its number of steps.
+ * before and after (the heatmap's image or the bars' paths), the step the figure says it shows (its
+ * `step` annotation, which each frame replaces) and the slider's number of steps.
  */
 export async function dragSliderToEnd(page: any, figure: any): Promise<{ before: string; after: string; label: string; steps: number }> {
   const rail = figure.locator('.slider-rail-rect');
@@ -57,5 +57,6 @@ export async function dragSliderToEnd(page: any, figure: any): Promise<{ before:
   await page.mouse.move(railBox.x + railBox.width - 2, grip.y + grip.height / 2, { steps: 8 });
   await page.mouse.up();
   await page.waitForTimeout(500);
-  return { before, after: await drawn(), label: (await figure.locator('.slider-group > .slider-label').textContent()) ?? '', steps: await figure.locator('.slider-label-group').count() };
+  const label: string = await figure.evaluate((gd: any) => String((gd.layout.annotations ?? []).find((a: any) => a.name === 'step')?.text ?? ''));
+  return { before, after: await drawn(), label, steps: await figure.locator('.slider-label-group').count() };
 }

@@ -1,7 +1,7 @@
 """The benchmark's anchor: the same area-weighted pass as permafrost-lab's rasterStatistics,
 done with rasterio + numpy. Per band: area-weighted mean, standard deviation, min, max and valid
 area, with each cell weighted by its true area on the ellipsoid (polar stereographic point
-scale, DOMAIN.md), reading block by block (GDAL decodes each block once, all the bands it holds).
+scale, Snyder 1987), reading block by block (GDAL decodes each block once, all the bands it holds).
 
 usage: anchor.py FILE THREADS [lean]    (THREADS: 1, or ALL_CPUS: one reading thread per core, each with its
 own dataset handle; rasterio and numpy release the GIL while GDAL decodes and numpy reduces. GDAL's

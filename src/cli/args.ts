@@ -13,6 +13,8 @@ export interface OptionSpec {
 
 /** A command: its words, options, how many positional arguments it takes, and an example. */
 export interface CommandSpec {
+  /** One complete line for the list of commands (`permafrost-lab --help`). Default: the summary's first sentence. */
+  brief?: string;
   summary: string;
   /** The arguments after the command name: `[source] [options]`. */
   usage: string;

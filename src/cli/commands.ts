@@ -10,13 +10,13 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as aq from 'arquero';
 import { InputError, invalid } from '../errors.js';
-import { openDataset, sampleFolder } from '../dataset/openDataset.js';
+import { openDataset, sampleFolder, type Dataset } from '../dataset/openDataset.js';
 import { VARIABLES, type Variable } from '../dataset/discover.js';
 import { summarizeTrend, trendRaster } from '../dataset/trendOutputs.js';
 import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
 import { csvText, exportTable } from '../dataset/exportTable.js';
 import { mapArray } from '../grid/mapArray.js';
-import { GEOTIFF_PROVENANCE_ITEM, provenanceOf } from '../provenance/provenance.js';
+import { csvProvenance, GEOTIFF_PROVENANCE_ITEM, provenanceOf } from '../provenance/provenance.js';
 import { shareCommands } from './shareCommands.js';
 import { animateCommands } from './animateCommand.js';
 
@@ -25,6 +25,7 @@ export type Command = CommandSpec;
 
 export const commands: Record<string, Command> = {
   check: {
+    brief: 'Describe a new download: its files, how each is read, and warnings.',
     summary: `What to run first on a new download: describes every GeoTIFF of a folder (size, bands, type, codec, interleave, tiling, overviews, CRS, nodata, scale, units), which variable and periods each is taken for and why, warnings, and the dataset.json to write when names say too little. Exit 0 when the folder opens as a dataset, 1 otherwise.`,
     usage: '[folder] [options]',
     positionals: 1,
@@ -38,6 +39,7 @@ export const commands: Record<string, Command> = {
     },
   },
   info: {
+    brief: 'Describe a dataset as JSON: variables, periods, grid, files, notices.',
     summary: 'Describes a dataset as JSON: variables, periods, grid, files, and what was assumed while opening it.',
     usage: '[source] [options]',
     positionals: 1,
@@ -54,7 +56,8 @@ export const commands: Record<string, Command> = {
     },
   },
   summary: {
-    summary: 'Area-weighted statistics (mean, sd, min, max, p10/p50/p90, valid and permafrost area) by period, region and/or latitude band, as CSV or JSON on stdout.',
+    brief: 'Area-weighted statistics by period, region and/or latitude band (CSV or JSON).',
+    summary: 'Area-weighted statistics (mean, sd, min, max, p10/p50/p90, valid and permafrost area) by period, region and/or latitude band, as CSV (after the two # lines an export starts with: where it came from, whether synthetic) or JSON on stdout.',
     usage: '[source] [options]',
     positionals: 1,
     options: {
@@ -73,13 +76,15 @@ export const commands: Record<string, Command> = {
       const bar = progressBar('summary', { quiet: !args.verbose, units: ds.grid.width * ds.grid.height * ds.periods.length * (variables ?? ds.variables).length });
       const table = await ds.summarize({ by, variables, lat_band_deg: args.number('lat-band-deg'), onProgress: (f) => bar.update(f) });
       bar.done();
+      const header = format === 'csv' ? await csvHeader('permafrost-lab summary', { by: by.join(','), variables: variables?.join(',') ?? null }, ds) : '';
       await ds.close();
-      process.stdout.write(format === 'csv' ? csvText(table) : JSON.stringify(table.objects(), null, 2) + '\n');
+      process.stdout.write(format === 'csv' ? header + csvText(table) : JSON.stringify(table.objects(), null, 2) + '\n');
       return 0;
     },
   },
   values: {
-    summary: 'Values of a variable at points (a CSV with lon and lat columns): one row per point (and period), with its status (inside, snapped, no data nearby, outside grid), as CSV on stdout.',
+    brief: 'Values of a variable at points from a CSV of lon and lat (CSV).',
+    summary: 'Values of a variable at points (a CSV with lon and lat columns): one row per point (and period), with its status (inside, snapped, no data nearby, outside grid), as CSV on stdout (after the two # lines an export starts with).',
     usage: '[source] --points <file.csv> [options]',
     positionals: 1,
     options: {
@@ -99,12 +104,14 @@ export const commands: Record<string, Command> = {
       const points = aq.fromCSV(readFileSync(file, 'utf8'));
       const method = args.string('method') as 'nearest' | 'bilinear';
       const table = await ds.sample(points, { variable, period: args.string('period'), search_km: args.number('search-km'), method });
+      const header = await csvHeader('permafrost-lab values', { variable, period: args.string('period') ?? null, points: file }, ds);
       await ds.close();
-      process.stdout.write(csvText(table));
+      process.stdout.write(header + csvText(table));
       return 0;
     },
   },
   trend: {
+    brief: "Per-cell Sen's slope and Mann-Kendall test of MAGT or ALT, as a GeoTIFF.",
     summary: "Per-cell Sen's slope (per decade) and the exact Mann-Kendall test over the periods, written as a 3-band GeoTIFF (slope, p-value, significant); the by-region summary goes to stdout as CSV.",
     usage: '[source] --out <trend.tif> [options]',
     positionals: 1,
@@ -120,6 +127,10 @@ export const commands: Record<string, Command> = {
       const out = args.string('out');
       if (!out) throw new InputError('trend needs --out <file.tif>');
       const variable = variableOption(args.string('variable')!);
+      // permafrost is a presence, share or class per cell and period: its change is an area (summary, change), not a slope per cell
+      if (variable !== 'magt' && variable !== 'alt') {
+        throw new InputError(invalid('option --variable', variable, 'magt or alt: a trend per cell needs a quantity; for permafrost, permafrost-lab summary gives its area per period'));
+      }
       if (existsSync(out) && !args.flag('overwrite')) throw new InputError(`${out} exists; add --overwrite to replace it`);
       const ds = await openDataset(args.positionals[0]);
       guardOutput(out, ds.files, ds.source);
@@ -129,12 +140,13 @@ export const commands: Record<string, Command> = {
       bar.done();
       await writeGeoTIFF(out, trendRaster(result), { overwrite: args.flag('overwrite'), onProgress: (f) => bar.update(f, 'writing') });
       bar.done(`wrote ${resolve(out)}`);
-      process.stdout.write(csvText(summarizeTrend(result)));
+      process.stdout.write(await csvHeader('permafrost-lab trend', { variable, alpha: result.alpha, fdr: result.fdr }, ds) + csvText(summarizeTrend(result)));
       await ds.close();
       return 0;
     },
   },
   export: {
+    brief: 'Export one variable and period (and region) as CSV, Arrow or GeoTIFF.',
     summary: 'Exports one variable and period (optionally one region) as a table (CSV or Arrow: x_m, y_m, lon, lat, area_km2, value) or a GeoTIFF.',
     usage: '[source] --period <period> --out <file> [options]',
     positionals: 1,
@@ -186,6 +198,7 @@ export const commands: Record<string, Command> = {
     },
   },
   sample: {
+    brief: 'Generate the synthetic sample (10 km, or the full 1 km grid).',
     summary: 'Generates the synthetic sample: MAGT, ALT and permafrost GeoTIFFs (8 periods), predictor rasters and station tables, all labelled synthetic. (Values at points: permafrost-lab values.)',
     usage: '[options]',
     positionals: 0,
@@ -200,6 +213,7 @@ export const commands: Record<string, Command> = {
     run: generateCommand,
   },
   'run-notebooks': {
+    brief: 'Run the notebooks of a folder headless into executed .ipynb and .html pages.',
     summary: 'Executes the notebooks of a folder headless into --out: executed .ipynb, standalone .html pages and an index.html. Exit 1 when a cell fails.',
     usage: '[folder] [options]',
     positionals: 1,
@@ -219,6 +233,7 @@ export const commands: Record<string, Command> = {
     },
   },
   fuzz: {
+    brief: 'Feed mutated GeoTIFFs and station tables to the readers; fail on any crash.',
     summary: 'Feeds mutated GeoTIFFs and station tables to the readers, each case in a worker with a heap limit and a watchdog; exit 1 on any untyped error, crash or hang.',
     usage: '[options]',
     positionals: 0,
@@ -241,6 +256,7 @@ export const commands: Record<string, Command> = {
     },
   },
   bench: {
+    brief: 'Time a full-scale 1 km pass against rasterio and numpy.',
     summary: 'Runs the benchmarks on a full-scale 1 km cube (made once and cached) side by side with rasterio, and prints the figures.',
     usage: '[options]',
     positionals: 0,
@@ -263,6 +279,11 @@ export const commands: Record<string, Command> = {
 function variableOption(value: string): Variable {
   if (!(value in VARIABLES)) throw new InputError(invalid('option --variable', value, Object.keys(VARIABLES).join(', ')));
   return value as Variable;
+}
+
+/** The `#` lines an export starts with (where the table came from, whether the data is synthetic), for CSV written to stdout. */
+async function csvHeader(builder: string, options: Record<string, unknown>, dataset: Dataset): Promise<string> {
+  return csvProvenance(await provenanceOf({ builder, options, dataset }));
 }
 
 /** Outputs never go over an input file. */

@@ -11,7 +11,7 @@ const usage = `permafrost-lab ${version}
 Usage: permafrost-lab <command> [options]
 
 Commands:
-${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)}${c.summary.split(/(?<=[.:])\s/)[0]}`).join('\n')}
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)}${c.brief ?? c.summary.split(/(?<=\.)\s/)[0]}`).join('\n')}
 
 Options: --help (also after a command: permafrost-lab summary --help), --version.
 Exit status: 0 ok, 1 failed, 2 bad usage.`;

@@ -4,12 +4,13 @@ import type { CommandSpec } from './args.js';
 import { InputError } from '../errors.js';
 import { compareFingerprints, fingerprintFiles } from '../provenance/fingerprint.js';
 import { readProvenance } from '../provenance/provenance.js';
-import { shareNotebook } from '../notebooks/share.js';
+import { lightCopyOf, shareNotebook } from '../notebooks/share.js';
 import { openDataset } from '../dataset/openDataset.js';
 
 /** `provenance` and `share`: where a shared file came from, and a light notebook to share. */
 export const shareCommands: Record<string, CommandSpec> = {
   provenance: {
+    brief: 'Where a figure or export came from, and whether a data folder matches it.',
     summary: 'Prints where a figure or export came from (library, date, builder and options, synthetic or not, the dataset\'s fingerprint) and, with --data, whether a dataset folder matches it. Exit 1 when it does not match or the file carries none.',
     usage: '<file> [options]',
     positionals: 1,
@@ -44,12 +45,13 @@ export const shareCommands: Record<string, CommandSpec> = {
     },
   },
   share: {
+    brief: 'A light copy of an executed notebook, to mail or commit.',
     summary: 'Writes a light copy of an executed notebook for mailing or committing: figures keep their Plotly JSON and PNG and drop the HTML that inlines plotly.js.',
     usage: '<executed.ipynb> [options]',
     positionals: 1,
     options: {
       out: { type: 'string', value: 'file', description: 'where to write it (default: shared/<name>.ipynb beside the input)' },
-      overwrite: { type: 'boolean', description: 'replace --out if it exists' },
+      overwrite: { type: 'boolean', description: 'replace --out if it exists and is not an earlier light copy of the same notebook' },
     },
     examples: ['permafrost-lab share out/03-distributions.ipynb'],
     async run(args) {
@@ -57,7 +59,10 @@ export const shareCommands: Record<string, CommandSpec> = {
       if (!input) throw new InputError('share needs an executed notebook: permafrost-lab share out/03-distributions.ipynb');
       const out = resolve(args.string('out') ?? join(dirname(input), 'shared', basename(input)));
       if (out === resolve(input)) throw new InputError(`refusing to write over the input notebook: ${out}; pass another --out`);
-      if (existsSync(out) && !args.flag('overwrite')) throw new InputError(`${out} exists; add --overwrite to replace it`);
+      // an earlier light copy of the same notebook (as npm start leaves in out/shared) is made again; anything else is kept
+      if (existsSync(out) && !args.flag('overwrite') && lightCopyOf(out) !== basename(input)) {
+        throw new InputError(`${out} exists and is not a light copy of ${basename(input)}; add --overwrite to replace it, or pass another --out`);
+      }
       mkdirSync(dirname(out), { recursive: true });
       const r = shareNotebook(input, out);
       process.stdout.write(`wrote ${out}: ${r.figures} figure(s) without inline HTML, ${(r.bytes_before / 1e6).toFixed(2)} MB → ${(r.bytes_after / 1e6).toFixed(2)} MB\n`);

@@ -1,7 +1,7 @@
 import type { Raster } from '../geotiff/openRaster.js';
 
 /**
- * How a permafrost layer codes permafrost. Areas follow DOMAIN.md: presence counts a cell's whole
+ * How a permafrost layer codes permafrost. Areas count a cell by its share of permafrost: presence counts a cell's whole
  * area, a fraction its share, a zone class the share of its zone.
  */
 export interface PermafrostCoding {

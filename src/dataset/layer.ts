@@ -1,18 +1,26 @@
 import { parsePeriod } from './periods.js';
 import { InputError, invalid } from '../errors.js';
 import type { Transform } from '../geotiff/openRaster.js';
-import type { Variable } from './discover.js';
+import { VARIABLES, type Variable } from './discover.js';
 import { addWindows, forEachSlotPlace, rowsOf, STRIP_ROWS, type Context } from './context.js';
-import type { BlockMeans } from '../stats/kernels.js';
+import type { BlockMeans, BlockShares } from '../stats/kernels.js';
 import { checkMemory } from './memory.js';
+import { frozenOf } from './groupPass.js';
+import { regionWindow, type GeoJsonArea } from './regions.js';
 
 /** Options of `ds.layer`. */
 export interface LayerOptions {
   /**
    * At most this many cells across: block means of `factor × factor` cells (NaN where a block has
-   * no data), computed while streaming, so a map of the 1 km grid never holds the grid. Default: the full grid.
+   * no data), computed while streaming, so a map of the 1 km grid never holds the grid. Default: the full grid (or region).
    */
   max_cells?: number;
+  /**
+   * Only this region: a named region (`alaska`, `east_siberia`, …) or a GeoJSON polygon in lon/lat.
+   * The layer covers the region's bounding window, cells outside the region are NaN, and block means
+   * take the region's cells alone. Default: the whole grid.
+   */
+  region?: string | GeoJsonArea;
 }
 
 /** One variable and period as a grid of floats (NaN where there is no data), ready for `mapFigure`. */
@@ -26,6 +34,14 @@ export interface Layer {
   factor: number;
   /** The period shown. */
   period: string;
+  /**
+   * What the values are: `magt_c` (°C), `alt_cm` (cm), or `permafrost_share`: the share of each
+   * cell (block) that is permafrost, 0–1, whatever the product's coding (presence, fraction, percent
+   * or zone classes), area-weighted in blocks. `mapFigure` chooses its colour scale from it.
+   */
+  value: string;
+  /** The region the layer was cut to, when one was asked for. */
+  region?: string;
 }
 
 /** One variable and period as a grid (block means when `max_cells` is smaller than the grid). */
@@ -36,9 +52,13 @@ export async function layer(ctx: Context, variable: Variable, period: string, op
 /**
  * Several periods of one variable as grids, for maps that step through them. Block means are
  * computed on the workers, tile by tile, each tile of a multi-band file decoded once for all its
- * periods; only the reduced grids are held.
+ * periods; only the reduced grids are held. The permafrost variable is mapped as the share of each
+ * block that is permafrost (area-weighted, by the product's coding). With `region`, the rows of
+ * the region's window are streamed and its cells alone averaged.
  */
 export async function layers(ctx: Context, variable: Variable, periods: string[], options: LayerOptions & { onProgress?: (fraction: number) => void } = {}): Promise<Layer[]> {
+  const slots = periods.map((p) => ctx.slotOf(variable, p)); // names a bad variable or period before any work
+  if (options.region !== undefined) return regionLayers(ctx, variable, periods, options.region, options);
   const { grid } = ctx;
   const max_cells = options.max_cells ?? Math.max(grid.width, grid.height);
   if (!(Number.isInteger(max_cells) && max_cells >= 1)) throw new InputError(invalid('max_cells', options.max_cells, 'a whole number ≥ 1'));
@@ -46,17 +66,20 @@ export async function layers(ctx: Context, variable: Variable, periods: string[]
   const width = Math.ceil(grid.width / factor), height = Math.ceil(grid.height / factor);
   checkMemory(periods.length * width * height * 4 * (factor > 1 ? 5 : 1), `the ${variable} layer${periods.length > 1 ? 's' : ''} of ${periods.join(', ')} (${width} × ${height} cells)`,
     `pass { max_cells: 1000 } for block means, or read a region with ds.table(…, { region })`);
-  const slots = periods.map((p) => ctx.slotOf(variable, p)); // names a bad variable or period before any work
   const t = grid.transform;
   const transform = { ...t, pixelWidth: t.pixelWidth * factor, pixelHeight: t.pixelHeight * factor };
-  const made = (values: Float32Array, period: string): Layer => ({ values, width, height, transform, crs: grid.crs, factor, period: parsePeriod(period)?.label ?? period });
+  const value = valueOf(variable);
+  const made = (values: Float32Array, period: string): Layer => ({ values, width, height, transform, crs: grid.crs, factor, period: parsePeriod(period)?.label ?? period, value });
+  const share = variable === 'permafrost' ? ctx.shareOf('permafrost') : null;
   if (factor === 1) {
     const out: Layer[] = [];
     for (const period of periods) {
       const values = new Float32Array(width * height);
       for (let y0 = 0; y0 < grid.height; y0 += STRIP_ROWS) {
         const h = Math.min(STRIP_ROWS, grid.height - y0);
-        values.set(await rowsOf(ctx, variable, period, y0, h), y0 * grid.width);
+        const rows = await rowsOf(ctx, variable, period, y0, h);
+        if (share) for (let i = 0; i < rows.length; i++) if (rows[i] === rows[i]) rows[i] = share(rows[i]);
+        values.set(rows, y0 * grid.width);
       }
       out.push(made(values, period));
     }
@@ -64,11 +87,70 @@ export async function layers(ctx: Context, variable: Variable, periods: string[]
   }
   const sums = periods.map(() => new Float64Array(width * height));
   const counts = periods.map(() => new Float64Array(width * height));
-  await forEachSlotPlace<BlockMeans>(ctx, slots, (places) => ({ kernel: 'means', places, factor }),
-    (k, m) => { addWindows(sums[k], m.sums, m, width); addWindows(counts[k], m.counts, m, width); }, options.onProgress);
+  if (share) {
+    // the permafrost share of each block: permafrost area over land area, by the product's coding
+    const frozen = frozenOf(ctx, variable);
+    await forEachSlotPlace<BlockShares>(ctx, slots, (places) => ({ kernel: 'shares', places, factor, frozen }),
+      (k, m) => { addWindows(sums[k], m.permafrost, m, width); addWindows(counts[k], m.land, m, width); }, options.onProgress);
+  } else {
+    await forEachSlotPlace<BlockMeans>(ctx, slots, (places) => ({ kernel: 'means', places, factor }),
+      (k, m) => { addWindows(sums[k], m.sums, m, width); addWindows(counts[k], m.counts, m, width); }, options.onProgress);
+  }
   return periods.map((period, k) => {
     const values = new Float32Array(width * height);
     for (let i = 0; i < values.length; i++) values[i] = counts[k][i] ? sums[k][i] / counts[k][i] : NaN;
     return made(values, period);
   });
+}
+
+/** The name of a layer's values: the variable's column, or the permafrost share. */
+function valueOf(variable: Variable): string {
+  return variable === 'permafrost' ? 'permafrost_share' : VARIABLES[variable].column;
+}
+
+/**
+ * Layers cut to a region: the rows of its window streamed strip by strip, the cells outside the
+ * region left out of every block (NaN where a block has none), block means over the window.
+ */
+async function regionLayers(ctx: Context, variable: Variable, periods: string[], region: string | GeoJsonArea,
+  options: LayerOptions & { onProgress?: (fraction: number) => void }): Promise<Layer[]> {
+  const { grid } = ctx;
+  const { mask, ...window } = regionWindow(grid, region);
+  const max_cells = options.max_cells ?? Math.max(window.width, window.height);
+  if (!(Number.isInteger(max_cells) && max_cells >= 1)) throw new InputError(invalid('max_cells', options.max_cells, 'a whole number ≥ 1'));
+  const factor = Math.max(1, Math.ceil(Math.max(window.width, window.height) / max_cells));
+  const width = Math.ceil(window.width / factor), height = Math.ceil(window.height / factor);
+  const name = typeof region === 'string' ? region.toLowerCase().replace(/[\s-]+/g, '_') : 'polygon';
+  checkMemory(periods.length * width * height * 20, `the ${variable} layer${periods.length > 1 ? 's' : ''} of ${name} (${width} × ${height} cells)`, 'pass { max_cells: 1000 } for block means');
+  const t = grid.transform;
+  const transform = { ...t, originX: t.originX + window.x * t.pixelWidth, originY: t.originY + window.y * t.pixelHeight, pixelWidth: t.pixelWidth * factor, pixelHeight: t.pixelHeight * factor };
+  const share = variable === 'permafrost' ? ctx.shareOf('permafrost') : null;
+  const area = new Float64Array(window.width);
+  const strips = Math.ceil(window.height / STRIP_ROWS);
+  const out: Layer[] = [];
+  for (const [k, period] of periods.entries()) {
+    const sums = new Float64Array(width * height), weights = new Float64Array(width * height);
+    for (let y0 = window.y, s = 0; y0 < window.y + window.height; y0 += STRIP_ROWS, s++) {
+      const h = Math.min(STRIP_ROWS, window.y + window.height - y0);
+      const rows = await rowsOf(ctx, variable, period, y0, h, window.x, window.width);
+      for (let r = 0; r < h; r++) {
+        const row = y0 + r;
+        // shares are area-weighted, as the shares kernel weighs them; other values are plain block means, as the means kernel takes them
+        if (share) ctx.areas().row(row, window.x, window.width, area);
+        const at = Math.floor((row - window.y) / factor) * width;
+        for (let c = 0; c < window.width; c++) {
+          const v = rows[r * window.width + c];
+          if (v !== v || !mask[row * grid.width + window.x + c]) continue;
+          const w = share ? area[c] : 1;
+          sums[at + Math.floor(c / factor)] += (share ? share(v) : v) * w;
+          weights[at + Math.floor(c / factor)] += w;
+        }
+      }
+      options.onProgress?.((k * strips + s + 1) / (periods.length * strips));
+    }
+    const values = new Float32Array(width * height);
+    for (let i = 0; i < values.length; i++) values[i] = weights[i] ? sums[i] / weights[i] : NaN;
+    out.push({ values, width, height, transform, crs: grid.crs, factor, period: parsePeriod(period)?.label ?? period, value: valueOf(variable), region: name });
+  }
+  return out;
 }

@@ -76,7 +76,8 @@ export interface Dataset {
   zoneAreas(options?: ZonationOptions & { periods?: string[] }): Promise<Table>;
   /**
    * One variable and period as a grid (NaN where there is no data), ready for `mapFigure`: the
-   * full grid, or with `{ max_cells }` block means streamed to at most that many cells across.
+   * full grid, or with `{ max_cells }` block means streamed to at most that many cells across;
+   * `{ region }` cuts it to a region. Permafrost comes as the share of each cell (block) that is permafrost.
    */
   layer(variable: Variable, period: string, options?: LayerOptions): Promise<Layer>;
   /**
@@ -96,7 +97,8 @@ export function sampleFolder(): string {
 
 /**
  * Opens a product folder, a `dataset.json` manifest, or (with no source) `$PERMAFROST_DATA`, else
- * the synthetic sample. Recognises the layouts of DOMAIN.md, checks that all grids align, and
+ * the synthetic sample. Recognises the product's layouts (a multi-band file per variable, a file per
+ * variable and period, a `dataset.json` manifest), checks that all grids align, and
  * refuses with a message listing the files it saw what it cannot understand.
  * @example const ds = await openDataset(); ds.periods.map((p) => p.label)
  */

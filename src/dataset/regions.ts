@@ -10,6 +10,8 @@ import type { GridLike } from '../grid/cellArea.js';
 import { lonLatGrid } from '../grid/lonLat.js';
 import { mapArray } from '../grid/mapArray.js';
 import { projectRings, rasterizePolygons, type PolygonGeometry } from '../grid/rasterize.js';
+import type { Window } from '../geotiff/openRaster.js';
+import { closest } from './lookup.js';
 
 /** A named region: Natural Earth countries (world-atlas, 50 m), cut by meridians where needed. */
 export interface RegionDefinition {
@@ -21,7 +23,7 @@ export interface RegionDefinition {
   lon?: [number, number][];
 }
 
-/** The regional breakdown of DOMAIN.md. */
+/** The regional breakdown of the product's literature (Obu et al. 2019; Ran et al. 2022): countries, Russia cut at 60°, 90° and 120°E. */
 export const REGIONS: RegionDefinition[] = [
   { id: 'alaska', name: 'Alaska', countries: ['840'], lon: [[-180, -129]] },
   { id: 'canada', name: 'Canada', countries: ['124'] },
@@ -149,7 +151,10 @@ export type GeoJsonArea = PolygonGeometry | { type: 'Feature'; geometry: Polygon
 export function regionMask(grid: GridLike, region: string | GeoJsonArea): Uint8Array {
   if (typeof region === 'string') {
     const index = REGIONS.findIndex((r) => r.id === region.toLowerCase().replace(/[\s-]+/g, '_'));
-    if (index < 0) throw new InputError(invalid('region', region, REGIONS.map((r) => r.id).join(', ') + ', or a GeoJSON polygon'));
+    if (index < 0) {
+      const ids = REGIONS.map((r) => r.id);
+      throw new InputError(invalid('region', region, `one of ${ids.join(', ')}, or a GeoJSON polygon; closest: ${closest(region, ids, 2).join(', ')}`));
+    }
     const key = gridKey(grid);
     // the labels of every region, from this process or the disk cache, are cheaper than rasterizing one region
     const cached = cache.get(key) ?? fromDisk(grid, key);
@@ -162,4 +167,32 @@ export function regionMask(grid: GridLike, region: string | GeoJsonArea): Uint8A
     if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')) throw new InputError(invalid('region geometry', g?.type, 'Polygon or MultiPolygon in lon/lat'));
   }
   return rasterizePolygons(projectRings(geometries, grid.crs, { southOf_deg: -80 }), grid).rows(0, grid.height);
+}
+
+/**
+ * The smallest window of the grid holding every cell of a region's mask; a region with no cell on
+ * the grid is an `InputError` naming the regions that have cells there.
+ * @example regionWindow(ds.grid, 'alaska') // { x, y, width, height, mask }
+ */
+export function regionWindow(grid: GridLike, region: string | GeoJsonArea): Window & { mask: Uint8Array } {
+  const mask = regionMask(grid, region);
+  const { width, height } = grid;
+  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  for (let r = 0; r < height; r++) {
+    const base = r * width;
+    for (let c = 0; c < width; c++) {
+      if (!mask[base + c]) continue;
+      if (c < x0) x0 = c;
+      if (c > x1) x1 = c;
+      if (r < y0) y0 = r;
+      if (r > y1) y1 = r;
+    }
+  }
+  if (x1 < 0) {
+    const { counts, ids } = regionLabels(grid);
+    const here = ids.filter((_, i) => counts[i + 1] > 0);
+    const what = typeof region === 'string' ? region : `a ${region.type} in lon/lat`;
+    throw new InputError(invalid('region', what, `a region with cells on this ${width} × ${height} grid (it has none); regions with cells here: ${here.join(', ') || 'none'}`));
+  }
+  return { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1, mask };
 }

@@ -6,7 +6,7 @@ import { lonLatGrid, type LonLatGrid } from '../grid/lonLat.js';
 import type { Context, DatasetGrid } from './context.js';
 import { VARIABLES, type Variable } from './discover.js';
 import { checkMemory } from './memory.js';
-import { regionMask, type GeoJsonArea } from './regions.js';
+import { regionWindow, type GeoJsonArea } from './regions.js';
 
 type Table = ReturnType<typeof aq.table>;
 
@@ -164,8 +164,10 @@ function selection(options: TableOptions, grid: DatasetGrid): { window: Window; 
   let mask: Uint8Array | null = null;
   let box: ((lon: number, lat: number, x: number, y: number) => boolean) | null = null;
   if (options.region !== undefined) {
-    mask = regionMask(grid, options.region);
-    window = boundsOf(mask, grid.width, grid.height) ?? { x: 0, y: 0, width: 1, height: 1 };
+    // a region with no cell on the grid is an error naming those that have some, never an empty table
+    const { mask: m, ...bounds } = regionWindow(grid, options.region);
+    mask = m;
+    window = bounds;
   }
   if (options.bbox) {
     const b = options.bbox;
@@ -203,19 +205,4 @@ function gridOf(ctx: TableContext, raster: Raster, level: number): { grid: Datas
   const entry = { grid: g, area: cellArea(g), lonlat: lonLatGrid(g) };
   ctx.overviewGrids.set(level, entry);
   return entry;
-}
-
-/** The smallest window holding every set cell of a mask, or null when it is empty. */
-function boundsOf(mask: Uint8Array, width: number, height: number): Window | null {
-  let x0 = width, y0 = height, x1 = -1, y1 = -1;
-  for (let r = 0; r < height; r++) {
-    for (let c = 0; c < width; c++) {
-      if (!mask[r * width + c]) continue;
-      if (c < x0) x0 = c;
-      if (c > x1) x1 = c;
-      if (r < y0) y0 = r;
-      if (r > y1) y1 = r;
-    }
-  }
-  return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }

@@ -11,7 +11,7 @@ import { regionLabels, REGIONS } from './regions.js';
  * only the permafrost region): valid area, area with a significant increase and decrease, the
  * share increasing, and the area-weighted median Sen's slope per decade. Streams over the grid
  * with one slope histogram per group (100,000 bins between the smallest and largest slope), so
- * the median is exact to a bin (stated in `median_bin_width`) and memory does not grow with the grid.
+ * the median is exact to a bin (a 100,000th of the slopes' range) and memory does not grow with the grid.
  * @example summarizeTrend(await ds.trend('magt', { fdr: true })).print()
  */
 export function summarizeTrend(result: TrendResult): ReturnType<typeof aq.from> {
@@ -63,7 +63,6 @@ export function summarizeTrend(result: TrendResult): ReturnType<typeof aq.from> 
       decreasing_significant_km2: down[g],
       increasing_share: up[g] / valid[g],
       median_slope_per_decade: median(g),
-      median_bin_width: width,
     });
   }
   return aq.from(rows);

@@ -28,7 +28,7 @@ export interface ZonationResult {
 }
 
 /**
- * Permafrost zones from the permafrost share of each coarser window (DOMAIN.md: continuous
+ * Permafrost zones from the permafrost share of each coarser window (IPA map, Brown et al. 1997: continuous
  * 90–100 %, discontinuous 50–90 %, sporadic 10–50 %, isolated 0–10 %), streamed one row of
  * windows at a time; areas are true cell areas.
  */
@@ -67,7 +67,7 @@ export async function zoneAreas(ctx: Context, options: ZonationOptions & { perio
   return tables.reduce((a, b) => a.concat(b));
 }
 
-/** The zone of a window from its permafrost share (DOMAIN.md): 0 none, 1 isolated … 4 continuous. */
+/** The zone of a window from its permafrost share (the IPA map's classes): 0 none, 1 isolated … 4 continuous. */
 function zoneOf(f: number): number {
   return f === 0 ? 0 : f < 0.1 ? 1 : f < 0.5 ? 2 : f < 0.9 ? 3 : 4;
 }

@@ -57,7 +57,7 @@ export function figureHtml(figure: Figure, options: { inlinePlotly?: boolean; pn
   const spec = JSON.stringify(plotlyJson(figure)).replace(/</g, '\\u003c');
   const library = options.inlinePlotly ? `<script>${plotlyScript()}</script>\n` : '';
   // where scripts do not run (GitHub, nbviewer's sanitizer, nbconvert --to markdown), the PNG shows instead
-  const fallback = options.png ? `<img id="${id}-png" alt="${escapeHtml(String((figure.layout?.title as { text?: string } | undefined)?.text ?? 'figure'))}" style="max-width:100%" src="data:image/png;base64,${options.png}">` : '';
+  const fallback = options.png ? `<img id="${id}-png" alt="${escapeHtml(String((figure.layout?.title as { text?: string } | undefined)?.text ?? 'figure').replace(/<br\s*\/?>/g, ' '))}" style="max-width:100%" src="data:image/png;base64,${options.png}">` : '';
   // a map of all periods carries its cells' history: a click draws it beside the map (src/display/historyScript.ts)
   const history = !!(figure.layout?.meta as { history?: unknown } | undefined)?.history;
   const map = `<div id="${id}" class="permafrost-figure" style="${history ? 'flex:1 1 560px;min-width:0' : 'width:100%'};min-height:420px">${fallback}</div>`;
@@ -146,7 +146,7 @@ export function show(value: unknown, options: ShowOptions = {}): void {
         process.stderr.write(`note: figures in this session have no PNG (${(err as Error).message.split('\n')[0]}); they still show as HTML and Plotly JSON\n`);
       }
     }
-    const title = String((value.layout?.title as { text?: string } | undefined)?.text || 'Plotly figure');
+    const title = String((value.layout?.title as { text?: string } | undefined)?.text || 'Plotly figure').replace(/<br\s*\/?>/g, ' ');
     writer({
       data: {
         'application/vnd.plotly.v1+json': plotlyJson(value),

@@ -47,7 +47,7 @@ function ellipsoidOf(p: Record<string, string>): Ellipsoid | null {
 }
 
 /**
- * Point scale factor k of polar stereographic at latitude `lat_deg` (DOMAIN.md: k = (m_c/m)(t/t_c)
+ * Point scale factor k of polar stereographic at latitude `lat_deg` (Snyder 1987, Map Projections: k = (m_c/m)(t/t_c)
  * for variant B with standard parallel `latTs_deg`; k = 2 k0 t / (m √((1+e)^(1+e)(1−e)^(1−e)))
  * for variant A or a standard parallel at the pole).
  * @example polarStereographicScale(45, { latTs_deg: 71 }) // 1.1396… (a 1 km cell covers 0.770 km²)

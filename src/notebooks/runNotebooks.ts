@@ -219,8 +219,8 @@ async function writeIndex(out: string, reports: NotebookReport[]): Promise<void>
     let image = '';
     if (figure && r.ok) {
       try {
-        const layout = { ...(figure.layout ?? {}), width: 480, height: 300, margin: { l: 40, r: 10, t: 40, b: 30 }, annotations: [] };
-        await saveFigure({ ...figure, layout }, join(out, `${r.notebook}.card.png`), { width: 480, height: 300, scale: 1 });
+        // the figure as its JSON lays it out at 480 × 300, synthetic label and captions included
+        await saveFigure(figure, join(out, `${r.notebook}.card.png`), { width: 480, height: 300, scale: 1 });
         image = `<img src="${escapeHtml(encodeURIComponent(r.notebook))}.card.png" alt="first figure of ${escapeHtml(r.title)}" width="480" height="300">`;
       } catch { /* no browser: the card shows no picture */ }
     }

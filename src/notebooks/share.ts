@@ -1,8 +1,9 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { FormatError } from '../errors.js';
 
 type Output = { output_type: string; data?: Record<string, unknown>; metadata?: Record<string, unknown> };
-type Notebook = { cells: { cell_type: string; outputs?: Output[] }[] };
+type Notebook = { cells: { cell_type: string; outputs?: Output[] }[]; metadata?: Record<string, any> };
 
 /** What lightening a notebook removed. */
 export interface ShareReport { figures: number; bytes_before: number; bytes_after: number }
@@ -43,10 +44,24 @@ export function shareNotebook(from: string, to: string): ShareReport {
     throw new FormatError(`not a Jupyter notebook (${(err as Error).message})`, from);
   }
   const light = lightNotebook(notebook);
-  const out = notebookText(light.notebook);
+  // marked as a light copy of its notebook: made again from it, it may be replaced without losing anything
+  const out = notebookText({ ...light.notebook, metadata: { ...(light.notebook.metadata ?? {}), permafrost_lab: { light_copy_of: basename(from) } } });
   writeFileSync(`${to}.${process.pid}.tmp`, out);
   renameSync(`${to}.${process.pid}.tmp`, to);
   return { figures: light.figures, bytes_before: Buffer.byteLength(text), bytes_after: Buffer.byteLength(out) };
+}
+
+/**
+ * The name of the notebook a file is a light copy of (`shareNotebook` marks its copies), or null
+ * for any other file: a copy can be made again from its notebook, anything else is the user's.
+ */
+export function lightCopyOf(path: string): string | null {
+  try {
+    const name = (JSON.parse(readFileSync(path, 'utf8')) as Notebook).metadata?.permafrost_lab?.light_copy_of;
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -1,8 +1,7 @@
 import type { Figure } from '../display/show.js';
 import { InputError, invalid } from '../errors.js';
-import { axisTitle, baseLayout, figure, hexAlpha, PALETTE, periodControls, SLIDER_SPACE, UNITS, type FigureOptions } from './style.js';
-
-type TableLike = { columnNames(): string[]; array(name: string): ArrayLike<unknown>; numRows(): number };
+import { isTable, requireSome, type TableLike } from './inputs.js';
+import { AXIS_SPACE, axisTitle, baseLayout, figure, hexAlpha, PALETTE, periodControls, SLIDER_SPACE, stepFrames, stepLabel, UNITS, withAnnotations, type FigureOptions } from './style.js';
 
 /** Options of {@link histogramFigure}. */
 export interface HistogramFigureOptions extends FigureOptions {
@@ -28,6 +27,8 @@ interface Distribution { period: string; percent: number[]; median: number }
  * @example show(histogramFigure(await ds.histogram('magt'), { mode: 'slider', dataset: ds }))
  */
 export function histogramFigure(table: TableLike, options: HistogramFigureOptions = {}): Figure {
+  if (!isTable(table)) throw new InputError(invalid('histogramFigure input', typeof table, 'a table from ds.histogram(variable) or ds.tables(variable)'));
+  requireSome(table.numRows(), 'a table of 0 rows', 'histogramFigure', 'a table from ds.histogram(variable) or ds.tables(variable)');
   const names = table.columnNames();
   for (const c of ['period', 'area_km2']) if (!names.includes(c)) throw new InputError(invalid('table', `columns ${names.join(', ')}`, `a table with period, area_km2 and a value (ds.histogram or ds.tables)`));
   const value = options.value ?? (names.includes('magt_c') ? 'magt_c' : 'alt_cm');
@@ -42,6 +43,7 @@ export function histogramFigure(table: TableLike, options: HistogramFigureOption
   const drawn: number[] = [];
   let drawnArea = 0;
   for (let i = 0; i < v.length; i++) if (periods.includes(p[i]) && Number.isFinite(v[i])) { drawn.push(i); drawnArea += w[i]; }
+  requireSome(drawn.length, `a table without any ${value} in ${periods.join(', ')}`, 'histogramFigure');
   drawn.sort((a, b) => v[a] - v[b]);
   const quantile = (q: number) => { let c = 0; for (const i of drawn) { c += w[i]; if (c >= q * drawnArea) return v[i]; } return v[drawn[drawn.length - 1]]; };
   const lo = drawn.length ? quantile(0.005) : 0;
@@ -67,7 +69,8 @@ export function histogramFigure(table: TableLike, options: HistogramFigureOption
   });
   const unit = UNITS[value] ?? '';
   const shift = dists[dists.length - 1].median - dists[0].median;
-  const caption = options.caption ?? `Dashed: area-weighted medians. Median shift ${periods[0]} → ${periods[periods.length - 1]}: ${shift >= 0 ? '+' : ''}${shift.toFixed(2)} ${unit}.`;
+  const shifted = `${shift >= 0 ? '+' : ''}${shift.toFixed(2)} ${unit}`;
+  const caption = options.caption ?? `Dashed: area-weighted medians. Median shift ${periods[0]} → ${periods[periods.length - 1]}: ${shifted}.`;
   const hover = (period: string) => `%{x:.2f} ${unit}: %{y:.2f} % of the area<extra>${period}</extra>`;
   const xaxis = { title: { text: axisTitle(value) }, range: [lo - width, hi + width], gridcolor: '#eee' };
   const ymax = Math.max(...dists.flatMap((d) => d.percent)) * 1.08 || 1;
@@ -79,22 +82,24 @@ export function histogramFigure(table: TableLike, options: HistogramFigureOption
   });
 
   if (slider) {
+    // the first period stays as a grey outline under the bars of the period on the slider; the
+    // caption says which is which, so the legend does not name the first period twice
     const first = dists[0];
-    const bars = (d: Distribution) => ({ type: 'bar', name: d.period, x: centres, y: d.percent, width, marker: { color: hexAlpha(PALETTE[1], 0.7), line: { color: PALETTE[1], width: 1 } }, hovertemplate: hover(d.period) });
-    const data = [{ ...outline(first, '#555', 0), name: `${first.period} (outline)`, fill: 'none' }, bars(first)];
-    const layout = baseLayout({ ...options, caption: `Grey outline: ${first.period}. ${caption}` }, {
-      barmode: 'overlay', bargap: 0, xaxis, yaxis, shapes: [medianLine(first.median, '#555'), medianLine(first.median, PALETTE[1])],
-      ...periodControls(periods, { below_px: 56 }),
-    }, SLIDER_SPACE + 56);
+    const bars = (d: Distribution) => ({ type: 'bar', name: 'Period on the slider', x: centres, y: d.percent, width, marker: { color: hexAlpha(PALETTE[1], 0.7), line: { color: PALETTE[1], width: 1 } }, hovertemplate: hover(d.period) });
+    const data = [{ ...outline(first, '#555', 0), name: `First period (${first.period})`, fill: 'none' }, bars(first)];
+    const layout = withAnnotations(baseLayout({ ...options, caption: options.caption ?? `Grey: ${first.period}. Dashed: medians (${shifted}).` }, {
+      barmode: 'overlay', bargap: 0, xaxis, yaxis, showlegend: false, shapes: [medianLine(first.median, '#555'), medianLine(first.median, PALETTE[1])],
+      ...periodControls(periods, { below_px: AXIS_SPACE }),
+    }, AXIS_SPACE + SLIDER_SPACE), [stepLabel(first.period, 'top left')]);
     const fig = figure(data, layout, 'histogramFigure', options);
-    fig.frames = dists.map((d) => ({ name: d.period, data: [bars(d)], traces: [1], layout: { shapes: [medianLine(first.median, '#555'), medianLine(d.median, PALETTE[1])] } }));
+    fig.frames = stepFrames(layout, dists.map((d) => ({ name: d.period, data: [bars(d)], traces: [1], layout: { shapes: [medianLine(first.median, '#555'), medianLine(d.median, PALETTE[1])] } })));
     return fig;
   }
   if (options.mode === 'facets') {
     const data = dists.map((d, k) => ({ ...outline(d, PALETTE[k % PALETTE.length], 0.35), xaxis: k === 0 ? 'x' : `x${k + 1}`, yaxis: k === 0 ? 'y' : `y${k + 1}` }));
     const axes = Object.fromEntries(periods.flatMap((_, k) => [
       [k === 0 ? 'xaxis' : `xaxis${k + 1}`, { ...xaxis, anchor: k === 0 ? 'y' : `y${k + 1}`, domain: [k / periods.length + 0.02, (k + 1) / periods.length - 0.02] }],
-      [k === 0 ? 'yaxis' : `yaxis${k + 1}`, { ...yaxis, title: { text: k === 0 ? 'Share of the area (%)' : '' }, anchor: k === 0 ? 'x' : `x${k + 1}` }],
+      [k === 0 ? 'yaxis' : `yaxis${k + 1}`, { ...yaxis, title: { text: k === 0 ? 'Share of the area (%)' : '' }, anchor: k === 0 ? 'x' : `x${k + 1}`, automargin: false, tickfont: { size: 12 } }],
     ]));
     return figure(data, baseLayout({ ...options, caption }, axes), 'histogramFigure', options);
   }

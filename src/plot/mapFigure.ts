@@ -9,7 +9,8 @@ import { projectRings, type PolygonGeometry } from '../grid/rasterize.js';
 import { InputError, invalid } from '../errors.js';
 import { withCellHistory } from './cellHistory.js';
 import { compareMaps, type CompareOptions } from './compareMaps.js';
-import { baseLayout, DIVERGING, figure, label, periodControls, SEQUENTIAL, SLIDER_SPACE, UNITS, type FigureOptions } from './style.js';
+import { isGrid, isTable, requireSome, type TableLike } from './inputs.js';
+import { baseLayout, BLUES, DIVERGING, figure, label, periodControls, SEQUENTIAL, SLIDER_SPACE, stepFrames, stepLabel, UNITS, withAnnotations, ZONE_COLOURS, type FigureOptions } from './style.js';
 
 /** A grid of values to map: a band read with `raster.read`, a layer, a trend or a change. */
 export interface MapGrid extends GridLike {
@@ -17,20 +18,37 @@ export interface MapGrid extends GridLike {
   noData?: number | null;
   /** The period the grid shows (`ds.layer` sets it): names the step when several grids are mapped. */
   period?: string;
+  /** What the values are (`ds.layer` sets it: `magt_c`, `alt_cm`, `permafrost_share`): chooses the colour scale and units. */
+  value?: string;
 }
 
-type TableLike = { columnNames(): string[]; array(name: string): ArrayLike<unknown>; numRows(): number };
+/** Permafrost zones as `ds.zonation` gives them: a zone code per cell on the dataset's grid. */
+interface ZoneGrid { zone: ArrayLike<number>; grid: GridLike; period?: string }
 
 /** One class of a categorical map. */
 export interface MapClass { value: number; label: string; colour: string }
 
+/** The permafrost zones of `ds.zonation` as map classes, on the zone palette (255: no data). */
+export const ZONE_CLASSES: MapClass[] = [
+  { value: 4, label: 'Continuous', colour: ZONE_COLOURS.continuous }, { value: 3, label: 'Discontinuous', colour: ZONE_COLOURS.discontinuous },
+  { value: 2, label: 'Sporadic', colour: ZONE_COLOURS.sporadic }, { value: 1, label: 'Isolated', colour: ZONE_COLOURS.isolated },
+  { value: 0, label: 'No permafrost', colour: ZONE_COLOURS.none },
+];
+
 /** Options of {@link mapFigure}. */
 export interface MapFigureOptions extends FigureOptions, CompareOptions {
-  /** The value column of a table, or the variable's column name for units (`magt_c`, `alt_cm`). */
+  /**
+   * What is mapped: the value column of a table, or the variable's name for units and scale
+   * (`magt_c`, `alt_cm`, `permafrost_share`). Default: the grid's own `value` (`ds.layer` sets it), the
+   * table's value column, else `magt_c`.
+   */
   value?: string;
   /** Unit on the colour bar. Default from `value`. */
   units?: string;
-  /** `diverging` (centred on `zmid`, default for temperatures and changes) or `sequential` (default for ALT). */
+  /**
+   * `diverging` (centred on `zmid`: signed quantities such as temperatures, changes and trends) or
+   * `sequential` (from the data's low end: thicknesses; from 0 for shares and probabilities). Default by `value`.
+   */
   colorscale?: 'diverging' | 'sequential';
   zmid?: number;
   zmin?: number;
@@ -39,7 +57,7 @@ export interface MapFigureOptions extends FigureOptions, CompareOptions {
   scaleOf?: Figure;
   /** Draw classes (a legend of named colours) instead of a continuous scale; blocks take their most common class. */
   classes?: MapClass[];
-  /** At most this many cells across (block-averaged). Default 1200, 300 per step for several grids. */
+  /** At most this many cells across (block-averaged). Default 1200, 200 per step for several grids. */
   max_cells?: number;
   /** Grid spacing of a table's x_m/y_m (m). Default: the smallest spacing found. */
   resolution_m?: number;
@@ -55,44 +73,58 @@ export interface MapFigureOptions extends FigureOptions, CompareOptions {
   history?: boolean;
 }
 
+type MapInput = MapGrid | TableLike | ZoneGrid;
+
 /**
  * A polar map as a Plotly heatmap in projected coordinates (km), downsampled by block averaging to
  * at most `max_cells` across, with equal aspect, Natural Earth coastlines and a graticule projected
- * with proj4, and a colour scale fit to the variable (diverging around 0 °C for MAGT, sequential
- * for ALT) with its unit on the colour bar. Given several grids (for example the eight periods'
- * layers) it draws one map with a slider and a play button, on one colour scale fixed across steps;
- * with `compare`, two of them side by side (one colour scale, zoom linked) and their difference.
+ * with proj4, and a colour scale chosen by what is mapped: diverging around 0 for signed quantities
+ * (MAGT, changes, trends), sequential from 0 for shares (`ds.layer('permafrost')`: the permafrost
+ * share of each cell), sequential for thicknesses (ALT), the zone palette for `ds.zonation` zones;
+ * its unit on the colour bar. Takes grids (`ds.layer`), Arquero tables with `x_m`, `y_m` and a value
+ * (`ds.table`), or a zonation; input with no cell to draw is an `InputError`. Given several grids
+ * (for example the eight periods' layers) it draws one map with a slider and a play button, on one
+ * colour scale fixed across steps; with `compare`, two of them side by side (one colour scale, zoom
+ * linked) and their difference; a click on a cell of a map of all periods shows its history.
  * @example show(mapFigure(await ds.layer('magt', '2015-2019', { max_cells: 500 }), { dataset: ds }))
- * @example show(mapFigure(await Promise.all(ds.periods.map((p) => ds.layer('magt', p.label, { max_cells: 300 }))), { dataset: ds }))
+ * @example show(mapFigure(await ds.table('magt', '2015-2019', { region: 'alaska' }), { value: 'magt_c', dataset: ds }))
  * @example show(mapFigure(await ds.layers('magt', { max_cells: 300 }), { compare: ['1980-1984', '2015-2019'], dataset: ds }))
  */
-export function mapFigure(input: MapGrid | TableLike | (MapGrid | TableLike)[], options: MapFigureOptions & { crs?: string } = {}): Figure {
+export function mapFigure(input: MapInput | MapInput[], options: MapFigureOptions & { crs?: string } = {}): Figure {
   const many = Array.isArray(input);
   const inputs = many ? input : [input];
   if (inputs.length === 0) throw new InputError(invalid('grids to map', 'an empty list', 'one grid or a list of grids'));
-  const grids = inputs.map((g) => ('values' in g ? g : gridFromTable(g, options)));
+  const grids = inputs.map((g, i) => gridOf(g, options, many ? i : -1));
   if (options.compare) return compareMaps(grids, options, mapFigure, overlays);
-  const value = options.value ?? 'magt_c';
+  const zones = inputs.every((g) => isZoneGrid(g));
+  const value = options.value ?? grids[0].value ?? 'magt_c';
+  const classes = options.classes ?? (zones ? ZONE_CLASSES : undefined);
+  const share = !classes && kindOf(value) === 'share';
   const max_cells = options.max_cells ?? (many ? 200 : 1200);
-  const cells = grids.map((g) => downsample(g, max_cells, options.classes ? 'majority' : 'mean'));
+  const cells = grids.map((g) => downsample(g, max_cells, classes ? 'majority' : 'mean'));
+  // shares (0–1) are drawn as percent of the area
+  if (share && grids.every((g) => maxOf(g) <= 1)) for (const c of cells) for (const row of c.z) for (let i = 0; i < row.length; i++) if (row[i] !== null) row[i] = row[i]! * 100;
   const { x, y } = cells[0];
-  const units = options.units ?? UNITS[value] ?? '';
-  const scale = options.classes ? {} : colourScale(cells.map((c) => c.z), value, options);
+  const units = options.units ?? (share ? '% of the area' : UNITS[value] ?? '');
+  const scale = classes ? {} : colourScale(cells.map((c) => c.z), value, options);
   // values to a thousandth of the colour range: nothing visible is lost, and the figure's JSON stays small
-  if (!options.classes) {
+  if (!classes) {
     const span = Math.abs(Number(scale.zmax) - Number(scale.zmin)) || 1;
     const k = 10 ** Math.min(6, Math.max(0, Math.ceil(-Math.log10(span / 1000))));
     for (const c of cells) for (const row of c.z) for (let i = 0; i < row.length; i++) if (row[i] !== null) row[i] = Math.round(row[i]! * k) / k;
   }
-  const heatmap = (z: (number | null)[][]): Record<string, unknown> => options.classes ? classHeatmap(x, y, z, options.classes) : {
+  const level = options.isoline;
+  const legend = !!classes || level !== undefined;
+  const heatmap = (z: (number | null)[][]): Record<string, unknown> => classes ? classHeatmap(x, y, z, classes) : {
     type: 'heatmap', x, y, z, hoverongaps: false, name: label(value),
-    colorbar: { title: { text: units, side: 'right' }, thickness: 14, len: 0.8 },
-    hovertemplate: `%{z:.2f} ${units}<extra></extra>`, ...scale,
+    // beside a legend, the colour bar takes the lower part of the plot's height, the legend the top
+    colorbar: { title: { text: units, side: 'right', font: { size: 12 } }, thickness: 14, tickfont: { size: 11 }, x: 1.02, xanchor: 'left',
+      ...(legend ? { y: 0, yanchor: 'bottom', len: 0.62 } : { y: 0.5, yanchor: 'middle', len: 0.8 }) },
+    hovertemplate: `%{z:.${share ? 0 : 2}f} ${units}<extra></extra>`, ...scale,
   };
   const extent = { x0: x[0], x1: x[x.length - 1], y0: y[y.length - 1], y1: y[0] };
-  const keys = options.classes ? options.classes.map((c) => ({ type: 'scatter', x: [null], y: [null], mode: 'markers', name: c.label,
+  const keys = classes ? classes.map((c) => ({ type: 'scatter', x: [null], y: [null], mode: 'markers', name: c.label,
     marker: { symbol: 'square', size: 13, color: c.colour, line: { color: '#555', width: 0.5 } }, hoverinfo: 'skip', showlegend: true })) : [];
-  const level = options.isoline;
   // the line is traced on blocks twice as large (a quarter of the numbers, no visible difference)
   const coarse = level === undefined ? [] : grids.map((g) => downsample(g, Math.max(2, Math.ceil(max_cells / 2))));
   const isoline = (k: number) => ({ type: 'contour', x: coarse[k].x, y: coarse[k].y, z: coarse[k].z, name: `${level} ${units} line`.replace(/\s+/g, ' '), showlegend: true,
@@ -100,28 +132,70 @@ export function mapFigure(input: MapGrid | TableLike | (MapGrid | TableLike)[], 
   const lines = level === undefined ? [] : [isoline(0)];
   const data = [heatmap(cells[0].z), ...lines, ...overlays(grids[0].crs, extent, options), ...keys];
   const names = grids.map((g, i) => options.labels?.[i] ?? g.period ?? `${i + 1}`);
-  const layout = mapLayout({ ...options, ...(many ? { slider: true } : {}) }, extent, !!options.classes || level !== undefined);
+  const layout = mapLayout({ ...options, ...(many ? { slider: true } : {}) }, extent, legend);
   if (!many) return figure(data, layout, 'mapFigure', options);
-  const fig = figure(data, { ...layout, ...periodControls(names, { below_px: 4 }) }, 'mapFigure', options);
-  fig.frames = cells.map((c, i) => ({ name: names[i], data: level === undefined ? [{ z: c.z }] : [{ z: c.z }, { z: coarse[i].z }], traces: level === undefined ? [0] : [0, 1] }));
-  if (options.classes || options.history === false) return fig;
+  // the step's name in the plot's top left corner, beyond the 45th parallel: land rarely reaches it
+  const prefix = options.labels ? '' : 'Period: ';
+  const withStep = withAnnotations({ ...layout, ...periodControls(names, { below_px: 4 }) }, [stepLabel(names[0], 'top left', prefix)]);
+  const fig = figure(data, withStep, 'mapFigure', options);
+  fig.frames = stepFrames(withStep, cells.map((c, i) => ({ name: names[i], data: level === undefined ? [{ z: c.z }] : [{ z: c.z }, { z: coarse[i].z }],
+    traces: level === undefined ? [0] : [0, 1] })), 'top left', prefix);
+  if (classes || options.history === false) return fig;
   return withCellHistory(fig, { ...cells[0], crs: grids[0].crs, transform: grids[0].transform, source_factor: (grids[0] as { factor?: number }).factor }, { periods: names, value, units });
 }
 
-/** The colour range of a map: fixed by the options, copied from another map, or fit to the data (2–98 % of the cells of all steps). */
+/** What a mapped value is, for its colour scale: signed (diverging around 0), a share or probability (sequential from 0), or a magnitude (sequential). */
+function kindOf(value: string): 'signed' | 'share' | 'magnitude' {
+  if (/^permafrost(_share|_fraction|_probability)?$|_share$|probability/.test(value)) return 'share';
+  if (/^alt_cm$|area_km2$|_count$/.test(value)) return 'magnitude';
+  return 'signed';
+}
+
+function maxOf(grid: MapGrid): number {
+  let hi = -Infinity;
+  for (let i = 0; i < grid.values.length; i++) { const v = grid.values[i]; if (v === v && v !== grid.noData && v > hi) hi = v; }
+  return hi;
+}
+
+function isZoneGrid(value: unknown): value is ZoneGrid {
+  const v = value as ZoneGrid;
+  return !!v && ArrayBuffer.isView(v.zone) && !!v.grid && Number.isInteger(v.grid.width);
+}
+
+/** One input as a grid to map, told apart by what it is (a grid's `values` is an array; a table has methods); one with no value is refused. */
+function gridOf(input: MapInput, options: MapFigureOptions & { crs?: string }, index: number): MapGrid {
+  const which = index >= 0 ? `grid ${index + 1}: ` : '';
+  let grid: MapGrid;
+  if (isZoneGrid(input)) grid = { ...input.grid, values: input.zone, noData: 255, period: input.period, value: 'zone' };
+  else if (isTable(input)) {
+    requireSome(input.numRows(), `${which}a table of 0 rows`, 'mapFigure', 'was the table filtered to nothing, or its region or box outside the data?');
+    grid = gridFromTable(input, options);
+  } else if (isGrid(input)) grid = input as MapGrid;
+  else throw new InputError(invalid('map input', typeof input === 'object' && input ? `an object with ${Object.keys(input).slice(0, 6).join(', ')}` : String(input),
+    'a grid ({ values, width, height, transform, crs }, as ds.layer gives), an Arquero table with x_m, y_m and a value (ds.table), or ds.zonation(…)'));
+  let withValue = 0;
+  for (let i = 0; i < grid.values.length && !withValue; i++) { const v = grid.values[i]; if (v === v && v !== grid.noData) withValue++; }
+  requireSome(withValue, `${which}a ${grid.width} × ${grid.height} grid without any value`, 'mapFigure', 'no cell has data there');
+  return grid;
+}
+
+/** The colour range of a map: fixed by the options, copied from another map, or fit to the data (2–98 % of the cells of all steps) by what the value is. */
 function colourScale(zs: (number | null)[][][], value: string, options: MapFigureOptions): Record<string, unknown> {
   const other = (options.scaleOf?.data ?? []).find((t) => t.type === 'heatmap' && t.colorscale) as Record<string, unknown> | undefined;
   if (other) return { colorscale: other.colorscale, zmin: other.zmin, zmax: other.zmax, ...(other.zmid !== undefined ? { zmid: other.zmid } : {}) };
-  const diverging = (options.colorscale ?? (value.startsWith('alt') ? 'sequential' : 'diverging')) === 'diverging';
+  const kind = kindOf(value);
   const finite: number[] = [];
   for (const z of zs) for (const row of z) for (const v of row) if (v !== null) finite.push(v);
   finite.sort((a, b) => a - b);
   const q = (f: number) => finite[Math.min(finite.length - 1, Math.max(0, Math.floor(f * finite.length)))] ?? 0;
-  const zmid = options.zmid ?? 0;
-  const spread = Math.max(Math.abs(q(0.02) - zmid), Math.abs(q(0.98) - zmid)) || 1;
-  return diverging
-    ? { colorscale: DIVERGING, zmid, zmin: options.zmin ?? zmid - spread, zmax: options.zmax ?? zmid + spread }
-    : { colorscale: SEQUENTIAL, zmin: options.zmin ?? q(0.01), zmax: options.zmax ?? q(0.99) };
+  if (options.colorscale === 'diverging' || (!options.colorscale && kind === 'signed')) {
+    const zmid = options.zmid ?? 0;
+    const spread = Math.max(Math.abs(q(0.02) - zmid), Math.abs(q(0.98) - zmid)) || 1;
+    return { colorscale: DIVERGING, zmid, zmin: options.zmin ?? zmid - spread, zmax: options.zmax ?? zmid + spread };
+  }
+  // shares and probabilities from 0 (percent of the area: 0–100), with no neutral middle
+  if (kind === 'share') return { colorscale: BLUES, zmin: options.zmin ?? 0, zmax: options.zmax ?? Math.max(100, finite[finite.length - 1] ?? 0) };
+  return { colorscale: SEQUENTIAL, zmin: options.zmin ?? q(0.01), zmax: options.zmax ?? q(0.99) };
 }
 
 /** A heatmap of classes: a stepped colour scale, no colour bar (the legend names the classes). */
@@ -136,14 +210,15 @@ function classHeatmap(x: number[], y: number[], z: (number | null)[][], classes:
   };
 }
 
-/** The layout of a map: hidden axes, equal aspect, fixed extent; captions (and the slider) below the map, inside the figure. */
+/** The layout of a map: hidden axes, equal aspect, fixed extent, narrow side margins; a legend (classes, lines) at the top right beside the map, captions (and the slider) below it. */
 export function mapLayout(options: FigureOptions & { slider?: boolean }, extent: { x0: number; x1: number; y0: number; y1: number }, legend = false): Record<string, unknown> {
   return baseLayout({ height: 640, ...options }, {
+    margin: { l: 10, r: 10 },
     xaxis: { visible: false, range: [extent.x0, extent.x1], constrain: 'domain' },
     yaxis: { visible: false, range: [extent.y0, extent.y1], scaleanchor: 'x', scaleratio: 1, constrain: 'domain' },
     hovermode: 'closest', showlegend: legend,
-    legend: { x: 1, xanchor: 'right', y: 1, yanchor: 'top', bgcolor: 'rgba(255,255,255,0.9)', bordercolor: '#ccc', borderwidth: 1 },
-  }, options.slider ? SLIDER_SPACE : 8);
+    legend: { x: 1.02, xanchor: 'left', y: 1, yanchor: 'top', bgcolor: 'rgba(255,255,255,0.9)', bordercolor: '#ccc', borderwidth: 1, font: { size: 12 } },
+  }, options.slider ? SLIDER_SPACE + 4 : 6);
 }
 
 /** Coastlines and graticule as line traces (km), clipped to the extent. */
@@ -214,7 +289,7 @@ export function downsample(grid: MapGrid, max_cells: number, how: 'mean' | 'majo
 /** A table of x_m, y_m and a value back onto a regular grid. */
 function gridFromTable(table: TableLike, options: MapFigureOptions & { crs?: string }): MapGrid {
   const value = options.value ?? ['magt_c', 'alt_cm', 'permafrost'].find((c) => table.columnNames().includes(c)) ?? '';
-  for (const c of ['x_m', 'y_m', value]) if (!table.columnNames().includes(c)) throw new Error(`mapFigure needs columns x_m, y_m and ${value || 'a value'} (have ${table.columnNames().join(', ')})`);
+  for (const c of ['x_m', 'y_m', value]) if (!table.columnNames().includes(c)) throw new InputError(invalid('table to map', `columns ${table.columnNames().join(', ')}`, `x_m, y_m and ${value || 'a value column (magt_c, alt_cm or permafrost)'}`));
   const xs = table.array('x_m') as ArrayLike<number>;
   const ys = table.array('y_m') as ArrayLike<number>;
   const vs = table.array(value) as ArrayLike<number>;
@@ -224,7 +299,7 @@ function gridFromTable(table: TableLike, options: MapFigureOptions & { crs?: str
   const width = Math.round((x1 - x0) / step) + 1, height = Math.round((y1 - y0) / step) + 1;
   const values = new Float32Array(width * height).fill(NaN);
   for (let i = 0; i < xs.length; i++) values[Math.round((y1 - ys[i]) / step) * width + Math.round((xs[i] - x0) / step)] = vs[i];
-  return { values, width, height, crs: options.crs ?? ARCTIC_POLAR_STEREOGRAPHIC,
+  return { values, width, height, value, crs: options.crs ?? ARCTIC_POLAR_STEREOGRAPHIC,
     transform: { originX: x0 - step / 2, originY: y1 + step / 2, pixelWidth: step, pixelHeight: -step, rotationX: 0, rotationY: 0 } };
 }
 

@@ -1,7 +1,7 @@
 import type { Figure } from '../display/show.js';
+import { InputError, invalid } from '../errors.js';
+import { isTable, requireSome, type TableLike } from './inputs.js';
 import { axisTitle, baseLayout, figure, label, PALETTE, type FigureOptions } from './style.js';
-
-type TableLike = { columnNames(): string[]; array(name: string): ArrayLike<unknown>; numRows(): number };
 
 /**
  * One column against another (for example ALT against MAGT), at most `maxPoints` (5,000) points taken
@@ -9,7 +9,12 @@ type TableLike = { columnNames(): string[]; array(name: string): ArrayLike<unkno
  * @example show(scatterFigure(joined, { x: 'magt_c', y: 'alt_cm' }))
  */
 export function scatterFigure(table: TableLike, options: FigureOptions & { x: string; y: string; color?: string; maxPoints?: number }): Figure {
+  if (!isTable(table)) throw new InputError(invalid('scatterFigure input', typeof table, 'an Arquero table'));
   const n = table.numRows();
+  requireSome(n, 'a table of 0 rows', 'scatterFigure');
+  for (const c of [options.x, options.y, ...(options.color ? [options.color] : [])]) {
+    if (!table.columnNames().includes(c)) throw new InputError(invalid('column', c, table.columnNames().join(', ')));
+  }
   const step = Math.max(1, Math.ceil(n / (options.maxPoints ?? 5_000)));
   const xs = table.array(options.x) as ArrayLike<number>, ys = table.array(options.y) as ArrayLike<number>;
   const cs = options.color ? Array.from(table.array(options.color), String) : null;

@@ -37,7 +37,10 @@ export function trendMap(trend: TrendResult, options: TrendMapOptions = {}): Fig
     colorscale: [[0, '#c8c8c8'], [1, '#c8c8c8']], showscale: false, hoverongaps: false, hovertemplate: 'not significant<extra></extra>', name: 'not significant' });
   fig.data.push({ type: 'scatter', x: [null], y: [null], mode: 'markers', name: 'No significant trend', showlegend: true, hoverinfo: 'skip',
     marker: { symbol: 'square', size: 13, color: '#c8c8c8', line: { color: '#555', width: 0.5 } } });
-  fig.layout = { ...fig.layout, showlegend: true, legend: { x: 0, xanchor: 'left', y: 1, yanchor: 'top', bgcolor: 'rgba(255,255,255,0.9)', bordercolor: '#ccc', borderwidth: 1 } };
+  // the key of the grey cells at the top right, the colour bar under it
+  fig.layout = { ...fig.layout, showlegend: true };
+  const bar = fig.data[0] as { colorbar: Record<string, unknown> };
+  bar.colorbar = { ...bar.colorbar, y: 0, yanchor: 'bottom', len: 0.62 };
   if (fig.source) fig.source.builder = 'trendMap';
   const layers = options.layers ?? [];
   if (layers.length === 0) return fig;

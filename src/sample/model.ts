@@ -89,7 +89,7 @@ const WARMING_HOLES: [number, number, number, number][] = [
 /**
  * The physical model of the synthetic sample, evaluated cell by cell so that any window can be
  * generated on its own (and the full 1 km grid streamed). All coefficients are synthetic but
- * chosen so that numbers have the real product's magnitudes (DOMAIN.md).
+ * chosen so that numbers have the real product's magnitudes (Obu et al. 2019; Ran et al. 2022).
  *
  * - Land: Natural Earth 50 m land (world-atlas), rasterized on the grid; the Greenland ice sheet
  *   is Greenland further than 30 km from the sea; both are nodata, as is everything south of 45°N.

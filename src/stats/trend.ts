@@ -2,7 +2,7 @@ import { exactP } from './trendKernel.js';
 
 /**
  * Trend statistics for short series (the product's 8 periods): Sen's slope and the Mann–Kendall
- * test, exact (DOMAIN.md: with n = 8, p < 0.05 two-sided needs |S| ≥ 18).
+ * test, exact (Kendall's exact distribution of S: with n = 8, p < 0.05 two-sided needs |S| ≥ 18).
  */
 
 /** Sen's slope: the median of the pairwise slopes (y_j − y_i)/(x_j − x_i), NaN values skipped. */

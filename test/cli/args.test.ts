@@ -61,6 +61,18 @@ describe('every command of the command line', () => {
       expect(wrong.stderr).toMatch(new RegExp(`unknown option --bogus for ${name} \\(valid: `));
     });
   }
+  it('--help lists every command with one complete line (a sentence of its own, not the start of its summary)', () => {
+    const help = cli('--help');
+    expect(help.status).toBe(0);
+    const lines = help.stdout.split('\n').filter((l) => /^ {2}\S/.test(l));
+    expect(lines.map((l) => l.trim().split(/\s+/)[0])).toEqual(Object.keys(commands));
+    for (const line of lines) {
+      expect(line, line).toMatch(/[.)]$/);
+      expect(line.length, line).toBeLessThanOrEqual(100);
+    }
+    expect(help.stdout).toContain('  check         Describe a new download: its files, how each is read, and warnings.');
+  });
+
   it('--version prints the version; no command prints the usage and exits 2', () => {
     const v = cli('--version');
     expect(v.status).toBe(0);

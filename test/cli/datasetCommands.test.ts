@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSample } from '../../src/sample/generateSample.js';
+import { shareNotebook } from '../../src/notebooks/share.js';
 import { referee, root, tempDir } from '../helpers.js';
 
 const tmp = tempDir('permafrost-cli-');
@@ -23,16 +24,20 @@ describe('permafrost-lab dataset commands', () => {
     expect(info.synthetic).toBe(true);
   });
 
-  it('summary --by period,region --format json prints an array of row objects; csv by default', () => {
+  it('summary --by period,region --format json prints an array of row objects; csv by default, after the # lines an export starts with', () => {
     const json = cli('summary', data, '--by', 'period,region', '--variables', 'magt', '--format', 'json');
     expect(json.status).toBe(0);
     const rows = JSON.parse(json.stdout);
     expect(rows.find((r: any) => r.period === '2000-2004' && r.region === 'alaska').magt_c_mean).toBeTypeOf('number');
     const csv = cli('summary', data);
-    expect(csv.stdout.split('\n')[0]).toMatch(/^period,mid_year,magt_c_mean,/);
+    const lines = csv.stdout.split('\n');
+    expect(lines[0]).toMatch(/^# permafrost-lab provenance: \{"library":"permafrost-lab [\d.]+",.*"synthetic":true,"builder":"permafrost-lab summary"/);
+    expect(lines[1]).toBe('# synthetic: true');
+    expect(lines[2]).toMatch(/^period,mid_year,magt_c_mean,/);
+    expect(aq.fromCSV(csv.stdout, { comment: '#' }).numRows()).toBe(8);
   });
 
-  it('values --points gives the status and value per point; sample --points points to it', () => {
+  it('values --points gives the status and value per point, after the # lines of an export; sample --points points to it', () => {
     const points = join(tmp.dir, 'points.csv');
     writeFileSync(points, 'site,lon,lat\nyakutsk,129.7,62\nsea,-30,60\n');
     const run = cli('values', data, '--points', points, '--variable', 'magt', '--period', '2000-2004');
@@ -40,13 +45,40 @@ describe('permafrost-lab dataset commands', () => {
     const old = cli('sample', data, '--points', points);
     expect(old.status).toBe(2);
     expect(old.stderr).toMatch(/permafrost-lab values --points/);
-    const t = aq.fromCSV(run.stdout);
+    expect(run.stdout.split('\n').slice(0, 2).map((l) => l.slice(0, 32))).toEqual(['# permafrost-lab provenance: {"l', '# synthetic: true']);
+    const t = aq.fromCSV(run.stdout, { comment: '#' });
     expect(t.array('status')).toEqual(['inside', 'no data nearby']);
+  });
+
+  it('trend refuses a variable it cannot trend, as its help says (magt|alt)', () => {
+    const run = cli('trend', data, '--variable', 'permafrost', '--out', join(tmp.dir, 'pf.tif'));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/invalid option --variable: "permafrost" \(expected magt or alt: a trend per cell needs a quantity/);
+    expect(existsSync(join(tmp.dir, 'pf.tif'))).toBe(false);
+    expect(cli('trend', '--help').stdout).toMatch(/--variable <magt\|alt>/);
+  });
+
+  it('share makes again the light copy a notebook run left (as npm start leaves out/shared), and keeps any other file', () => {
+    const out = join(tmp.dir, 'nb');
+    mkdirSync(join(out, 'shared'), { recursive: true });
+    writeFileSync(join(out, 'a.ipynb'), JSON.stringify({ cells: [{ cell_type: 'code', outputs: [] }], metadata: {} }));
+    shareNotebook(join(out, 'a.ipynb'), join(out, 'shared', 'a.ipynb'));
+    const again = cli('share', join(out, 'a.ipynb'));
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^wrote .*shared\/a\.ipynb/);
+    writeFileSync(join(out, 'mine.ipynb'), '{"cells": [], "metadata": {}}');
+    const other = cli('share', join(out, 'a.ipynb'), '--out', join(out, 'mine.ipynb'));
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/mine\.ipynb exists and is not a light copy of a\.ipynb; add --overwrite/);
+    expect(readFileSync(join(out, 'mine.ipynb'), 'utf8')).toBe('{"cells": [], "metadata": {}}');
   });
 
   it('trend writes a GeoTIFF GDAL reads, export writes csv, arrow and geotiff, and never over an input', () => {
     const trend = join(tmp.dir, 'trend.tif');
-    expect(cli('trend', data, '--variable', 'magt', '--out', trend).status).toBe(0);
+    const run = cli('trend', data, '--variable', 'magt', '--out', trend);
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')[1]).toBe('# synthetic: true');
+    expect(aq.fromCSV(run.stdout, { comment: '#' }).columnNames()).not.toContain('median_bin_width');
     const info = JSON.parse(referee('gdalinfo', ['-json', trend]));
     expect(info.bands.map((b: any) => b.description)).toEqual(['magt_sen_slope_per_decade', 'mann_kendall_p_value', 'significant_p_0.05']);
     for (const format of ['csv', 'arrow', 'geotiff']) {

@@ -8,7 +8,7 @@ import { gdalMetadataOf, mutateTiff, withGdalMetadata } from '../../src/fuzz/mut
 import { epsgToProj4 } from '../../src/geotiff/crs.js';
 import { openRaster } from '../../src/geotiff/openRaster.js';
 import { writeGeoTIFF } from '../../src/geotiff/writeGeoTIFF.js';
-import { randomGenerator } from '../../src/sample/noise.js';
+import { randomGenerator } from '../../src/core/random.js';
 import { realdata, referee, tempDir } from '../helpers.js';
 
 const tmp = tempDir('permafrost-mutate-');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure, listNotebooks, runNotebookFiles, type NotebookReport } from '../../src/notebooks/runNotebooks.js';
 import { checkPages } from '../../src/notebooks/checkPage.js';
+import { checkFigureLayouts, FIGURE_SIZES } from '../../src/notebooks/checkFigures.js';
 import { launchChromium } from '../../src/display/render.js';
 import { pathToFileURL } from 'node:url';
 import { dragSliderToEnd, notebookJson, python, referee, root, tempDir } from '../helpers.js';
@@ -108,6 +109,52 @@ describe('runNotebooks executes every notebook', () => {
       expect(kinds(shared).filter((k: string) => k.includes('plotly') && k.includes('text/html')), name).toEqual([]);
     }
   });
+
+  it('every figure of every executed notebook, its Plotly JSON redrawn at 900 × 460, 480 × 300 and 360 × 240, keeps every part inside and apart', async () => {
+    const figures = figureOutputs().map(({ name, data }, i) => ({ name: `${name} figure ${i + 1} "${data['application/vnd.plotly.v1+json'].layout?.title?.text ?? ''}"`,
+      figure: data['application/vnd.plotly.v1+json'] }));
+    expect(figures.length).toBeGreaterThan(notebooks.length);
+    const problems = await checkFigureLayouts(figures, FIGURE_SIZES, { screenshots: join(root, 'out', 'figure-sizes') });
+    expect(problems.map((p) => `${p.figure} at ${p.size}: ${p.problem}`)).toEqual([]);
+  }, 300_000);
+
+  it('the index page\'s cards show each notebook\'s first figure at 480 × 300 with its synthetic label', async () => {
+    const index = readFileSync(join(tmp.dir, 'index.html'), 'utf8');
+    const cards = [...index.matchAll(/<img src="([^"]+\.card\.png)"/g)].map((m) => decodeURIComponent(m[1]));
+    expect(cards.length).toBeGreaterThanOrEqual(notebooks.length - 1);
+    const firsts = notebooks.map((p) => figureOutputs().find((o) => o.name === p.split('/').pop()));
+    const synthetic = firsts.filter((o) => o && (o.data['application/vnd.plotly.v1+json'].layout?.annotations ?? []).some((a: any) => a.name === 'synthetic'));
+    expect(synthetic.length).toBeGreaterThan(3);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      for (const o of synthetic) {
+        const card = join(tmp.dir, `${o!.name.replace('.ipynb', '')}.card.png`);
+        const bytes = readFileSync(card);
+        expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], card).toEqual([480, 300]);
+        // the card's own drawing holds the red label (#b00020) on its line above the plot
+        const layout = o!.data['application/vnd.plotly.v1+json'].layout;
+        const label = layout.annotations.find((a: any) => a.name === 'synthetic');
+        const bottom = layout.margin.t - label.yshift, top = bottom - 18;
+        await page.setContent(`<img src="data:image/png;base64,${bytes.toString('base64')}">`);
+        const red = await page.evaluate(async ([y0, y1]: [number, number]) => {
+          const img = (globalThis as any).document.querySelector('img');
+          await img.decode();
+          const canvas = (globalThis as any).document.createElement('canvas');
+          canvas.width = img.width; canvas.height = img.height;
+          const ctx = canvas.getContext('2d');
+          ctx.drawImage(img, 0, 0);
+          const d = ctx.getImageData(0, y0, 300, y1 - y0).data;
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i] > 140 && d[i + 1] < 60 && d[i + 2] < 90) n++;
+          return n;
+        }, [Math.max(0, top), bottom] as [number, number]);
+        expect(red, `${card}: pixels of the red synthetic label`).toBeGreaterThan(50);
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 
   it('every figure has distinct legend colours and no snake_case label', () => {
     for (const { name, data } of figureOutputs()) {

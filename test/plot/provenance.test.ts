@@ -95,7 +95,7 @@ describe('provenance of saved figures and exports', () => {
       { name: 'gone.tif', size_bytes: null, sha256: null, note: 'not readable: ENOENT' },
       { name: 'https://example.org/magt.tif', size_bytes: null, sha256: null, note: 'remote: not hashed' },
     ]);
-    const saved = await saveFigure(trendFigure([], { dataset: { source: 'https://example.org', synthetic: false, files: ['https://example.org/magt.tif'] } }), join(tmp.dir, 'remote.html'));
+    const saved = await saveFigure(trendFigure([{ period: '1980-1984', mid_year: 1982, magt_c_mean: -1 }], { dataset: { source: 'https://example.org', synthetic: false, files: ['https://example.org/magt.tif'] } }), join(tmp.dir, 'remote.html'));
     expect((await readProvenance(saved))!.dataset!.fingerprint.files[0].note).toBe('remote: not hashed');
   });
 
