@@ -18,7 +18,7 @@ let current = registry;
 const PLOTLY = 'application/vnd.plotly.v1+json';
 
 /** What one output became. */
-interface Rendered {
+export interface Rendered {
   output_type: string;
   /** The MIME type JupyterLab chose (undefined: nothing to show). */
   mime: string | undefined;

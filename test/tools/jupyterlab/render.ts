@@ -5,18 +5,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launchChromium } from '../../../src/display/render.js';
+import type { Rendered } from './page.js';
 
-export interface RenderedOutput {
-  notebook: string;
-  cell: number;
-  output_type: string;
-  mime: string | undefined;
-  text: string;
-  tables: number;
-  rows: number;
-  plotly?: { first: 'png' | 'graph' | 'nothing'; traces_in_json: number; traces_drawn: number; sliders: number; frames: number; error?: string };
-  html_figure?: { drawn: boolean; png: boolean };
-}
+/** What one output of a notebook became in JupyterLab's renderers. */
+export type RenderedOutput = Rendered & { notebook: string; cell: number };
 
 /**
  * An output as Jupyter's server hands it to JupyterLab: nbformat keeps text as a list of lines in
