@@ -61,7 +61,7 @@ export function tableText(table: TableLike, options: TableHtmlOptions = {}): str
   const grid = [names, names.map((n) => columnType(table, n)), ...rows.map((r) => names.map((n) => formatValue(r[n], digits)))];
   const widths = names.map((_, j) => Math.min(16, Math.max(...grid.map((line) => line[j].length))));
   const cut = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
-  const title = `${shape(table, rows.length)}${isSynthetic(table) ? ` (${SYNTHETIC_TABLE_NOTE})` : ''}`;
+  const title = `${shape(table, rows.length)}${isSynthetic(table) ? `. ${SYNTHETIC_TABLE_NOTE}` : ''}`;
   return [title, ...grid.map((line) => line.map((s, j) => cut(s, widths[j])).join('  ').trimEnd().slice(0, 120))].join('\n');
 }
 

@@ -31,7 +31,7 @@ describe('valueBundle(value): what a cell\'s last value shows as', () => {
     for (const t of [sample, sample.filter((d: any) => d.magt_c < 0), sample.select('lat'), sample.derive({ k: (d: any) => d.magt_c + 273.15 }), sample.orderby('lat')]) {
       const { data } = valueBundle(t)!;
       expect(data['text/html']).toContain('SYNTHETIC SAMPLE: made by permafrost-lab, not the real product');
-      expect((data['text/plain'] as string).split('\n')[0]).toContain('(SYNTHETIC SAMPLE');
+      expect((data['text/plain'] as string).split('\n')[0]).toMatch(/^\d rows × \d columns\. SYNTHETIC SAMPLE: made by permafrost-lab/);
     }
     expect(valueBundle(sample.rollup({ n: aq.op.count() }))!.data['text/html']).not.toContain('SYNTHETIC');
     expect(valueBundle(product)!.data['text/html']).not.toContain('SYNTHETIC');
