@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The Jupyter kernel that `npm run setup` registers: tslab, with this checkout's packages
-// (permafrost-lab, arquero, and the rest of node_modules) importable from a notebook saved in
-// any folder. A package in the notebook's own node_modules still wins.
+// The Jupyter kernel that `npm run setup` registers (started by the command of kernel-spec.cjs):
+// this checkout's tslab, with this checkout's packages (permafrost-lab, arquero, and the rest of
+// node_modules) importable from a notebook saved in any folder (a package in the notebook's own
+// node_modules still wins), and the Jupyter protocol and cell outputs of tslab-protocol.cjs.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
