@@ -20,6 +20,8 @@ else
   npm ci --no-audit --no-fund
   echo "$want" > "$stamp"
 fi
+# tslab's one change that its exports cannot reach (shorthand properties naming earlier cells' names)
+node environment/tslab-patches.cjs
 say "building dist/"
 npm run --silent build
 
@@ -64,18 +66,18 @@ fi
 # 3. The tslab kernel (this checkout's tslab, not a global one) and the package link.
 ln -sfn .. node_modules/permafrost-lab
 # The kernel is environment/tslab-kernel.cjs: tslab, with this checkout's packages importable from a
-# notebook in any folder (see the README, "Your own notebooks").
-kernel="$root/environment/tslab-kernel.cjs"
-kernel_json="$("$python" -c 'from jupyter_client.kernelspec import KernelSpecManager as K; import json; print(json.dumps(K().get_kernel_spec("tslab").argv))' 2>/dev/null || true)"
-# the exact path as one argv element ("/x/work/main/…" must not pass for "/work/main/…")
-if [[ "$kernel_json" == *"\"$kernel\""* ]]; then
+# notebook in any folder (see the README, "Your own notebooks"), started by the command that
+# environment/kernel-spec.cjs writes (it says what to do when this checkout has moved).
+want_argv="$(node environment/kernel-spec.cjs --argv)"
+have_argv="$("$python" -c 'from jupyter_client.kernelspec import KernelSpecManager as K; import json; print(json.dumps(K().get_kernel_spec("tslab").argv, separators=(",", ":"), ensure_ascii=False))' 2>/dev/null || true)"
+# the whole command, element by element ("/x/work/main/…" must not pass for "/work/main/…")
+if [[ "$have_argv" == "$want_argv" ]]; then
   say "tslab kernel registered"
 else
   say "registering the tslab kernel (environment/tslab-kernel.cjs) with $python"
   spec="$(mktemp -d)"
   mkdir -p "$spec/tslab"
-  node -e 'const [node, kernel, out] = process.argv.slice(1); require("fs").writeFileSync(out, JSON.stringify({ argv: [node, kernel, "kernel", "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript" }, null, 1));' \
-    "$(command -v node)" "$kernel" "$spec/tslab/kernel.json"
+  node environment/kernel-spec.cjs "$spec/tslab"
   "$python" -c 'import sys; from jupyter_client.kernelspec import KernelSpecManager as K; print(K().install_kernel_spec(sys.argv[1], kernel_name="tslab", user=True))' "$spec/tslab" >/dev/null
   rm -rf "$spec"
 fi

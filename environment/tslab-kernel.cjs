@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The Jupyter kernel that `npm run setup` registers: tslab, with this checkout's packages
-// (permafrost-lab, arquero, and the rest of node_modules) importable from a notebook saved in
-// any folder. A package in the notebook's own node_modules still wins.
+// The Jupyter kernel that `npm run setup` registers (started by the command of kernel-spec.cjs):
+// this checkout's tslab, with this checkout's packages (permafrost-lab, arquero, and the rest of
+// node_modules) importable from a notebook saved in any folder (a package in the notebook's own
+// node_modules still wins), and the Jupyter protocol and cell outputs of tslab-protocol.cjs.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -46,4 +47,20 @@ for (const name of ['fileExists', 'readFile', 'directoryExists', 'readDirectory'
 const realpath = ts.sys.realpath;
 if (typeof realpath === 'function') ts.sys.realpath = (p) => (forward(p) !== p ? p : realpath.call(ts.sys, p));
 
-require(path.join(tslabDir, 'dist', 'main.js')).main();
+// tslab's own files: the one patch that must be in them (environment/tslab-patches.cjs, applied by setup)
+const missing = require('./tslab-patches.cjs').missingPatches(tslabDir);
+if (missing.length) process.stderr.write(`permafrost-lab kernel: tslab in ${tslabDir} lacks the patch(es) ${missing.join(', ')} (names shared between cells); run \`npm run setup\`\n`);
+
+// The protocol and the display of values, as Jupyter frontends expect them (environment/tslab-protocol.cjs).
+require('./tslab-protocol.cjs').install({ tslabDir, root });
+
+// `kernel --config-path <file>` starts this checkout's tslab, with the changes above: tslab would
+// otherwise hand over to a tslab installed in the notebook's folder or above it, without them.
+const args = process.argv.slice(2);
+const at = args.indexOf('--config-path');
+const main = require(path.join(tslabDir, 'dist', 'main.js'));
+if (args[0] === 'kernel' && at > 0 && args[at + 1]) {
+  main.startKernel({ configPath: args[at + 1], enableFindLocal: false, jsKernel: args.includes('--js'), globalVersion: '' });
+} else {
+  main.main();
+}

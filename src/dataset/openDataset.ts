@@ -19,6 +19,7 @@ import { change as changeOf, type ChangeOptions, type ChangeResult } from './cha
 import { layer as layerOf, layers as layersOf, type Layer, type LayerOptions } from './layer.js';
 import { trend as trendOf, type TrendOptions, type TrendResult } from './trend.js';
 import { provenanceOf } from '../provenance/provenance.js';
+import { markSynthetic } from '../provenance/tableOrigin.js';
 import { zonation as zonationOf, zoneAreas as zoneAreasOf, ZONES, type ZonationOptions, type ZonationResult } from './zonation.js';
 
 export { ZONES, type ChangeOptions, type HistogramOptions, type TrendOptions, type TrendResult, type SummarizeOptions, type SampleOptions, type TableOptions, type ChangeResult, type DatasetGrid, type Layer, type LayerOptions, type ZonationOptions, type ZonationResult };
@@ -222,11 +223,13 @@ class ProductDataset implements Dataset {
     this.tableCtx = { ...ctx, overviewGrids: new Map(), synthetic: state.synthetic };
   }
 
-  table(variable: Variable, period: string, options: TableOptions = {}): Promise<Table> { return tableOf(this.tableCtx, variable, period, options); }
-  tables(variable: Variable, options: TableOptions = {}): Promise<Table> { return tablesOf(this.tableCtx, variable, options); }
-  summarize(options: SummarizeOptions = {}): Promise<Table> { return summarizeDataset({ ...this.ctx, variables: options.variables ?? this.variables }, options); }
-  histogram(variable: Variable, options?: HistogramOptions): Promise<Table> { return histogramOf(this.ctx, variable, options); }
-  sample(points: Table | Record<string, unknown>[], options: SampleOptions): Promise<Table> { return samplePoints(this.ctx, points, options); }
+  // tables of the synthetic sample are marked so, and say it when a notebook shows them
+  private readonly mark = (t: Table): Table => markSynthetic(t, this.synthetic);
+  table(variable: Variable, period: string, options: TableOptions = {}): Promise<Table> { return tableOf(this.tableCtx, variable, period, options).then(this.mark); }
+  tables(variable: Variable, options: TableOptions = {}): Promise<Table> { return tablesOf(this.tableCtx, variable, options).then(this.mark); }
+  summarize(options: SummarizeOptions = {}): Promise<Table> { return summarizeDataset({ ...this.ctx, variables: options.variables ?? this.variables }, options).then(this.mark); }
+  histogram(variable: Variable, options?: HistogramOptions): Promise<Table> { return histogramOf(this.ctx, variable, options).then(this.mark); }
+  sample(points: Table | Record<string, unknown>[], options: SampleOptions): Promise<Table> { return samplePoints(this.ctx, points, options).then(this.mark); }
   async trend(variable: Variable, options: TrendOptions = {}): Promise<TrendResult> {
     const result = await trendOf(this.ctx, variable, options);
     return { ...result, provenance: await provenanceOf({ builder: 'ds.trend', options: { variable, alpha: result.alpha, fdr: result.fdr }, dataset: this }) };
@@ -236,7 +239,7 @@ class ProductDataset implements Dataset {
     return { ...result, provenance: await provenanceOf({ builder: 'ds.change', options: { variable, from: result.from, to: result.to }, dataset: this }) };
   }
   zonation(period: string, options?: ZonationOptions): Promise<ZonationResult> { return zonationOf(this.ctx, period, options); }
-  zoneAreas(options?: ZonationOptions & { periods?: string[] }): Promise<Table> { return zoneAreasOf(this.ctx, options) as Promise<Table>; }
+  zoneAreas(options?: ZonationOptions & { periods?: string[] }): Promise<Table> { return (zoneAreasOf(this.ctx, options) as Promise<Table>).then(this.mark); }
   layer(variable: Variable, period: string, options?: LayerOptions): Promise<Layer> { return layerOf(this.ctx, variable, period, options); }
   layers(variable: Variable, options: LayerOptions & { periods?: string[] } = {}): Promise<Layer[]> {
     return layersOf(this.ctx, variable, options.periods ?? this.periods.map((p) => p.label), options);

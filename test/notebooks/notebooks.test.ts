@@ -8,6 +8,7 @@ import { checkFigureLayouts, FIGURE_SIZES } from '../../src/notebooks/checkFigur
 import { launchChromium } from '../../src/display/render.js';
 import { pathToFileURL } from 'node:url';
 import { dragSliderToEnd, notebookJson, python, referee, root, tempDir } from '../helpers.js';
+import { buildPage, renderNotebookOutputs } from '../tools/jupyterlab/render.js';
 
 const notebooks = listNotebooks(join(root, 'notebooks'));
 
@@ -198,6 +199,52 @@ describe('runNotebooks executes every notebook', () => {
     const shared = readFileSync(join(out, name.replace('.ipynb', '.md')), 'utf8');
     expect((shared.match(/!\[png\]\([^)]+\.png\)/g) ?? []).length).toBe(figures);
   }, 60_000);
+
+  it('in JupyterLab\'s own renderers (@jupyterlab/rendermime and jupyterlab-plotly, bundled into a page in Chromium) every figure is drawn from its Plotly JSON, and tables, text, streams and errors render', async () => {
+    // errors of each kind, as the registered kernel sends them
+    const errorsNotebook = join(tmp.dir, 'errors.ipynb');
+    writeFileSync(errorsNotebook, notebookJson(["import { latitudeBand } from 'permafrost-lab';\nlatitudeBand(40, 1)", "throw new Error('boom')", "const typo: number = 'x';"]));
+    referee(python, ['-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace', '--allow-errors', '--ExecutePreprocessor.kernel_name=tslab', errorsNotebook]);
+    const page = await buildPage(join(tmp.dir, 'jupyterlab'));
+    const executed = [...notebooks.map((p) => join(tmp.dir, p.split('/').pop()!)), errorsNotebook];
+    const { outputs, trusted_mimes, errors } = await renderNotebookOutputs(page, executed);
+    expect(errors).toEqual([]);
+    expect(outputs.filter((o) => !o.mime)).toEqual([]);
+    expect(trusted_mimes).toEqual(outputs.map((o) => o.mime)); // the same choice once the notebook is trusted
+
+    const figures = outputs.filter((o) => o.plotly);
+    expect(figures.length).toBe(figureOutputs().length); // every figure goes to Plotly's renderer, none to the HTML or the PNG
+    for (const f of figures) {
+      // Plotly's renderer first shows the PNG that the output carries, and draws the graph from the JSON when the pointer enters
+      expect(f.plotly, `${f.notebook} cell ${f.cell}`).toMatchObject({ first: 'png', error: undefined, traces_drawn: f.plotly!.traces_in_json });
+    }
+    expect(figures.filter((f) => f.plotly!.sliders === 1 && f.plotly!.frames === 8).length).toBeGreaterThanOrEqual(3);
+
+    const tableCount = executed.flatMap((p) => JSON.parse(readFileSync(p, 'utf8')).cells.flatMap((c: any) => c.outputs ?? []))
+      .filter((o: any) => String(o.data?.['text/html'] ?? '').includes('permafrost-table')).length;
+    const tables = outputs.filter((o) => o.mime === 'text/html' && o.tables > 0);
+    expect(tables.length).toBe(tableCount);
+    expect(tables.every((t) => t.rows > 0 && / rows × \d+ columns/.test(t.text))).toBe(true);
+    expect(tables.filter((t) => t.text.includes('SYNTHETIC SAMPLE')).length).toBeGreaterThan(3);
+    expect(outputs.filter((o) => o.mime === 'text/html' && o.text.startsWith('SYNTHETIC SAMPLE')).length).toBeGreaterThanOrEqual(notebooks.length - 1);
+
+    const errorTexts = outputs.filter((o) => o.output_type === 'error').map((o) => [o.mime, o.text]);
+    expect(errorTexts).toHaveLength(3);
+    expect(errorTexts.every(([mime]) => mime === 'application/vnd.jupyter.stderr')).toBe(true);
+    expect(errorTexts[0][1]).toMatch(/^InputError: invalid latitude: 40 \(expected 45 to 90[^\n]*\)$/);
+    expect(errorTexts[1][1]).toMatch(/^Error: boom at /);
+    expect(errorTexts[2][1]).toMatch(/^TypeScriptError: 1:7 - Type 'string' is not assignable to type 'number'\.$/);
+
+    // without Plotly's extension: an untrusted notebook shows the PNG inside the HTML form (its scripts do not
+    // run), a trusted one runs them and draws the figure; the shared copy (no HTML) shows the PNG
+    const welcome = [join(tmp.dir, '00-welcome.ipynb'), join(tmp.dir, 'shared', '00-welcome.ipynb')];
+    const untrusted = (await renderNotebookOutputs(page, welcome, { plotly: false })).outputs.filter((o) => o.html_figure || o.mime === 'image/png');
+    const trusted = await renderNotebookOutputs(page, welcome.slice(0, 1), { plotly: false, trusted: true });
+    expect(trusted.errors).toEqual([]);
+    const welcomeFigures = figureOutputs().filter((o) => o.name === '00-welcome.ipynb').length;
+    expect(untrusted.map((o) => o.html_figure ?? o.mime)).toEqual([...Array(welcomeFigures).fill({ drawn: false, png: true }), ...Array(welcomeFigures).fill('image/png')]);
+    expect(trusted.outputs.filter((o) => o.html_figure).map((o) => o.html_figure)).toEqual(Array(welcomeFigures).fill({ drawn: true, png: false }));
+  }, 400_000);
 });
 
 describe('a notebook with a failing cell', () => {
