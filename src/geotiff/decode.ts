@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import Lerc from 'lerc';
 import { ZSTDDecoder } from 'zstddec/stream';
+import { convertColour, storedBytes, type ColourModel } from './colour.js';
+import { decodeJpeg } from './jpeg.js';
 import { decodeLzw } from './lzw.js';
 import { undoFloatPredictor, undoHorizontalDifferencing } from './predictor.js';
 
@@ -39,6 +41,15 @@ export interface BlockLayout {
   planar: number;
   lercParameters?: number[];
   jpegTables?: Uint8Array;
+  /** TIFF PhotometricInterpretation: a JPEG block in YCbCr (6) is converted to RGB, as GDAL reads it, unless `raw`. */
+  photometric?: number;
+  /** Samples as stored: JPEG YCbCr not converted, colour models not converted. */
+  raw?: boolean;
+  /**
+   * A colour model converted after decompression, as GDAL converts it (YCbCr not in JPEG, CMYK,
+   * CIELab); `samples` is then what the conversion gives (RGBA, or the stored samples when raw).
+   */
+  colour?: ColourModel;
 }
 
 /**
@@ -48,8 +59,15 @@ export interface BlockLayout {
  * @throws Error with a short reason; the caller adds the file and block.
  */
 export async function decodeBlock(bytes: Uint8Array, layout: BlockLayout, onlyRows?: ReadonlySet<number>): Promise<Uint8Array> {
-  const expected = layout.width * layout.rows * layout.samples * layout.bytesPerSample;
+  if (!layout.colour) return decodeStored(bytes, layout, layout.width * layout.rows * layout.samples * layout.bytesPerSample, onlyRows);
+  const stored = await decodeStored(bytes, { ...layout, samples: layout.colour.stored }, storedBytes(layout.colour, layout.width, layout.rows));
+  return convertColour(stored, layout.colour, layout.width, layout.rows);
+}
+
+/** Decompresses one block into `expected` bytes of stored samples and undoes the predictor. */
+async function decodeStored(bytes: Uint8Array, layout: BlockLayout, expected: number, onlyRows?: ReadonlySet<number>): Promise<Uint8Array> {
   let raw: Uint8Array;
+  let jpeg: Uint8Array | null = null;
   // Every decoder is bounded by the block's decoded size: a damaged stream cannot write past it,
   // and a header that claims more is refused before anything is allocated.
   if (layout.compression === 8 || layout.compression === 32946) {
@@ -69,6 +87,8 @@ export async function decodeBlock(bytes: Uint8Array, layout: BlockLayout, onlyRo
     raw = await decodeZstd(bytes, expected, expected);
   } else if (layout.compression === 32773) {
     raw = decodePackBits(bytes, expected);
+  } else if (layout.compression === 7 && (jpeg = await jpegBlock(bytes, layout)) !== null) {
+    raw = jpeg;
   } else {
     if (layout.compression === 7) checkJpeg(bytes, layout);
     const decoder = await getDecoder(layout.compression, {
@@ -242,6 +262,25 @@ export function decodePackBits(input: Uint8Array, expected: number): Uint8Array 
     }
   }
   if (o < expected) throw new Error(`decompressed to ${o} bytes, expected ${expected}`);
+  return out;
+}
+
+/**
+ * A JPEG block decoded by libjpeg-turbo, as GDAL decodes it, its frame placed in the block's
+ * `width × rows` (a strip's frame may be shorter than the strip); null for what it cannot decode.
+ */
+async function jpegBlock(bytes: Uint8Array, layout: BlockLayout): Promise<Uint8Array | null> {
+  checkJpeg(bytes, layout);
+  if (layout.bytesPerSample !== 1) return null;
+  const decoded = await decodeJpeg(bytes, layout.jpegTables, layout.photometric === 6 && !layout.raw);
+  if (!decoded) return null;
+  if (decoded.samples !== layout.samples) throw new Error(`JPEG data has ${decoded.samples} components, the block ${layout.samples} samples per pixel`);
+  if (decoded.width === layout.width && decoded.height === layout.rows) return decoded.pixels;
+  const out = new Uint8Array(layout.width * layout.rows * layout.samples);
+  const rowBytes = Math.min(decoded.width, layout.width) * layout.samples;
+  for (let y = 0; y < Math.min(decoded.height, layout.rows); y++) {
+    out.set(decoded.pixels.subarray(y * decoded.width * layout.samples, y * decoded.width * layout.samples + rowBytes), y * layout.width * layout.samples);
+  }
   return out;
 }
 

@@ -4,12 +4,13 @@ import proj4 from 'proj4';
 import { FormatError, InputError, LimitError, PermafrostError, invalid } from '../errors.js';
 import { geoKeysToCrs } from './crs.js';
 import { COMPRESSION_NAMES, SUPPORTED_COMPRESSIONS, decodeBlock, type BlockLayout } from './decode.js';
-import { readHeader, scanIfds } from './ifdScan.js';
+import { readHeader, readTagNumbers, scanIfds } from './ifdScan.js';
 import { arrayTypeOf, bytesOf, dataTypeOf, parseGdalMetadata, parseNoData, type TypedArray } from './metadata.js';
 import { applyPam, parsePam } from './pam.js';
 import { asFormatError, openSource, type ByteSource } from './source.js';
 import { samplesOf, workerPool } from './workerPool.js';
 import { adapt, BlockCache, checkWindow, copyBlock } from './blocks.js';
+import { outputSamples, type ColourModel } from './colour.js';
 import { bboxOf, crsFromOption, invertTransform, KNOWN_LONLAT, readTransform, toNumbers } from './transform.js';
 import { RASTER_INTERNALS, type BlockJob, type Image, type OpenRasterOptions, type Overview, type Point, type Raster, type RasterInternals,
   type ReadOptions, type ValuesAtOptions } from './types.js';
@@ -114,12 +115,49 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     }
     const lerc = compression === 34887 ? Array.from(((await value(ifd, 'LercParameters')) ?? []) as ArrayLike<number>) : undefined;
     const jpegTables = compression === 7 ? (await value(ifd, 'JPEGTables')) as Uint8Array | undefined : undefined;
+    const photometric = first(await value(ifd, 'PhotometricInterpretation'), samples >= 3 ? 2 : 1);
+    const colour = await colourModel(ifdOffsets[index], where, photometric, compression, planar);
     return {
-      width, height, blockWidth, blockHeight, tiled, blocksAcross, blocksDown, planar, samples,
-      offsets: toNumbers(offsets), byteCounts: toNumbers(byteCounts), compression, predictor,
-      lercParameters: lerc, jpegTables, key: index,
+      width, height, blockWidth, blockHeight, tiled, blocksAcross, blocksDown, planar, samples: colour ? outputSamples(colour) : samples,
+      storedSamples: samples, offsets: toNumbers(offsets), byteCounts: toNumbers(byteCounts), compression, predictor,
+      lercParameters: lerc, jpegTables, key: index, photometric, colour,
     };
   }
+
+  /**
+   * The colour model GDAL converts through libtiff's RGBA interface: 8-bit YCbCr not in JPEG (to
+   * RGB; JPEG's YCbCr is converted by libjpeg), CMYK and CIELab (to RGBA); undefined for the others.
+   */
+  async function colourModel(ifdOffset: number, where: string, photometric: number, compression: number, planar: number): Promise<ColourModel | undefined> {
+    const numbers = async (tag: number, fallback: number[]) => (await readTagNumbers(source, header, ifdOffset, tag)) ?? fallback;
+    const subsampling = photometric === 6 ? await numbers(530, [2, 2]) : [1, 1];
+    const [h, v] = subsampling;
+    const model = photometric === 6 && compression !== 7 ? 'ycbcr' : photometric === 5 && (await numbers(332, [1]))[0] === 1 && samples === 4 ? 'cmyk'
+      : photometric === 8 && samples === 3 ? 'cielab' : null;
+    if (photometric === 6 && compression !== 7 && (h > 1 || v > 1)) {
+      const ok = [1, 2, 4].includes(h) && [1, 2, 4].includes(v) && v <= h && samples === 3 && bits === 8 && planar === 1;
+      if (!ok) {
+        throw new FormatError(`YCbCr with chroma subsampling ${h} × ${v}, ${samples} samples of ${bits} bits, ${planar === 2 ? 'planar' : 'pixel-interleaved'}, ` +
+          'is not supported (supported: 8-bit, pixel-interleaved, subsampling 1, 2 or 4 across and 1, 2 or 4 down)', name);
+      }
+    }
+    if (!model || bits !== 8 || format !== 1) return undefined;
+    if (planar === 2) throw new FormatError(`${where}: ${model === 'ycbcr' ? 'YCbCr' : model === 'cmyk' ? 'CMYK' : 'CIELab'} stored band by band (PlanarConfiguration 2) is not supported`, name);
+    const D50 = [Math.fround(96.425), 100, Math.fround(82.468)];
+    const sum = Math.fround(Math.fround(D50[0] + D50[1]) + D50[2]);
+    return {
+      model, stored: samples, subsampling: model === 'ycbcr' ? [h, v] : [1, 1],
+      referenceBlackWhite: await numbers(532, [0, 255, 128, 255, 128, 255]),
+      coefficients: await numbers(529, [0.299, 0.587, 0.114]),
+      whitePoint: await numbers(318, [Math.fround(D50[0] / sum), Math.fround(D50[1] / sum)]),
+      raw: false,
+    };
+  }
+
+  const bandCount = images[0].samples;
+  /** The image as stored, for raw reads: colours not converted (the same image when there is nothing to convert). */
+  const view = (image: Image, raw: boolean): Image => (!raw || (!image.colour && !(image.photometric === 6 && image.compression === 7)) ? image
+    : { ...image, samples: image.storedSamples, colour: image.colour && { ...image.colour, raw: true }, raw: true, key: `${image.key}raw` });
 
   // Georeferencing.
   const geoKeys = main.hasTag('GeoKeyDirectory' as never) ? main.parseGeoKeyDirectory() : null;
@@ -128,9 +166,9 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
   const transform = await readTransform(main, value, pixelIsPoint, name);
 
   // GDAL metadata and nodata.
-  const gdal = parseGdalMetadata(await value(main, 'GDAL_METADATA') as string | undefined, samples);
+  const gdal = parseGdalMetadata(await value(main, 'GDAL_METADATA') as string | undefined, Math.max(bandCount, samples));
   const pamText = await source.sidecar?.('.aux.xml') ?? null;
-  const pam = pamText === null ? null : parsePam(pamText, samples);
+  const pam = pamText === null ? null : parsePam(pamText, bandCount);
   const sidecar = pam ? applyPam(gdal, pam, name) : { noData: undefined, gave: [] };
   const noData = parseNoData(sidecar.noData ?? await value(main, 'GDAL_NODATA') as string | undefined, dataType);
   const bandNames = gdal.bands.map((b, i) => (b.DESCRIPTION?.trim() ? b.DESCRIPTION.trim() : `band_${i + 1}`));
@@ -141,7 +179,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
   const fileScale = numbers('SCALE', 1);
   const fileOffset = numbers('OFFSET', 0);
   /** Per band: stored value × scale + offset (a unit conversion may multiply both). */
-  const transforms = Array.from({ length: samples }, (_, b) => ({ scale: fileScale?.[b] ?? 1, offset: fileOffset?.[b] ?? 0 }));
+  const transforms = Array.from({ length: Math.max(bandCount, samples) }, (_, b) => ({ scale: fileScale?.[b] ?? 1, offset: fileOffset?.[b] ?? 0 }));
   const identity = (band: number) => transforms[band].scale === 1 && transforms[band].offset === 0;
   const ScaledType = dataType === 'float64' || dataType === 'int32' || dataType === 'uint32' ? Float64Array : Float32Array;
   /** A band's stored values as values: floats, NaN at nodata. */
@@ -192,6 +230,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
       samples: image.planar === 1 ? image.samples : 1, width: image.blockWidth,
       rows: image.tiled ? image.blockHeight : Math.min(image.blockHeight, image.height - row),
       littleEndian: header.littleEndian, planar: image.planar, lercParameters: image.lercParameters, jpegTables: image.jpegTables,
+      photometric: image.photometric, raw: image.raw, colour: image.colour,
     };
   }
 
@@ -203,20 +242,20 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     return images[level];
   }
 
-  function pickBands(bands: number[] | undefined): number[] {
-    const list = bands ?? Array.from({ length: samples }, (_, i) => i);
+  function pickBands(bands: number[] | undefined, count = bandCount): number[] {
+    const list = bands ?? Array.from({ length: count }, (_, i) => i);
     if (!Array.isArray(list) || list.length === 0) throw new InputError(invalid('bands', list, 'a non-empty array of 0-based band indexes'), name);
     for (const b of list) {
-      if (!Number.isInteger(b) || b < 0 || b >= samples) throw new InputError(invalid('band', b, `0 to ${samples - 1} (0-based)`), name);
+      if (!Number.isInteger(b) || b < 0 || b >= count) throw new InputError(invalid('band', b, `0 to ${count - 1} (0-based)`), name);
     }
     return list;
   }
 
   async function read(opts: ReadOptions = {}): Promise<TypedArray[]> {
-    const image = pickImage(opts.overview);
+    const image = view(pickImage(opts.overview), !!opts.raw);
     const window = opts.window ?? { x: 0, y: 0, width: image.width, height: image.height };
     checkWindow(window, image, name);
-    const bands = pickBands(opts.bands);
+    const bands = pickBands(opts.bands, image.samples);
     const bytes = window.width * window.height * bands.length * bytesPerSample;
     if (bytes > maxReadBytes) {
       throw new LimitError(`reading ${window.width} × ${window.height} pixels of ${bands.length} band(s) needs ${bytes} bytes, more than the maximum of ${maxReadBytes} (option maxReadBytes); read smaller windows`, name);
@@ -253,9 +292,9 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
 
   async function valuesAt(points: Point[], opts: ValuesAtOptions = {}): Promise<Float64Array[]> {
     if (!Array.isArray(points)) throw new InputError(invalid('points', typeof points, 'an array of {lon, lat} or {x, y}'), name);
-    const bands = pickBands(opts.bands);
-    const image = images[0];
     const raw = !!opts.raw;
+    const image = view(images[0], raw);
+    const bands = pickBands(opts.bands, image.samples);
     const out = bands.map(() => new Float64Array(points.length).fill(NaN));
     const isLonLat = points.length > 0 && 'lon' in points[0];
     const fromCrs = opts.crs !== undefined ? crsFromOption(opts.crs).proj4 : isLonLat ? KNOWN_LONLAT : crs?.proj4;
@@ -364,10 +403,10 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     source: name,
     width: mainImage.width,
     height: mainImage.height,
-    bands: samples,
+    bands: bandCount,
     bandNames,
     bandUnits: gdal.bands.map((b) => b.UNITTYPE ?? ''),
-    classNames: Array.from({ length: samples }, (_, b) => pam?.[b].classes ?? null),
+    classNames: Array.from({ length: bandCount }, (_, b) => pam?.[b].classes ?? null),
     sidecar: pam ? { path: `${name}.aux.xml`, gave: sidecar.gave } : null,
     dataType,
     noData,
@@ -385,7 +424,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
       tiled: mainImage.tiled,
       blockWidth: mainImage.blockWidth,
       blockHeight: mainImage.blockHeight,
-      interleave: mainImage.planar === 2 || samples === 1 ? 'band' : 'pixel',
+      interleave: mainImage.planar === 2 || bandCount === 1 ? 'band' : 'pixel',
       littleEndian: header.littleEndian,
       bigTiff: header.bigTiff,
     },
