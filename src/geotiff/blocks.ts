@@ -1,5 +1,5 @@
 import { FormatError, InputError, invalid } from '../errors.js';
-import type { TypedArray } from './metadata.js';
+import type { SampleArray } from './metadata.js';
 import type { ByteSource } from './source.js';
 import type { Image, Window } from './types.js';
 
@@ -11,27 +11,33 @@ export function checkWindow(w: Window, image: Image, name: string): void {
   }
 }
 
-/** Copies the part of one decoded block that falls in the window into the output arrays. */
-export function copyBlock(image: Image, data: TypedArray | null, job: { bx: number; by: number; slot: number }, window: Window,
-  bands: number[], out: TypedArray[], fill: number): void {
+/**
+ * Copies the part of one decoded block that falls in the window into the output arrays; `parts`
+ * numbers per sample (2 for complex types, interleaved real and imaginary).
+ */
+export function copyBlock(image: Image, data: SampleArray | null, job: { bx: number; by: number; slot: number }, window: Window,
+  bands: number[], out: SampleArray[], fill: number, parts = 1): void {
   const x0 = Math.max(window.x, job.bx * image.blockWidth);
   const x1 = Math.min(window.x + window.width, (job.bx + 1) * image.blockWidth, image.width);
   const y0 = Math.max(window.y, job.by * image.blockHeight);
   const y1 = Math.min(window.y + window.height, (job.by + 1) * image.blockHeight, image.height);
   const targets = job.slot >= 0 ? [job.slot] : bands.map((_, i) => i);
+  const n = (x1 - x0) * parts;
   for (const slot of targets) {
-    const target = out[slot];
+    const target = out[slot] as unknown as { fill(v: unknown, a: number, b: number): void; set(a: ArrayLike<unknown>, at: number): void; [i: number]: unknown };
+    const blank = target instanceof BigInt64Array || target instanceof BigUint64Array ? BigInt(Math.trunc(fill)) : fill;
     for (let y = y0; y < y1; y++) {
-      const dst = (y - window.y) * window.width + (x0 - window.x);
-      if (!data) { target.fill(fill, dst, dst + (x1 - x0)); continue; }
+      const dst = ((y - window.y) * window.width + (x0 - window.x)) * parts;
+      if (!data) { target.fill(blank, dst, dst + n); continue; }
       const rowInBlock = y - job.by * image.blockHeight;
       if (job.slot >= 0 || image.samples === 1) {
-        const src = rowInBlock * image.blockWidth + (x0 - job.bx * image.blockWidth);
-        target.set(data.subarray(src, src + (x1 - x0)), dst);
+        const src = (rowInBlock * image.blockWidth + (x0 - job.bx * image.blockWidth)) * parts;
+        target.set(data.subarray(src, src + n), dst);
       } else {
         const band = bands[slot];
-        let src = (rowInBlock * image.blockWidth + (x0 - job.bx * image.blockWidth)) * image.samples + band;
-        for (let i = 0; i < x1 - x0; i++, src += image.samples) target[dst + i] = data[src];
+        const stride = image.samples * parts;
+        let src = (rowInBlock * image.blockWidth + (x0 - job.bx * image.blockWidth)) * stride + band * parts;
+        for (let i = 0; i < n; i += parts, src += stride) for (let k = 0; k < parts; k++) target[dst + i + k] = data[src + k];
       }
     }
   }
@@ -39,15 +45,15 @@ export function copyBlock(image: Image, data: TypedArray | null, job: { bx: numb
 
 /** Least-recently-used decoded blocks, bounded in bytes. */
 export class BlockCache {
-  private map = new Map<string, TypedArray>();
+  private map = new Map<string, SampleArray>();
   private bytes = 0;
   constructor(private limit: number) {}
-  get(key: string): TypedArray | undefined {
+  get(key: string): SampleArray | undefined {
     const v = this.map.get(key);
     if (v) { this.map.delete(key); this.map.set(key, v); }
     return v;
   }
-  set(key: string, value: TypedArray): void {
+  set(key: string, value: SampleArray): void {
     if (value.byteLength > this.limit) return;
     this.map.set(key, value);
     this.bytes += value.byteLength;

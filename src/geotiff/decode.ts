@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import Lerc from 'lerc';
 import { ZSTDDecoder } from 'zstddec/stream';
+import { decodeLzma, decodeWebp } from './codecs.js';
 import { convertColour, storedBytes, type ColourModel } from './colour.js';
 import { decodeJpeg } from './jpeg.js';
+import { storedRowBytes, storedSampleBytes, widenSamples, type StoredSamples } from './samples.js';
 import { decodeLzw } from './lzw.js';
 import { undoFloatPredictor, undoHorizontalDifferencing } from './predictor.js';
 
@@ -19,8 +21,8 @@ export const COMPRESSION_NAMES: Record<number, string> = {
   34887: 'LERC', 34925: 'LZMA', 50000: 'ZSTD', 50001: 'WebP', 50002: 'JPEG XL',
 };
 
-/** Compressions decoded here: DEFLATE natively, the others through geotiff.js's decoders. */
-export const SUPPORTED_COMPRESSIONS = new Set([1, 5, 7, 8, 32946, 32773, 34887, 50000]);
+/** Compressions decoded here: DEFLATE natively, JPEG by libjpeg-turbo, LZMA by xz-embedded, WebP by libwebp, the others through geotiff.js's decoders. */
+export const SUPPORTED_COMPRESSIONS = new Set([1, 5, 7, 8, 32946, 32773, 34887, 34925, 50000, 50001]);
 
 /** How the bytes of one tile or strip are laid out: everything a decoder needs, as plain data. */
 export interface BlockLayout {
@@ -50,6 +52,8 @@ export interface BlockLayout {
    * CIELab); `samples` is then what the conversion gives (RGBA, or the stored samples when raw).
    */
   colour?: ColourModel;
+  /** How samples are stored when that differs from their type (bit-packed, 24-bit, float16, float24): widened after decompression. */
+  stored?: StoredSamples;
 }
 
 /**
@@ -59,6 +63,12 @@ export interface BlockLayout {
  * @throws Error with a short reason; the caller adds the file and block.
  */
 export async function decodeBlock(bytes: Uint8Array, layout: BlockLayout, onlyRows?: ReadonlySet<number>): Promise<Uint8Array> {
+  if (layout.stored) {
+    const s = layout.stored;
+    const values = layout.width * layout.samples;
+    const raw = await decodeStored(bytes, { ...layout, bytesPerSample: storedSampleBytes(s) }, storedRowBytes(s, values) * layout.rows);
+    return widenSamples(raw, s, values, layout.rows, layout.bytesPerSample);
+  }
   if (!layout.colour) return decodeStored(bytes, layout, layout.width * layout.rows * layout.samples * layout.bytesPerSample, onlyRows);
   const stored = await decodeStored(bytes, { ...layout, samples: layout.colour.stored }, storedBytes(layout.colour, layout.width, layout.rows));
   return convertColour(stored, layout.colour, layout.width, layout.rows);
@@ -89,6 +99,11 @@ async function decodeStored(bytes: Uint8Array, layout: BlockLayout, expected: nu
     raw = decodePackBits(bytes, expected);
   } else if (layout.compression === 7 && (jpeg = await jpegBlock(bytes, layout)) !== null) {
     raw = jpeg;
+  } else if (layout.compression === 34925) {
+    raw = await decodeLzma(bytes, expected);
+  } else if (layout.compression === 50001) {
+    if (layout.bytesPerSample !== 1 || (layout.samples !== 3 && layout.samples !== 4)) throw new Error(`WebP holds 8-bit RGB or RGBA, the block ${layout.samples} samples of ${layout.bytesPerSample * 8} bits`);
+    raw = placeFrame(await decodeWebp(bytes, layout.samples), layout);
   } else {
     if (layout.compression === 7) checkJpeg(bytes, layout);
     const decoder = await getDecoder(layout.compression, {
@@ -275,12 +290,16 @@ async function jpegBlock(bytes: Uint8Array, layout: BlockLayout): Promise<Uint8A
   const decoded = await decodeJpeg(bytes, layout.jpegTables, layout.photometric === 6 && !layout.raw);
   if (!decoded) return null;
   if (decoded.samples !== layout.samples) throw new Error(`JPEG data has ${decoded.samples} components, the block ${layout.samples} samples per pixel`);
+  return placeFrame(decoded, layout);
+}
+
+/** A decoded image (JPEG frame, WebP picture) as the block's `width × rows` pixels: a strip's image may be shorter. */
+function placeFrame(decoded: { width: number; height: number; pixels: Uint8Array }, layout: BlockLayout): Uint8Array {
   if (decoded.width === layout.width && decoded.height === layout.rows) return decoded.pixels;
+  if (decoded.width > layout.width || decoded.height > layout.rows) throw new Error(`the image is ${decoded.width} × ${decoded.height}, the block ${layout.width} × ${layout.rows}`);
   const out = new Uint8Array(layout.width * layout.rows * layout.samples);
-  const rowBytes = Math.min(decoded.width, layout.width) * layout.samples;
-  for (let y = 0; y < Math.min(decoded.height, layout.rows); y++) {
-    out.set(decoded.pixels.subarray(y * decoded.width * layout.samples, y * decoded.width * layout.samples + rowBytes), y * layout.width * layout.samples);
-  }
+  const rowBytes = decoded.width * layout.samples;
+  for (let y = 0; y < decoded.height; y++) out.set(decoded.pixels.subarray(y * rowBytes, (y + 1) * rowBytes), y * layout.width * layout.samples);
   return out;
 }
 

@@ -5,10 +5,10 @@ import { FormatError, InputError, LimitError, PermafrostError, invalid } from '.
 import { geoKeysToCrs } from './crs.js';
 import { COMPRESSION_NAMES, SUPPORTED_COMPRESSIONS, decodeBlock, type BlockLayout } from './decode.js';
 import { readHeader, readTagNumbers, scanIfds } from './ifdScan.js';
-import { arrayTypeOf, bytesOf, dataTypeOf, parseGdalMetadata, parseNoData, type TypedArray } from './metadata.js';
+import { arrayTypeOf, bytesOf, dataTypeOf, parseGdalMetadata, parseNoData, partsOf, type SampleArray } from './metadata.js';
 import { applyPam, parsePam } from './pam.js';
 import { asFormatError, openSource, type ByteSource } from './source.js';
-import { samplesOf, workerPool } from './workerPool.js';
+import { typedSamplesOf, workerPool } from './workerPool.js';
 import { adapt, BlockCache, checkWindow, copyBlock } from './blocks.js';
 import { outputSamples, type ColourModel } from './colour.js';
 import { bboxOf, crsFromOption, invertTransform, KNOWN_LONLAT, readTransform, toNumbers } from './transform.js';
@@ -62,8 +62,12 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
   if (bitsList.some((b) => b !== bits) || formatList.some((f) => f !== format)) {
     throw new FormatError(`bands of different sample types (BitsPerSample ${bitsList}, SampleFormat ${formatList}) are not supported`, name);
   }
-  const dataType = dataTypeOf(bits, format);
-  if (!dataType) throw new FormatError(`unsupported sample type: ${bits}-bit ${['', 'unsigned integer', 'signed integer', 'float', 'void', 'complex integer', 'complex float'][format] ?? `format ${format}`}`, name);
+  const typed = dataTypeOf(bits, format);
+  if (!typed) throw new FormatError(`unsupported sample type: ${bits}-bit ${['', 'unsigned integer', 'signed integer', 'float', 'void', 'complex integer', 'complex float'][format] ?? `format ${format}`}`, name);
+  const { type: dataType, stored: storedAs } = typed;
+  /** Numbers per sample (2 for complex types) and bytes of each. */
+  const parts = partsOf(dataType);
+  const partBytes = bytesOf(dataType) / parts;
   if (!(samples >= 1 && samples <= 65535)) throw new FormatError(invalid('SamplesPerPixel', samples, '1 or more'), name);
 
   const maxDimension = options.maxDimension ?? 1_000_000;
@@ -181,13 +185,14 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
   /** Per band: stored value × scale + offset (a unit conversion may multiply both). */
   const transforms = Array.from({ length: Math.max(bandCount, samples) }, (_, b) => ({ scale: fileScale?.[b] ?? 1, offset: fileOffset?.[b] ?? 0 }));
   const identity = (band: number) => transforms[band].scale === 1 && transforms[band].offset === 0;
-  const ScaledType = dataType === 'float64' || dataType === 'int32' || dataType === 'uint32' ? Float64Array : Float32Array;
-  /** A band's stored values as values: floats, NaN at nodata. */
-  const unscale = (values: TypedArray, band: number): TypedArray => {
+  const ScaledType = ['float64', 'int32', 'uint32', 'int64', 'uint64'].includes(dataType) ? Float64Array : Float32Array;
+  /** A band's stored values as values: floats, NaN at nodata (complex samples are returned as stored). */
+  const unscale = (values: SampleArray, band: number): SampleArray => {
+    if (parts === 2) return values;
     const { scale, offset } = transforms[band];
     const out = new ScaledType(values.length);
     for (let i = 0; i < values.length; i++) {
-      const v = values[i];
+      const v = Number(values[i]);
       out[i] = v !== v || v === noData ? NaN : v * scale + offset;
     }
     return out;
@@ -198,7 +203,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
   const maxReadBytes = options.maxReadBytes ?? 8 * 2 ** 30;
 
   /** Decoded block `index` of `image`, samples in native order (cached). */
-  async function block(image: Image, index: number, bandForMessage: number, usePool: boolean): Promise<TypedArray | null> {
+  async function block(image: Image, index: number, bandForMessage: number, usePool: boolean): Promise<SampleArray | null> {
     const key = `${image.key}:${index}`;
     const hit = cache.get(key);
     if (hit) return hit;
@@ -217,7 +222,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
       if (err instanceof PermafrostError) throw err;
       throw new FormatError(`${what} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`, name);
     }
-    const samplesArray = samplesOf(decoded, layout, dataType!) as TypedArray;
+    const samplesArray = typedSamplesOf(decoded, layout, dataType!);
     cache.set(key, samplesArray);
     return samplesArray;
   }
@@ -226,8 +231,8 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
   function layoutOf(image: Image, index: number): BlockLayout {
     const row = Math.floor((index % (image.blocksAcross * image.blocksDown)) / image.blocksAcross) * image.blockHeight;
     return {
-      compression: image.compression, predictor: image.predictor, bytesPerSample, floating: dataType === 'float32' || dataType === 'float64',
-      samples: image.planar === 1 ? image.samples : 1, width: image.blockWidth,
+      compression: image.compression, predictor: image.predictor, bytesPerSample: partBytes, floating: dataType === 'float32' || dataType === 'float64',
+      samples: (image.planar === 1 ? image.samples : 1) * parts, width: image.blockWidth, stored: storedAs,
       rows: image.tiled ? image.blockHeight : Math.min(image.blockHeight, image.height - row),
       littleEndian: header.littleEndian, planar: image.planar, lercParameters: image.lercParameters, jpegTables: image.jpegTables,
       photometric: image.photometric, raw: image.raw, colour: image.colour,
@@ -251,7 +256,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     return list;
   }
 
-  async function read(opts: ReadOptions = {}): Promise<TypedArray[]> {
+  async function read(opts: ReadOptions = {}): Promise<SampleArray[]> {
     const image = view(pickImage(opts.overview), !!opts.raw);
     const window = opts.window ?? { x: 0, y: 0, width: image.width, height: image.height };
     checkWindow(window, image, name);
@@ -261,7 +266,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
       throw new LimitError(`reading ${window.width} × ${window.height} pixels of ${bands.length} band(s) needs ${bytes} bytes, more than the maximum of ${maxReadBytes} (option maxReadBytes); read smaller windows`, name);
     }
     const Type = arrayTypeOf(dataType!);
-    const out = bands.map(() => new Type(window.width * window.height) as TypedArray);
+    const out = bands.map(() => new Type(window.width * window.height * parts) as SampleArray);
     const fill = noData ?? 0;
     const bx0 = Math.floor(window.x / image.blockWidth);
     const bx1 = Math.floor((window.x + window.width - 1) / image.blockWidth);
@@ -283,7 +288,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
         if (opts.signal?.aborted) throw new InputError('read aborted', name);
         const job = jobs[next++];
         const data = await block(image, job.index, job.band, usePool);
-        copyBlock(image, data, job, window, bands, out, fill);
+        copyBlock(image, data, job, window, bands, out, fill, parts);
       }
     };
     await Promise.all(Array.from({ length: Math.min(inFlight, jobs.length) }, worker));
@@ -292,6 +297,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
 
   async function valuesAt(points: Point[], opts: ValuesAtOptions = {}): Promise<Float64Array[]> {
     if (!Array.isArray(points)) throw new InputError(invalid('points', typeof points, 'an array of {lon, lat} or {x, y}'), name);
+    if (parts === 2) throw new InputError(`valuesAt gives one number per band, and the bands are complex (${dataType}); read a window with read() instead`, name);
     const raw = !!opts.raw;
     const image = view(images[0], raw);
     const bands = pickBands(opts.bands, image.samples);
@@ -336,7 +342,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
       while (next < entries.length) {
         const [index, list] = entries[next++];
         const cached = cache.get(`${image.key}:${index}`);
-        if (cached) { assign(list, (o) => cached[o]); continue; }
+        if (cached) { assign(list, (o) => Number(cached[o])); continue; }
         if (!image.offsets[index] || !image.byteCounts[index]) { assign(list, () => NaN); continue; }
         const offsets = [...new Set(list.flatMap(({ offset, slot }) => (slot >= 0 ? [offset] : bands.map((b) => offset - bands[0] + b))))];
         const what = `band ${bands[0] + 1} ${image.tiled ? 'tile' : 'strip'} ${index}`;

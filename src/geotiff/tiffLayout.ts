@@ -2,7 +2,7 @@
 // GDAL's metadata and nodata, and the GeoKeys of the CRS (writeGeoTIFF.ts writes the pixels).
 import { InputError, invalid } from '../errors.js';
 import { KNOWN_CRS, parseProj4 } from './crs.js';
-import { bytesOf, escapeXml, type DataType, type TypedArray } from './metadata.js';
+import { bytesOf, escapeXml, type DataType, type SampleArray } from './metadata.js';
 import type { Transform, Window } from './types.js';
 
 /**
@@ -15,6 +15,7 @@ export interface WritableRaster {
   height: number;
   /** Number of bands. */
   bands: number;
+  /** One of the numeric types (uint8 … float64): int64, uint64 and complex types are not written. */
   dataType: DataType;
   transform: Transform;
   /** proj4 definition, or '' for none. A definition equal to a known EPSG code is written as that code. */
@@ -27,9 +28,9 @@ export interface WritableRaster {
   /** Dataset-level metadata items (for example `{ SYNTHETIC: 'yes' }`). */
   metadata?: Record<string, string>;
   /** Pixels of every band, row by row. */
-  values?: TypedArray[];
+  values?: SampleArray[];
   /** Or: pixels of a window of every band (called with consecutive full-width row windows). */
-  read?: (options: { window: Window }) => Promise<TypedArray[]> | TypedArray[];
+  read?: (options: { window: Window }) => Promise<SampleArray[]> | SampleArray[];
   /** Where the raster was read from; writing over it is refused. */
   source?: string;
 }

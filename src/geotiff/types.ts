@@ -1,7 +1,7 @@
 import type { SourceOptions, SourceStats } from './source.js';
 import type { BlockLayout } from './decode.js';
 import type { ColourModel } from './colour.js';
-import type { DataType, TypedArray } from './metadata.js';
+import type { DataType, SampleArray, TypedArray } from './metadata.js';
 
 /** A pixel window: column `x`, row `y`, size in pixels. */
 export interface Window {
@@ -155,7 +155,7 @@ export interface Raster {
   /** Bytes and requests fetched from the source so far. */
   stats: SourceStats;
   /** Reads a window of some bands: one typed array per band, row by row. */
-  read(options?: ReadOptions): Promise<TypedArray[]>;
+  read(options?: ReadOptions): Promise<SampleArray[]>;
   /** Values of the bands at points: one Float64Array per band, NaN outside the image or at nodata. */
   valuesAt(points: Point[], options?: ValuesAtOptions): Promise<Float64Array[]>;
   /** Releases the file handle. */
