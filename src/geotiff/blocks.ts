@@ -79,3 +79,50 @@ export function adapt(source: ByteSource) {
     async close() {},
   };
 }
+
+/**
+ * Strip or tile byte counts recovered where libtiff, and so GDAL, recovers them, and where they
+ * are missing or short, with a notice saying which and what GDAL does (null when nothing was
+ * recovered): byte counts that are missing (libtiff estimates them for one strip per plane and
+ * refuses other files) or list fewer blocks than the image has (GDAL reads the others as empty);
+ * the one strip of an uncompressed image counted 0, past the end of the file or short of the
+ * image; uncompressed strips whose first two counts differ (a vendor's wrong array). Uncompressed
+ * blocks are then counted at their full size, as libtiff counts them, compressed ones as running
+ * to the next block (or the end of the file), where their decoder stops.
+ */
+export function recoverByteCounts(o: {
+  offsets: ArrayLike<number>; counts: ArrayLike<number> | undefined; expected: number; compressed: boolean; tiled: boolean;
+  /** Stored bytes of a full block (uncompressed). */
+  blockBytes: number;
+  /** Planes: samples per pixel when planar, else 1. */
+  planes: number;
+  fileSize: number; where: string;
+}): { counts: ArrayLike<number>; notice: string | null } {
+  const { offsets, counts, expected, compressed, tiled, blockBytes, fileSize } = o;
+  const tag = tiled ? 'TileByteCounts' : 'StripByteCounts';
+  const blocks = tiled ? 'tiles' : 'strips';
+  let why: string | null = null;
+  let gdal = 'as GDAL (libtiff) recovers them';
+  if (!counts) {
+    why = `${tag} is missing`;
+    if (tiled || expected !== o.planes) gdal = 'where GDAL refuses the file (libtiff: missing required field)';
+  } else if (counts.length < expected) {
+    why = `${tag} lists ${counts.length} ${blocks} of ${expected}`;
+    gdal = 'where GDAL reads the unlisted ones as empty';
+  } else if (!compressed && !tiled && expected === 1 && offsets[0] !== 0 && (counts[0] === 0 || counts[0] > fileSize - offsets[0] || counts[0] < blockBytes)) {
+    why = `${tag} gives the one uncompressed strip ${counts[0]} bytes, where it holds ${blockBytes}`;
+  } else if (!compressed && !tiled && expected > 1 && counts[0] !== counts[1] && counts[0] !== 0 && counts[1] !== 0 && counts[0] !== blockBytes) {
+    why = `${tag} gives uncompressed strips of different sizes (${counts[0]}, ${counts[1]} bytes), where each holds ${blockBytes}`;
+  }
+  if (!why) return { counts: counts!, notice: null };
+  const sorted = Array.from(offsets).filter((v) => v > 0).sort((a, b) => a - b);
+  const recovered = Float64Array.from({ length: expected }, (_, i) => {
+    const at = offsets[i];
+    if (!at) return 0;
+    if (counts && i < counts.length && counts.length < expected) return counts[i];
+    if (!compressed) return Math.max(0, Math.min(blockBytes, fileSize - at));
+    const next = sorted.find((v) => v > at) ?? fileSize;
+    return Math.max(0, Math.min(next, fileSize) - at);
+  });
+  return { counts: recovered, notice: `${o.where}: ${why}; counted ${compressed ? 'from the block offsets and the file size' : `as ${blockBytes} bytes a block`}, ${gdal}` };
+}

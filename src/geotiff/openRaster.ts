@@ -9,7 +9,7 @@ import { arrayTypeOf, bytesOf, dataTypeOf, parseGdalMetadata, parseNoData, parts
 import { applyPam, parsePam } from './pam.js';
 import { asFormatError, openSource, type ByteSource } from './source.js';
 import { typedSamplesOf, workerPool } from './workerPool.js';
-import { adapt, BlockCache, checkWindow, copyBlock } from './blocks.js';
+import { adapt, BlockCache, checkWindow, copyBlock, recoverByteCounts } from './blocks.js';
 import { outputSamples, type ColourModel } from './colour.js';
 import { bboxOf, crsFromOption, invertTransform, KNOWN_LONLAT, readTransform, toNumbers } from './transform.js';
 import { RASTER_INTERNALS, type BlockJob, type Image, type OpenRasterOptions, type Overview, type Point, type Raster, type RasterInternals,
@@ -74,6 +74,8 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
   const maxBlockBytes = options.maxBlockBytes ?? 256 * 2 ** 20;
   const images: Image[] = [];
   const overviews: Overview[] = [];
+  /** What was recovered from, as GDAL warns of it. */
+  const notices: string[] = [];
   for (const [index, ifd] of ifds.entries()) {
     const subfile = first(await value(ifd, 'NewSubfileType'), 0);
     if (index > 0 && ((subfile & 1) === 0 || (subfile & 4) !== 0)) continue; // other pages, masks
@@ -111,12 +113,19 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     const blocksAcross = Math.ceil(width / blockWidth);
     const blocksDown = Math.ceil(height / blockHeight);
     const expected = blocksAcross * blocksDown * (planar === 2 ? samples : 1);
+    const blocks = tiled ? 'tiles' : 'strips';
     const offsets = await value(ifd, tiled ? 'TileOffsets' : 'StripOffsets') as ArrayLike<number> | undefined;
-    const byteCounts = await value(ifd, tiled ? 'TileByteCounts' : 'StripByteCounts') as ArrayLike<number> | undefined;
-    if (!offsets || !byteCounts) throw new FormatError(`${where} has no ${tiled ? 'tile' : 'strip'} offsets or byte counts`, name);
-    if (offsets.length < expected || byteCounts.length < expected) {
-      throw new FormatError(`${where} lists ${offsets.length} ${tiled ? 'tiles' : 'strips'}, expected ${expected}`, name);
+    if (!offsets) throw new FormatError(`${where} has no ${tiled ? 'TileOffsets' : 'StripOffsets'}: where its ${blocks} are is unknown`, name);
+    if (offsets.length < expected) {
+      throw new FormatError(`${where} lists ${offsets.length} ${blocks} in ${tiled ? 'TileOffsets' : 'StripOffsets'}, expected ${expected} (${blocksAcross} × ${blocksDown}${planar === 2 ? ` × ${samples} bands` : ''})`, name);
     }
+    const storedBits = typed!.stored?.bits ?? bits;
+    const { counts: byteCounts, notice } = recoverByteCounts({
+      offsets: toNumbers(offsets), counts: await value(ifd, tiled ? 'TileByteCounts' : 'StripByteCounts') as ArrayLike<number> | undefined,
+      expected, compressed: compression !== 1, tiled, fileSize: source.size, where, planes: planar === 2 ? samples : 1,
+      blockBytes: blockHeight * Math.ceil((blockWidth * (planar === 1 ? samples : 1) * storedBits) / 8),
+    });
+    if (notice) notices.push(notice);
     const lerc = compression === 34887 ? Array.from(((await value(ifd, 'LercParameters')) ?? []) as ArrayLike<number>) : undefined;
     const jpegTables = compression === 7 ? (await value(ifd, 'JPEGTables')) as Uint8Array | undefined : undefined;
     const photometric = first(await value(ifd, 'PhotometricInterpretation'), samples >= 3 ? 2 : 1);
@@ -435,6 +444,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
       bigTiff: header.bigTiff,
     },
     stats: source.stats,
+    notices,
     read,
     valuesAt,
     close: () => source.close(),

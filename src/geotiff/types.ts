@@ -154,6 +154,8 @@ export interface Raster {
   };
   /** Bytes and requests fetched from the source so far. */
   stats: SourceStats;
+  /** What the reader recovered from, as GDAL warns of it (missing or wrong strip byte counts). */
+  notices: string[];
   /** Reads a window of some bands: one typed array per band, row by row. */
   read(options?: ReadOptions): Promise<SampleArray[]>;
   /** Values of the bands at points: one Float64Array per band, NaN outside the image or at nodata. */
