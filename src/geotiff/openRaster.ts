@@ -435,6 +435,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     metadata: gdal.dataset,
     layout: {
       compression: COMPRESSION_NAMES[mainImage.compression] ?? String(mainImage.compression),
+      photometric: ['min-is-white', 'min-is-black', 'rgb', 'palette', 'mask', 'cmyk', 'ycbcr', '7', 'cielab', 'icclab', 'itulab'][mainImage.photometric] ?? String(mainImage.photometric),
       predictor: mainImage.predictor,
       tiled: mainImage.tiled,
       blockWidth: mainImage.blockWidth,

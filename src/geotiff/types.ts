@@ -141,9 +141,11 @@ export interface Raster {
   overviews: Overview[];
   /** Dataset-level GDAL metadata items (for example `SYNTHETIC`). */
   metadata: Record<string, string>;
-  /** Storage: compression name, predictor, block size, interleave, byte order, BigTIFF. */
+  /** Storage: compression name, predictor, block size, interleave, byte order, BigTIFF, colour model. */
   layout: {
     compression: string;
+    /** TIFF PhotometricInterpretation by name: `min-is-black`, `rgb`, `palette`, `ycbcr`, `cmyk`, `cielab`, … (YCbCr, CMYK and CIELab are read as GDAL converts them). */
+    photometric: string;
     predictor: number;
     tiled: boolean;
     blockWidth: number;

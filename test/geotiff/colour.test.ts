@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asNumbers } from '../../src/geotiff/metadata.js';
 import { openRaster } from '../../src/geotiff/openRaster.js';
+import { checkFolder } from '../../src/dataset/check.js';
 import { python, referee, root, tempDir } from '../helpers.js';
 
 // Colour-model files are made by GDAL (gdal_translate -co PHOTOMETRIC=YCBCR/CMYK/CIELAB, JPEG) and,
@@ -127,4 +128,13 @@ describe('openRaster reads colour models as GDAL gives them', () => {
     expect((await r.valuesAt(at, { raw: true })).map((v) => v[0])).toEqual(cmyk.map((v) => v[0]));
     await r.close();
   });
+
+  it('check states how JPEG and colour models are decoded', async () => {
+    const report = await checkFolder(tmp.dir);
+    const warnings = (name: string) => report.files.find((f) => f.file.endsWith(`${name}.tif`))!.warnings;
+    expect(warnings('ycbcr_jpeg_tiles')).toContain("JPEG: decoded by libjpeg-turbo (accurate integer IDCT, as GDAL): values equal GDAL's");
+    expect(warnings('ycbcr_jpeg_tiles')).toContain('YCbCr read as RGB, as GDAL converts it (read({ raw: true }) gives the stored samples)');
+    expect(warnings('cmyk_jpeg').join('\n')).toMatch(/CMYK JPEG: decoded by the JavaScript JPEG decoder .* up to 2 levels/);
+    expect(warnings('cielab')).toContain('CIELab read as RGBA, as GDAL converts it (read({ raw: true }) gives the stored samples)');
+  }, 60_000);
 });
