@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asNumbers } from '../../src/geotiff/metadata.js';
@@ -137,4 +137,17 @@ describe('openRaster reads colour models as GDAL gives them', () => {
     expect(warnings('cmyk_jpeg').join('\n')).toMatch(/CMYK JPEG: decoded by the JavaScript JPEG decoder .* up to 2 levels/);
     expect(warnings('cielab')).toContain('CIELab read as RGBA, as GDAL converts it (read({ raw: true }) gives the stored samples)');
   }, 60_000);
+
+  it('names the subsampling it cannot read, instead of a size mismatch', async () => {
+    const bytes = readFileSync(fixture('ycbcr_22_deflate').tif);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const ifd = view.getUint32(4, true);
+    for (let i = 0; i < view.getUint16(ifd, true); i++) {
+      const at = ifd + 2 + i * 12;
+      if (view.getUint16(at, true) === 530) { view.setUint16(at + 8, 3, true); view.setUint16(at + 10, 3, true); }
+    }
+    const path = join(tmp.dir, 'ycbcr_33.tif');
+    writeFileSync(path, bytes);
+    await expect(openRaster(path)).rejects.toThrow(/ycbcr_33\.tif: YCbCr with chroma subsampling 3 × 3, 3 samples of 8 bits, pixel-interleaved, is not supported \(supported: 8-bit, pixel-interleaved, subsampling 1, 2 or 4/);
+  });
 });
