@@ -19,6 +19,8 @@ const getDecoder = (compression: number, parameters: unknown) => geotiffDecoder(
 export const COMPRESSION_NAMES: Record<number, string> = {
   1: 'none', 5: 'LZW', 6: 'old-style JPEG', 7: 'JPEG', 8: 'DEFLATE', 32946: 'DEFLATE', 32773: 'PackBits',
   34887: 'LERC', 34925: 'LZMA', 50000: 'ZSTD', 50001: 'WebP', 50002: 'JPEG XL',
+  2: 'CCITT RLE', 3: 'CCITT Group 3 fax', 4: 'CCITT Group 4 fax', 32809: 'ThunderScan', 32908: 'PixarFilm', 32909: 'PixarLog',
+  34661: 'JBIG', 34676: 'SGILog', 34677: 'SGILog24', 34712: 'JPEG 2000',
 };
 
 /** Compressions decoded here: DEFLATE natively, JPEG by libjpeg-turbo, LZMA by xz-embedded, WebP by libwebp, the others through geotiff.js's decoders. */

@@ -1,7 +1,7 @@
 // The bytes of a GeoTIFF around its pixels: the header, the image file directory with its tags,
 // GDAL's metadata and nodata, and the GeoKeys of the CRS (writeGeoTIFF.ts writes the pixels).
 import { InputError, invalid } from '../errors.js';
-import { KNOWN_CRS, parseProj4 } from './crs.js';
+import { epsgTable, epsgToProj4, KNOWN_CRS, parseProj4 } from './crs.js';
 import { bytesOf, escapeXml, type DataType, type SampleArray } from './metadata.js';
 import type { Transform, Window } from './types.js';
 
@@ -166,13 +166,14 @@ function geoKeys(r: WritableRaster): { directory: number[]; doubles: number[]; a
   const addAscii = (key: number, text: string) => { keys.push([key, 34737, text.length + 1, ascii.length]); ascii += text + '|'; };
   const addDouble = (key: number, v: number) => { keys.push([key, 34736, 1, doubles.length]); doubles.push(v); };
   const code = r.epsg ?? epsgOf(r.crs);
-  const geographic = code !== null ? KNOWN_CRS[code]?.proj4.startsWith('+proj=longlat') || code === 4326 : /\+proj=longlat/.test(r.crs);
+  const known = code !== null ? epsgToProj4(code) : null; // the built-in codes, then the EPSG registry
+  const geographic = known !== null ? known.startsWith('+proj=longlat') : /\+proj=longlat/.test(r.crs);
   keys.push([1024, 0, 1, geographic ? 2 : 1]); // GTModelType
   keys.push([1025, 0, 1, 1]); // GTRasterType: PixelIsArea
   if (code !== null && code <= 32767) {
     if (geographic) keys.push([2048, 0, 1, code]);
     else keys.push([3072, 0, 1, code]);
-    addAscii(1026, KNOWN_CRS[code]?.name ?? `EPSG:${code}`);
+    addAscii(1026, KNOWN_CRS[code]?.name ?? epsgTable()?.crs[code]?.[0] ?? `EPSG:${code}`);
   } else {
     const p = parseProj4(r.crs);
     if (p.proj !== 'stere' || Math.abs(Number(p.lat_0)) !== 90) {

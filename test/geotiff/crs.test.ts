@@ -3,6 +3,7 @@ import proj4 from 'proj4';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KNOWN_CRS, epsgToProj4, geoKeysToCrs } from '../../src/geotiff/crs.js';
 import { openRaster } from '../../src/geotiff/openRaster.js';
+import { writeGeoTIFF } from '../../src/geotiff/writeGeoTIFF.js';
 import { python, realdata, referee, tempDir } from '../helpers.js';
 
 const WGS84 = '+proj=longlat +datum=WGS84 +no_defs';
@@ -228,6 +229,18 @@ describe('openRaster(file made by GDAL with -a_srs) agrees with GDAL: geotransfo
       await r.close();
     });
   }
+
+  it('writes a registry CRS back as its code: geographic ED50 as GeographicTypeGeoKey, ETRS89 / TM35FIN as ProjectedCSTypeGeoKey', async () => {
+    for (const code of [4230, 3067]) {
+      const path = join(tmp.dir, `in_${code}.tif`), out = join(tmp.dir, `out_${code}.tif`);
+      gdalFile(path, `EPSG:${code}`, 0, 0);
+      const r = await openRaster(path);
+      await writeGeoTIFF(out, { ...r, values: await r.read() });
+      await r.close();
+      const wkt = referee('gdalsrsinfo', ['-o', 'wkt1', '--single-line', out]);
+      expect(wkt).toMatch(new RegExp(`AUTHORITY\\["EPSG","${code}"\\]\\]\\s*$`));
+    }
+  });
 
   it('refuses a south-oriented CRS (Cape / Lo15, westings and southings) with a typed error instead of reading it mirrored', async () => {
     const path = join(tmp.dir, 'lo15.tif');
