@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { asNumbers } from '../../src/geotiff/metadata.js';
 import { openRaster } from '../../src/geotiff/openRaster.js';
 import { checkFolder } from '../../src/dataset/check.js';
-import { python, referee, root, tempDir } from '../helpers.js';
+import { referee, scriptFixtures } from '../helpers.js';
 
 // Colour-model files are made by GDAL (gdal_translate -co PHOTOMETRIC=YCBCR/CMYK/CIELAB, JPEG) and,
 // for YCbCr that is not JPEG-compressed (GDAL does not write it), by a small TIFF writer; GDAL's own
@@ -14,14 +14,9 @@ interface Fixture {
   stored?: string; stored_bands?: number; overviews?: { path: string; width: number; height: number }[];
 }
 
-const tmp = tempDir('permafrost-colour-');
-let fixtures: Fixture[] = [];
-beforeAll(() => {
-  fixtures = JSON.parse(referee(python, [join(root, 'test/geotiff/make_colour_fixtures.py'), tmp.dir]));
-}, 120_000);
-afterAll(() => tmp.cleanup());
+const made = scriptFixtures<Fixture>('test/geotiff/make_colour_fixtures.py', 'permafrost-colour-');
 
-const fixture = (name: string) => fixtures.find((f) => f.name === name)!;
+const fixture = (name: string) => made.fixtures().find((f) => f.name === name)!;
 
 /** Samples of `ours` (one array per band) that differ from a BSQ file, with the largest difference. */
 function compare(ours: ArrayLike<number | bigint>[], path: string, skip: (x: number, y: number) => boolean = () => false, width = 0) {
@@ -130,7 +125,7 @@ describe('openRaster reads colour models as GDAL gives them', () => {
   });
 
   it('check states how JPEG and colour models are decoded', async () => {
-    const report = await checkFolder(tmp.dir);
+    const report = await checkFolder(made.dir);
     const warnings = (name: string) => report.files.find((f) => f.file.endsWith(`${name}.tif`))!.warnings;
     expect(warnings('ycbcr_jpeg_tiles')).toContain("JPEG: decoded by libjpeg-turbo (accurate integer IDCT, as GDAL): values equal GDAL's");
     expect(warnings('ycbcr_jpeg_tiles')).toContain('YCbCr read as RGB, as GDAL converts it (read({ raw: true }) gives the stored samples)');
@@ -146,7 +141,7 @@ describe('openRaster reads colour models as GDAL gives them', () => {
       const at = ifd + 2 + i * 12;
       if (view.getUint16(at, true) === 530) { view.setUint16(at + 8, 3, true); view.setUint16(at + 10, 3, true); }
     }
-    const path = join(tmp.dir, 'ycbcr_33.tif');
+    const path = join(made.dir, 'ycbcr_33.tif');
     writeFileSync(path, bytes);
     await expect(openRaster(path)).rejects.toThrow(/ycbcr_33\.tif: YCbCr with chroma subsampling 3 × 3, 3 samples of 8 bits, pixel-interleaved, is not supported \(supported: 8-bit, pixel-interleaved, subsampling 1, 2 or 4/);
   });

@@ -1,23 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseNoData } from '../../src/geotiff/metadata.js';
 import { openRaster } from '../../src/geotiff/openRaster.js';
-import { python, referee, root, tempDir } from '../helpers.js';
+import { python, referee, scriptFixtures } from '../helpers.js';
 
 // Files written by gdal_translate, then damaged in place as other writers damage them
 // (make_damaged_fixtures.py); the referee is GDAL's reading, or, where GDAL gives up or reads
 // strips as empty, GDAL's reading of the undamaged file.
 interface Fixture { name: string; tif: string; gdal: string | null; source: string; error?: string; geotransform?: number[]; nodata?: string | null }
 
-const tmp = tempDir('permafrost-damaged-');
-let fixtures: Fixture[] = [];
-beforeAll(() => {
-  fixtures = JSON.parse(referee(python, [join(root, 'test/geotiff/make_damaged_fixtures.py'), tmp.dir]));
-}, 120_000);
-afterAll(() => tmp.cleanup());
+const made = scriptFixtures<Fixture>('test/geotiff/make_damaged_fixtures.py', 'permafrost-damaged-');
 
-const fixture = (name: string) => fixtures.find((f) => f.name === name)!;
+const fixture = (name: string) => made.fixtures().find((f) => f.name === name)!;
 async function bytesOf(path: string): Promise<{ bytes: Buffer; notices: string[]; raster: Awaited<ReturnType<typeof openRaster>> }> {
   const raster = await openRaster(path);
   const bands = await raster.read();
@@ -62,7 +57,7 @@ describe('openRaster recovers damaged strip byte counts, with a notice', () => {
   }
 
   it('a file without damage has no notices', async () => {
-    const r = await openRaster(join(tmp.dir, 'source.tif'));
+    const r = await openRaster(join(made.dir, 'source.tif'));
     expect(r.notices).toEqual([]);
     await r.close();
   });
@@ -90,8 +85,8 @@ describe('openRaster reads other damage as GDAL does', () => {
 
   it('damaged LZMA and WebP blocks are typed errors naming the block and the codec', async () => {
     for (const [codec, pattern] of [['LZMA', /strip 0 cannot be decoded: LZMA data is damaged/], ['WEBP', /strip 0 cannot be decoded: not WebP data \(no RIFF WEBP header\)/]] as const) {
-      const path = join(tmp.dir, `damaged_${codec}.tif`);
-      referee('gdal_translate', ['-q', '-ot', 'Byte', '-scale', '-3000', '3000', '0', '255', '-b', '1', '-b', '2', '-b', '1', join(tmp.dir, 'source.tif'), path, '-co', `COMPRESS=${codec}`]);
+      const path = join(made.dir, `damaged_${codec}.tif`);
+      referee('gdal_translate', ['-q', '-ot', 'Byte', '-scale', '-3000', '3000', '0', '255', '-b', '1', '-b', '2', '-b', '1', join(made.dir, 'source.tif'), path, '-co', `COMPRESS=${codec}`]);
       const bytes = readFileSync(path);
       // damage the middle of the first strip's data
       const info = JSON.parse(referee(python, ['-c', `import json,sys; from osgeo import gdal; ds = gdal.Open(sys.argv[1]); b = ds.GetRasterBand(1); print(json.dumps([int(b.GetMetadataItem('BLOCK_OFFSET_0_0', 'TIFF')), int(b.GetMetadataItem('BLOCK_SIZE_0_0', 'TIFF'))]))`, path]));
