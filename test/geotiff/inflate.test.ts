@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSample } from '../../src/sample/generateSample.js';
-import { randomGenerator } from '../../src/sample/noise.js';
+import { randomGenerator } from '../../src/core/random.js';
 import { python, referee, root, tempDir } from '../helpers.js';
 
 const addon = (() => {
