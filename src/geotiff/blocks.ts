@@ -43,6 +43,12 @@ export function copyBlock(image: Image, data: SampleArray | null, job: { bx: num
   }
 }
 
+/** The image as stored, for raw reads: colours not converted (the same image when there is nothing to convert). */
+export function storedView(image: Image, raw: boolean): Image {
+  if (!raw || (!image.colour && !(image.photometric === 6 && image.compression === 7))) return image;
+  return { ...image, samples: image.storedSamples, colour: image.colour && { ...image.colour, raw: true }, raw: true, key: `${image.key}raw` };
+}
+
 /** Least-recently-used decoded blocks, bounded in bytes. */
 export class BlockCache {
   private map = new Map<string, SampleArray>();
@@ -91,14 +97,23 @@ export function adapt(source: ByteSource) {
  * to the next block (or the end of the file), where their decoder stops.
  */
 export function recoverByteCounts(o: {
-  offsets: ArrayLike<number>; counts: ArrayLike<number> | undefined; expected: number; compressed: boolean; tiled: boolean;
+  offsets: ArrayLike<number | bigint> | undefined; counts: ArrayLike<number | bigint> | undefined; expected: number;
+  /** Blocks across and down, for messages. */
+  across: number; down: number; compressed: boolean; tiled: boolean;
   /** Stored bytes of a full block (uncompressed). */
   blockBytes: number;
   /** Planes: samples per pixel when planar, else 1. */
   planes: number;
   fileSize: number; where: string;
-}): { counts: ArrayLike<number>; notice: string | null } {
-  const { offsets, counts, expected, compressed, tiled, blockBytes, fileSize } = o;
+}, file: string): { offsets: ArrayLike<number>; counts: ArrayLike<number>; notice: string | null } {
+  const { expected, compressed, tiled, blockBytes, fileSize } = o;
+  const offsetsTag = tiled ? 'TileOffsets' : 'StripOffsets';
+  if (!o.offsets) throw new FormatError(`${o.where} has no ${offsetsTag}: where its ${tiled ? 'tiles' : 'strips'} are is unknown`, file);
+  if (o.offsets.length < expected) {
+    throw new FormatError(`${o.where} lists ${o.offsets.length} ${tiled ? 'tiles' : 'strips'} in ${offsetsTag}, expected ${expected} (${o.across} × ${o.down}${o.planes > 1 ? ` × ${o.planes} bands` : ''})`, file);
+  }
+  const offsets = Float64Array.from(o.offsets as ArrayLike<number>, Number);
+  const counts = o.counts && Float64Array.from(o.counts as ArrayLike<number>, Number);
   const tag = tiled ? 'TileByteCounts' : 'StripByteCounts';
   const blocks = tiled ? 'tiles' : 'strips';
   let why: string | null = null;
@@ -114,7 +129,7 @@ export function recoverByteCounts(o: {
   } else if (!compressed && !tiled && expected > 1 && counts[0] !== counts[1] && counts[0] !== 0 && counts[1] !== 0 && counts[0] !== blockBytes) {
     why = `${tag} gives uncompressed strips of different sizes (${counts[0]}, ${counts[1]} bytes), where each holds ${blockBytes}`;
   }
-  if (!why) return { counts: counts!, notice: null };
+  if (!why) return { offsets, counts: counts!, notice: null };
   const sorted = Array.from(offsets).filter((v) => v > 0).sort((a, b) => a - b);
   const recovered = Float64Array.from({ length: expected }, (_, i) => {
     const at = offsets[i];
@@ -124,5 +139,5 @@ export function recoverByteCounts(o: {
     const next = sorted.find((v) => v > at) ?? fileSize;
     return Math.max(0, Math.min(next, fileSize) - at);
   });
-  return { counts: recovered, notice: `${o.where}: ${why}; counted ${compressed ? 'from the block offsets and the file size' : `as ${blockBytes} bytes a block`}, ${gdal}` };
+  return { offsets, counts: recovered, notice: `${o.where}: ${why}; counted ${compressed ? 'from the block offsets and the file size' : `as ${blockBytes} bytes a block`}, ${gdal}` };
 }

@@ -5,6 +5,8 @@
  * tif_getimage.c), float for float, so the bytes equal GDAL's.
  */
 
+import { FormatError } from '../errors.js';
+
 /** What a block needs converted after decompression (in BlockLayout). */
 export interface ColourModel {
   model: 'ycbcr' | 'cmyk' | 'cielab';
@@ -20,6 +22,40 @@ export interface ColourModel {
   whitePoint: number[];
   /** The stored samples (YCbCr chroma repeated over its block) instead of RGBA. */
   raw: boolean;
+}
+
+/** TIFF PhotometricInterpretation by name. */
+export function photometricName(code: number): string {
+  return ['min-is-white', 'min-is-black', 'rgb', 'palette', 'mask', 'cmyk', 'ycbcr', '7', 'cielab', 'icclab', 'itulab'][code] ?? String(code);
+}
+
+/**
+ * The colour model GDAL converts through libtiff's RGBA interface: 8-bit YCbCr not in JPEG (to
+ * RGB; JPEG's YCbCr is converted by libjpeg), CMYK and CIELab (to RGBA); undefined for the others.
+ * `tag(code, fallback)` reads a tag's numbers.
+ * @throws FormatError for a YCbCr subsampling or a band-by-band layout it cannot read, naming it
+ */
+export async function colourModelOf(image: { photometric: number; compression: number; planar: number; samples: number; bits: number; format: number },
+  tag: (code: number, fallback: number[]) => Promise<number[]>, where: string, file: string): Promise<ColourModel | undefined> {
+  const { photometric, compression, planar, samples, bits, format } = image;
+  const [h, v] = photometric === 6 ? await tag(530, [2, 2]) : [1, 1];
+  const model = photometric === 6 && compression !== 7 ? 'ycbcr' : photometric === 5 && (await tag(332, [1]))[0] === 1 && samples === 4 ? 'cmyk'
+    : photometric === 8 && samples === 3 ? 'cielab' : null;
+  if (model === 'ycbcr' && (h > 1 || v > 1) && !([1, 2, 4].includes(h) && [1, 2, 4].includes(v) && v <= h && samples === 3 && bits === 8 && planar === 1)) {
+    throw new FormatError(`YCbCr with chroma subsampling ${h} × ${v}, ${samples} samples of ${bits} bits, ${planar === 2 ? 'planar' : 'pixel-interleaved'}, ` +
+      'is not supported (supported: 8-bit, pixel-interleaved, subsampling 1, 2 or 4 across and 1, 2 or 4 down)', file);
+  }
+  if (!model || bits !== 8 || format !== 1) return undefined;
+  if (planar === 2) throw new FormatError(`${where}: ${{ ycbcr: 'YCbCr', cmyk: 'CMYK', cielab: 'CIELab' }[model]} stored band by band (PlanarConfiguration 2) is not supported`, file);
+  const D50 = [f(96.425), 100, f(82.468)]; // libtiff's default white point
+  const sum = f(f(D50[0] + D50[1]) + D50[2]);
+  return {
+    model, stored: samples, subsampling: model === 'ycbcr' ? [h, v] : [1, 1],
+    referenceBlackWhite: await tag(532, [0, 255, 128, 255, 128, 255]),
+    coefficients: await tag(529, [0.299, 0.587, 0.114]),
+    whitePoint: await tag(318, [f(D50[0] / sum), f(D50[1] / sum)]),
+    raw: false,
+  };
 }
 
 /** Bytes a block of `width × rows` pixels takes as stored (YCbCr subsampled: units of h × v lumas, Cb, Cr). */

@@ -1,8 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import proj4 from 'proj4';
 import { FormatError, invalid } from '../errors.js';
+import { epsgTable } from './epsgTable.js';
 
 /** A coordinate reference system as this package carries it. */
 export interface Crs {
@@ -49,44 +47,6 @@ export const KNOWN_CRS: Record<number, { name: string; proj4: string }> = {
   3338: { name: 'NAD83 / Alaska Albers', proj4: '+proj=aea +lat_0=50 +lon_0=-154 +lat_1=55 +lat_2=65 +x_0=0 +y_0=0 +datum=NAD83 +units=m +no_defs' },
   3857: { name: 'WGS 84 / Pseudo-Mercator', proj4: '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +wktext +no_defs' },
 };
-
-/**
- * The EPSG registry as this package ships it: dist/geotiff/epsg.json.gz, made at build time from
- * PROJ's database through GDAL (environment/epsg_table.py), so a code means here what it means to
- * GDAL. Codes map to `[name, proj4]`, or `[name, null, why]` where PROJ writes no proj4 for it.
- */
-export interface EpsgTable {
-  source: string;
-  crs: Record<string, [string, string | null, string?]>;
-  /** Conversion code (ProjectionGeoKey) → a projected CRS that uses it. */
-  conversions: Record<string, number>;
-  /** Datum code → a geographic CRS on it. */
-  datums: Record<string, number>;
-  /** Ellipsoid code → [semi-major axis in metres, inverse flattening (0 for a sphere)]. */
-  ellipsoids: Record<string, [number, number]>;
-  /** Prime meridian code → longitude in degrees. */
-  primeMeridians: Record<string, number>;
-  /** Unit code → [kind, metres or radians per unit]. */
-  units: Record<string, [string, number]>;
-  /** ESRI's name of an EPSG CRS → its code. */
-  esriNames: Record<string, number>;
-}
-
-let table: EpsgTable | null | undefined;
-
-/** The EPSG table (loaded once, on first use), or null when the build could not make it. */
-export function epsgTable(): EpsgTable | null {
-  if (table !== undefined) return table;
-  table = null;
-  for (const url of [new URL('./epsg.json.gz', import.meta.url), new URL('../../dist/geotiff/epsg.json.gz', import.meta.url)]) {
-    const path = fileURLToPath(url);
-    if (existsSync(path)) {
-      table = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as EpsgTable;
-      break;
-    }
-  }
-  return table;
-}
 
 /** The proj4 definition of an EPSG code: the table above, WGS 84 / UTM zones, or the EPSG table; null when unknown. */
 export function epsgToProj4(code: number): string | null {

@@ -1,3 +1,5 @@
+import { FormatError } from '../errors.js';
+
 /** What the GDAL_METADATA tag holds, split into dataset items and per-band items. */
 export interface GdalMetadata {
   dataset: Record<string, string>;
@@ -141,4 +143,21 @@ export function dataTypeOf(bits: number, format: number): { type: DataType; stor
   if (format === 1 && bits >= 1 && bits <= 31) return { type: bits <= 8 ? 'uint8' : bits <= 16 ? 'uint16' : 'uint32', stored: { bits, format } };
   if (format === 3 && (bits === 16 || bits === 24)) return { type: 'float32', stored: { bits, format } };
   return null;
+}
+
+/**
+ * The sample type of an image from its BitsPerSample and SampleFormat tags (one value, or one per
+ * band, all equal), as GDAL reads it.
+ * @throws FormatError for bands of different types, or a type GDAL has no name for
+ */
+export function sampleTypeOf(bitsTag: unknown, formatTag: unknown, file: string): { bits: number; format: number; type: DataType; stored?: { bits: number; format: number } } {
+  const list = (tag: unknown): number[] => (tag === undefined || tag === null ? [1] : ArrayBuffer.isView(tag) || Array.isArray(tag) ? Array.from(tag as ArrayLike<number>, Number) : [Number(tag)]);
+  const bitsList = list(bitsTag), formatList = list(formatTag);
+  const [bits, format] = [bitsList[0], formatList[0]];
+  if (bitsList.some((b) => b !== bits) || formatList.some((f) => f !== format)) {
+    throw new FormatError(`bands of different sample types (BitsPerSample ${bitsList}, SampleFormat ${formatList}) are not supported`, file);
+  }
+  const typed = dataTypeOf(bits, format);
+  if (!typed) throw new FormatError(`unsupported sample type: ${bits}-bit ${['', 'unsigned integer', 'signed integer', 'float', 'void', 'complex integer', 'complex float'][format] ?? `format ${format}`}`, file);
+  return { bits, format, ...typed };
 }

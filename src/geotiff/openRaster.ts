@@ -5,13 +5,13 @@ import { FormatError, InputError, LimitError, PermafrostError, invalid } from '.
 import { geoKeysToCrs } from './crs.js';
 import { COMPRESSION_NAMES, SUPPORTED_COMPRESSIONS, decodeBlock, type BlockLayout } from './decode.js';
 import { readHeader, readTagNumbers, scanIfds } from './ifdScan.js';
-import { arrayTypeOf, bytesOf, dataTypeOf, parseGdalMetadata, parseNoData, partsOf, type SampleArray } from './metadata.js';
+import { arrayTypeOf, bytesOf, parseGdalMetadata, parseNoData, partsOf, sampleTypeOf, type SampleArray } from './metadata.js';
 import { applyPam, parsePam } from './pam.js';
 import { asFormatError, openSource, type ByteSource } from './source.js';
 import { typedSamplesOf, workerPool } from './workerPool.js';
-import { adapt, BlockCache, checkWindow, copyBlock, recoverByteCounts } from './blocks.js';
-import { outputSamples, type ColourModel } from './colour.js';
-import { bboxOf, crsFromOption, invertTransform, KNOWN_LONLAT, readTransform, toNumbers } from './transform.js';
+import { adapt, BlockCache, checkWindow, copyBlock, recoverByteCounts, storedView } from './blocks.js';
+import { colourModelOf, outputSamples, photometricName } from './colour.js';
+import { bboxOf, crsFromOption, invertTransform, KNOWN_LONLAT, readTransform } from './transform.js';
 import { RASTER_INTERNALS, type BlockJob, type Image, type OpenRasterOptions, type Overview, type Point, type Raster, type RasterInternals,
   type ReadOptions, type ValuesAtOptions } from './types.js';
 
@@ -37,8 +37,7 @@ export async function openRaster(input: string | URL | Uint8Array | ArrayBuffer,
 }
 
 async function parseRaster(source: ByteSource, options: OpenRasterOptions): Promise<Raster> {
-  const name = source.name;
-  const header = await readHeader(source);
+  const name = source.name, header = await readHeader(source);
   const ifdOffsets = await scanIfds(source, header);
   const tiff = await GeoTIFF.fromSource(adapt(source) as never);
   const ifds: ImageFileDirectory[] = [];
@@ -46,36 +45,17 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
 
   const main = ifds[0];
   const value = async (ifd: ImageFileDirectory, tag: string) => (ifd.hasTag(tag as never) ? await ifd.loadValue(tag as never) : undefined);
-  const first = (v: unknown, fallback: number): number => {
-    if (v === undefined || v === null) return fallback;
-    const x = ArrayBuffer.isView(v) || Array.isArray(v) ? (v as ArrayLike<number>)[0] : v;
-    return Number(x);
-  };
+  const first = (v: unknown, fallback: number): number =>
+    (v === undefined || v === null ? fallback : Number(ArrayBuffer.isView(v) || Array.isArray(v) ? (v as ArrayLike<number>)[0] : v));
 
   const samples = first(await value(main, 'SamplesPerPixel'), 1);
-  const bitsArray = await value(main, 'BitsPerSample');
-  const formatArray = await value(main, 'SampleFormat');
-  const bits = first(bitsArray, 1);
-  const format = first(formatArray, 1);
-  const bitsList = bitsArray === undefined ? [bits] : Array.from(bitsArray as ArrayLike<number>);
-  const formatList = formatArray === undefined ? [format] : Array.from(formatArray as ArrayLike<number>);
-  if (bitsList.some((b) => b !== bits) || formatList.some((f) => f !== format)) {
-    throw new FormatError(`bands of different sample types (BitsPerSample ${bitsList}, SampleFormat ${formatList}) are not supported`, name);
-  }
-  const typed = dataTypeOf(bits, format);
-  if (!typed) throw new FormatError(`unsupported sample type: ${bits}-bit ${['', 'unsigned integer', 'signed integer', 'float', 'void', 'complex integer', 'complex float'][format] ?? `format ${format}`}`, name);
-  const { type: dataType, stored: storedAs } = typed;
-  /** Numbers per sample (2 for complex types) and bytes of each. */
-  const parts = partsOf(dataType);
-  const partBytes = bytesOf(dataType) / parts;
+  const { bits, format, type: dataType, stored: storedAs } = sampleTypeOf(await value(main, 'BitsPerSample'), await value(main, 'SampleFormat'), name);
+  const parts = partsOf(dataType), partBytes = bytesOf(dataType) / parts; // numbers per sample (2 for complex types) and bytes of each
   if (!(samples >= 1 && samples <= 65535)) throw new FormatError(invalid('SamplesPerPixel', samples, '1 or more'), name);
 
-  const maxDimension = options.maxDimension ?? 1_000_000;
-  const maxBlockBytes = options.maxBlockBytes ?? 256 * 2 ** 20;
-  const images: Image[] = [];
-  const overviews: Overview[] = [];
-  /** What was recovered from, as GDAL warns of it. */
-  const notices: string[] = [];
+  const maxDimension = options.maxDimension ?? 1_000_000, maxBlockBytes = options.maxBlockBytes ?? 256 * 2 ** 20;
+  const images: Image[] = [], overviews: Overview[] = [];
+  const notices: string[] = []; // what was recovered from, as GDAL warns of it
   for (const [index, ifd] of ifds.entries()) {
     const subfile = first(await value(ifd, 'NewSubfileType'), 0);
     if (index > 0 && ((subfile & 1) === 0 || (subfile & 4) !== 0)) continue; // other pages, masks
@@ -113,64 +93,26 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     const blocksAcross = Math.ceil(width / blockWidth);
     const blocksDown = Math.ceil(height / blockHeight);
     const expected = blocksAcross * blocksDown * (planar === 2 ? samples : 1);
-    const blocks = tiled ? 'tiles' : 'strips';
-    const offsets = await value(ifd, tiled ? 'TileOffsets' : 'StripOffsets') as ArrayLike<number> | undefined;
-    if (!offsets) throw new FormatError(`${where} has no ${tiled ? 'TileOffsets' : 'StripOffsets'}: where its ${blocks} are is unknown`, name);
-    if (offsets.length < expected) {
-      throw new FormatError(`${where} lists ${offsets.length} ${blocks} in ${tiled ? 'TileOffsets' : 'StripOffsets'}, expected ${expected} (${blocksAcross} × ${blocksDown}${planar === 2 ? ` × ${samples} bands` : ''})`, name);
-    }
-    const storedBits = typed!.stored?.bits ?? bits;
-    const { counts: byteCounts, notice } = recoverByteCounts({
-      offsets: toNumbers(offsets), counts: await value(ifd, tiled ? 'TileByteCounts' : 'StripByteCounts') as ArrayLike<number> | undefined,
-      expected, compressed: compression !== 1, tiled, fileSize: source.size, where, planes: planar === 2 ? samples : 1,
-      blockBytes: blockHeight * Math.ceil((blockWidth * (planar === 1 ? samples : 1) * storedBits) / 8),
-    });
+    const { offsets, counts: byteCounts, notice } = recoverByteCounts({
+      offsets: await value(ifd, tiled ? 'TileOffsets' : 'StripOffsets') as ArrayLike<number | bigint> | undefined,
+      counts: await value(ifd, tiled ? 'TileByteCounts' : 'StripByteCounts') as ArrayLike<number | bigint> | undefined,
+      expected, across: blocksAcross, down: blocksDown, compressed: compression !== 1, tiled, fileSize: source.size, where, planes: planar === 2 ? samples : 1,
+      blockBytes: blockHeight * Math.ceil((blockWidth * (planar === 1 ? samples : 1) * (storedAs?.bits ?? bits)) / 8),
+    }, name);
     if (notice) notices.push(notice);
     const lerc = compression === 34887 ? Array.from(((await value(ifd, 'LercParameters')) ?? []) as ArrayLike<number>) : undefined;
     const jpegTables = compression === 7 ? (await value(ifd, 'JPEGTables')) as Uint8Array | undefined : undefined;
     const photometric = first(await value(ifd, 'PhotometricInterpretation'), samples >= 3 ? 2 : 1);
-    const colour = await colourModel(ifdOffsets[index], where, photometric, compression, planar);
+    const colour = await colourModelOf({ photometric, compression, planar, samples, bits, format },
+      async (tag, fallback) => (await readTagNumbers(source, header, ifdOffsets[index], tag)) ?? fallback, where, name);
     return {
       width, height, blockWidth, blockHeight, tiled, blocksAcross, blocksDown, planar, samples: colour ? outputSamples(colour) : samples,
-      storedSamples: samples, offsets: toNumbers(offsets), byteCounts: toNumbers(byteCounts), compression, predictor,
+      storedSamples: samples, offsets, byteCounts, compression, predictor,
       lercParameters: lerc, jpegTables, key: index, photometric, colour,
     };
   }
 
-  /**
-   * The colour model GDAL converts through libtiff's RGBA interface: 8-bit YCbCr not in JPEG (to
-   * RGB; JPEG's YCbCr is converted by libjpeg), CMYK and CIELab (to RGBA); undefined for the others.
-   */
-  async function colourModel(ifdOffset: number, where: string, photometric: number, compression: number, planar: number): Promise<ColourModel | undefined> {
-    const numbers = async (tag: number, fallback: number[]) => (await readTagNumbers(source, header, ifdOffset, tag)) ?? fallback;
-    const subsampling = photometric === 6 ? await numbers(530, [2, 2]) : [1, 1];
-    const [h, v] = subsampling;
-    const model = photometric === 6 && compression !== 7 ? 'ycbcr' : photometric === 5 && (await numbers(332, [1]))[0] === 1 && samples === 4 ? 'cmyk'
-      : photometric === 8 && samples === 3 ? 'cielab' : null;
-    if (photometric === 6 && compression !== 7 && (h > 1 || v > 1)) {
-      const ok = [1, 2, 4].includes(h) && [1, 2, 4].includes(v) && v <= h && samples === 3 && bits === 8 && planar === 1;
-      if (!ok) {
-        throw new FormatError(`YCbCr with chroma subsampling ${h} × ${v}, ${samples} samples of ${bits} bits, ${planar === 2 ? 'planar' : 'pixel-interleaved'}, ` +
-          'is not supported (supported: 8-bit, pixel-interleaved, subsampling 1, 2 or 4 across and 1, 2 or 4 down)', name);
-      }
-    }
-    if (!model || bits !== 8 || format !== 1) return undefined;
-    if (planar === 2) throw new FormatError(`${where}: ${model === 'ycbcr' ? 'YCbCr' : model === 'cmyk' ? 'CMYK' : 'CIELab'} stored band by band (PlanarConfiguration 2) is not supported`, name);
-    const D50 = [Math.fround(96.425), 100, Math.fround(82.468)];
-    const sum = Math.fround(Math.fround(D50[0] + D50[1]) + D50[2]);
-    return {
-      model, stored: samples, subsampling: model === 'ycbcr' ? [h, v] : [1, 1],
-      referenceBlackWhite: await numbers(532, [0, 255, 128, 255, 128, 255]),
-      coefficients: await numbers(529, [0.299, 0.587, 0.114]),
-      whitePoint: await numbers(318, [Math.fround(D50[0] / sum), Math.fround(D50[1] / sum)]),
-      raw: false,
-    };
-  }
-
   const bandCount = images[0].samples;
-  /** The image as stored, for raw reads: colours not converted (the same image when there is nothing to convert). */
-  const view = (image: Image, raw: boolean): Image => (!raw || (!image.colour && !(image.photometric === 6 && image.compression === 7)) ? image
-    : { ...image, samples: image.storedSamples, colour: image.colour && { ...image.colour, raw: true }, raw: true, key: `${image.key}raw` });
 
   // Georeferencing.
   const geoKeys = main.hasTag('GeoKeyDirectory' as never) ? main.parseGeoKeyDirectory() : null;
@@ -266,7 +208,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
   }
 
   async function read(opts: ReadOptions = {}): Promise<SampleArray[]> {
-    const image = view(pickImage(opts.overview), !!opts.raw);
+    const image = storedView(pickImage(opts.overview), !!opts.raw);
     const window = opts.window ?? { x: 0, y: 0, width: image.width, height: image.height };
     checkWindow(window, image, name);
     const bands = pickBands(opts.bands, image.samples);
@@ -308,7 +250,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     if (!Array.isArray(points)) throw new InputError(invalid('points', typeof points, 'an array of {lon, lat} or {x, y}'), name);
     if (parts === 2) throw new InputError(`valuesAt gives one number per band, and the bands are complex (${dataType}); read a window with read() instead`, name);
     const raw = !!opts.raw;
-    const image = view(images[0], raw);
+    const image = storedView(images[0], raw);
     const bands = pickBands(opts.bands, image.samples);
     const out = bands.map(() => new Float64Array(points.length).fill(NaN));
     const isLonLat = points.length > 0 && 'lon' in points[0];
@@ -435,7 +377,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     metadata: gdal.dataset,
     layout: {
       compression: COMPRESSION_NAMES[mainImage.compression] ?? String(mainImage.compression),
-      photometric: ['min-is-white', 'min-is-black', 'rgb', 'palette', 'mask', 'cmyk', 'ycbcr', '7', 'cielab', 'icclab', 'itulab'][mainImage.photometric] ?? String(mainImage.photometric),
+      photometric: photometricName(mainImage.photometric),
       predictor: mainImage.predictor,
       tiled: mainImage.tiled,
       blockWidth: mainImage.blockWidth,

@@ -1,7 +1,8 @@
 // The bytes of a GeoTIFF around its pixels: the header, the image file directory with its tags,
 // GDAL's metadata and nodata, and the GeoKeys of the CRS (writeGeoTIFF.ts writes the pixels).
 import { InputError, invalid } from '../errors.js';
-import { epsgTable, epsgToProj4, KNOWN_CRS, parseProj4 } from './crs.js';
+import { epsgToProj4, KNOWN_CRS, parseProj4 } from './crs.js';
+import { epsgTable } from './epsgTable.js';
 import { bytesOf, escapeXml, type DataType, type SampleArray } from './metadata.js';
 import type { Transform, Window } from './types.js';
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNoData } from '../../src/geotiff/metadata.js';
 import { openRaster } from '../../src/geotiff/openRaster.js';
+import { randomGenerator } from '../../src/core/random.js';
 import { python, referee, scriptFixtures } from '../helpers.js';
 
 // Files written by gdal_translate, then damaged in place as other writers damage them
@@ -100,4 +101,40 @@ describe('openRaster reads other damage as GDAL does', () => {
       await damaged.close();
     }
   });
+
+  it('damaged JPEG, YCbCr-JPEG, LZMA, WebP, CMYK and bit-packed blocks give typed errors or values, never a crash or a hang (60 seeded mutations each)', async () => {
+    const random = randomGenerator(29);
+    const kinds: [string, string[]][] = [
+      ['jpeg', ['-co', 'COMPRESS=JPEG', '-co', 'PHOTOMETRIC=YCBCR', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16']],
+      ['grey_jpeg', ['-b', '1', '-co', 'COMPRESS=JPEG']],
+      ['lzma', ['-co', 'COMPRESS=LZMA']],
+      ['webp', ['-co', 'COMPRESS=WEBP']],
+      ['cmyk', ['-b', '1', '-b', '2', '-b', '2', '-b', '1', '-co', 'PHOTOMETRIC=CMYK', '-co', 'COMPRESS=DEFLATE']],
+      ['nbits3', ['-b', '1', '-co', 'NBITS=3', '-co', 'COMPRESS=LZW']],
+    ];
+    const outcomes: Record<string, number> = { values: 0, FormatError: 0 };
+    for (const [kind, args] of kinds) {
+      const path = join(made.dir, `fuzz_${kind}.tif`);
+      const bands = args.includes('-b') ? [] : ['-b', '1', '-b', '2', '-b', '1'];
+      const top = kind === 'nbits3' ? '7' : '255';
+      referee('gdal_translate', ['-q', '-ot', 'Byte', '-scale', '-3000', '3000', '0', top, ...bands, join(made.dir, 'source.tif'), path, ...args]);
+      const original = readFileSync(path);
+      const dataStart = 300; // past the header and the first IFD of these small files
+      for (let k = 0; k < 60; k++) {
+        const bytes = Buffer.from(original);
+        const flips = 1 + random.int(0, 5);
+        for (let f = 0; f < flips; f++) bytes[random.int(dataStart, bytes.length - 1)] = random.int(0, 255);
+        const damaged = join(made.dir, `fuzz_${kind}_${k}.tif`);
+        writeFileSync(damaged, bytes);
+        try {
+          const raster = await openRaster(damaged);
+          try { await raster.read(); outcomes.values++; } finally { await raster.close(); }
+        } catch (err) {
+          expect((err as Error).name, `${kind} mutation ${k}: ${(err as Error).message}`).toMatch(/^(FormatError|LimitError)$/);
+          outcomes.FormatError++;
+        }
+      }
+    }
+    console.log(`[damaged] ${JSON.stringify(outcomes)}`);
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
-import { epsgCrs, epsgTable } from '../../src/geotiff/crs.js';
+import { epsgCrs } from '../../src/geotiff/crs.js';
+import { epsgTable } from '../../src/geotiff/epsgTable.js';
 import { python, referee, root } from '../helpers.js';
 import { join } from 'node:path';
 
