@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run setup`: everything permafrost-lab needs on a fresh machine, idempotent.
-#   1. Node dependencies from the lockfile, and the build in dist/
-#   2. Jupyter (and the test referees) from Debian's packages when root on Debian
+#   1. Node dependencies from the lockfile
+#   2. Jupyter (and the test referees) from Debian's packages when root on Debian, then the build in
+#      dist/ (after them: the build reads PROJ's EPSG registry through GDAL's Python bindings)
 #   3. the tslab kernel, and node_modules/permafrost-lab -> the repository (import by name)
 #   4. the synthetic sample data in data/sample/
 #   5. the `permafrost-lab` command in ~/.local/bin (environment/link-command.sh)
@@ -10,7 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 say() { printf '[setup] %s\n' "$*"; }
 
-# 1. Node dependencies (npm ci only when the lockfile changed) and the build.
+# 1. Node dependencies (npm ci only when the lockfile changed).
 stamp=node_modules/.permafrost-lab-lock.sha256
 want="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -d node_modules/tslab ]]; then
@@ -22,8 +23,6 @@ else
 fi
 # tslab's one change that its exports cannot reach (shorthand properties naming earlier cells' names)
 node environment/tslab-patches.cjs
-say "building dist/"
-npm run --silent build
 
 # 2. Jupyter and the referees (GDAL, rasterio, scikit-learn, SciPy, PROJ, Chromium).
 python="${PERMAFROST_PYTHON:-}"
@@ -56,6 +55,8 @@ if [[ -f /etc/debian_version ]] && command -v dpkg-query >/dev/null; then
     say "warning: test referees missing (tests that need them will fail): sudo apt-get install $missing"
   fi
 fi
+say "building dist/"
+npm run --silent build
 if ! has_jupyter; then
   say "Jupyter (jupyter, nbclient, nbconvert, ipykernel) was not found for ${python:-python3}."
   say "Install it with your system's packages (Debian: apt-get install $packages),"

@@ -7,7 +7,7 @@ export { PermafrostError, FileError, FormatError, InputError, LimitError, Worker
 export { openRaster, type Raster, type OpenRasterOptions, type ReadOptions, type ValuesAtOptions,
   type Window, type Transform, type BBox, type Overview, type Point } from './geotiff/openRaster.js';
 export { writeGeoTIFF, type WritableRaster, type WriteOptions, type WriteResult } from './geotiff/writeGeoTIFF.js';
-export type { DataType, TypedArray } from './geotiff/metadata.js';
+export type { DataType, SampleArray, TypedArray } from './geotiff/metadata.js';
 
 // Cell areas
 export { type CellArea, type GridLike } from './grid/cellArea.js';

@@ -4,7 +4,9 @@
 
 // GeoTIFF internals and CRSs
 export { invertTransform, bboxOf, RASTER_INTERNALS } from './geotiff/openRaster.js';
-export { geoKeysToCrs, epsgToProj4, KNOWN_CRS, type Crs } from './geotiff/crs.js';
+export { geoKeysToCrs, epsgToProj4, epsgCrs, KNOWN_CRS, type Crs } from './geotiff/crs.js';
+export { epsgTable, type EpsgTable } from './geotiff/epsgTable.js';
+export { asNumbers } from './geotiff/metadata.js';
 export { cellArea, polarStereographicScale } from './grid/cellArea.js';
 export { rasterizePolygons, projectRings, type Ring, type PolygonRaster } from './grid/rasterize.js';
 export { lonLatGrid, type LonLatGrid } from './grid/lonLat.js';

@@ -22,9 +22,22 @@ export function notebookJson(cells: string[]): string {
 }
 
 import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Debian's Python, which has GDAL, rasterio, scikit-learn and SciPy after setup. */
 export const python = process.env.PERMAFROST_PYTHON ?? '/usr/bin/python3';
+
+/**
+ * Fixtures made before a file's tests by a Python script (GDAL) into a fresh temporary folder,
+ * removed after them: `fixtures()` is the JSON list the script printed.
+ */
+export function scriptFixtures<T>(script: string, prefix: string): { fixtures: () => T[]; dir: string } {
+  const tmp = tempDir(prefix);
+  let list: T[] = [];
+  beforeAll(() => { list = JSON.parse(referee(python, [join(root, script), tmp.dir])); }, 120_000);
+  afterAll(() => tmp.cleanup());
+  return { fixtures: () => list, dir: tmp.dir };
+}
 
 /** Runs a referee command (GDAL, PROJ, Python) and returns its stdout; throws with its stderr on failure. */
 export function referee(command: string, args: string[], input?: string): string {

@@ -91,6 +91,8 @@ export async function checkFolder(folder: string): Promise<CheckReport> {
       if (r.bandUnits.some((u) => /^(m|metres?|meters?)$/i.test(u.trim()))) entry.warnings.push('units are metres: ALT is converted to cm');
       if (!r.crs) entry.warnings.push('no CRS: areas and coordinates cannot be computed');
       if (r.noData === null) entry.warnings.push('no nodata value: every cell counts as data');
+      entry.warnings.push(...r.notices);
+      entry.warnings.push(...decodingNotes(r));
     } catch (err) {
       entry.error = (err as Error).message;
     }
@@ -162,6 +164,23 @@ async function suspiciousRanges(ds: Awaited<ReturnType<typeof openDataset>>): Pr
     }
   }
   return out;
+}
+
+/**
+ * How the samples are decoded where that could differ from GDAL: JPEG by libjpeg-turbo (GDAL's
+ * own decoder, so equal to the bit) except 4-component JPEG (CMYK), which the JavaScript decoder
+ * reads within 2 levels; colour models converted as GDAL converts them.
+ */
+function decodingNotes(r: Raster): string[] {
+  const notes: string[] = [];
+  if (r.layout.compression === 'JPEG') {
+    notes.push(r.layout.photometric === 'cmyk'
+      ? 'CMYK JPEG: decoded by the JavaScript JPEG decoder (libjpeg-turbo here takes 1 or 3 components): values may differ from GDAL\'s by up to 2 levels'
+      : 'JPEG: decoded by libjpeg-turbo (accurate integer IDCT, as GDAL): values equal GDAL\'s');
+  }
+  const converted: Record<string, string> = { ycbcr: 'YCbCr read as RGB', cmyk: 'CMYK read as RGBA', cielab: 'CIELab read as RGBA' };
+  if (converted[r.layout.photometric] && r.dataType === 'uint8') notes.push(`${converted[r.layout.photometric]}, as GDAL converts it (read({ raw: true }) gives the stored samples)`);
+  return notes;
 }
 
 function crsName(r: Raster): string | null {

@@ -1,4 +1,5 @@
 import type { Raster } from '../geotiff/openRaster.js';
+import { asNumbers } from '../geotiff/metadata.js';
 
 /**
  * How a permafrost layer codes permafrost. Areas count a cell by its share of permafrost: presence counts a cell's whole
@@ -35,7 +36,7 @@ export async function probeValues(raster: Raster, band: number, limit = 200_000)
     for (let i = 0; i < steps && out.length < limit; i++) {
       const x = Math.round(((width - side) * i) / (steps - 1));
       const y = Math.round(((height - side) * j) / (steps - 1));
-      const [values] = await raster.read({ window: { x, y, width: side, height: side }, bands: [band], overview });
+      const [values] = asNumbers(await raster.read({ window: { x, y, width: side, height: side }, bands: [band], overview }));
       for (let k = 0; k < values.length && out.length < limit; k++) {
         const v = values[k];
         if (v === v && v !== raster.noData) out.push(v);

@@ -5,6 +5,7 @@ import type { CellArea, GridLike } from '../grid/cellArea.js';
 import type { LonLatGrid } from '../grid/lonLat.js';
 import type { Variable } from './discover.js';
 import type { Period } from './periods.js';
+import { asNumbers } from '../geotiff/metadata.js';
 
 /** The grid every file of a dataset shares. */
 export interface DatasetGrid extends GridLike {
@@ -41,7 +42,7 @@ export function internalsOf(raster: Raster): RasterInternals {
  */
 export async function rowsOf(ctx: Context, variable: Variable, period: string, y0: number, height: number, x0 = 0, width = ctx.grid.width): Promise<Float32Array> {
   const { raster, band } = ctx.slotOf(variable, period);
-  const [stored] = await raster.read({ window: { x: x0, y: y0, width, height }, bands: [band], raw: true });
+  const [stored] = asNumbers(await raster.read({ window: { x: x0, y: y0, width, height }, bands: [band], raw: true }));
   const { scale, offset } = internalsOf(raster).valueTransform(band);
   const out = stored instanceof Float32Array ? stored : new Float32Array(stored.length);
   const noData = raster.noData;

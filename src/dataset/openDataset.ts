@@ -146,6 +146,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   const notices = [...layout.notices];
   // ALT in metres becomes cm, said once; scaled integers are unscaled by the reader, said here.
   for (const [file, r] of rasters) {
+    notices.push(...r.notices.map((n) => `${basename(file)}: ${n}`)); // what the reader recovered from
     if (r.scale?.some((k) => k !== 1) || r.offset?.some((k) => k !== 0)) {
       notices.push(`${basename(file)}: ${r.dataType} values with scale ${r.scale?.[0] ?? 1} and offset ${r.offset?.[0] ?? 0}: unscaled on every read (stored × scale + offset)`);
     }

@@ -4,6 +4,7 @@ import type { Raster } from '../geotiff/openRaster.js';
 import type { Context, DatasetGrid } from './context.js';
 import { VARIABLES, type Variable } from './discover.js';
 import { parsePeriod } from './periods.js';
+import { asNumbers } from '../geotiff/metadata.js';
 
 type Table = ReturnType<typeof aq.table>;
 
@@ -53,7 +54,7 @@ export async function samplePoints(ctx: Context, points: Table | Record<string, 
     const w = Math.min(grid.width - 1, col + radius) - Math.max(0, col - radius) + 1;
     const h = Math.min(grid.height - 1, row + radius) - Math.max(0, row - radius) + 1;
     const x0 = Math.max(0, col - radius), y0 = Math.max(0, row - radius);
-    const [block] = await land.raster.read({ window: { x: x0, y: y0, width: w, height: h }, bands: [land.band] });
+    const [block] = asNumbers(await land.raster.read({ window: { x: x0, y: y0, width: w, height: h }, bands: [land.band] }));
     const ok = (v: number) => v === v && v !== land.raster.noData;
     if (ok(block[(row - y0) * w + (col - x0)])) { status[i] = 'inside'; cols[i] = col; rows[i] = row; snap[i] = 0; continue; }
     let best = Infinity, bc = -1, br = -1;
@@ -96,7 +97,7 @@ async function bilinear(raster: Raster, band: number, x: number, y: number, grid
   const c0 = Math.max(0, Math.min(grid.width - 2, Math.floor(fc)));
   const r0 = Math.max(0, Math.min(grid.height - 2, Math.floor(fr)));
   const tx = Math.max(0, Math.min(1, fc - c0)), ty = Math.max(0, Math.min(1, fr - r0));
-  const [b] = await raster.read({ window: { x: c0, y: r0, width: 2, height: 2 }, bands: [band] });
+  const [b] = asNumbers(await raster.read({ window: { x: c0, y: r0, width: 2, height: 2 }, bands: [band] }));
   const weights = [(1 - tx) * (1 - ty), tx * (1 - ty), (1 - tx) * ty, tx * ty];
   let sum = 0, wsum = 0;
   for (let k = 0; k < 4; k++) {

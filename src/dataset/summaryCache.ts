@@ -23,7 +23,8 @@ function codeVersion(): string {
   if (codeHash) return codeHash;
   const hash = createHash('sha256');
   // the kernels, the pass, and every step of decoding (LZW and the predictors live beside decode.js)
-  const files = ['../stats/kernels.js', './groupPass.js', '../engine/pass.js', '../geotiff/decode.js', '../geotiff/predictor.js', '../geotiff/lzw.js', '../geotiff/lzw.wasm'];
+  const files = ['../stats/kernels.js', './groupPass.js', '../engine/pass.js', '../geotiff/decode.js', '../geotiff/predictor.js', '../geotiff/lzw.js', '../geotiff/lzw.wasm',
+    '../geotiff/jpeg.js', '../geotiff/colour.js', '../geotiff/samples.js', '../geotiff/codecs.js'];
   for (const url of files.map((f) => new URL(f, import.meta.url))) {
     try { hash.update(readFileSync(fileURLToPath(url))); } catch { hash.update(url.href); }
   }

@@ -7,6 +7,7 @@ import type { Context, DatasetGrid } from './context.js';
 import { VARIABLES, type Variable } from './discover.js';
 import { checkMemory } from './memory.js';
 import { regionWindow, type GeoJsonArea } from './regions.js';
+import { asNumbers } from '../geotiff/metadata.js';
 
 type Table = ReturnType<typeof aq.table>;
 
@@ -68,8 +69,8 @@ export async function table(ctx: TableContext, variable: Variable, period: strin
   for (let y0 = window.y; y0 < window.y + window.height; y0 += strip) {
     const height = Math.min(strip, window.y + window.height - y0);
     const readWindow = { x: window.x, y: y0, width: window.width, height };
-    const [values] = await raster.read({ window: readWindow, bands: [band], overview: level });
-    const extraValues = await Promise.all(extra.map(async (e) => (await e.raster.read({ window: readWindow, bands: [e.band], overview: level }))[0]));
+    const [values] = asNumbers(await raster.read({ window: readWindow, bands: [band], overview: level }));
+    const extraValues = await Promise.all(extra.map(async (e) => asNumbers(await e.raster.read({ window: readWindow, bands: [e.band], overview: level }))[0]));
     for (let r = 0; r < height; r++) {
       const row = y0 + r;
       if ((row - window.y) % step) continue;

@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import Lerc from 'lerc';
 import { ZSTDDecoder } from 'zstddec/stream';
+import { decodeLzma, decodeWebp } from './codecs.js';
+import { convertColour, storedBytes, type ColourModel } from './colour.js';
+import { decodeJpeg } from './jpeg.js';
+import { storedRowBytes, storedSampleBytes, widenSamples, type StoredSamples } from './samples.js';
 import { decodeLzw } from './lzw.js';
 import { undoFloatPredictor, undoHorizontalDifferencing } from './predictor.js';
 
@@ -15,10 +19,12 @@ const getDecoder = (compression: number, parameters: unknown) => geotiffDecoder(
 export const COMPRESSION_NAMES: Record<number, string> = {
   1: 'none', 5: 'LZW', 6: 'old-style JPEG', 7: 'JPEG', 8: 'DEFLATE', 32946: 'DEFLATE', 32773: 'PackBits',
   34887: 'LERC', 34925: 'LZMA', 50000: 'ZSTD', 50001: 'WebP', 50002: 'JPEG XL',
+  2: 'CCITT RLE', 3: 'CCITT Group 3 fax', 4: 'CCITT Group 4 fax', 32809: 'ThunderScan', 32908: 'PixarFilm', 32909: 'PixarLog',
+  34661: 'JBIG', 34676: 'SGILog', 34677: 'SGILog24', 34712: 'JPEG 2000',
 };
 
-/** Compressions decoded here: DEFLATE natively, the others through geotiff.js's decoders. */
-export const SUPPORTED_COMPRESSIONS = new Set([1, 5, 7, 8, 32946, 32773, 34887, 50000]);
+/** Compressions decoded here: DEFLATE natively, JPEG by libjpeg-turbo, LZMA by xz-embedded, WebP by libwebp, the others through geotiff.js's decoders. */
+export const SUPPORTED_COMPRESSIONS = new Set([1, 5, 7, 8, 32946, 32773, 34887, 34925, 50000, 50001]);
 
 /** How the bytes of one tile or strip are laid out: everything a decoder needs, as plain data. */
 export interface BlockLayout {
@@ -39,6 +45,17 @@ export interface BlockLayout {
   planar: number;
   lercParameters?: number[];
   jpegTables?: Uint8Array;
+  /** TIFF PhotometricInterpretation: a JPEG block in YCbCr (6) is converted to RGB, as GDAL reads it, unless `raw`. */
+  photometric?: number;
+  /** Samples as stored: JPEG YCbCr not converted, colour models not converted. */
+  raw?: boolean;
+  /**
+   * A colour model converted after decompression, as GDAL converts it (YCbCr not in JPEG, CMYK,
+   * CIELab); `samples` is then what the conversion gives (RGBA, or the stored samples when raw).
+   */
+  colour?: ColourModel;
+  /** How samples are stored when that differs from their type (bit-packed, 24-bit, float16, float24): widened after decompression. */
+  stored?: StoredSamples;
 }
 
 /**
@@ -48,8 +65,21 @@ export interface BlockLayout {
  * @throws Error with a short reason; the caller adds the file and block.
  */
 export async function decodeBlock(bytes: Uint8Array, layout: BlockLayout, onlyRows?: ReadonlySet<number>): Promise<Uint8Array> {
-  const expected = layout.width * layout.rows * layout.samples * layout.bytesPerSample;
+  if (layout.stored) {
+    const s = layout.stored;
+    const values = layout.width * layout.samples;
+    const raw = await decodeStored(bytes, { ...layout, bytesPerSample: storedSampleBytes(s) }, storedRowBytes(s, values) * layout.rows);
+    return widenSamples(raw, s, values, layout.rows, layout.bytesPerSample);
+  }
+  if (!layout.colour) return decodeStored(bytes, layout, layout.width * layout.rows * layout.samples * layout.bytesPerSample, onlyRows);
+  const stored = await decodeStored(bytes, { ...layout, samples: layout.colour.stored }, storedBytes(layout.colour, layout.width, layout.rows));
+  return convertColour(stored, layout.colour, layout.width, layout.rows);
+}
+
+/** Decompresses one block into `expected` bytes of stored samples and undoes the predictor. */
+async function decodeStored(bytes: Uint8Array, layout: BlockLayout, expected: number, onlyRows?: ReadonlySet<number>): Promise<Uint8Array> {
   let raw: Uint8Array;
+  let jpeg: Uint8Array | null = null;
   // Every decoder is bounded by the block's decoded size: a damaged stream cannot write past it,
   // and a header that claims more is refused before anything is allocated.
   if (layout.compression === 8 || layout.compression === 32946) {
@@ -69,6 +99,13 @@ export async function decodeBlock(bytes: Uint8Array, layout: BlockLayout, onlyRo
     raw = await decodeZstd(bytes, expected, expected);
   } else if (layout.compression === 32773) {
     raw = decodePackBits(bytes, expected);
+  } else if (layout.compression === 7 && (jpeg = await jpegBlock(bytes, layout)) !== null) {
+    raw = jpeg;
+  } else if (layout.compression === 34925) {
+    raw = await decodeLzma(bytes, expected);
+  } else if (layout.compression === 50001) {
+    if (layout.bytesPerSample !== 1 || (layout.samples !== 3 && layout.samples !== 4)) throw new Error(`WebP holds 8-bit RGB or RGBA, the block ${layout.samples} samples of ${layout.bytesPerSample * 8} bits`);
+    raw = placeFrame(await decodeWebp(bytes, layout.samples), layout);
   } else {
     if (layout.compression === 7) checkJpeg(bytes, layout);
     const decoder = await getDecoder(layout.compression, {
@@ -242,6 +279,29 @@ export function decodePackBits(input: Uint8Array, expected: number): Uint8Array 
     }
   }
   if (o < expected) throw new Error(`decompressed to ${o} bytes, expected ${expected}`);
+  return out;
+}
+
+/**
+ * A JPEG block decoded by libjpeg-turbo, as GDAL decodes it, its frame placed in the block's
+ * `width × rows` (a strip's frame may be shorter than the strip); null for what it cannot decode.
+ */
+async function jpegBlock(bytes: Uint8Array, layout: BlockLayout): Promise<Uint8Array | null> {
+  checkJpeg(bytes, layout);
+  if (layout.bytesPerSample !== 1) return null;
+  const decoded = await decodeJpeg(bytes, layout.jpegTables, layout.photometric === 6 && !layout.raw);
+  if (!decoded) return null;
+  if (decoded.samples !== layout.samples) throw new Error(`JPEG data has ${decoded.samples} components, the block ${layout.samples} samples per pixel`);
+  return placeFrame(decoded, layout);
+}
+
+/** A decoded image (JPEG frame, WebP picture) as the block's `width × rows` pixels: a strip's image may be shorter. */
+function placeFrame(decoded: { width: number; height: number; pixels: Uint8Array }, layout: BlockLayout): Uint8Array {
+  if (decoded.width === layout.width && decoded.height === layout.rows) return decoded.pixels;
+  if (decoded.width > layout.width || decoded.height > layout.rows) throw new Error(`the image is ${decoded.width} × ${decoded.height}, the block ${layout.width} × ${layout.rows}`);
+  const out = new Uint8Array(layout.width * layout.rows * layout.samples);
+  const rowBytes = decoded.width * layout.samples;
+  for (let y = 0; y < decoded.height; y++) out.set(decoded.pixels.subarray(y * rowBytes, (y + 1) * rowBytes), y * layout.width * layout.samples);
   return out;
 }
 

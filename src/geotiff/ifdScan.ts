@@ -86,3 +86,36 @@ export async function scanIfds(source: ByteSource, header: TiffHeader): Promise<
   if (offsets.length === 0) throw new FormatError('the file has no image (first IFD offset is 0)', source.name);
   return offsets;
 }
+
+/**
+ * The numbers of one tag of the IFD at `ifdOffset` (SHORT, LONG, RATIONAL, SRATIONAL, FLOAT,
+ * DOUBLE, LONG8), or undefined when the IFD lacks it. Read here because geotiff.js reads arrays
+ * of RATIONALs (ReferenceBlackWhite, YCbCrCoefficients, WhitePoint) with the wrong stride.
+ */
+export async function readTagNumbers(source: ByteSource, header: TiffHeader, ifdOffset: number, tag: number): Promise<number[] | undefined> {
+  const { littleEndian: le, bigTiff } = header;
+  const countSize = bigTiff ? 8 : 2, entrySize = bigTiff ? 20 : 12, inline = bigTiff ? 8 : 4;
+  const head = new DataView((await source.read({ offset: ifdOffset, length: countSize }, 'IFD entry count')).slice().buffer);
+  const count = bigTiff ? Number(head.getBigUint64(0, le)) : head.getUint16(0, le);
+  const body = new DataView((await source.read({ offset: ifdOffset + countSize, length: count * entrySize }, 'IFD entries')).slice().buffer);
+  for (let i = 0; i < count; i++) {
+    const at = i * entrySize;
+    if (body.getUint16(at, le) !== tag) continue;
+    const type = body.getUint16(at + 2, le);
+    const n = bigTiff ? Number(body.getBigUint64(at + 4, le)) : body.getUint32(at + 4, le);
+    const size = TYPE_SIZES[type] ?? 1;
+    const valueAt = at + (bigTiff ? 12 : 8);
+    const bytes = n * size <= inline
+      ? new DataView(body.buffer, valueAt, n * size)
+      : new DataView((await source.read({ offset: bigTiff ? Number(body.getBigUint64(valueAt, le)) : body.getUint32(valueAt, le), length: n * size }, `tag ${tag}`)).slice().buffer);
+    const read: Record<number, (k: number) => number> = {
+      1: (k) => bytes.getUint8(k), 3: (k) => bytes.getUint16(k * 2, le), 4: (k) => bytes.getUint32(k * 4, le), 8: (k) => bytes.getInt16(k * 2, le),
+      9: (k) => bytes.getInt32(k * 4, le), 11: (k) => bytes.getFloat32(k * 4, le), 12: (k) => bytes.getFloat64(k * 8, le),
+      16: (k) => Number(bytes.getBigUint64(k * 8, le)),
+      5: (k) => bytes.getUint32(k * 8, le) / bytes.getUint32(k * 8 + 4, le), 10: (k) => bytes.getInt32(k * 8, le) / bytes.getInt32(k * 8 + 4, le),
+    };
+    if (!read[type]) return undefined;
+    return Array.from({ length: n }, (_, k) => read[type](k));
+  }
+  return undefined;
+}

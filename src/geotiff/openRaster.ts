@@ -4,13 +4,14 @@ import proj4 from 'proj4';
 import { FormatError, InputError, LimitError, PermafrostError, invalid } from '../errors.js';
 import { geoKeysToCrs } from './crs.js';
 import { COMPRESSION_NAMES, SUPPORTED_COMPRESSIONS, decodeBlock, type BlockLayout } from './decode.js';
-import { readHeader, scanIfds } from './ifdScan.js';
-import { arrayTypeOf, bytesOf, dataTypeOf, parseGdalMetadata, parseNoData, type TypedArray } from './metadata.js';
+import { readHeader, readTagNumbers, scanIfds } from './ifdScan.js';
+import { arrayTypeOf, bytesOf, parseGdalMetadata, parseNoData, partsOf, sampleTypeOf, type SampleArray } from './metadata.js';
 import { applyPam, parsePam } from './pam.js';
 import { asFormatError, openSource, type ByteSource } from './source.js';
-import { samplesOf, workerPool } from './workerPool.js';
-import { adapt, BlockCache, checkWindow, copyBlock } from './blocks.js';
-import { bboxOf, crsFromOption, invertTransform, KNOWN_LONLAT, readTransform, toNumbers } from './transform.js';
+import { typedSamplesOf, workerPool } from './workerPool.js';
+import { adapt, BlockCache, checkWindow, copyBlock, recoverByteCounts, storedView } from './blocks.js';
+import { colourModelOf, outputSamples, photometricName } from './colour.js';
+import { bboxOf, crsFromOption, invertTransform, KNOWN_LONLAT, readTransform } from './transform.js';
 import { RASTER_INTERNALS, type BlockJob, type Image, type OpenRasterOptions, type Overview, type Point, type Raster, type RasterInternals,
   type ReadOptions, type ValuesAtOptions } from './types.js';
 
@@ -36,8 +37,7 @@ export async function openRaster(input: string | URL | Uint8Array | ArrayBuffer,
 }
 
 async function parseRaster(source: ByteSource, options: OpenRasterOptions): Promise<Raster> {
-  const name = source.name;
-  const header = await readHeader(source);
+  const name = source.name, header = await readHeader(source);
   const ifdOffsets = await scanIfds(source, header);
   const tiff = await GeoTIFF.fromSource(adapt(source) as never);
   const ifds: ImageFileDirectory[] = [];
@@ -45,30 +45,17 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
 
   const main = ifds[0];
   const value = async (ifd: ImageFileDirectory, tag: string) => (ifd.hasTag(tag as never) ? await ifd.loadValue(tag as never) : undefined);
-  const first = (v: unknown, fallback: number): number => {
-    if (v === undefined || v === null) return fallback;
-    const x = ArrayBuffer.isView(v) || Array.isArray(v) ? (v as ArrayLike<number>)[0] : v;
-    return Number(x);
-  };
+  const first = (v: unknown, fallback: number): number =>
+    (v === undefined || v === null ? fallback : Number(ArrayBuffer.isView(v) || Array.isArray(v) ? (v as ArrayLike<number>)[0] : v));
 
   const samples = first(await value(main, 'SamplesPerPixel'), 1);
-  const bitsArray = await value(main, 'BitsPerSample');
-  const formatArray = await value(main, 'SampleFormat');
-  const bits = first(bitsArray, 1);
-  const format = first(formatArray, 1);
-  const bitsList = bitsArray === undefined ? [bits] : Array.from(bitsArray as ArrayLike<number>);
-  const formatList = formatArray === undefined ? [format] : Array.from(formatArray as ArrayLike<number>);
-  if (bitsList.some((b) => b !== bits) || formatList.some((f) => f !== format)) {
-    throw new FormatError(`bands of different sample types (BitsPerSample ${bitsList}, SampleFormat ${formatList}) are not supported`, name);
-  }
-  const dataType = dataTypeOf(bits, format);
-  if (!dataType) throw new FormatError(`unsupported sample type: ${bits}-bit ${['', 'unsigned integer', 'signed integer', 'float', 'void', 'complex integer', 'complex float'][format] ?? `format ${format}`}`, name);
+  const { bits, format, type: dataType, stored: storedAs } = sampleTypeOf(await value(main, 'BitsPerSample'), await value(main, 'SampleFormat'), name);
+  const parts = partsOf(dataType), partBytes = bytesOf(dataType) / parts; // numbers per sample (2 for complex types) and bytes of each
   if (!(samples >= 1 && samples <= 65535)) throw new FormatError(invalid('SamplesPerPixel', samples, '1 or more'), name);
 
-  const maxDimension = options.maxDimension ?? 1_000_000;
-  const maxBlockBytes = options.maxBlockBytes ?? 256 * 2 ** 20;
-  const images: Image[] = [];
-  const overviews: Overview[] = [];
+  const maxDimension = options.maxDimension ?? 1_000_000, maxBlockBytes = options.maxBlockBytes ?? 256 * 2 ** 20;
+  const images: Image[] = [], overviews: Overview[] = [];
+  const notices: string[] = []; // what was recovered from, as GDAL warns of it
   for (const [index, ifd] of ifds.entries()) {
     const subfile = first(await value(ifd, 'NewSubfileType'), 0);
     if (index > 0 && ((subfile & 1) === 0 || (subfile & 4) !== 0)) continue; // other pages, masks
@@ -106,20 +93,26 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     const blocksAcross = Math.ceil(width / blockWidth);
     const blocksDown = Math.ceil(height / blockHeight);
     const expected = blocksAcross * blocksDown * (planar === 2 ? samples : 1);
-    const offsets = await value(ifd, tiled ? 'TileOffsets' : 'StripOffsets') as ArrayLike<number> | undefined;
-    const byteCounts = await value(ifd, tiled ? 'TileByteCounts' : 'StripByteCounts') as ArrayLike<number> | undefined;
-    if (!offsets || !byteCounts) throw new FormatError(`${where} has no ${tiled ? 'tile' : 'strip'} offsets or byte counts`, name);
-    if (offsets.length < expected || byteCounts.length < expected) {
-      throw new FormatError(`${where} lists ${offsets.length} ${tiled ? 'tiles' : 'strips'}, expected ${expected}`, name);
-    }
+    const { offsets, counts: byteCounts, notice } = recoverByteCounts({
+      offsets: await value(ifd, tiled ? 'TileOffsets' : 'StripOffsets') as ArrayLike<number | bigint> | undefined,
+      counts: await value(ifd, tiled ? 'TileByteCounts' : 'StripByteCounts') as ArrayLike<number | bigint> | undefined,
+      expected, across: blocksAcross, down: blocksDown, compressed: compression !== 1, tiled, fileSize: source.size, where, planes: planar === 2 ? samples : 1,
+      blockBytes: blockHeight * Math.ceil((blockWidth * (planar === 1 ? samples : 1) * (storedAs?.bits ?? bits)) / 8),
+    }, name);
+    if (notice) notices.push(notice);
     const lerc = compression === 34887 ? Array.from(((await value(ifd, 'LercParameters')) ?? []) as ArrayLike<number>) : undefined;
     const jpegTables = compression === 7 ? (await value(ifd, 'JPEGTables')) as Uint8Array | undefined : undefined;
+    const photometric = first(await value(ifd, 'PhotometricInterpretation'), samples >= 3 ? 2 : 1);
+    const colour = await colourModelOf({ photometric, compression, planar, samples, bits, format },
+      async (tag, fallback) => (await readTagNumbers(source, header, ifdOffsets[index], tag)) ?? fallback, where, name);
     return {
-      width, height, blockWidth, blockHeight, tiled, blocksAcross, blocksDown, planar, samples,
-      offsets: toNumbers(offsets), byteCounts: toNumbers(byteCounts), compression, predictor,
-      lercParameters: lerc, jpegTables, key: index,
+      width, height, blockWidth, blockHeight, tiled, blocksAcross, blocksDown, planar, samples: colour ? outputSamples(colour) : samples,
+      storedSamples: samples, offsets, byteCounts, compression, predictor,
+      lercParameters: lerc, jpegTables, key: index, photometric, colour,
     };
   }
+
+  const bandCount = images[0].samples;
 
   // Georeferencing.
   const geoKeys = main.hasTag('GeoKeyDirectory' as never) ? main.parseGeoKeyDirectory() : null;
@@ -128,9 +121,9 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
   const transform = await readTransform(main, value, pixelIsPoint, name);
 
   // GDAL metadata and nodata.
-  const gdal = parseGdalMetadata(await value(main, 'GDAL_METADATA'), samples, name);
+  const gdal = parseGdalMetadata(await value(main, 'GDAL_METADATA') as string | undefined, Math.max(bandCount, samples), name);
   const pamText = await source.sidecar?.('.aux.xml') ?? null;
-  const pam = pamText === null ? null : parsePam(pamText, samples, `${name}.aux.xml`);
+  const pam = pamText === null ? null : parsePam(pamText, bandCount, `${name}.aux.xml`);
   const sidecar = pam ? applyPam(gdal, pam, name) : { noData: undefined, gave: [] };
   const noData = parseNoData(sidecar.noData ?? await value(main, 'GDAL_NODATA') as string | undefined, dataType);
   const bandNames = gdal.bands.map((b, i) => (b.DESCRIPTION?.trim() ? b.DESCRIPTION.trim() : `band_${i + 1}`));
@@ -141,15 +134,16 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
   const fileScale = numbers('SCALE', 1);
   const fileOffset = numbers('OFFSET', 0);
   /** Per band: stored value × scale + offset (a unit conversion may multiply both). */
-  const transforms = Array.from({ length: samples }, (_, b) => ({ scale: fileScale?.[b] ?? 1, offset: fileOffset?.[b] ?? 0 }));
+  const transforms = Array.from({ length: Math.max(bandCount, samples) }, (_, b) => ({ scale: fileScale?.[b] ?? 1, offset: fileOffset?.[b] ?? 0 }));
   const identity = (band: number) => transforms[band].scale === 1 && transforms[band].offset === 0;
-  const ScaledType = dataType === 'float64' || dataType === 'int32' || dataType === 'uint32' ? Float64Array : Float32Array;
-  /** A band's stored values as values: floats, NaN at nodata. */
-  const unscale = (values: TypedArray, band: number): TypedArray => {
+  const ScaledType = ['float64', 'int32', 'uint32', 'int64', 'uint64'].includes(dataType) ? Float64Array : Float32Array;
+  /** A band's stored values as values: floats, NaN at nodata (complex samples are returned as stored). */
+  const unscale = (values: SampleArray, band: number): SampleArray => {
+    if (parts === 2) return values;
     const { scale, offset } = transforms[band];
     const out = new ScaledType(values.length);
     for (let i = 0; i < values.length; i++) {
-      const v = values[i];
+      const v = Number(values[i]);
       out[i] = v !== v || v === noData ? NaN : v * scale + offset;
     }
     return out;
@@ -160,7 +154,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
   const maxReadBytes = options.maxReadBytes ?? 8 * 2 ** 30;
 
   /** Decoded block `index` of `image`, samples in native order (cached). */
-  async function block(image: Image, index: number, bandForMessage: number, usePool: boolean): Promise<TypedArray | null> {
+  async function block(image: Image, index: number, bandForMessage: number, usePool: boolean): Promise<SampleArray | null> {
     const key = `${image.key}:${index}`;
     const hit = cache.get(key);
     if (hit) return hit;
@@ -179,7 +173,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
       if (err instanceof PermafrostError) throw err;
       throw new FormatError(`${what} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`, name);
     }
-    const samplesArray = samplesOf(decoded, layout, dataType!) as TypedArray;
+    const samplesArray = typedSamplesOf(decoded, layout, dataType!);
     cache.set(key, samplesArray);
     return samplesArray;
   }
@@ -188,10 +182,11 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
   function layoutOf(image: Image, index: number): BlockLayout {
     const row = Math.floor((index % (image.blocksAcross * image.blocksDown)) / image.blocksAcross) * image.blockHeight;
     return {
-      compression: image.compression, predictor: image.predictor, bytesPerSample, floating: dataType === 'float32' || dataType === 'float64',
-      samples: image.planar === 1 ? image.samples : 1, width: image.blockWidth,
+      compression: image.compression, predictor: image.predictor, bytesPerSample: partBytes, floating: dataType === 'float32' || dataType === 'float64',
+      samples: (image.planar === 1 ? image.samples : 1) * parts, width: image.blockWidth, stored: storedAs,
       rows: image.tiled ? image.blockHeight : Math.min(image.blockHeight, image.height - row),
       littleEndian: header.littleEndian, planar: image.planar, lercParameters: image.lercParameters, jpegTables: image.jpegTables,
+      photometric: image.photometric, raw: image.raw, colour: image.colour,
     };
   }
 
@@ -203,26 +198,26 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     return images[level];
   }
 
-  function pickBands(bands: number[] | undefined): number[] {
-    const list = bands ?? Array.from({ length: samples }, (_, i) => i);
+  function pickBands(bands: number[] | undefined, count = bandCount): number[] {
+    const list = bands ?? Array.from({ length: count }, (_, i) => i);
     if (!Array.isArray(list) || list.length === 0) throw new InputError(invalid('bands', list, 'a non-empty array of 0-based band indexes'), name);
     for (const b of list) {
-      if (!Number.isInteger(b) || b < 0 || b >= samples) throw new InputError(invalid('band', b, `0 to ${samples - 1} (0-based)`), name);
+      if (!Number.isInteger(b) || b < 0 || b >= count) throw new InputError(invalid('band', b, `0 to ${count - 1} (0-based)`), name);
     }
     return list;
   }
 
-  async function read(opts: ReadOptions = {}): Promise<TypedArray[]> {
-    const image = pickImage(opts.overview);
+  async function read(opts: ReadOptions = {}): Promise<SampleArray[]> {
+    const image = storedView(pickImage(opts.overview), !!opts.raw);
     const window = opts.window ?? { x: 0, y: 0, width: image.width, height: image.height };
     checkWindow(window, image, name);
-    const bands = pickBands(opts.bands);
+    const bands = pickBands(opts.bands, image.samples);
     const bytes = window.width * window.height * bands.length * bytesPerSample;
     if (bytes > maxReadBytes) {
       throw new LimitError(`reading ${window.width} × ${window.height} pixels of ${bands.length} band(s) needs ${bytes} bytes, more than the maximum of ${maxReadBytes} (option maxReadBytes); read smaller windows`, name);
     }
     const Type = arrayTypeOf(dataType!);
-    const out = bands.map(() => new Type(window.width * window.height) as TypedArray);
+    const out = bands.map(() => new Type(window.width * window.height * parts) as SampleArray);
     const fill = noData ?? 0;
     const bx0 = Math.floor(window.x / image.blockWidth);
     const bx1 = Math.floor((window.x + window.width - 1) / image.blockWidth);
@@ -244,7 +239,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
         if (opts.signal?.aborted) throw new InputError('read aborted', name);
         const job = jobs[next++];
         const data = await block(image, job.index, job.band, usePool);
-        copyBlock(image, data, job, window, bands, out, fill);
+        copyBlock(image, data, job, window, bands, out, fill, parts);
       }
     };
     await Promise.all(Array.from({ length: Math.min(inFlight, jobs.length) }, worker));
@@ -253,9 +248,10 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
 
   async function valuesAt(points: Point[], opts: ValuesAtOptions = {}): Promise<Float64Array[]> {
     if (!Array.isArray(points)) throw new InputError(invalid('points', typeof points, 'an array of {lon, lat} or {x, y}'), name);
-    const bands = pickBands(opts.bands);
-    const image = images[0];
+    if (parts === 2) throw new InputError(`valuesAt gives one number per band, and the bands are complex (${dataType}); read a window with read() instead`, name);
     const raw = !!opts.raw;
+    const image = storedView(images[0], raw);
+    const bands = pickBands(opts.bands, image.samples);
     const out = bands.map(() => new Float64Array(points.length).fill(NaN));
     const isLonLat = points.length > 0 && 'lon' in points[0];
     const fromCrs = opts.crs !== undefined ? crsFromOption(opts.crs).proj4 : isLonLat ? KNOWN_LONLAT : crs?.proj4;
@@ -297,7 +293,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
       while (next < entries.length) {
         const [index, list] = entries[next++];
         const cached = cache.get(`${image.key}:${index}`);
-        if (cached) { assign(list, (o) => cached[o]); continue; }
+        if (cached) { assign(list, (o) => Number(cached[o])); continue; }
         if (!image.offsets[index] || !image.byteCounts[index]) { assign(list, () => NaN); continue; }
         const offsets = [...new Set(list.flatMap(({ offset, slot }) => (slot >= 0 ? [offset] : bands.map((b) => offset - bands[0] + b))))];
         const what = `band ${bands[0] + 1} ${image.tiled ? 'tile' : 'strip'} ${index}`;
@@ -364,10 +360,10 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     source: name,
     width: mainImage.width,
     height: mainImage.height,
-    bands: samples,
+    bands: bandCount,
     bandNames,
     bandUnits: gdal.bands.map((b) => b.UNITTYPE ?? ''),
-    classNames: Array.from({ length: samples }, (_, b) => pam?.[b].classes ?? null),
+    classNames: Array.from({ length: bandCount }, (_, b) => pam?.[b].classes ?? null),
     sidecar: pam ? { path: `${name}.aux.xml`, gave: sidecar.gave } : null,
     dataType,
     noData,
@@ -381,15 +377,17 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
     metadata: gdal.dataset,
     layout: {
       compression: COMPRESSION_NAMES[mainImage.compression] ?? String(mainImage.compression),
+      photometric: photometricName(mainImage.photometric),
       predictor: mainImage.predictor,
       tiled: mainImage.tiled,
       blockWidth: mainImage.blockWidth,
       blockHeight: mainImage.blockHeight,
-      interleave: mainImage.planar === 2 || samples === 1 ? 'band' : 'pixel',
+      interleave: mainImage.planar === 2 || bandCount === 1 ? 'band' : 'pixel',
       littleEndian: header.littleEndian,
       bigTiff: header.bigTiff,
     },
     stats: source.stats,
+    notices,
     read,
     valuesAt,
     close: () => source.close(),

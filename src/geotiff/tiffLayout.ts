@@ -1,8 +1,9 @@
 // The bytes of a GeoTIFF around its pixels: the header, the image file directory with its tags,
 // GDAL's metadata and nodata, and the GeoKeys of the CRS (writeGeoTIFF.ts writes the pixels).
 import { InputError, invalid } from '../errors.js';
-import { KNOWN_CRS, parseProj4 } from './crs.js';
-import { bytesOf, type DataType, type TypedArray } from './metadata.js';
+import { epsgToProj4, KNOWN_CRS, parseProj4 } from './crs.js';
+import { epsgTable } from './epsgTable.js';
+import { bytesOf, type DataType, type SampleArray } from './metadata.js';
 import { escapeXml } from './xml.js';
 import type { Transform, Window } from './types.js';
 
@@ -16,6 +17,7 @@ export interface WritableRaster {
   height: number;
   /** Number of bands. */
   bands: number;
+  /** One of the numeric types (uint8 … float64): int64, uint64 and complex types are not written. */
   dataType: DataType;
   transform: Transform;
   /** proj4 definition, or '' for none. A definition equal to a known EPSG code is written as that code. */
@@ -28,9 +30,9 @@ export interface WritableRaster {
   /** Dataset-level metadata items (for example `{ SYNTHETIC: 'yes' }`). */
   metadata?: Record<string, string>;
   /** Pixels of every band, row by row. */
-  values?: TypedArray[];
+  values?: SampleArray[];
   /** Or: pixels of a window of every band (called with consecutive full-width row windows). */
-  read?: (options: { window: Window }) => Promise<TypedArray[]> | TypedArray[];
+  read?: (options: { window: Window }) => Promise<SampleArray[]> | SampleArray[];
   /** Where the raster was read from; writing over it is refused. */
   source?: string;
 }
@@ -166,13 +168,14 @@ function geoKeys(r: WritableRaster): { directory: number[]; doubles: number[]; a
   const addAscii = (key: number, text: string) => { keys.push([key, 34737, text.length + 1, ascii.length]); ascii += text + '|'; };
   const addDouble = (key: number, v: number) => { keys.push([key, 34736, 1, doubles.length]); doubles.push(v); };
   const code = r.epsg ?? epsgOf(r.crs);
-  const geographic = code !== null ? KNOWN_CRS[code]?.proj4.startsWith('+proj=longlat') || code === 4326 : /\+proj=longlat/.test(r.crs);
+  const known = code !== null ? epsgToProj4(code) : null; // the built-in codes, then the EPSG registry
+  const geographic = known !== null ? known.startsWith('+proj=longlat') : /\+proj=longlat/.test(r.crs);
   keys.push([1024, 0, 1, geographic ? 2 : 1]); // GTModelType
   keys.push([1025, 0, 1, 1]); // GTRasterType: PixelIsArea
   if (code !== null && code <= 32767) {
     if (geographic) keys.push([2048, 0, 1, code]);
     else keys.push([3072, 0, 1, code]);
-    addAscii(1026, KNOWN_CRS[code]?.name ?? `EPSG:${code}`);
+    addAscii(1026, KNOWN_CRS[code]?.name ?? epsgTable()?.crs[code]?.[0] ?? `EPSG:${code}`);
   } else {
     const p = parseProj4(r.crs);
     if (p.proj !== 'stere' || Math.abs(Number(p.lat_0)) !== 90) {

@@ -38,9 +38,11 @@ export async function readTransform(ifd: ImageFileDirectory, value: (ifd: ImageF
       return { originX: 0, originY: 0, pixelWidth: 1, pixelHeight: 1, rotationX: 0, rotationY: 0 };
     }
     if (!(scale[0] !== 0 && scale[1] !== 0)) throw new FormatError(`ModelPixelScale has a zero pixel size (${scale[0]}, ${scale[1]})`, name);
+    // GDAL reads a negative y scale as a positive one (north-up) unless GTIFF_HONOUR_NEGATIVE_SCALEY is set
+    const pixelHeight = -Math.abs(scale[1]);
     t = {
-      originX: tie[3] - tie[0] * scale[0], originY: tie[4] + tie[1] * scale[1],
-      pixelWidth: scale[0], pixelHeight: -scale[1], rotationX: 0, rotationY: 0,
+      originX: tie[3] - tie[0] * scale[0], originY: tie[4] - tie[1] * pixelHeight,
+      pixelWidth: scale[0], pixelHeight, rotationX: 0, rotationY: 0,
     };
   }
   if (pixelIsPoint) {

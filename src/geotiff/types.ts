@@ -1,6 +1,7 @@
 import type { SourceOptions, SourceStats } from './source.js';
 import type { BlockLayout } from './decode.js';
-import type { DataType, TypedArray } from './metadata.js';
+import type { ColourModel } from './colour.js';
+import type { DataType, SampleArray, TypedArray } from './metadata.js';
 
 /** A pixel window: column `x`, row `y`, size in pixels. */
 export interface Window {
@@ -51,9 +52,12 @@ export interface ReadOptions {
   /** 0 = full resolution (default), 1… = the overviews, largest first. */
   overview?: number;
   /**
-   * Stored values, without the band's scale and offset. Default false: a band with a GDAL
-   * `SCALE`/`OFFSET` is returned unscaled (`stored × scale + offset`) as floats with NaN at
-   * nodata, as GDAL's `ReadAsArray` after `-unscale` gives it.
+   * Stored values, without the band's scale and offset, and colours as stored. Default false: a
+   * band with a GDAL `SCALE`/`OFFSET` is returned unscaled (`stored × scale + offset`) as floats
+   * with NaN at nodata, as GDAL's `ReadAsArray` after `-unscale` gives it; YCbCr, CMYK and CIELab
+   * are returned as GDAL gives them (RGB for YCbCr in JPEG, else red, green, blue, alpha). With
+   * `raw`, `bands` index the stored samples (Y, Cb, Cr; C, M, Y, K; L*, a*, b*), YCbCr chroma
+   * repeated over its subsampling block (in JPEG, upsampled by libjpeg).
    */
   raw?: boolean;
   signal?: AbortSignal;
@@ -137,9 +141,11 @@ export interface Raster {
   overviews: Overview[];
   /** Dataset-level GDAL metadata items (for example `SYNTHETIC`). */
   metadata: Record<string, string>;
-  /** Storage: compression name, predictor, block size, interleave, byte order, BigTIFF. */
+  /** Storage: compression name, predictor, block size, interleave, byte order, BigTIFF, colour model. */
   layout: {
     compression: string;
+    /** TIFF PhotometricInterpretation by name: `min-is-black`, `rgb`, `palette`, `ycbcr`, `cmyk`, `cielab`, … (YCbCr, CMYK and CIELab are read as GDAL converts them). */
+    photometric: string;
     predictor: number;
     tiled: boolean;
     blockWidth: number;
@@ -150,8 +156,10 @@ export interface Raster {
   };
   /** Bytes and requests fetched from the source so far. */
   stats: SourceStats;
+  /** What the reader recovered from, as GDAL warns of it (missing or wrong strip byte counts). */
+  notices: string[];
   /** Reads a window of some bands: one typed array per band, row by row. */
-  read(options?: ReadOptions): Promise<TypedArray[]>;
+  read(options?: ReadOptions): Promise<SampleArray[]>;
   /** Values of the bands at points: one Float64Array per band, NaN outside the image or at nodata. */
   valuesAt(points: Point[], options?: ValuesAtOptions): Promise<Float64Array[]>;
   /** Releases the file handle. */
@@ -182,12 +190,22 @@ export interface Image {
   blocksAcross: number;
   blocksDown: number;
   planar: 1 | 2;
+  /** Samples per pixel as read: RGBA where a colour model is converted, else as stored. */
   samples: number;
+  /** Samples per pixel as stored. */
+  storedSamples: number;
+  /** TIFF PhotometricInterpretation. */
+  photometric: number;
+  /** The colour model converted as GDAL converts it (YCbCr not in JPEG, CMYK, CIELab). */
+  colour?: ColourModel;
+  /** A view of the image as stored (`read({ raw: true })`): colours not converted. */
+  raw?: boolean;
   offsets: ArrayLike<number>;
   byteCounts: ArrayLike<number>;
   compression: number;
   predictor: number;
   lercParameters?: number[];
   jpegTables?: Uint8Array;
-  key: number;
+  /** Names the image in the block cache. */
+  key: number | string;
 }

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { WorkerError } from '../errors.js';
 import { decodeBlock, type BlockLayout } from './decode.js';
 import { encodeTile, type TileEncoding } from './encode.js';
-import { arrayTypeOf, type DataType } from './metadata.js';
+import { arrayTypeOf, type DataType, type SampleArray } from './metadata.js';
 
 /** What a worker answers: a result, or the message of what it threw (and where, when a kernel says). */
 interface Reply { id: number; result?: unknown; error?: string; at?: { place: number; blob: number } }
@@ -184,8 +184,17 @@ export class WorkerPool {
   }
 }
 
-/** A decoded block as samples of its data type (copied only when the bytes are not aligned to a sample). */
+/**
+ * A decoded block as samples of its data type (copied only when the bytes are not aligned to a
+ * sample); int64 and uint64 samples as numbers (exact up to 2^53).
+ */
 export function samplesOf(decoded: Uint8Array, layout: BlockLayout, dataType: DataType): ArrayLike<number> {
+  const values = typedSamplesOf(decoded, layout, dataType);
+  return values instanceof BigInt64Array || values instanceof BigUint64Array ? Float64Array.from(values, Number) : values;
+}
+
+/** A decoded block as the typed array of its data type (BigInt64Array and BigUint64Array for int64 and uint64; complex as pairs). */
+export function typedSamplesOf(decoded: Uint8Array, layout: BlockLayout, dataType: DataType): SampleArray {
   const Type = arrayTypeOf(dataType);
   const aligned = decoded.byteOffset % layout.bytesPerSample === 0 ? decoded : new Uint8Array(decoded);
   return new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);

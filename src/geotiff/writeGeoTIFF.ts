@@ -4,7 +4,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileError, InputError, invalid } from '../errors.js';
 import { checkOutputPath } from '../guard.js';
-import { arrayTypeOf, bytesOf, type TypedArray } from './metadata.js';
+import { arrayTypeOf, bytesOf, type NumericDataType, type TypedArray } from './metadata.js';
 import type { Window } from './types.js';
 import { buildIfd, header, type WritableRaster } from './tiffLayout.js';
 import type { TileEncoding } from './encode.js';
@@ -87,7 +87,7 @@ export async function writeGeoTIFF(path: string, raster: WritableRaster, options
   const handle = await open(temporary, 'wx');
   let position = bigTiff ? 16 : 8;
   try {
-    const Type = arrayTypeOf(raster.dataType);
+    const Type = arrayTypeOf(raster.dataType as NumericDataType); // checked by checkRaster
     const fill = raster.noData ?? 0;
     // tiles are encoded (predictor, DEFLATE) on the worker threads while the next ones are cut here
     const pool = workerPool();
@@ -180,7 +180,7 @@ function checkRaster(r: WritableRaster, target: string): void {
 }
 
 async function stripOf(r: WritableRaster, window: Window): Promise<TypedArray[]> {
-  const Type = arrayTypeOf(r.dataType);
+  const Type = arrayTypeOf(r.dataType as NumericDataType); // checked by checkRaster
   if (r.values) {
     return r.values.map((v) => {
       const start = window.y * r.width;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { FileError } from '../errors.js';
 import { openRaster, type Raster } from '../geotiff/openRaster.js';
 import type { Forest } from './randomForest.js';
+import { asNumbers } from '../geotiff/metadata.js';
 
 type Table = ReturnType<typeof aq.from>;
 
@@ -97,7 +98,7 @@ export async function predictMap(forest: Forest, folder: string, options: Predic
     const layers = await Promise.all(chosen.map(async (p) => {
       const raster = rasters.get(p.file)!;
       const band = p.band === 'period' ? raster.bandNames.indexOf(period) : p.band;
-      const [values] = await raster.read({ window: { x: 0, y: g0, width: first.width, height: h }, bands: [band] });
+      const [values] = asNumbers(await raster.read({ window: { x: 0, y: g0, width: first.width, height: h }, bands: [band] }));
       return { values, noData: raster.noData };
     }));
     const cells: number[] = [];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRaster } from '../../src/geotiff/openRaster.js';
 import { python, referee, root, tempDir } from '../helpers.js';
+import { asNumbers } from '../../src/geotiff/metadata.js';
 
 interface Fixture {
   name: string; tif: string; raw: string; type: string; bands: number; width: number; height: number;
@@ -187,7 +188,7 @@ describe('sparse files', () => {
       const jobs = (raster as any)[RASTER_INTERNALS].blocks([0, 1, 2]) as { sparse: boolean; col: number; row: number; band: number }[];
       const sparse = jobs.filter((j) => j.sparse);
       expect(sparse.length, f.name).toBeGreaterThan(0);
-      const [values] = await raster.read({ bands: [sparse[0].band], window: { x: sparse[0].col, y: sparse[0].row, width: 64, height: 64 } });
+      const [values] = asNumbers(await raster.read({ bands: [sparse[0].band], window: { x: sparse[0].col, y: sparse[0].row, width: 64, height: 64 } }));
       expect(Array.from(values).every((v) => v === raster.noData)).toBe(true);
       await raster.close();
     }

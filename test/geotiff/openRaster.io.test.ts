@@ -155,9 +155,16 @@ describe('openRaster(bad file) gives a typed error naming the file', () => {
     expect((err as Error).message).toMatch(/truncated\.tif: .*(past the end|truncated)/);
   });
 
-  it('unsupported compression (LZMA) named with its code', async () => {
-    const path = makeFile('lzma.tif', ['COMPRESS=LZMA']);
-    await expect(openRaster(path)).rejects.toThrow(/lzma\.tif: unsupported compression LZMA \(34925\)/);
+  it('unsupported compression (JPEG XL) named with its code', async () => {
+    const path = makeFile('jxl.tif', ['COMPRESS=NONE']);
+    const bytes = readFileSync(path);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const first = view.getUint32(4, true);
+    for (let i = 0; i < view.getUint16(first, true); i++) {
+      if (view.getUint16(first + 2 + i * 12, true) === 259) view.setUint16(first + 2 + i * 12 + 8, 50002, true);
+    }
+    writeFileSync(path, bytes);
+    await expect(openRaster(path)).rejects.toThrow(/jxl\.tif: unsupported compression JPEG XL \(50002\)/);
   });
 
   it('an IFD chain that loops back on itself', async () => {

@@ -27,6 +27,7 @@ for f in np.unique(folds):
     pred[test] = m.predict(X[test])
 print(json.dumps({'rmse': mean_squared_error(y, pred) ** 0.5, 'r2': r2_score(y, pred)}))
 `;
+import { asNumbers } from '../../src/geotiff/metadata.js';
 
 const tmp = tempDir('permafrost-rf-');
 afterAll(() => tmp.cleanup());
@@ -91,7 +92,7 @@ describe('importance, selection and the predicted map', () => {
     const info = JSON.parse(referee('gdalinfo', ['-json', out]));
     expect(info.bands[0].description).toBe('magt_c_rf_2015-2019');
     const product = await openRaster(join(sampleDir, 'magt.tif'));
-    const [p] = await product.read({ bands: [7] });
+    const [p] = asNumbers(await product.read({ bands: [7] }));
     await product.close();
     let n = 0, sse = 0;
     for (let i = 0; i < p.length; i++) if (p[i] !== -9999 && Number.isFinite(map.values[i])) { n++; sse += (p[i] - map.values[i]) ** 2; }
