@@ -47,7 +47,7 @@ describe('runNotebooks executes every notebook', () => {
   let reports: NotebookReport[] = [];
   beforeAll(async () => {
     reports = await runNotebookFiles(notebooks, { out: tmp.dir, onProgress: () => {} });
-  }, 300_000);
+  }, 600_000);
   afterAll(() => tmp.cleanup());
   for (const path of notebooks) {
     const name = path.split('/').pop()!.replace('.ipynb', '');
