@@ -123,12 +123,12 @@ describe('the registered tslab kernel', () => {
 
   it('under nbconvert --allow-errors every cell after a failing one keeps its output, every execution_count is filled, and errors are error outputs: ours in one line (the stack with PERMAFROST_TRACE=1), others with their stack', () => {
     const cells = execute('errors', [
-      "import { latitudeBand } from 'permafrost-lab';\nconsole.log('before')",
+      "import { findLatitude } from 'permafrost-lab';\nimport * as aq from 'arquero';\nconsole.log('before')",
       "throw new Error('boom')",
       "console.log('after')",
       '1 + 1',
-      'latitudeBand(40, 1)',
-      "process.env.PERMAFROST_TRACE = '1';\nlatitudeBand(40, 1)",
+      "findLatitude(aq.table({ lat_band: ['60-65'] }), 40)",
+      "process.env.PERMAFROST_TRACE = '1';\nfindLatitude(aq.table({ lat_band: ['60-65'] }), 40)",
       "delete process.env.PERMAFROST_TRACE;\nJSON.parse('{')",
       "const typo: number = 'x';",
       '2 + 2',
@@ -151,7 +151,7 @@ describe('the registered tslab kernel', () => {
     expect(ours.evalue).toMatch(/^invalid latitude: 40 \(expected 45 to 90/);
     const traced = error(5);
     expect(traced.traceback![0]).toMatch(/^InputError: invalid latitude: 40/);
-    expect(traced.traceback!.some((l) => /^\s+at .*periods\.js/.test(l))).toBe(true);
+    expect(traced.traceback!.some((l) => /^\s+at .*lookup\.js/.test(l))).toBe(true);
 
     const other = error(6);
     expect(other.ename).toBe('SyntaxError');
