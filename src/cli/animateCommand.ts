@@ -14,6 +14,7 @@ import { animationSettings } from '../display/animate.js';
 export const animateCommands: Record<string, CommandSpec> = {
   animate: {
     summary: 'Saves an animation of a variable through the periods for slides: an animated GIF or an MP4 video (H.264, plays in PowerPoint, Keynote and browsers), one frame per period with the period written large, one colour scale for all frames, the synthetic label or the citation on every frame, and the provenance inside the file (permafrost-lab provenance reads it).',
+    brief: 'An animation of MAGT or ALT through the periods for slides (GIF or MP4).',
     usage: '[source] [options]',
     positionals: 1,
     options: {

@@ -55,7 +55,8 @@ export function animationFrames(figure: Figure, options: { width?: number } = {}
     const { sliders: _s, updatemenus: _u, ...layout } = { ...(figure.layout ?? {}), ...(frame.layout ?? {}) } as Record<string, unknown>;
     const label = { name: PERIOD_LABEL, text: `<b>${frame.name}</b>`, xref: 'paper', yref: 'paper', x: 0.5, y: 0, xanchor: 'center', yanchor: 'top',
       yshift: -below, showarrow: false, font: { size: Math.round(Math.max(18, Math.min(40, width / 26))), color: '#222' } };
-    layout.annotations = [...((layout.annotations as Record<string, unknown>[] | undefined) ?? []), label];
+    // the period written large replaces the small one in the plot's corner (the annotation named 'step')
+    layout.annotations = [...((layout.annotations as Record<string, unknown>[] | undefined) ?? []).filter((a) => a.name !== 'step'), label];
     return { name: frame.name, figure: { data, layout, config: figure.config } };
   });
 }
