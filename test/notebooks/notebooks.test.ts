@@ -203,7 +203,7 @@ describe('runNotebooks executes every notebook', () => {
   it('in JupyterLab\'s own renderers (@jupyterlab/rendermime and jupyterlab-plotly, bundled into a page in Chromium) every figure is drawn from its Plotly JSON, and tables, text, streams and errors render', async () => {
     // errors of each kind, as the registered kernel sends them
     const errorsNotebook = join(tmp.dir, 'errors.ipynb');
-    writeFileSync(errorsNotebook, notebookJson(["import { latitudeBand } from 'permafrost-lab';\nlatitudeBand(40, 1)", "throw new Error('boom')", "const typo: number = 'x';"]));
+    writeFileSync(errorsNotebook, notebookJson(["import { findLatitude } from 'permafrost-lab';\nimport * as aq from 'arquero';\nfindLatitude(aq.table({ lat_band: ['60-65'] }), 40)", "throw new Error('boom')", "const typo: number = 'x';"]));
     referee(python, ['-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace', '--allow-errors', '--ExecutePreprocessor.kernel_name=tslab', errorsNotebook]);
     const page = await buildPage(join(tmp.dir, 'jupyterlab'));
     const executed = [...notebooks.map((p) => join(tmp.dir, p.split('/').pop()!)), errorsNotebook];
