@@ -65,7 +65,7 @@ describe('runNotebooks executes every notebook', () => {
         const first = executed.cells.find((c: any) => c.cell_type === 'code');
         expect(JSON.stringify(first.outputs)).toContain('SYNTHETIC SAMPLE');
       }
-      expect(report.seconds).toBeLessThan(60);
+      expect(report.seconds).toBeLessThan(180); // a bound against a hang, not a benchmark (04-validation took 71 s at load 10)
     });
   }
 
