@@ -56,6 +56,21 @@ describe('the README', () => {
     expect(shown).toBe(printed);
   });
 
+  it("Quick start is what .ci/run runs: its two command lines, in order, and nothing from its comment", () => {
+    // .ci/run and this README in a folder of their own, with an `npm` that records what it was asked to run
+    const ci = join(tmp.dir, 'ci');
+    mkdirSync(join(ci, '.ci'), { recursive: true });
+    mkdirSync(join(ci, 'fakebin'));
+    writeFileSync(join(ci, '.ci', 'run'), readFileSync(join(root, '.ci', 'run')));
+    writeFileSync(join(ci, 'README.md'), readme);
+    writeFileSync(join(ci, 'fakebin', 'npm'), '#!/usr/bin/env bash\necho "$*" >> npm.log\nif [[ "$*" == test ]]; then mkdir -p out; echo \'{"passed":3,"failed":0,"errors":0}\' > out/test-counts.json; fi\n', { mode: 0o755 });
+    const run = spawnSync('bash', [join(ci, '.ci', 'run')], { cwd: ci, env: { ...process.env, PATH: `${join(ci, 'fakebin')}:${basePath}` }, encoding: 'utf8' });
+    expect(run.stderr).not.toMatch(/expected two/);
+    expect(readFileSync(join(ci, 'npm.log'), 'utf8').trim().split('\n')).toEqual(['run setup', 'start', 'test']);
+    expect(run.stdout.trim().split('\n').at(-1)).toBe('3 passed, 0 failed');
+    expect(run.status).toBe(0);
+  });
+
   it('in the checkout, names only npm scripts that package.json has', () => {
     const scripts = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts);
     const commands = blocks.filter((b) => b.where === 'the checkout').flatMap((b) => b.commands.flatMap((c) => c.replace(/\s+#.*$/, '').split('&&')));
