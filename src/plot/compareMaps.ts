@@ -80,8 +80,10 @@ export function compareMaps(grids: Grid[], options: Options, draw: (pair: Grid[]
     axes[`xaxis${axis(k)}`] = { visible: false, domain: domain(k), anchor: `y${axis(k)}`, ...(k === 0 ? { range: [extent.x0, extent.x1], constrain: 'domain' } : { matches: 'x' }) };
     axes[`yaxis${axis(k)}`] = { visible: false, anchor: `x${axis(k)}`, ...(k === 0 ? { range: [extent.y0, extent.y1], scaleanchor: 'x', scaleratio: 1, constrain: 'domain' } : { matches: 'y' }) };
   }
-  const titles = [...labels, ...(withDifference ? [`Difference<br>${labels[1]} − ${labels[0]}`] : [])].map((text, k) => ({
-    name: `panel-${k + 1}`, text: `<b>${text}</b>`, xref: 'paper', yref: 'paper', x: (domain(k)[0] + domain(k)[1]) / 2, y: 1, yshift: 6, xanchor: 'center', yanchor: 'bottom', showarrow: false, font: { size: 13 },
+  // each panel named at the top of its own area (above the panels the title and the synthetic label need the room)
+  const titles = [...labels, ...(withDifference ? ['Difference'] : [])].map((text, k) => ({
+    name: `panel-${k + 1}`, text: `<b>${text}</b>`, xref: 'paper', yref: 'paper', x: (domain(k)[0] + domain(k)[1]) / 2, y: 1, xanchor: 'center', yanchor: 'top', showarrow: false,
+    font: { size: 12 }, bgcolor: 'rgba(255,255,255,0.85)',
   }));
   const layout = withAnnotations(baseLayout({ height: 520, width: 1200, ...options, title: options.title ?? `${label(value)}: ${labels[0]} and ${labels[1]}` },
     { ...axes, hovermode: 'closest', showlegend: false, dragmode: 'zoom' }, 8), titles);

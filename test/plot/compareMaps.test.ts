@@ -36,7 +36,7 @@ describe('mapFigure(grids, { compare })', () => {
     }
     expect(d.z[10][0]).toBeNull(); // no data in either: no difference
     const titles = (fig.layout!.annotations as { name: string; text: string }[]).filter((t) => t.name?.startsWith('panel-')).map((t) => t.text);
-    expect(titles).toEqual(['<b>1980-1984</b>', '<b>2015-2019</b>', '<b>Difference<br>2015-2019 − 1980-1984</b>']);
+    expect(titles).toEqual(['<b>1980-1984</b>', '<b>2015-2019</b>', '<b>Difference</b>']);
   });
 
   it('takes two grids; a missing period, three grids or grids of two sizes are InputErrors', () => {
