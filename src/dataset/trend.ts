@@ -52,6 +52,8 @@ export async function trend(ctx: Context, variable: Variable, options: TrendOpti
   const alpha = options.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) throw new InputError(invalid('alpha', alpha, 'between 0 and 1'));
   if (!variables.includes(variable)) throw new InputError(invalid('variable', variable, variables.join(', ')), where);
+  // permafrost is a presence, share or class per cell and period: its change is an area (summarize, change), not a slope per cell
+  if (variable === 'permafrost') throw new InputError(invalid('variable', variable, 'magt or alt: a trend per cell needs a quantity; for permafrost, ds.summarize gives its area per period and ds.change the area lost and gained'), where);
   const n = grid.width * grid.height;
   checkMemory(n * 9, `the trend rasters of ${variable} (slope, p-value and significance for ${n.toLocaleString('en-US')} cells)`,
     'use a coarser grid (an overview) or a smaller region of the product');
