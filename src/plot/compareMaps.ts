@@ -86,7 +86,7 @@ export function compareMaps(grids: Grid[], options: Options, draw: (pair: Grid[]
   // each panel named at the top of its own area (above the panels the title and the synthetic label need the room)
   const titles = [...labels, ...(withDifference ? ['Difference'] : [])].map((text, k) => ({
     name: `panel-${k + 1}`, text: `<b>${text}</b>`, xref: 'paper', yref: 'paper', x: (domain(k)[0] + domain(k)[1]) / 2, y: 1, xanchor: 'center', yanchor: 'top', showarrow: false,
-    font: { size: 12 }, bgcolor: 'rgba(255,255,255,0.85)',
+    font: { size: 10 }, bgcolor: 'rgba(255,255,255,0.85)',
   }));
   const layout = withAnnotations(baseLayout({ height: 520, width: 1200, ...options, title: options.title ?? `${label(value)}: ${labels[0]} and ${labels[1]}` },
     { ...axes, hovermode: 'closest', showlegend: false, dragmode: 'zoom' }, 8), titles);

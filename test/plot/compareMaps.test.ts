@@ -84,7 +84,7 @@ describe('mapFigure(grids, { compare })', () => {
         const gd = page.locator('.js-plotly-plot').first();
         await gd.locator('.heatmaplayer image').first().waitFor();
         const boxes = await gd.evaluate((g: any) => {
-          const rect = (e: Element) => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; };
+          const rect = (e: any) => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; };
           const L = g._fullLayout, top = g.getBoundingClientRect();
           const maps = ['', '2', '3'].map((k) => { const x = L['xaxis' + k], y = L['yaxis' + k];
             return { left: top.left + x._offset, right: top.left + x._offset + x._length, top: top.top + y._offset, bottom: top.top + y._offset + y._length }; });
