@@ -121,8 +121,10 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
     return r;
   };
   let layout: Layout;
+  // NetCDF rasters are keyed `file.nc:variable`; ds.files lists the files themselves
+  const netcdf = !remote && isNetcdfSource(where);
   try {
-    if (!remote && isNetcdfSource(where)) {
+    if (netcdf) {
       const nc = await netcdfLayout(where, { crs: options.crs, periods: options.periods, variables: options.variables });
       layout = nc.layout;
       for (const [key, r] of nc.rasters) rasters.set(key, r);
@@ -200,7 +202,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   const ctx: Context = { grid, periods, variables, slotOf, lonLats, areas, where, frozen: { mode: pfMode, scale: pfScale, table: pfTable }, shareOf, memo: { partials: [] } };
 
   return new ProductDataset({
-    source: where, synthetic, variables, periods, grid, layout: layout.how, files: [...rasters.keys()], notices, permafrostCoding: coding,
+    source: where, synthetic, variables, periods, grid, layout: layout.how, files: netcdf ? layout.files : [...rasters.keys()], notices, permafrostCoding: coding,
     sources: Object.fromEntries(layout.sources),
   }, ctx, rasters);
 }

@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
+import { checkFolder } from '../../src/dataset/check.js';
 import { openDataset } from '../../src/dataset/openDataset.js';
 import { FormatError, InputError } from '../../src/errors.js';
 import { internalsOf } from '../../src/dataset/context.js';
@@ -185,6 +186,17 @@ describe('openDataset on NetCDF', () => {
     } finally {
       await ds.close();
     }
+  });
+
+  it('check describes a NetCDF file variable by variable, and the folder of yearly files with --crs', async () => {
+    const report = await checkFolder(join(dir, 'py_magt_nc4.nc'));
+    expect(report.ok).toBe(true);
+    expect(report.files.map((f) => [f.file.replace(/^.*\//, ''), f.variable, f.epsg, f.data_type, f.nodata, f.band_names[0]]))
+      .toEqual([['py_magt_nc4.nc:magt', 'magt', 3995, 'int16', -32767, '1998-07-02']]);
+    const cci = await checkFolder(join(dir, 'cci'), { crs: 'EPSG:3995' });
+    expect(cci.files.length).toBe(6);
+    expect(cci.files.every((f) => f.error === null && f.epsg === 3995)).toBe(true);
+    expect(cci.error).toMatch(/several NetCDF variables hold magt/);
   });
 
   it("periods: 'annual' keeps each year; a .nc file opens alone", async () => {
