@@ -11,10 +11,12 @@ import type { NcFile, NcVariable, NetcdfRaster, OpenNetcdfOptions } from './type
 /** Cells of a block when the variable is not chunked: strips of whole rows of about 1 M cells. */
 const STRIP_CELLS = 1 << 20;
 
-/** NetCDF's default fill values, which GDAL takes as no data when a variable has no `_FillValue`. */
+/**
+ * NetCDF's default fill values, which GDAL takes as no data when a variable has no `_FillValue`
+ * (GDAL 3.6: none for 8-bit types, which netCDF-C does not fill).
+ */
 const DEFAULT_FILL: Partial<Record<NumericDataType, number>> = {
-  int8: -127, int16: -32767, int32: -2147483647, float32: Math.fround(9.969209968386869e36), float64: 9.969209968386869e36,
-  uint8: 255, uint16: 65535, uint32: 4294967295,
+  int16: -32767, int32: -2147483647, float32: Math.fround(9.969209968386869e36), float64: 9.969209968386869e36, uint16: 65535, uint32: 4294967295,
 };
 
 /** Whether a variable can be a raster: 2-D or 3-D, numbers, its last two dimensions with 1-D coordinate variables. */

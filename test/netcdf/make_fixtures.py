@@ -165,7 +165,25 @@ for k, yr in enumerate([2001, 2002, 2003]):
 fixtures.append({'name': 'cci_T2m_2000-2004', 'file': cci, 'variable': 'T2m', 'width': W, 'height': H, 'bands': 1,
                  'values': [nulls(np.nanmean(np.stack(stack), axis=0))], 'proj4': None, 'epsg': None})
 
-# 5. a truncated NetCDF4 and NetCDF3 copy
+# 5. variables without _FillValue: GDAL takes netCDF's default fill as no data (float, int16), none for int8
+p = os.path.join(out, 'py_nofill.nc')
+nc = netCDF4.Dataset(p, 'w', format='NETCDF4')
+nc.createDimension('y', 5); nc.createDimension('x', 6)
+xv = nc.createVariable('x', 'f8', ('x',)); xv[:] = np.arange(6) * 0.5 + 10.25; xv.units = 'degrees_east'
+yv = nc.createVariable('y', 'f8', ('y',)); yv[:] = np.arange(5) * 0.5 + 60.25; yv.units = 'degrees_north'
+for name, t, special in [('t_f4', 'f4', netCDF4.default_fillvals['f4']), ('t_i2', 'i2', -32767), ('t_i1', 'i1', -127)]:
+    v = nc.createVariable(name, t, ('y', 'x'))  # no _FillValue attribute: netCDF's default fill applies
+    v.set_auto_maskandscale(False)
+    a = (np.arange(30).reshape(5, 6) - 10).astype(t)
+    a[2, 3] = special
+    v[:] = a
+    v.grid_mapping = 'crs'
+crs = nc.createVariable('crs', 'i4'); crs.grid_mapping_name = 'latitude_longitude'
+nc.close()
+for name in ['t_f4', 't_i2', 't_i1']:
+    gdal_referee('py_nofill', p, name)
+
+# 6. a truncated NetCDF4 and NetCDF3 copy
 for src, dst in [('gdal_nc4.nc', 'truncated4.nc'), ('gdal_nc3.nc', 'truncated3.nc')]:
     with open(os.path.join(out, src), 'rb') as f:
         b = f.read()

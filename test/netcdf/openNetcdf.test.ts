@@ -42,7 +42,7 @@ function expectSameCrs(ours: string, theirs: string) {
 }
 
 describe('openNetcdf reads what GDAL and netCDF4-python read', () => {
-  for (const name of ['gdal_nc3', 'gdal_nc2', 'gdal_nc4', 'py_magt_nc4_gdal', 'py_latlon_gdal']) {
+  for (const name of ['gdal_nc3', 'gdal_nc2', 'gdal_nc4', 'py_magt_nc4_gdal', 'py_latlon_gdal', 'py_nofill']) {
     it(`${name}: values, geotransform and CRS equal GDAL's`, async () => {
       for (const f of byName(name)) {
         const r = await openNetcdfRaster(f.file, { variable: f.variable });
