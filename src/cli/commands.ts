@@ -29,11 +29,14 @@ export const commands: Record<string, Command> = {
     summary: `What to run first on a new download: describes every GeoTIFF of a folder (size, bands, type, codec, interleave, tiling, overviews, CRS, nodata, scale, units), which variable and periods each is taken for and why, warnings, and the dataset.json to write when names say too little. Exit 0 when the folder opens as a dataset, 1 otherwise.`,
     usage: '[folder] [options]',
     positionals: 1,
-    options: { json: { type: 'boolean', description: 'print the report as JSON (for scripts)' } },
-    examples: ['permafrost-lab check ~/Downloads/permafrost', 'permafrost-lab check data/sample --json'],
+    options: {
+      json: { type: 'boolean', description: 'print the report as JSON (for scripts)' },
+      crs: { type: 'string', value: 'EPSG:code|proj4', description: 'CRS of NetCDF files without a grid mapping (Obu et al. 2019: EPSG:3995)' },
+    },
+    examples: ['permafrost-lab check ~/Downloads/permafrost', 'permafrost-lab check data/sample --json', 'permafrost-lab check obu_magt_10km.nc --crs EPSG:3995'],
     async run(args) {
       const folder = args.positionals[0] ?? process.env.PERMAFROST_DATA ?? sampleFolder();
-      const report = await checkFolder(folder);
+      const report = await checkFolder(folder, { crs: args.string('crs') });
       process.stdout.write(args.flag('json') ? JSON.stringify(report, null, 2) + '\n' : checkText(report));
       return report.ok ? 0 : 1;
     },

@@ -2,6 +2,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError, PermafrostError } from '../errors.js';
 import { openRaster, type Raster } from '../geotiff/openRaster.js';
+import { openNetcdf } from '../netcdf/openNetcdf.js';
+import { isNetcdfSource, NETCDF_FILE, variableOfNetcdf } from './netcdfLayout.js';
 import { manifestExample, variableOfName } from './discover.js';
 import { openDataset } from './openDataset.js';
 import { probeValues } from './coding.js';
@@ -59,21 +61,38 @@ export interface CheckReport {
  * What a user runs first on a new download: every GeoTIFF of a folder described (size, shape,
  * type, codec, interleave, tiling, overviews, CRS, nodata, scale, units), which variable and
  * periods each was taken for and why, warnings (metres, scaled integers, grids that do not
- * align, unknown files, suspicious values), and whether the folder opens as a dataset.
+ * align, unknown files, suspicious values), and whether the folder opens as a dataset. A NetCDF
+ * file or folder is described variable by variable; `crs` (proj4 or `EPSG:` code, default none)
+ * is the CRS of NetCDF files without a grid mapping.
  * @example const report = await checkFolder('downloads/permafrost'); report.ok
  */
-export async function checkFolder(folder: string): Promise<CheckReport> {
+export async function checkFolder(folder: string, options: { crs?: string } = {}): Promise<CheckReport> {
   const path = resolve(folder);
   if (!existsSync(path)) throw new InputError(`folder not found: ${path}`);
   const dir = statSync(path).isDirectory() ? path : resolve(path, '..');
-  const names = readdirSync(dir).filter((n) => /\.tiff?$/i.test(n)).sort();
+  // a NetCDF file or folder: each gridded variable of each file is described as a GeoTIFF is
+  const netcdf = isNetcdfSource(path);
+  const names = readdirSync(dir).filter((n) => (netcdf ? (dir === path ? NETCDF_FILE.test(n) : n === basename(path)) : /\.tiff?$/i.test(n))).sort();
   const files: FileCheck[] = [];
   const rasters: Raster[] = [];
+  const opened: { file: string; name: string; open: () => Promise<Raster>; variable?: string | null }[] = [];
   for (const name of names) {
     const file = join(dir, name);
-    const entry = emptyCheck(file, statSync(file).size);
+    if (!netcdf) { opened.push({ file, name, open: () => openRaster(file) }); continue; }
     try {
-      const r = await openRaster(file);
+      const nc = await openNetcdf(file, { crs: options.crs });
+      if (nc.gridded.length === 0) { opened.push({ file, name, open: () => nc.raster('') }); continue; }
+      for (const v of nc.gridded) {
+        opened.push({ file: `${file}:${v}`, name: `${name}:${v}`, open: () => nc.raster(v), variable: variableOfNetcdf(nc.variables.find((x) => x.name === v)!) });
+      }
+    } catch (err) {
+      opened.push({ file, name, open: () => Promise.reject(err) });
+    }
+  }
+  for (const { file, name, open, variable: ncVariable } of opened) {
+    const entry = emptyCheck(file, statSync(file.replace(/(\.[A-Za-z0-9]+):[^/]*$/, '$1')).size);
+    try {
+      const r = await open();
       rasters.push(r);
       Object.assign(entry, {
         width: r.width, height: r.height, bands: r.bands, data_type: r.dataType, compression: r.layout.compression, predictor: r.layout.predictor,
@@ -82,9 +101,12 @@ export async function checkFolder(folder: string): Promise<CheckReport> {
         scale: r.scale, offset: r.offset, units: r.bandUnits, band_names: r.bandNames,
         class_names: r.classNames.find((c) => c !== null) ?? null, sidecar: r.sidecar,
       });
-      const variable = variableOfName(name);
+      const variable = ncVariable !== undefined ? ncVariable : variableOfName(name);
       entry.variable = variable;
-      if (!variable) entry.warnings.push('the name names no variable (MAGT, ALT, permafrost): the folder needs a dataset.json manifest, or a rename');
+      if (!variable) {
+        entry.warnings.push(ncVariable !== undefined ? 'its standard_name, name and long_name name no variable (MAGT, ALT, permafrost): left out (openDataset\'s variables option can name it)'
+          : 'the name names no variable (MAGT, ALT, permafrost): the folder needs a dataset.json manifest, or a rename');
+      }
       if (r.scale?.some((s) => s !== 1) || r.offset?.some((o) => o !== 0)) {
         entry.warnings.push(`scaled ${r.dataType} values (scale ${r.scale?.[0] ?? 1}, offset ${r.offset?.[0] ?? 0}): every read unscales them`);
       }
@@ -105,12 +127,12 @@ export async function checkFolder(folder: string): Promise<CheckReport> {
       r.transform.originY === first.transform.originY && r.transform.pixelWidth === first.transform.pixelWidth;
     if (!same) files.find((f) => f.file === r.source)?.warnings.push(`its grid (${r.width} × ${r.height} at ${Math.abs(r.transform.pixelWidth)} m) does not align with ${basename(first.source)}'s`);
   }
-  await Promise.all(rasters.map((r) => r.close()));
+  await Promise.all([...new Set(rasters)].map((r) => r.close()));
 
   const report: CheckReport = { folder: path, ok: false, files, dataset: null, error: null, warnings: [], manifest: null };
-  if (names.length === 0) report.warnings.push('no GeoTIFF files in the folder');
+  if (names.length === 0) report.warnings.push(netcdf ? 'no NetCDF files in the folder' : 'no GeoTIFF files in the folder');
   try {
-    const ds = await openDataset(path);
+    const ds = await openDataset(path, { crs: options.crs });
     try {
       report.ok = true;
       report.dataset = {
@@ -122,7 +144,7 @@ export async function checkFolder(folder: string): Promise<CheckReport> {
         if (how) {
           f.variable = how.split(' ')[0];
           f.taken_from = how;
-        } else if (!f.error) {
+        } else if (!f.error && !netcdf) {
           f.warnings.push('not used by the dataset');
         }
       }
@@ -133,7 +155,7 @@ export async function checkFolder(folder: string): Promise<CheckReport> {
   } catch (err) {
     report.error = err instanceof PermafrostError ? err.message : String(err);
     const named = files.filter((f) => !f.error);
-    if (named.length) {
+    if (named.length && !netcdf) {
       report.manifest = `{ "variables": {\n${named.map((f) => `    "${f.variable ?? 'magt|alt|permafrost'}": ${f.bands === 1
         ? `{ "files": { "1980-1984": "${basename(f.file)}", "…": "…" } }`
         : manifestExample(basename(f.file), f.bands ?? 8).replace(/^\{ "variables": \{ "magt": /, '').replace(/ \} \}$/, '')}`).join(',\n')}\n} }`;
