@@ -68,6 +68,6 @@ export function comparisonDensity(cmp: Comparison, options: FigureOptions & { pe
     { type: 'scatter', mode: 'lines', x: [lo, hi], y: [lo, hi], line: { color: '#D55E00', width: 1.5, dash: 'dash' }, name: '1:1', showlegend: false, hoverinfo: 'skip' },
   ], baseLayout({ title: `${name}: ${cmp.labels.b} against ${cmp.labels.a}`, caption: `Periods: ${when}; cells of the common grid.`, synthetic: cmp.synthetic, ...options }, {
     xaxis: { title: { text: `${cmp.labels.a} ${name}${unit}` }, range: [lo, hi], gridcolor: '#eee' },
-    yaxis: { title: { text: `${cmp.labels.b} ${name}${unit}` }, range: [lo, hi], gridcolor: '#eee', scaleanchor: 'x' },
+    yaxis: { title: { text: `${cmp.labels.b} ${name}${unit}` }, range: [lo, hi], gridcolor: '#eee' },
   }), 'scatterFigure', options);
 }

@@ -38,7 +38,7 @@ export function ttopOffset(magt_c: number, lon: number, x: number, y: number, se
     offset += r.offset_c * Math.exp(-((d / r.width_deg) ** 2));
   }
   // its own model error, independent of the sample's
-  return offset + 1.4 * fbm(x, y, 250_000, 3, seed + 900);
+  return offset + 2.4 * fbm(x, y, 250_000, 3, seed + 900);
 }
 
 /**
