@@ -16,14 +16,21 @@ async function h5wasm(): Promise<H5> {
 /** HDF5 attributes that carry NetCDF4's and the dimension-scale API's bookkeeping, not CF attributes. */
 const HIDDEN = new Set(['DIMENSION_LIST', 'REFERENCE_LIST', 'CLASS', 'NAME', '_Netcdf4Dimid', '_Netcdf4Coordinates', '_nc3_strict', '_NCProperties', '_SuperblockVersion', '_IsNetcdf4']);
 
-/** NumPy-style dtype (`<f4`, `<i2`, `|u1`) → this package's type name. */
+/** h5wasm's dtype (struct codes `<h`, `<f`, `<d`, or NumPy's `<i2`, `<f4`) → this package's type name. */
+const STRUCT: Record<string, NcVariable['type']> = {
+  b: 'int8', B: 'uint8', h: 'int16', H: 'uint16', i: 'int32', I: 'uint32', l: 'int32', L: 'uint32', q: 'int64', Q: 'uint64', f: 'float32', d: 'float64',
+};
 function typeOf(dtype: unknown): NcVariable['type'] {
   if (typeof dtype !== 'string') return 'other';
-  const m = /^[<>|=]?([fiu])(\d)$/.exec(dtype);
-  if (!m) return /^[<>|=]?[SU]/.test(dtype) || dtype === 'S' ? 'string' : 'other';
-  const bits = Number(m[2]) * 8;
-  if (m[1] === 'f') return bits === 32 ? 'float32' : bits === 64 ? 'float64' : 'other';
-  return `${m[1] === 'u' ? 'uint' : 'int'}${bits}` as NcVariable['type'];
+  const code = dtype.replace(/^[<>|=!]/, '');
+  if (STRUCT[code]) return STRUCT[code];
+  const m = /^([fiu])(\d)$/.exec(code);
+  if (m) {
+    const bits = Number(m[2]) * 8;
+    if (m[1] === 'f') return bits === 32 ? 'float32' : bits === 64 ? 'float64' : 'other';
+    return `${m[1] === 'u' ? 'uint' : 'int'}${bits}` as NcVariable['type'];
+  }
+  return /^[SU]/.test(code) ? 'string' : 'other';
 }
 
 /** An attribute's value as text or numbers. */
@@ -94,7 +101,7 @@ export async function openHdf5(path: string): Promise<NcFile> {
       source: name, format: 'netcdf4', attributes: attrsOf(file as never), variables,
       async readSlab(variable, start, count) {
         const ds = datasets.get(variable.name)!;
-        const data = ds.slice(start.map((s, i) => [s, s + count[i]]));
+        const data = ds.slice(start.map((s, i) => [s, s + count[i]] as [number, number]));
         if (!ArrayBuffer.isView(data)) throw new FormatError(`variable ${variable.name} did not read as numbers`, name);
         if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Float64Array.from(data, Number);
         const values = data as unknown as TypedArray;

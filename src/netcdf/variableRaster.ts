@@ -72,7 +72,7 @@ export async function variableRaster(file: NcFile, v: NcVariable, options: OpenN
   }
   if (!crs && kinds[0] === 'lon' && kinds[1] === 'lat') {
     crs = { proj4: KNOWN_LONLAT, epsg: 4326 };
-    if (!mappingName) notices.push(`${v.name}: no grid_mapping; longitude/latitude coordinates taken as WGS 84 (EPSG:4326), as GDAL takes them`);
+    if (!mappingName) notices.push(`${v.name}: no grid_mapping; longitude/latitude coordinates taken as WGS 84 (EPSG:4326) (CF's default; GDAL leaves such a grid without a CRS)`);
   }
   if (!crs) {
     throw new InputError(`variable ${v.name} has no CRS: no grid_mapping, and its coordinates ${xDim.name}, ${yDim.name} are projected; ` +
