@@ -23,6 +23,11 @@ export interface NetcdfLayoutOptions {
    * for annual steps, else `as-is`.
    */
   periods?: '5-year' | 'annual' | 'as-is';
+  /**
+   * Which NetCDF variable holds a product variable, when names do not say or several do (ESA CCI's
+   * `T1m`, `T2m`, … are all ground temperatures): `{ magt: 'T2m' }`. Default: recognised by name.
+   */
+  variables?: Partial<Record<Variable, string>>;
 }
 
 /** Whether a dataset source is NetCDF: a `.nc` file, or a folder with `.nc` files and no GeoTIFFs. */
@@ -81,7 +86,10 @@ export async function netcdfLayout(source: string, options: NetcdfLayoutOptions 
       const skipped: string[] = [];
       for (const vname of nc.gridded) {
         const info = nc.variables.find((v) => v.name === vname)!;
-        const variable = variableOfNetcdf(info) ?? (nc.gridded.length === 1 ? variableOfName(name) : null);
+        const chosen = (Object.entries(options.variables ?? {}) as [Variable, string][]).find(([, n]) => n === vname)?.[0];
+        const guessed = variableOfNetcdf(info) ?? (nc.gridded.length === 1 ? variableOfName(name) : null);
+        // a variable named in `variables` takes its product variable; others recognised as it are left out
+        const variable = chosen ?? (guessed && options.variables?.[guessed] === undefined ? guessed : null);
         if (!variable) { skipped.push(vname); continue; }
         const raster = await nc.raster(vname);
         notices.push(...raster.notices.map((n) => `${name}: ${n}`));
@@ -92,7 +100,19 @@ export async function netcdfLayout(source: string, options: NetcdfLayoutOptions 
           found.push({ variable, raster, band, year, period: year === null ? fromName : null, file: name });
         }
       }
-      if (skipped.length) notices.push(`${name}: variable(s) ${skipped.join(', ')} are none of ${Object.keys(VARIABLES).join(', ')}: left out`);
+      if (skipped.length) notices.push(`${name}: variable(s) ${skipped.join(', ')} left out (none of ${Object.keys(VARIABLES).join(', ')}, or another chosen by the variables option)`);
+    }
+    for (const [variable, name] of Object.entries(options.variables ?? {})) {
+      if (!(variable in VARIABLES)) throw new InputError(invalid('variables key', variable, Object.keys(VARIABLES).join(', ')), path);
+      if (!found.some((f) => f.raster.variable === name)) {
+        throw new InputError(invalid(`variables.${variable}`, name, `a gridded variable of the files: ${[...new Set(files.flatMap((f) => f.gridded))].join(', ')}`), path);
+      }
+    }
+    for (const variable of Object.keys(VARIABLES) as Variable[]) {
+      const names = [...new Set(found.filter((f) => f.variable === variable).map((f) => f.raster.variable))];
+      if (names.length > 1) {
+        throw new InputError(`several NetCDF variables hold ${variable}: ${names.join(', ')}; choose one with the variables option, e.g. { variables: { ${variable}: '${names[names.length - 1]}' } }`, path);
+      }
     }
     if (found.length === 0) {
       const seen = files.map((f) => `${basename(f.source)} (${f.gridded.join(', ') || 'no gridded variables'})`).join('; ');

@@ -123,7 +123,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   let layout: Layout;
   try {
     if (!remote && isNetcdfSource(where)) {
-      const nc = await netcdfLayout(where, { crs: options.crs, periods: options.periods });
+      const nc = await netcdfLayout(where, { crs: options.crs, periods: options.periods, variables: options.variables });
       layout = nc.layout;
       for (const [key, r] of nc.rasters) rasters.set(key, r);
     } else layout = await discoverLayout(where, async (file) => { const r = await open(file); return { bands: r.bands, bandNames: r.bandNames }; }, { headers: options.headers });

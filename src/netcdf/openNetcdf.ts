@@ -25,13 +25,17 @@ export async function openNetcdf(input: string | URL | Uint8Array | ArrayBuffer,
   // the file's rasters share it: the first close closes it, the others wait for that
   const file: NcFile = { ...inner, close: () => (closed ??= inner.close()) };
   const gridded = file.variables.filter((v) => isGridded(file, v)).map((v) => v.name);
+  /** What a request for a variable may name, for messages. */
+  const expected = gridded.length ? `one of ${gridded.join(', ')}` : `a gridded variable (2-D or 3-D, coordinate variables for its last two dimensions); the file has none: ${
+    file.variables.map((x) => `${x.name}(${x.dims.map((d) => d.name).join(', ')})`).join(', ') || 'no variables'}`;
   const opened = new Map<string, Promise<NetcdfRaster>>();
   return {
+    expected,
     source: file.source, format: file.format, attributes: file.attributes, variables: file.variables, gridded,
     raster(name: string) {
       const v = file.variables.find((x) => x.name === name);
       if (!v || !gridded.includes(name)) {
-        throw new InputError(invalid('variable', name, gridded.length ? `one of ${gridded.join(', ')}` : `a gridded variable; the file has none (variables: ${file.variables.map((x) => x.name).join(', ')})`), file.source);
+        throw new InputError(invalid('variable', name, expected), file.source);
       }
       let r = opened.get(name);
       if (!r) { r = variableRaster(file, v, options); opened.set(name, r); }
@@ -50,7 +54,7 @@ export async function openNetcdfRaster(input: string | URL | Uint8Array | ArrayB
   const nc = await openNetcdf(input, options);
   try {
     const name = options.variable ?? (nc.gridded.length === 1 ? nc.gridded[0] : undefined);
-    if (name === undefined) throw new InputError(invalid('variable', undefined, `one of ${nc.gridded.join(', ') || '(none: the file has no gridded variable)'}`), nc.source);
+    if (name === undefined) throw new InputError(invalid('variable', undefined, nc.expected), nc.source);
     return await nc.raster(name);
   } catch (err) {
     await nc.close();

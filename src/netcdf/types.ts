@@ -86,6 +86,8 @@ export interface NetcdfFile {
   variables: NcVariable[];
   /** Names of the variables readable as rasters: 2-D or 3-D, the last two dimensions with regular coordinates. */
   gridded: string[];
+  /** What `raster(name)` accepts, for messages: the gridded variables, or why there are none (each variable with its dimensions). */
+  expected: string;
   /** The variable as a Raster (opened once, then the same object); an `InputError` listing the variables when unknown. */
   raster(variable: string): Promise<NetcdfRaster>;
   close(): Promise<void>;

@@ -143,7 +143,29 @@ nc.close()
 netcdf4_referee('py_latlon', p, 'alt')
 gdal_referee('py_latlon_gdal', p, 'alt')
 
-# 4. a truncated NetCDF4 and NetCDF3 copy
+# 4. a folder of yearly files as ESA CCI Permafrost ships them: one time step each, ground temperature at
+#    two depths (T1m, T2m), no grid mapping; the referee is numpy's mean of T2m over the years
+cci = os.path.join(out, 'cci'); os.makedirs(cci, exist_ok=True)
+stack = []
+for k, yr in enumerate([2001, 2002, 2003]):
+    nc = netCDF4.Dataset(os.path.join(cci, f'ESACCI-PERMAFROST-L4-GTD-{yr}-fv05.nc'), 'w', format='NETCDF4')
+    nc.createDimension('time', 1); nc.createDimension('y', H); nc.createDimension('x', W)
+    t = nc.createVariable('time', 'f8', ('time',)); t.units = 'days since 1970-01-01'; t[:] = cftime.date2num([cftime.datetime(yr, 1, 1)], t.units)
+    nc.createVariable('x', 'f8', ('x',))[:] = -1_000_000 + 25_000 * (np.arange(W) + 0.5)
+    nc.createVariable('y', 'f8', ('y',))[:] = 2_000_000 - 25_000 * (np.arange(H) + 0.5)
+    for depth in (1, 2):
+        v = nc.createVariable(f'T{depth}m', 'f4', ('time', 'y', 'x'), fill_value=np.float32(-999), zlib=True)
+        v.long_name = f'averaged ground temperature at {depth} m depth'; v.units = 'degree_C'
+        field = (np.cos(x / 7 + k) * 3 - depth + 0.5 * k).astype(np.float32)
+        field[k, :] = -999  # a row missing in one year each
+        v[0] = field
+        if depth == 2:
+            stack.append(np.where(field == -999, np.nan, field).astype(np.float64))
+    nc.close()
+fixtures.append({'name': 'cci_T2m_2000-2004', 'file': cci, 'variable': 'T2m', 'width': W, 'height': H, 'bands': 1,
+                 'values': [nulls(np.nanmean(np.stack(stack), axis=0))], 'proj4': None, 'epsg': None})
+
+# 5. a truncated NetCDF4 and NetCDF3 copy
 for src, dst in [('gdal_nc4.nc', 'truncated4.nc'), ('gdal_nc3.nc', 'truncated3.nc')]:
     with open(os.path.join(out, src), 'rb') as f:
         b = f.read()

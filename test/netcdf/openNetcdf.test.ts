@@ -127,6 +127,7 @@ describe('openNetcdf reads what GDAL and netCDF4-python read', () => {
       const file = join(dir, name);
       const attempt = (async () => { const r = await openNetcdfRaster(file, { variable: 'Band1' }); await r.read(); })();
       await expect(attempt).rejects.toThrow(FormatError);
+      if (name === 'truncated4.nc') await expect(openNetcdfRaster(file)).rejects.toThrow(/cannot open the NetCDF4\/HDF5 file: truncated file/);
       await expect((async () => { const r = await openNetcdfRaster(file, { variable: 'Band1' }); await r.read(); })()).rejects.toThrow(name);
     }
     const nc = await openNetcdf(join(dir, 'gdal_nc3.nc'));
@@ -164,6 +165,23 @@ describe('openDataset on NetCDF', () => {
       let sw = 0, swx = 0;
       value.forEach((v, i) => { if (Number.isFinite(v)) { sw += area[i]; swx += area[i] * v; } });
       expect(s[1].magt_c_mean).toBeCloseTo(swx / sw, 5);
+    } finally {
+      await ds.close();
+    }
+  });
+
+  it('a folder of yearly files (ESA CCI-like, no grid mapping, T1m and T2m): asks which variable, then averages the chosen one', async () => {
+    const folder = join(dir, 'cci');
+    await expect(openDataset(folder, { crs: 'EPSG:3995' })).rejects.toThrow(/several NetCDF variables hold magt: T1m, T2m; choose one with the variables option/);
+    await expect(openDataset(folder)).rejects.toThrow(/variable T1m has no CRS/);
+    await expect(openDataset(folder, { crs: 'EPSG:3995', variables: { magt: 'T3m' } })).rejects.toThrow(/invalid variables.magt: "T3m" \(expected a gridded variable of the files: T1m, T2m\)/);
+    const ds = await openDataset(folder, { crs: 'EPSG:3995', variables: { magt: 'T2m' } });
+    try {
+      expect(ds.periods.map((p) => p.label)).toEqual(['2000-2004']);
+      expect(ds.grid.epsg).toBe(3995);
+      expect(ds.notices.join('\n')).toMatch(/2000-2004 3 of 5 \(2001, 2002, 2003; missing 2000, 2004\)/);
+      const [f] = byName('cci_T2m_2000-2004');
+      expectValues((await ds.layer('magt', '2000-2004')).values, f.values[0], 1e-6, 'T2m 2000-2004 mean');
     } finally {
       await ds.close();
     }
