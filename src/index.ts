@@ -9,6 +9,9 @@ export { openRaster, type Raster, type OpenRasterOptions, type ReadOptions, type
 export { writeGeoTIFF, type WritableRaster, type WriteOptions, type WriteResult } from './geotiff/writeGeoTIFF.js';
 export type { DataType, SampleArray, TypedArray } from './geotiff/metadata.js';
 
+// NetCDF files (NetCDF3 and NetCDF4, CF): opened by openDataset; openNetcdf is in permafrost-lab/tools
+export type { NetcdfFile, NetcdfRaster, OpenNetcdfOptions, NcVariable, NcDate } from './netcdf/openNetcdf.js';
+
 // Cell areas
 export { type CellArea, type GridLike } from './grid/cellArea.js';
 

@@ -11,6 +11,11 @@ export { cellArea, polarStereographicScale } from './grid/cellArea.js';
 export { rasterizePolygons, projectRings, type Ring, type PolygonRaster } from './grid/rasterize.js';
 export { lonLatGrid, type LonLatGrid } from './grid/lonLat.js';
 
+// NetCDF files (NetCDF3 classic, NetCDF4/HDF5; CF): each gridded variable as a Raster
+export { openNetcdf, openNetcdfRaster, openNcFile } from './netcdf/openNetcdf.js';
+export { decodeTimes, cfCrs } from './netcdf/cf.js';
+export { periodMeansRaster, fiveYearPeriod, type YearLayer } from './dataset/periodMeans.js';
+
 // The block engine and its kernels
 export { workerPool, WorkerPool } from './geotiff/workerPool.js';
 export { runPass, placesOf, PLACES_PER_WORKER, type Pass, type PassFile, type PassCount, type Place } from './engine/pass.js';

@@ -10,6 +10,7 @@ import { lonLatGrid, type LonLatGrid } from '../grid/lonLat.js';
 import { altUnitFactor, permafrostCoding as detectCoding, probeValues, type PermafrostCoding } from './coding.js';
 import { frozenShare } from '../stats/frozenShare.js';
 import { discoverLayout, VARIABLES, type Layout, type Variable } from './discover.js';
+import { isNetcdfSource, netcdfLayout, type NetcdfLayoutOptions } from './netcdfLayout.js';
 import { summarizeDataset, type SummarizeOptions } from './summarize.js';
 import { histogram as histogramOf, type HistogramOptions } from './histogram.js';
 import { samplePoints, type SampleOptions } from './sample.js';
@@ -30,7 +31,7 @@ import { compareDatasets, type CompareOptions, type Comparison } from './compare
 type Table = ReturnType<typeof aq.table>;
 
 /** Options for {@link openDataset}. */
-export interface OpenDatasetOptions {
+export interface OpenDatasetOptions extends NetcdfLayoutOptions {
   /** Extra HTTP headers for remote files. */
   headers?: Record<string, string>;
   /** Seconds a request for part of a remote file may take before it is tried again. Default 120. */
@@ -115,7 +116,11 @@ export function sampleFolder(): string {
  * Opens a product folder, a `dataset.json` manifest, or (with no source) `$PERMAFROST_DATA`, else
  * the synthetic sample. Recognises the product's layouts (a multi-band file per variable, a file per
  * variable and period, a `dataset.json` manifest), checks that all grids align, and
- * refuses with a message listing the files it saw what it cannot understand.
+ * refuses with a message listing the files it saw what it cannot understand. A `.nc` file or a
+ * folder of them (NetCDF3 or NetCDF4, CF) is read by src/netcdf: variables recognised by
+ * `standard_name`, name or `long_name`, CF times decoded, annual layers averaged into the
+ * product's 5-year periods unless `periods` says otherwise (`'annual'`, `'as-is'`); `crs` gives
+ * the CRS of files without a grid mapping.
  * @example const ds = await openDataset(); ds.periods.map((p) => p.label)
  */
 export async function openDataset(source?: string, options: OpenDatasetOptions = {}): Promise<Dataset> {
@@ -132,7 +137,11 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   };
   let layout: Layout;
   try {
-    layout = await discoverLayout(where, async (file) => { const r = await open(file); return { bands: r.bands, bandNames: r.bandNames }; }, { headers: options.headers });
+    if (!remote && isNetcdfSource(where)) {
+      const nc = await netcdfLayout(where, { crs: options.crs, periods: options.periods, variables: options.variables });
+      layout = nc.layout;
+      for (const [key, r] of nc.rasters) rasters.set(key, r);
+    } else layout = await discoverLayout(where, async (file) => { const r = await open(file); return { bands: r.bands, bandNames: r.bandNames }; }, { headers: options.headers });
     for (const slots of layout.variables.values()) for (const slot of slots.values()) await open(slot.file);
   } catch (err) {
     await Promise.all([...rasters.values()].map((r) => r.close()));
@@ -157,7 +166,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   const labels = [...new Set([...layout.variables.values()].flatMap((s) => [...s.keys()]))].sort();
   const periods = labels.map((l) => parsePeriod(l)!);
   const variables = (Object.keys(VARIABLES) as Variable[]).filter((v) => layout.variables.has(v));
-  const synthetic = [...rasters.values()].some((r) => /synthetic/i.test(r.metadata.SYNTHETIC ?? ''));
+  const synthetic = [...rasters.values()].some((r) => /synthetic/i.test(r.metadata.SYNTHETIC ?? r.metadata.synthetic ?? ''));
   const notices = [...layout.notices];
   // ALT in metres becomes cm, said once; scaled integers are unscaled by the reader, said here.
   for (const [file, r] of rasters) {

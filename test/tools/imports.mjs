@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The shape of src/, checked: `node test/tools/imports.mjs` prints what breaks the rules and exits 1.
 //   1. no import circle (type imports count: they tie modules together just the same)
-//   2. src/geotiff/ imports nothing of src/ but itself, src/errors.ts and src/guard.ts
+//   2. src/geotiff/ imports nothing of src/ but itself, src/errors.ts and src/guard.ts; src/netcdf/
+//      (the other file reader) nothing but itself, src/geotiff/, errors and guard
 //   3. src/plot/ never imports src/geotiff/
 //   4. no source file over 400 lines
 //   5. src/index.ts exports at most 60 values, and no test or CI tooling
@@ -59,6 +60,7 @@ for (const [file, deps] of graph) {
   for (const d of deps) {
     const to = rel(d);
     if (from.startsWith('geotiff/') && !to.startsWith('geotiff/') && to !== 'errors.ts' && to !== 'guard.ts') problems.push(`${from} imports ${to}: the file layer reaches up`);
+    if (from.startsWith('netcdf/') && !/^(netcdf|geotiff)\//.test(to) && to !== 'errors.ts' && to !== 'guard.ts') problems.push(`${from} imports ${to}: the file layer reaches up`);
     if (from.startsWith('plot/') && to.startsWith('geotiff/')) problems.push(`${from} imports ${to}: figures reach into the file layer`);
   }
 }
