@@ -20,19 +20,40 @@ let cmp: Comparison;
 
 beforeAll(async () => {
   ds = await openDataset(sampleFolder());
-  ttop = await openDataset(join(sampleFolder(), 'second-product'));
+  ttop = await openDataset(join(sampleFolder(), 'second-product'), { crs: 'EPSG:3995' });
   cmp = await compareDatasets(ds, ttop, { variable: 'magt', periods: [{ a: '2005-2009', b: '2000-2016' }], labels: { a: 'sample', b: 'TTOP-like' } });
 }, 120_000);
 afterAll(async () => { await ds?.close(); await ttop?.close(); tmp.cleanup(); });
 
 describe('the second synthetic product', () => {
-  it('is TTOP-like MAGT on a 5 km EPSG:3995 grid, one period 2000-2016, labelled synthetic in its file and dataset', async () => {
+  it('is TTOP-like MAGT on a 5 km EPSG:3995 grid, one period 2000-2016, labelled synthetic, read through the crs option (it has no grid mapping)', () => {
     expect(ttop.synthetic).toBe(true);
     expect(ttop.variables).toEqual(['magt']);
     expect(ttop.periods.map((p) => p.label)).toEqual(['2000-2016']);
     expect(ttop.grid.resolution_m).toBe(5000);
-    const { raster } = ttop.raster('magt', '2000-2016');
-    expect(raster.metadata.SYNTHETIC).toMatch(/synthetic second product.*TTOP-like/);
+    expect(ttop.grid.crs).toMatch(/\+proj=stere \+lat_0=90 \+lat_ts=71/);
+  });
+
+  it('is NetCDF4 as netCDF4-python and GDAL read it: int16 magt(y, x) with scale_factor 0.01 and _FillValue, no grid_mapping, a synthetic global attribute, the same values as ours', async () => {
+    const file = join(sampleFolder(), 'second-product', 'magt_2000-2016.nc');
+    const info = JSON.parse(referee(python, ['-c', `
+import json, netCDF4, numpy as np
+from osgeo import gdal
+gdal.UseExceptions()
+d = netCDF4.Dataset(${JSON.stringify(file)})
+v = d['magt']
+a = v[:].astype(float).filled(np.nan)
+g = gdal.Open(${JSON.stringify(file)})
+print(json.dumps({'format': d.data_model, 'dims': list(v.dimensions), 'dtype': str(v.dtype), 'scale': float(v.scale_factor), 'fill': int(v._FillValue),
+  'grid_mapping': hasattr(v, 'grid_mapping'), 'synthetic': d.synthetic, 'gt': g.GetGeoTransform(), 'at': [None if np.isnan(x) else float(x) for x in a[[1000, 700, 300], [1000, 1400, 900]]],
+  'mean': float(np.nanmean(a))}))
+`]));
+    expect(info).toMatchObject({ format: 'NETCDF4', dims: ['y', 'x'], dtype: 'int16', scale: 0.01, fill: -32768, grid_mapping: false });
+    expect(info.synthetic).toMatch(/synthetic second product.*TTOP-like.*not a real product/);
+    expect(info.gt).toEqual([-5_150_000, 5000, 0, 5_150_000, 0, -5000]);
+    const { raster, band } = ttop.raster('magt', '2000-2016');
+    const ours = await raster.valuesAt([[1000, 1000], [1400, 700], [900, 300]].map(([c, r]) => ({ x: -5_150_000 + (c + 0.5) * 5000, y: 5_150_000 - (r + 0.5) * 5000 })), { bands: [band] });
+    Array.from(ours[0]).forEach((v, i) => (info.at[i] === null ? expect(v).toBeNaN() : expect(Math.abs(v - info.at[i])).toBeLessThan(1e-6)));
   });
 
   it('the sample folder still opens as the sample (the second product\'s folder is not taken for part of it)', () => {
