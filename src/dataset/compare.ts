@@ -181,7 +181,7 @@ function periodPairs(a: ComparedDataset, b: ComparedDataset, periods: CompareOpt
   });
 }
 
-/** Zones of the product with a permafrost layer (a first), put on the common grid by the mode of its cells; null when neither has one. */
+/** Zones of the product with a permafrost layer (a first), put on the common grid (the zone under each cell's centre); null when neither has one. */
 async function zonesOn(grid: GridLike, pair: { a: string; b: string }, a: ComparedDataset, b: ComparedDataset): Promise<Float32Array | null> {
   const which = a.variables.includes('permafrost') && a.zonation ? { ds: a, period: pair.a } : b.variables.includes('permafrost') && b.zonation ? { ds: b, period: pair.b } : null;
   if (!which) return null;
@@ -191,7 +191,8 @@ async function zonesOn(grid: GridLike, pair: { a: string; b: string }, a: Compar
     for (let i = 0; i < out.length; i++) { const v = z.zone[y0 * z.grid.width + i]; out[i] = v === 255 ? NaN : v; }
     return out;
   };
-  return regridValues({ grid: z.grid, rows }, grid, { method: 'mode' });
+  // zones are made in windows of ~50 km: the zone under each cell's centre is close enough, and cheap
+  return regridValues({ grid: z.grid, rows }, grid, { method: 'nearest' });
 }
 
 function meanCellArea(grid: GridLike): number {

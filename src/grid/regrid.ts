@@ -126,6 +126,7 @@ async function forward(source: RowSource, target: GridLike, method: 'average' | 
   const TW = target.width, TH = target.height;
   const n = TW * TH;
   const map = pixelMap(source.grid, target);
+  if (map.affine && method === 'average') return affineAverage(source, target, map, strip);
   const areas = cellArea(source.grid);
   const sumW = new Float64Array(method === 'average' ? n : 0);
   const sumV = new Float64Array(method === 'average' ? n : 0);
@@ -288,5 +289,73 @@ async function inverse(source: RowSource, target: GridLike, method: 'nearest' | 
       out[t] = sw > 1e-9 ? sv / sw : NaN;
     }
   }
+  return out;
+}
+
+/**
+ * The shares of each source column (or row) in the target columns (rows) it overlaps, when the
+ * grids share a CRS: `first[k]…first[k + 1]` index `cell` (target column) and `share` (of the source
+ * cell's width inside it), in compressed rows.
+ */
+function axisShares(count: number, edge: (k: number) => number, size: number): { first: Int32Array; cell: Int32Array; share: Float64Array } {
+  const first = new Int32Array(count + 1);
+  const cell: number[] = [];
+  const share: number[] = [];
+  for (let k = 0; k < count; k++) {
+    first[k] = cell.length;
+    const a = edge(k), b = edge(k + 1);
+    const lo = Math.min(a, b), hi = Math.max(a, b);
+    for (let t = Math.max(0, Math.floor(lo)); t < Math.min(size, Math.ceil(hi)); t++) {
+      const f = (Math.min(hi, t + 1) - Math.max(lo, t)) / (hi - lo);
+      if (f > 0) { cell.push(t); share.push(f); }
+    }
+  }
+  first[count] = cell.length;
+  return { first, cell: Int32Array.from(cell), share: Float64Array.from(share) };
+}
+
+/** `average` between grids of one CRS: exact shares from per-column and per-row tables (no projection, no sub-cells). */
+async function affineAverage(source: RowSource, target: GridLike, map: PixelMap, strip: number): Promise<Float32Array> {
+  const { width: W, height: H } = source.grid;
+  const TW = target.width, TH = target.height;
+  const n = TW * TH;
+  const x = new Float64Array(W + 1), y = new Float64Array(1);
+  map.row(0, 0, 1, W + 1, x, y);
+  const f = source.grid.transform, t = target.transform;
+  const cols = axisShares(W, (c) => x[c], TW);
+  const rows = axisShares(H, (r) => (f.originY + r * f.pixelHeight - t.originY) / t.pixelHeight, TH);
+  const areas = cellArea(source.grid);
+  const area = new Float64Array(W);
+  const sumW = new Float64Array(n);
+  const sumV = new Float64Array(n);
+  const { first: cf, cell: cc, share: cs } = cols;
+  // the next strip is asked for before this one is added up (read while adding, when the reader decodes off the main thread)
+  let next = source.rows(0, Math.min(strip, H));
+  for (let r0 = 0; r0 < H; r0 += strip) {
+    const height = Math.min(strip, H - r0);
+    const vals = await next;
+    if (r0 + strip < H) next = source.rows(r0 + strip, Math.min(strip, H - r0 - strip));
+    for (let r = 0; r < height; r++) {
+      const R = r0 + r;
+      if (rows.first[R] === rows.first[R + 1]) continue; // the row lies outside the target
+      areas.row(R, 0, W, area);
+      for (let k = rows.first[R]; k < rows.first[R + 1]; k++) {
+        const base = rows.cell[k] * TW;
+        const fy = rows.share[k];
+        for (let c = 0; c < W; c++) {
+          const v = vals[r * W + c];
+          if (v !== v) continue;
+          const A = area[c] * fy;
+          for (let j = cf[c]; j < cf[c + 1]; j++) {
+            const w = A * cs[j];
+            const at = base + cc[j];
+            sumW[at] += w; sumV[at] += w * v;
+          }
+        }
+      }
+    }
+  }
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = sumW[i] > 0 ? sumV[i] / sumW[i] : NaN;
   return out;
 }
