@@ -38,7 +38,8 @@ export { PUBLISHED } from './published.js';
 
 // Showing things in a notebook
 export { show, type Figure, type ShowOptions } from './display/show.js';
-export { readProvenance, type Provenance } from './provenance/provenance.js';
+export { readProvenance } from './display/readProvenance.js';
+export type { Provenance } from './provenance/provenance.js';
 export { type TableHtmlOptions } from './display/tableHtml.js';
 
 // Figures (plain Plotly JSON) and saving them
@@ -53,7 +54,7 @@ export { residualMap } from './plot/residualMap.js';
 export { errorFigure } from './plot/errorFigure.js';
 export { scatterFigure } from './plot/scatterFigure.js';
 export { type FigureOptions } from './plot/style.js';
-export { saveFigure, closeFigureBrowser, type SaveFigureOptions } from './plot/saveFigure.js';
+export { saveFigure, closeFigureBrowser, type SaveFigureOptions } from './display/saveFigure.js';
 
 // Stations and validation
 export { loadStations, type LoadStationsOptions, type LoadedStations, type StationVariable } from './stations/loadStations.js';

@@ -6,13 +6,13 @@ import { openDataset } from '../src/dataset/openDataset.js';
 import { exportTable } from '../src/dataset/exportTable.js';
 import { datasetBanner } from '../src/display/show.js';
 import { FormatError, InputError, LimitError } from '../src/errors.js';
-import { GDAL_SEED_VARIANTS, runFuzz } from '../src/fuzz/fuzz.js';
+import { GDAL_SEED_VARIANTS, runFuzz, seedFiles } from '../src/fuzz/fuzz.js';
 import { zstdContentSize } from '../src/geotiff/decode.js';
 import { epsgToProj4 } from '../src/geotiff/crs.js';
 import { openRaster } from '../src/geotiff/openRaster.js';
 import { writeGeoTIFF } from '../src/geotiff/writeGeoTIFF.js';
 import { runNotebookFiles } from '../src/notebooks/runNotebooks.js';
-import { saveFigure } from '../src/plot/saveFigure.js';
+import { saveFigure } from '../src/display/saveFigure.js';
 import { generateSample } from '../src/sample/generateSample.js';
 import { notebookJson, referee, root, tempDir } from './helpers.js';
 
@@ -91,7 +91,7 @@ describe('errors show as one readable line', () => {
     try {
       const path = join(dir, 'error-example.ipynb');
       writeFileSync(path, notebookJson(["import { openDataset } from 'permafrost-lab';\nawait openDataset('/nonexistent/product-folder');"]));
-      const [report] = await runNotebookFiles([path], { out: join(dir, 'out'), onProgress: () => {} });
+      const [report] = await runNotebookFiles([path], { out: join(dir, 'out'), on_message: () => {} });
       expect(report.ok).toBe(false);
       expect(report.error!.message).toContain('InputError: dataset not found: /nonexistent/product-folder');
       expect(report.error!.message).not.toMatch(/\n\s+at .*(dist|src)\//);
@@ -103,7 +103,7 @@ describe('errors show as one readable line', () => {
 
 describe('the fuzzer (a seeded run; npm run fuzz runs 5,000 cases)', () => {
   it('ends every case with data or a typed error: no untyped error, crash or hang, on every codec and layout GDAL writes', async () => {
-    const report = await runFuzz({ cases: 600, seed: 7 });
+    const report = await runFuzz({ cases: 600, seed: 7, seeds: seedFiles(join(root, 'test', 'fixtures', 'geotiff')) });
     expect(report.problems).toEqual([]);
     expect(report.outcomes.ok).toBeGreaterThan(50);
     expect(report.outcomes.typed).toBeGreaterThan(50);

@@ -67,61 +67,60 @@ with rasterio.open(path) as ds:
     bh, bw = ds.block_shapes[0]
     height, width = ds.height, ds.width
 
+def blocks(src, rows):
+    """Each block of these block rows once: its window and, per band, its stored values and where they are valid."""
+    for row_off in rows:
+        h = min(bh, height - row_off)
+        for col in range(0, width, bw):
+            win = rasterio.windows.Window(col, row_off, min(bw, width - col), h)
+            block = src.read(window=win) if pixel else None
+            def band(b):
+                arr = block[b] if pixel else src.read(b + 1, window=win)
+                return arr, (~np.isnan(arr) if nodata is None else (arr != nodata) & ~np.isnan(arr))
+            yield win, band
+
 def block_rows(rows):
     w = np.zeros(n); s = np.zeros(n); s2 = np.zeros(n); lo = np.full(n, np.inf); hi = np.full(n, -np.inf)
     with rasterio.Env(GDAL_CACHEMAX=256), rasterio.open(path) as src:
-        for row_off in rows:
-            h = min(bh, height - row_off)
-            windows = [rasterio.windows.Window(c, row_off, min(bw, width - c), h) for c in range(0, width, bw)]
-            for win in windows:
-                weights = areas(win)
-                block = src.read(window=win) if pixel else None
-                for b in range(n):
-                    arr = block[b] if pixel else src.read(b + 1, window=win)
-                    valid = ~np.isnan(arr) if nodata is None else (arr != nodata) & ~np.isnan(arr)
-                    v = arr[valid].astype('float64') * scales[b] + offsets[b]
-                    if v.size == 0:
-                        continue
-                    wv = weights[valid]
-                    w[b] += wv.sum(); s[b] += (wv * v).sum(); s2[b] += (wv * v * v).sum()
-                    lo[b] = min(lo[b], v.min()); hi[b] = max(hi[b], v.max())
+        for win, band in blocks(src, rows):
+            weights = areas(win)
+            for b in range(n):
+                arr, valid = band(b)
+                v = arr[valid].astype('float64') * scales[b] + offsets[b]
+                if v.size == 0:
+                    continue
+                wv = weights[valid]
+                w[b] += wv.sum(); s[b] += (wv * v).sum(); s2[b] += (wv * v * v).sum()
+                lo[b] = min(lo[b], v.min()); hi[b] = max(hi[b], v.max())
     return w, s, s2, lo, hi
 
 def lean_rows(rows):
     s = np.zeros(n); c = np.zeros(n)
     with rasterio.Env(GDAL_CACHEMAX=256), rasterio.open(path) as src:
-        for row_off in rows:
-            h = min(bh, height - row_off)
-            for col in range(0, width, bw):
-                win = rasterio.windows.Window(col, row_off, min(bw, width - col), h)
-                block = src.read(window=win) if pixel else None
-                for b in range(n):
-                    arr = block[b] if pixel else src.read(b + 1, window=win)
-                    valid = ~np.isnan(arr) if nodata is None else (arr != nodata) & ~np.isnan(arr)
-                    s[b] += arr.sum(where=valid, dtype='float64'); c[b] += np.count_nonzero(valid)
+        for _, band in blocks(src, rows):
+            for b in range(n):
+                arr, valid = band(b)
+                s[b] += arr.sum(where=valid, dtype='float64'); c[b] += np.count_nonzero(valid)
     return s, c
 
-rows = list(range(0, height, bh))
-if lean:
+def run(pass_rows):
+    """The pass over every block row: on this thread, or dealt round-robin to one thread per core."""
+    rows = list(range(0, height, bh))
     workers = 1 if threads == '1' else (os.cpu_count() or 1)
     if workers == 1:
-        parts = [lean_rows(rows)]
-    else:
-        with ThreadPoolExecutor(workers) as pool:
-            parts = list(pool.map(lean_rows, [rows[k::workers] for k in range(workers)]))
+        return [pass_rows(rows)]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(pass_rows, [rows[k::workers] for k in range(workers)]))
+
+if lean:
+    parts = run(lean_rows)
     s = sum(p[0] for p in parts); c = sum(p[1] for p in parts)
     print(json.dumps({'seconds': time.perf_counter() - t0, 'bands': [{'mean': s[b] / max(c[b], 1), 'cells': int(c[b])} for b in range(n)]}))
     sys.exit(0)
-workers = 1 if threads == '1' else (os.cpu_count() or 1)
-if workers == 1:
-    parts = [block_rows(rows)]
-else:
-    with ThreadPoolExecutor(workers) as pool:
-        parts = list(pool.map(block_rows, [rows[k::workers] for k in range(workers)]))
+parts = run(block_rows)
 w = sum(p[0] for p in parts); s = sum(p[1] for p in parts); s2 = sum(p[2] for p in parts)
 lo = np.min([p[3] for p in parts], axis=0); hi = np.max([p[4] for p in parts], axis=0)
-if True:
-    mean = s / w
-    sd = np.sqrt(np.maximum(0, s2 / w - mean * mean))
+mean = s / w
+sd = np.sqrt(np.maximum(0, s2 / w - mean * mean))
 print(json.dumps({'seconds': time.perf_counter() - t0, 'bands': [
     {'mean': mean[b], 'sd': sd[b], 'min': lo[b], 'max': hi[b], 'valid_area_km2': w[b]} for b in range(n)]}))

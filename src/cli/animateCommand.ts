@@ -7,7 +7,7 @@ import { openDataset } from '../dataset/openDataset.js';
 import { VARIABLES } from '../dataset/discover.js';
 import { mapFigure } from '../plot/mapFigure.js';
 import { histogramFigure } from '../plot/histogramFigure.js';
-import { closeFigureBrowser, saveFigure } from '../plot/saveFigure.js';
+import { closeFigureBrowser, saveFigure } from '../display/saveFigure.js';
 import { animationSettings } from '../display/animate.js';
 
 /** `animate`: a figure that steps through the periods, saved as a GIF or an MP4 for slides. */
@@ -53,12 +53,12 @@ export const animateCommands: Record<string, CommandSpec> = {
         const meta = VARIABLES[variable];
         const title = args.string('title') ?? `${meta.title.charAt(0).toUpperCase()}${meta.title.slice(1)} (${meta.unit})`;
         bar.say(`${kind === 'map' ? 'block means' : 'distributions'} of ${variable} over ${ds.periods.length} periods (${ds.grid.width} × ${ds.grid.height} cells)`);
-        const reading = { onProgress: (f: number) => bar.update(0.5 * f, 'reading') };
+        const reading = { on_progress: (f: number) => bar.update(0.5 * f, 'reading') };
         const figure = kind === 'map'
           ? mapFigure(await ds.layers(variable, { max_cells, ...reading } as never), {
             dataset: ds, title, value: meta.column })
           : histogramFigure(await ds.histogram(variable, reading), { dataset: ds, title, mode: 'slider', value: meta.column });
-        await saveFigure(figure, out, { ...timing, overwrite: true, onProgress: (f, note) => bar.update(0.5 + 0.5 * f, note) });
+        await saveFigure(figure, out, { ...timing, overwrite: true, on_progress: (f, note) => bar.update(0.5 + 0.5 * f, note) });
         bar.done(`wrote ${out}`);
       } finally {
         await closeFigureBrowser();

@@ -5,7 +5,7 @@ import { REGIONS } from '../dataset/regions.js';
 import { describeFailure, runNotebooks } from '../notebooks/runNotebooks.js';
 import { generateSample, type SamplePart } from '../sample/generateSample.js';
 import { runBenchmarks } from '../bench/bench.js';
-import { runFuzz } from '../fuzz/fuzz.js';
+import { runFuzz, seedFiles } from '../fuzz/fuzz.js';
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as aq from 'arquero';
@@ -76,7 +76,7 @@ export const commands: Record<string, Command> = {
       const by = args.string('by')!.split(',').map((b) => b.trim()) as ('period' | 'region' | 'lat_band')[];
       const variables = args.string('variables')?.split(',').map((v) => v.trim()) as Variable[] | undefined;
       const bar = progressBar('summary', { quiet: !args.verbose, units: ds.grid.width * ds.grid.height * ds.periods.length * (variables ?? ds.variables).length });
-      const table = await ds.summarize({ by, variables, lat_band_deg: args.number('lat-band-deg'), onProgress: (f) => bar.update(f) });
+      const table = await ds.summarize({ by, variables, lat_band_deg: args.number('lat-band-deg'), on_progress: (f) => bar.update(f) });
       bar.done();
       const header = format === 'csv' ? await csvHeader('permafrost-lab summary', { by: by.join(','), variables: variables?.join(',') ?? null }, ds) : '';
       await ds.close();
@@ -138,9 +138,9 @@ export const commands: Record<string, Command> = {
       guardOutput(out, ds.files, ds.source);
       const bar = progressBar('trend', { quiet: !args.verbose });
       bar.say(`per-cell trends of ${variable} over ${ds.periods.length} periods (${ds.grid.width} × ${ds.grid.height} cells)`);
-      const result = await ds.trend(variable, { alpha: args.number('alpha'), fdr: args.flag('fdr'), onProgress: (f) => bar.update(f, 'cells') });
+      const result = await ds.trend(variable, { alpha: args.number('alpha'), fdr: args.flag('fdr'), on_progress: (f) => bar.update(f, 'cells') });
       bar.done();
-      await writeGeoTIFF(out, trendRaster(result), { overwrite: args.flag('overwrite'), onProgress: (f) => bar.update(f, 'writing') });
+      await writeGeoTIFF(out, trendRaster(result), { overwrite: args.flag('overwrite'), on_progress: (f) => bar.update(f, 'writing') });
       bar.done(`wrote ${resolve(out)}`);
       process.stdout.write(await csvHeader('permafrost-lab trend', { variable, alpha: result.alpha, fdr: result.fdr }, ds) + csvText(summarizeTrend(result)));
       await ds.close();
@@ -205,7 +205,7 @@ export const commands: Record<string, Command> = {
         await writeGeoTIFF(out, { width: ds.grid.width, height: ds.grid.height, bands: 1, dataType: 'float32', transform: t, crs: ds.grid.crs, epsg: ds.grid.epsg,
           noData: NaN, bandNames: [`${variable} ${period}${region ? ` ${region}` : ''}`], bandUnits: [VARIABLES[variable].unit === '°C' ? 'degC' : VARIABLES[variable].unit],
           metadata: { ...(ds.synthetic ? { SYNTHETIC: 'exported from the synthetic sample; not the real product' } : {}),
-            [GEOTIFF_PROVENANCE_ITEM]: JSON.stringify(await provenanceOf({ builder: 'permafrost-lab export', options: { variable, period, region: region ?? null, format }, dataset: ds })) }, values: [data] }, { overwrite: true, onProgress: (f) => bar.update(f, 'writing') });
+            [GEOTIFF_PROVENANCE_ITEM]: JSON.stringify(await provenanceOf({ builder: 'permafrost-lab export', options: { variable, period, region: region ?? null, format }, dataset: ds })) }, values: [data] }, { overwrite: true, on_progress: (f) => bar.update(f, 'writing') });
         bar.done();
       } else {
         await exportTable(await ds.table(variable, period, region ? { region } : {}), out, { format: format as 'csv' | 'arrow', dataset: ds });
@@ -259,12 +259,14 @@ export const commands: Record<string, Command> = {
       cases: { type: 'string', value: 'n', default: '5000', description: 'number of cases' },
       seed: { type: 'string', value: 'n', default: '1', description: 'random seed' },
       'timeout-s': { type: 'string', value: 'seconds', default: '5', description: 'a case running longer is a hang' },
+      seeds: { type: 'string', value: 'folder', description: 'real GeoTIFFs to mutate as well as the generated ones (in a checkout: test/fixtures/geotiff)' },
     },
-    examples: ['permafrost-lab fuzz --cases 10000'],
+    examples: ['permafrost-lab fuzz --cases 10000', 'permafrost-lab fuzz --seeds test/fixtures/geotiff'],
     async run(args) {
       const bar = progressBar('fuzz', { quiet: !args.verbose, units: args.number('cases'), unitName: 'cases' });
-      const report = await runFuzz({ cases: args.number('cases'), seed: args.number('seed'), timeout_s: args.number('timeout-s'),
-        onProgress: (done, total) => bar.update(done / total) });
+      const seeds = args.string('seeds');
+      const report = await runFuzz({ cases: args.number('cases'), seed: args.number('seed'), timeout_s: args.number('timeout-s'), seeds: seeds ? seedFiles(seeds) : [],
+        on_progress: (f) => bar.update(f) });
       bar.done();
       process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       const bad = report.outcomes.untyped + report.outcomes.crash + report.outcomes.hang;
@@ -320,8 +322,8 @@ async function generateCommand(args: Args): Promise<number> {
     seed: args.number('seed'),
     parts,
     ifStale: args.flag('if-stale'),
-    onProgress: (m) => bar.say(m),
-    onFraction: (f, note) => bar.update(f, note),
+    on_message: (m) => bar.say(m),
+    on_progress: (f, note) => bar.update(f, note),
   });
   if (!result.skipped) bar.done(`${result.files.length} files in ${result.out} (${result.grid.width} × ${result.grid.height}) in ${result.seconds.toFixed(1)} s`);
   else bar.done();

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { CommandSpec } from './args.js';
 import { InputError } from '../errors.js';
 import { compareFingerprints, fingerprintFiles } from '../provenance/fingerprint.js';
-import { readProvenance } from '../provenance/provenance.js';
+import { readProvenance } from '../display/readProvenance.js';
 import { lightCopyOf, shareNotebook } from '../notebooks/share.js';
 import { openDataset } from '../dataset/openDataset.js';
 

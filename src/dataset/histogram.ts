@@ -3,6 +3,7 @@ import { InputError, invalid } from '../errors.js';
 import type { Context } from './context.js';
 import { VARIABLES, type Variable } from './discover.js';
 import { accumulateOnWorkers, BINS, cachedPartials, frozenOf, keep } from './groupPass.js';
+import { progressOf, type OnProgress } from '../core/progress.js';
 
 type Table = ReturnType<typeof aq.table>;
 
@@ -10,7 +11,10 @@ type Table = ReturnType<typeof aq.table>;
 export interface HistogramOptions {
   /** Periods to include. Default: all. */
   periods?: string[];
-  onProgress?: (fraction: number) => void;
+  /** Called as the pass goes on with the fraction done (0–1). */
+  on_progress?: OnProgress;
+  /** @deprecated use `on_progress` (the same callback). */
+  onProgress?: OnProgress;
 }
 
 /**
@@ -29,7 +33,7 @@ export async function histogram(ctx: Context, variable: Variable, options: Histo
   let partials = cachedPartials(ctx, variable, grouping);
   if (!partials) {
     // the same pass a summary by period makes (with its permafrost counts), kept for it
-    partials = await accumulateOnWorkers(ctx, variable, true, null, 1, lo, width, bins, frozenOf(ctx, variable), 1, options.onProgress);
+    partials = await accumulateOnWorkers(ctx, variable, true, null, 1, lo, width, bins, frozenOf(ctx, variable), 1, progressOf(options));
     keep(ctx, variable, grouping, partials);
   }
   const column = VARIABLES[variable].column;

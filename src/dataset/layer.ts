@@ -7,6 +7,7 @@ import type { BlockMeans, BlockShares } from '../stats/kernels.js';
 import { checkMemory } from './memory.js';
 import { frozenOf } from './groupPass.js';
 import { regionWindow, type GeoJsonArea } from './regions.js';
+import { type OnProgress } from '../core/progress.js';
 
 /** Options of `ds.layer`. */
 export interface LayerOptions {
@@ -56,7 +57,7 @@ export async function layer(ctx: Context, variable: Variable, period: string, op
  * block that is permafrost (area-weighted, by the product's coding). With `region`, the rows of
  * the region's window are streamed and its cells alone averaged.
  */
-export async function layers(ctx: Context, variable: Variable, periods: string[], options: LayerOptions & { onProgress?: (fraction: number) => void } = {}): Promise<Layer[]> {
+export async function layers(ctx: Context, variable: Variable, periods: string[], options: LayerOptions & { on_progress?: OnProgress } = {}): Promise<Layer[]> {
   const slots = periods.map((p) => ctx.slotOf(variable, p)); // names a bad variable or period before any work
   if (options.region !== undefined) return regionLayers(ctx, variable, periods, options.region, options);
   const { grid } = ctx;
@@ -91,10 +92,10 @@ export async function layers(ctx: Context, variable: Variable, periods: string[]
     // the permafrost share of each block: permafrost area over land area, by the product's coding
     const frozen = frozenOf(ctx, variable);
     await forEachSlotPlace<BlockShares>(ctx, slots, (places) => ({ kernel: 'shares', places, factor, frozen }),
-      (k, m) => { addWindows(sums[k], m.permafrost, m, width); addWindows(counts[k], m.land, m, width); }, options.onProgress);
+      (k, m) => { addWindows(sums[k], m.permafrost, m, width); addWindows(counts[k], m.land, m, width); }, options.on_progress);
   } else {
     await forEachSlotPlace<BlockMeans>(ctx, slots, (places) => ({ kernel: 'means', places, factor }),
-      (k, m) => { addWindows(sums[k], m.sums, m, width); addWindows(counts[k], m.counts, m, width); }, options.onProgress);
+      (k, m) => { addWindows(sums[k], m.sums, m, width); addWindows(counts[k], m.counts, m, width); }, options.on_progress);
   }
   return periods.map((period, k) => {
     const values = new Float32Array(width * height);
@@ -113,7 +114,7 @@ function valueOf(variable: Variable): string {
  * region left out of every block (NaN where a block has none), block means over the window.
  */
 async function regionLayers(ctx: Context, variable: Variable, periods: string[], region: string | GeoJsonArea,
-  options: LayerOptions & { onProgress?: (fraction: number) => void }): Promise<Layer[]> {
+  options: LayerOptions & { on_progress?: OnProgress }): Promise<Layer[]> {
   const { grid } = ctx;
   const { mask, ...window } = regionWindow(grid, region);
   const max_cells = options.max_cells ?? Math.max(window.width, window.height);
@@ -146,7 +147,7 @@ async function regionLayers(ctx: Context, variable: Variable, periods: string[],
           weights[at + Math.floor(c / factor)] += w;
         }
       }
-      options.onProgress?.((k * strips + s + 1) / (periods.length * strips));
+      options.on_progress?.((k * strips + s + 1) / (periods.length * strips));
     }
     const values = new Float32Array(width * height);
     for (let i = 0; i < values.length; i++) values[i] = weights[i] ? sums[i] / weights[i] : NaN;

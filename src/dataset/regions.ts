@@ -119,22 +119,33 @@ function rasterizeRegions(grid: GridLike, regions: RegionDefinition[]): RegionLa
   const lonlat = lonLatGrid(grid);
   const lon = new Float64Array(grid.width);
   const lat = new Float64Array(grid.width);
-  const rows = new Map<string, Uint8Array>();
-  // Each country's regions, in order; one pass over the cells of each row.
-  const byCountry = codes.map((code) => ({ code, regions: regions.map((r, i) => ({ r, label: i + 1 })).filter(({ r }) => r.countries.includes(code)) }));
+  // Each country's regions, in order, as flat [west, east, label] ranges (a region without one
+  // takes the whole country: −∞ to ∞); a country of one such region needs no longitude.
+  const byCountry = codes.map((code) => {
+    const ranges: number[] = [];
+    regions.forEach((r, i) => {
+      if (!r.countries.includes(code)) return;
+      for (const [w, e] of r.lon ?? [[-Infinity, Infinity]]) ranges.push(w, e, i + 1);
+    });
+    return { raster: rasters.get(code)!, ranges, whole: ranges.length === 3 && ranges[0] === -Infinity ? ranges[2] : 0 };
+  });
+  // One row at a time: each country's runs of cells, in order (a cell keeps the first country's
+  // region); longitudes only for rows where a country is cut by meridians.
   for (let row = 0; row < grid.height; row++) {
-    for (const [code, raster] of rasters) rows.set(code, raster.rows(row, 1, rows.get(code)));
-    lonlat.row(row, 0, grid.width, lon, lat);
     const base = row * grid.width;
-    for (const { code, regions } of byCountry) {
-      const inside = rows.get(code)!;
-      for (let c = 0; c < grid.width; c++) {
-        if (!inside[c] || labels[base + c]) continue;
-        for (const { r, label } of regions) {
-          if (r.lon && !r.lon.some(([w, e]) => lon[c] >= w && lon[c] < e)) continue;
-          labels[base + c] = label;
-          counts[label]++;
-          break;
+    let lonRow = -1;
+    for (const { raster, ranges, whole } of byCountry) {
+      const runs = raster.spans(row);
+      for (let i = 0; i < runs.length; i += 2) {
+        for (let c = runs[i]; c < runs[i + 1]; c++) {
+          if (labels[base + c]) continue;
+          let label = whole;
+          if (!label) {
+            if (lonRow !== row) { lonlat.row(row, 0, grid.width, lon, lat); lonRow = row; }
+            const x = lon[c];
+            for (let k = 0; k < ranges.length; k += 3) if (ranges[k] === -Infinity || (x >= ranges[k] && x < ranges[k + 1])) { label = ranges[k + 2]; break; }
+          }
+          if (label) { labels[base + c] = label; counts[label]++; }
         }
       }
     }

@@ -10,6 +10,7 @@ import { regridBytes, regridValues, REGRID_METHODS, type RegridMethod } from '..
 import { slotRows } from './context.js';
 import type { Variable } from './discover.js';
 import { checkMemory } from './memory.js';
+import type { OnProgress } from '../core/progress.js';
 
 /** Units as written (values are read scaled, ALT in cm). */
 const UNITS: Record<Variable, string> = { magt: 'degC', alt: 'cm', permafrost: '' };
@@ -25,7 +26,7 @@ export interface RegridOptions {
   /** Folder to write the regridded GeoTIFFs into (created). Default: a new temporary folder. */
   out?: string;
   /** Called with the fraction of layers done. */
-  onProgress?: (fraction: number) => void;
+  on_progress?: OnProgress;
 }
 
 /** What regridding needs of a dataset (the public `Dataset` has all of it). */
@@ -90,7 +91,7 @@ export async function regridToFolder(ds: RegridSubject, target: RegridTarget, op
       },
       values: [values.map((v) => (v === v ? v : -9999))],
     }, { overwrite: true, intoDataFolder: true });
-    options.onProgress?.(++done / jobs.length);
+    options.on_progress?.(++done / jobs.length, `${variable} ${period}`);
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { REGIONS } from './regions.js';
 import { latitudeBandName } from './periods.js';
 import { accumulateOnWorkers, BINS, cachedPartials, frozenOf, groupLabels, keep } from './groupPass.js';
 import type { GroupPartial } from '../stats/kernels.js';
+import { progressOf, type OnProgress } from '../core/progress.js';
 
 type Table = ReturnType<typeof aq.table>;
 
@@ -22,7 +23,10 @@ export interface SummarizeOptions {
   variables?: Variable[];
   /** Width of latitude bands in degrees (1 or 5 usually). Default 5. */
   lat_band_deg?: number;
-  onProgress?: (fraction: number) => void;
+  /** Called as the pass goes on with the fraction done (0–1). */
+  on_progress?: OnProgress;
+  /** @deprecated use `on_progress` (the same callback). */
+  onProgress?: OnProgress;
 }
 
 export async function summarizeDataset(ctx: Context, options: SummarizeOptions): Promise<Table> {
@@ -52,7 +56,7 @@ export async function summarizeDataset(ctx: Context, options: SummarizeOptions):
     const grouping = { byRegion, byBand, bandDeg: byBand ? bandDeg : 0, bandCount: byBand ? bandCount : 1 };
     let found = byPeriod ? cachedPartials(ctx, variable, grouping) : null;
     if (!found) {
-      found = await accumulateOnWorkers(ctx, variable, byPeriod, labelGrid, groupCount, lo, width, bins, frozen, perPeriod, options.onProgress);
+      found = await accumulateOnWorkers(ctx, variable, byPeriod, labelGrid, groupCount, lo, width, bins, frozen, perPeriod, progressOf(options));
       if (byPeriod) keep(ctx, variable, grouping, found);
     }
     const have = found;

@@ -8,6 +8,7 @@ import type { Provenance } from '../provenance/provenance.js';
 import { internalsOf, rowsOf, STRIP_ROWS, type Context, type DatasetGrid } from './context.js';
 import type { Variable } from './discover.js';
 import { checkMemory } from './memory.js';
+import { progressOf, type OnProgress } from '../core/progress.js';
 
 /** Options of `ds.trend`. */
 export interface TrendOptions {
@@ -15,8 +16,10 @@ export interface TrendOptions {
   alpha?: number;
   /** Control the false discovery rate (Benjamini–Hochberg) over all cells instead of testing each at alpha. Default false. */
   fdr?: boolean;
-  /** Called with the fraction of the grid done. */
-  onProgress?: (fraction: number) => void;
+  /** Called as the grid is done with the fraction done (0–1). */
+  on_progress?: OnProgress;
+  /** @deprecated use `on_progress` (the same callback). */
+  onProgress?: OnProgress;
 }
 
 /** Per-cell trends over the periods, as rasters on the dataset's grid. */
@@ -49,6 +52,8 @@ export async function trend(ctx: Context, variable: Variable, options: TrendOpti
   const alpha = options.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) throw new InputError(invalid('alpha', alpha, 'between 0 and 1'));
   if (!variables.includes(variable)) throw new InputError(invalid('variable', variable, variables.join(', ')), where);
+  // permafrost is a presence, share or class per cell and period: its change is an area (summarize, change), not a slope per cell
+  if (variable === 'permafrost') throw new InputError(invalid('variable', variable, 'magt or alt: a trend per cell needs a quantity; for permafrost, ds.summarize gives its area per period and ds.change the area lost and gained'), where);
   const n = grid.width * grid.height;
   checkMemory(n * 9, `the trend rasters of ${variable} (slope, p-value and significance for ${n.toLocaleString('en-US')} cells)`,
     'use a coarser grid (an overview) or a smaller region of the product');
@@ -77,7 +82,7 @@ export async function trend(ctx: Context, variable: Variable, options: TrendOpti
         }
       }),
       places_per_worker: 2,
-      on_progress: options.onProgress,
+      on_progress: progressOf(options),
     });
   } else {
     // a file per period: windows of rows, all periods read, trends on this thread
@@ -90,7 +95,7 @@ export async function trend(ctx: Context, variable: Variable, options: TrendOpti
       perDecade(s);
       slope.set(s, y0 * grid.width);
       pValue.set(p, y0 * grid.width);
-      options.onProgress?.((y0 + height) / grid.height);
+      progressOf(options)?.((y0 + height) / grid.height);
     }
   }
   const significant = options.fdr ? benjaminiHochberg(pValue, alpha) : mapArray(pValue, Uint8Array, (p) => (p < alpha ? 1 : 0));

@@ -7,6 +7,7 @@ import { encodeMp4 } from './mp4.js';
 import { decodePng } from './png.js';
 import { renderFigure } from './render.js';
 import type { Figure } from './show.js';
+import { progressOf, type OnProgress } from '../core/progress.js';
 
 /** Options of animations (`saveFigure` to `.gif` or `.mp4`, {@link writeAnimation}). */
 export interface AnimationOptions {
@@ -19,7 +20,9 @@ export interface AnimationOptions {
   /** How long the last period shows before the animation starts again (ms). Default 2000. */
   last_ms?: number;
   /** Called after each frame is drawn and once the file is encoded (fraction 0–1 and what is being done). */
-  onProgress?: (fraction: number, note: string) => void;
+  on_progress?: OnProgress;
+  /** @deprecated use `on_progress` (the same callback). */
+  onProgress?: OnProgress;
 }
 
 /** Default size of animation frames (CSS pixels): fits a 16:9 slide beside a title. */
@@ -88,7 +91,7 @@ export function animationSettings(options: AnimationOptions, format: 'gif' | 'mp
 export async function writeAnimation(figure: Figure, format: 'gif' | 'mp4', path: string, options: AnimationOptions & { comment?: string; title?: string } = {}): Promise<Uint8Array | undefined> {
   const s = animationSettings(options, format);
   const stills = animationFrames(figure, s);
-  const progress = options.onProgress ?? (() => undefined);
+  const progress = progressOf(options) ?? (() => undefined);
   const pngs: Buffer[] = [];
   for (const [k, still] of stills.entries()) {
     pngs.push(await renderFigure(still.figure, { format: 'png', width: s.width, height: s.height, scale: 1 }) as Buffer);

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { escapeHtml } from '../notebooks/html.js';
+import { escapeHtml } from '../core/escape.js';
 
 /** The part of an open dataset that its description needs. */
 export interface DatasetLike {

@@ -1,19 +1,11 @@
 import { createHash } from 'node:crypto';
-import { escapeHtml } from '../notebooks/html.js';
+import { escapeHtml } from '../core/escape.js';
+import { isFigure, type Figure } from '../plot/figure.js';
+
+export { isFigure, type Figure };
 import { plotlyScript } from './plotlySource.js';
 import { renderFigureSync } from './render.js';
 import { HISTORY_SCRIPT } from './historyScript.js';
-
-/** A Plotly figure as plain JSON. */
-export interface Figure {
-  data: Record<string, unknown>[];
-  layout?: Record<string, unknown>;
-  config?: Record<string, unknown>;
-  /** Plotly animation frames (a figure that steps through periods with a slider). */
-  frames?: { name: string; data: Record<string, unknown>[]; traces?: number[]; layout?: Record<string, unknown> }[];
-  /** The builder that made the figure and its options (recorded in saved files; not drawn). */
-  source?: { builder: string; options: Record<string, unknown>; synthetic?: boolean; dataset?: { source: string; synthetic: boolean; files: string[] } };
-}
 
 /** One output of a notebook cell: its forms by MIME type, and their metadata. */
 export interface OutputBundle { data: Record<string, unknown>; metadata: Record<string, unknown> }
@@ -23,10 +15,6 @@ export function plotlyJson(figure: Figure): { data: unknown[]; layout: unknown; 
   return { data: figure.data, layout: figure.layout ?? {}, config: { responsive: true, displaylogo: false, ...figure.config }, ...(figure.frames ? { frames: figure.frames } : {}) };
 }
 
-/** True for `{ data: [...] }` objects. */
-export function isFigure(value: unknown): value is Figure {
-  return !!value && Array.isArray((value as Figure).data);
-}
 
 let plotlySent = false;
 let figureCount = 0;

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { FileError } from '../errors.js';
-import { fileURLToPath } from 'node:url';
-import { workerCandidates } from '../geotiff/workerPool.js';
-import { fitCaptions } from './captions.js';
+import { builtModule } from '../geotiff/workerPool.js';
+import { fitCaptions } from '../plot/captions.js';
 import { plotlyScript } from './plotlySource.js';
 
 /** Chromium flags that work here and on machines without a display or network. */
@@ -113,7 +112,7 @@ let jobs = 0;
 function imageThread(): { worker: Worker; port: MessagePort } {
   if (!syncWorker) {
     const { port1, port2 } = new MessageChannel();
-    const url = workerCandidates('display', import.meta.url, 'renderWorker.js').find((u) => existsSync(fileURLToPath(u)));
+    const url = builtModule('display', import.meta.url, 'renderWorker.js');
     if (!url) throw new Error('the image worker (renderWorker.js) is missing: run npm run build');
     const worker = new Worker(url, { workerData: { port: port2 }, transferList: [port2] });
     worker.unref();

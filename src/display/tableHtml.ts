@@ -1,4 +1,4 @@
-import { escapeHtml } from '../notebooks/html.js';
+import { escapeHtml } from '../core/escape.js';
 import { isSyntheticTable } from '../provenance/tableOrigin.js';
 
 /** The part of an Arquero table that rendering needs. */

@@ -4,11 +4,14 @@ import { basename, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { InputError, invalid } from '../errors.js';
 import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
+import { builtModule } from '../geotiff/workerPool.js';
 import { epsgToProj4 } from '../geotiff/crs.js';
 import { randomGenerator } from '../core/random.js';
 import type { FuzzCase } from './fuzzWorker.js';
 import { mutateCsv, mutateTiff, mutateXml } from './mutate.js';
+import { type OnProgress } from '../core/progress.js';
 
 /** Options of {@link runFuzz}. */
 export interface FuzzOptions {
@@ -20,7 +23,8 @@ export interface FuzzOptions {
   heap_mb?: number;
   /** Extra seed GeoTIFFs (the real files in test/fixtures/geotiff are always used). */
   seeds?: string[];
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each case with the fraction done. */
+  on_progress?: OnProgress;
 }
 
 /** What the fuzzer found. */
@@ -134,7 +138,7 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
       if (result.outcome !== 'ok' && result.outcome !== 'typed') {
         report.problems.push({ id, kind: `${c.kind} (${label})`, mutation, outcome: result.outcome, message: `${result.name ?? ''}: ${result.message ?? ''}\n${result.stack ?? ''}`.trim() });
       }
-      options.onProgress?.(id + 1, total);
+      options.on_progress?.((id + 1) / total);
     }
     report.seconds = (Date.now() - started) / 1000;
     return report;
@@ -162,11 +166,9 @@ function runCase(worker: Worker, c: FuzzCase, timeout: number): Promise<CaseResu
 }
 
 function workerFile(): URL {
-  for (const rel of ['./fuzzWorker.js', '../../dist/fuzz/fuzzWorker.js']) {
-    const url = new URL(rel, import.meta.url);
-    if (existsSync(fileURLToPath(url))) return url;
-  }
-  throw new Error('the fuzz worker is not built: run npm run build');
+  const url = builtModule('fuzz', import.meta.url, 'fuzzWorker.js');
+  if (!url) throw new Error('the fuzz worker is not built: run npm run build');
+  return url;
 }
 
 /**
@@ -191,10 +193,10 @@ export const GDAL_SEED_VARIANTS: { label: string; options: string[]; byte?: bool
   { label: 'jpeg-uint8-tiles-band', options: ['-ot', 'Byte', '-scale', '-10', '40', '0', '255', '-co', 'COMPRESS=JPEG', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16', '-co', 'INTERLEAVE=BAND'], byte: true },
 ];
 
-/** The real third-party test files that travel with the repository (test/fixtures/geotiff). */
-export function fixtureSeeds(): string[] {
-  const dir = fileURLToPath(new URL('../../test/fixtures/geotiff', import.meta.url));
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tif')).map((f) => join(dir, f)) : [];
+/** The GeoTIFFs of a folder (real third-party files to mutate beside the generated seeds, such as the checkout's test/fixtures/geotiff). */
+export function seedFiles(dir: string): string[] {
+  if (!existsSync(dir)) throw new InputError(invalid('seeds folder', dir, 'an existing folder of .tif files'));
+  return readdirSync(dir).filter((f) => /\.tiff?$/i.test(f)).map((f) => join(dir, f));
 }
 
 /** Small GeoTIFFs written by this package, GDAL's encodings (when gdal_translate is there), and the real test files. */
@@ -225,6 +227,6 @@ async function makeTiffSeeds(dir: string, extra: string[]): Promise<{ label: str
     if (v.overviews) spawnSync('gdaladdo', ['-q', '-r', 'average', out, '2', '4'], { encoding: 'utf8' });
     seeds.push({ label: v.label, bytes: new Uint8Array(readFileSync(out)) });
   }
-  for (const f of [...extra, ...fixtureSeeds()]) seeds.push({ label: `real-${basename(f, '.tif')}`, bytes: new Uint8Array(readFileSync(f)) });
+  for (const f of extra) seeds.push({ label: `real-${basename(f, '.tif')}`, bytes: new Uint8Array(readFileSync(f)) });
   return seeds;
 }

@@ -4,7 +4,7 @@ import { InputError, invalid } from '../errors.js';
 import { epsgToProj4, KNOWN_CRS, parseProj4 } from './crs.js';
 import { epsgTable } from './epsgTable.js';
 import { bytesOf, type DataType, type SampleArray } from './metadata.js';
-import { escapeXml } from './xml.js';
+import { escapeXml } from '../core/escape.js';
 import type { Transform, Window } from './types.js';
 
 /**

@@ -211,6 +211,11 @@ export function workerCandidates(fromDist: string, moduleUrl: string, name: stri
   return [new URL(`./${name}`, moduleUrl), new URL(`../../dist/${fromDist}/${name}`, moduleUrl)];
 }
 
+/** The first of {@link workerCandidates} that exists, or undefined before a build. */
+export function builtModule(fromDist: string, moduleUrl: string, name: string): URL | undefined {
+  return workerCandidates(fromDist, moduleUrl, name).find((u) => existsSync(fileURLToPath(u)));
+}
+
 /** Bytes that own their whole buffer, so they can be transferred (a Node Buffer may be a view of a shared pool). */
 export function own(b: Uint8Array): Uint8Array {
   return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);

@@ -9,6 +9,7 @@ import type { Window } from './types.js';
 import { buildIfd, header, type WritableRaster } from './tiffLayout.js';
 import type { TileEncoding } from './encode.js';
 import { workerPool } from './workerPool.js';
+import { progressOf, type OnProgress } from '../core/progress.js';
 
 export type { WritableRaster } from './tiffLayout.js';
 
@@ -29,7 +30,9 @@ export interface WriteOptions {
   /** Allow writing into a dataset's own folder (refused by default). */
   intoDataFolder?: boolean;
   /** Called after each tile row with the fraction done. */
-  onProgress?: (fraction: number) => void;
+  on_progress?: OnProgress;
+  /** @deprecated use `on_progress` (the same callback). */
+  onProgress?: OnProgress;
   signal?: AbortSignal;
 }
 
@@ -125,7 +128,7 @@ export async function writeGeoTIFF(path: string, raster: WritableRaster, options
           position += encoded[tx].byteLength;
         }
       }
-      options.onProgress?.((ty + 1) / down);
+      progressOf(options)?.((ty + 1) / down);
     }
     if (!bigTiff && position > 0xffffffff - 1e6) {
       throw new FileError('the compressed data passed 4 GiB; write again with { bigTiff: true }', target);

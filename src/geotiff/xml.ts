@@ -69,14 +69,6 @@ export function unescapeXml(text: string): string {
   return parts.join('');
 }
 
-/**
- * XML-escapes text (GDAL_METADATA values are escaped twice, as GDAL writes them).
- * @example escapeXml('a < b') // "a &lt; b"
- */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&${Object.keys(ENTITIES).find((k) => ENTITIES[k] === c)};`);
-}
-
 /** XML name characters, near enough: letters, `_`, `:`, anything past Latin-1's symbols; then digits, `-` and `.` too. */
 const isNameStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a || c >= 0xc0;
 const isName = (c: number) => isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0xb7;

@@ -9,6 +9,8 @@ export type Ring = [number, number][];
 export interface PolygonRaster {
   /** 1 where the cell centre is inside (even-odd over all rings), 0 elsewhere, for `height` rows from `row`. */
   rows(row: number, height: number, out?: Uint8Array): Uint8Array;
+  /** The inside of one row as runs of columns: `[from, to)` pairs in order (what `rows` fills with 1). */
+  spans(row: number): number[];
 }
 
 interface Edge { y0: number; y1: number; x0: number; slope: number }
@@ -59,27 +61,32 @@ export function rasterizePolygons(rings: Ring[], grid: GridLike): PolygonRaster 
     }
   };
 
+  const xs: number[] = [];
+  const spans = (y: number): number[] => {
+    const out: number[] = [];
+    if (y < 0 || y >= grid.height) return out;
+    advanceTo(y);
+    const yc = y + 0.5;
+    xs.length = 0;
+    for (const e of active) if (e.y0 <= yc && e.y1 > yc) xs.push(e.x0 + (yc - e.y0) * e.slope);
+    xs.sort((a, b) => a - b);
+    for (let i = 0; i + 1 < xs.length; i += 2) {
+      const from = Math.max(0, Math.ceil(xs[i] - 0.5));
+      const to = Math.min(grid.width, Math.ceil(xs[i + 1] - 0.5));
+      if (to > from) out.push(from, to);
+    }
+    return out;
+  };
   return {
     rows(row, height, out = new Uint8Array(grid.width * height)) {
       out.fill(0);
-      const xs: number[] = [];
       for (let r = 0; r < height; r++) {
-        const y = row + r;
-        if (y < 0 || y >= grid.height) continue;
-        advanceTo(y);
-        const yc = y + 0.5;
-        xs.length = 0;
-        for (const e of active) if (e.y0 <= yc && e.y1 > yc) xs.push(e.x0 + (yc - e.y0) * e.slope);
-        xs.sort((a, b) => a - b);
-        const base = r * grid.width;
-        for (let i = 0; i + 1 < xs.length; i += 2) {
-          const from = Math.max(0, Math.ceil(xs[i] - 0.5));
-          const to = Math.min(grid.width, Math.ceil(xs[i + 1] - 0.5));
-          if (to > from) out.fill(1, base + from, base + to);
-        }
+        const runs = spans(row + r);
+        for (let i = 0; i < runs.length; i += 2) out.fill(1, r * grid.width + runs[i], r * grid.width + runs[i + 1]);
       }
       return out;
     },
+    spans,
   };
 
 }

@@ -6,10 +6,10 @@ import { basename, delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileError, InputError, invalid } from '../errors.js';
 import { executorScript } from './executor-script.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml } from '../core/escape.js';
 import { compactNotebook, shareNotebook } from './share.js';
 import type { Figure } from '../display/show.js';
-import { closeFigureBrowser, saveFigure } from '../plot/saveFigure.js';
+import { closeFigureBrowser, saveFigure } from '../display/saveFigure.js';
 import { launchSharedChromium } from '../display/render.js';
 
 /** What happened to one notebook. */
@@ -41,7 +41,7 @@ export interface RunNotebooksOptions {
   /** Python with nbclient and nbconvert. Default `$PERMAFROST_PYTHON`, else `/usr/bin/python3`, else `python3`. */
   python?: string;
   /** Called with each progress line. Default: written to stderr. */
-  onProgress?: (line: string) => void;
+  on_message?: (line: string) => void;
 }
 
 /**
@@ -67,7 +67,7 @@ export function listNotebooks(folder: string): string[] {
 /** Like {@link runNotebooks}, for an explicit list of notebook files. */
 export async function runNotebookFiles(paths: string[], options: RunNotebooksOptions = {}): Promise<NotebookReport[]> {
   const out = resolve(options.out ?? 'out');
-  const progress = options.onProgress ?? ((line: string) => process.stderr.write(line + '\n'));
+  const progress = options.on_message ?? ((line: string) => process.stderr.write(line + '\n'));
   const timeout = options.cell_timeout_s ?? 600;
   if (!(timeout > 0)) throw new InputError(invalid('cell_timeout_s', timeout, 'a positive number of seconds'));
   mkdirSync(out, { recursive: true });

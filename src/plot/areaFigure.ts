@@ -1,4 +1,4 @@
-import type { Figure } from '../display/show.js';
+import type { Figure } from './figure.js';
 import { requireSome, rowsOf, type Rows } from './inputs.js';
 import { AXIS_SPACE, baseLayout, figure, hexAlpha, label, PALETTE, periodControls, SLIDER_SPACE, stepFrames, stepLabel, withAnnotations, ZONE_COLOURS, type FigureOptions } from './style.js';
 

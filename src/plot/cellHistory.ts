@@ -3,7 +3,7 @@
 // table for lon/lat, the region of each block, and the chart to draw (Plotly JSON built here; the
 // page script in src/display/historyScript.ts fills it in).
 import proj4 from 'proj4';
-import type { Figure } from '../display/show.js';
+import type { Figure } from './figure.js';
 import { regionLabels, REGIONS } from '../dataset/regions.js';
 import { parseProj4 } from '../grid/cellArea.js';
 import { LONLAT } from '../grid/geometry.js';

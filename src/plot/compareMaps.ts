@@ -1,7 +1,7 @@
 // Two maps side by side (mapFigure's `compare` option): the panels, the linked axes and the
 // difference. The two maps themselves (their colour scale fit to both) and the coastlines come
 // from mapFigure, handed in, so that this file does not import it back.
-import type { Figure } from '../display/show.js';
+import type { Figure } from './figure.js';
 import { InputError, invalid } from '../errors.js';
 import type { GridLike } from '../grid/cellArea.js';
 import { baseLayout, DIVERGING, figure, label, UNITS, withAnnotations, type FigureOptions } from './style.js';

@@ -1,4 +1,4 @@
-import type { Figure } from '../display/show.js';
+import type { Figure } from './figure.js';
 import { InputError, invalid } from '../errors.js';
 import type { Comparison } from '../dataset/compare.js';
 import { VARIABLES } from '../dataset/discover.js';

@@ -1,4 +1,4 @@
-import type { Figure } from '../display/show.js';
+import type { Figure } from './figure.js';
 import { requireSome, rowsOf, type Rows } from './inputs.js';
 import { AXIS_SPACE, baseLayout, figure, label, PALETTE, SMALLEST_WIDTH, type FigureOptions } from './style.js';
 

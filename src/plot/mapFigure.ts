@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import proj4 from 'proj4';
 import { feature } from 'topojson-client';
 import type { Topology } from 'topojson-specification';
-import type { Figure } from '../display/show.js';
+import type { Figure } from './figure.js';
 import type { GridLike } from '../grid/cellArea.js';
 import { ARCTIC_POLAR_STEREOGRAPHIC, LONLAT } from '../grid/geometry.js';
 import { projectRings, type PolygonGeometry } from '../grid/rasterize.js';

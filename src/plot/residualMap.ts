@@ -1,4 +1,4 @@
-import type { Figure } from '../display/show.js';
+import type { Figure } from './figure.js';
 import { lonLatGrid } from '../grid/lonLat.js';
 import { EPSG_3995 as CRS_3995 } from '../core/crs.js';
 import { mapLayout, overlays } from './mapFigure.js';

@@ -1,9 +1,9 @@
 // The figure style of permafrost-lab, in one place: palettes, colour scales, human labels, and the
 // layout every figure shares (title, captions and keys inside the figure box at any size).
-import type { Figure } from '../display/show.js';
+import type { Figure } from './figure.js';
 import { REGIONS } from '../dataset/regions.js';
 import type { DatasetLike } from '../provenance/provenance.js';
-import { charsFor, LINE, wrap } from '../display/captions.js';
+import { charsFor, LINE, wrap } from './captions.js';
 
 /** Left margin of a figure with a y axis (px): room for its tick labels (its title is written above the plot). */
 const LEFT = 52;

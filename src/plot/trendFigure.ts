@@ -1,4 +1,4 @@
-import type { Figure } from '../display/show.js';
+import type { Figure } from './figure.js';
 import { InputError, invalid } from '../errors.js';
 import { sensSlope } from '../stats/trend.js';
 import { requireSome, rowsOf, type Rows } from './inputs.js';

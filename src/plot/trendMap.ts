@@ -1,4 +1,4 @@
-import type { Figure } from '../display/show.js';
+import type { Figure } from './figure.js';
 import type { TrendResult } from '../dataset/openDataset.js';
 import { VARIABLES } from '../dataset/discover.js';
 import { downsample, mapFigure, type MapFigureOptions, type MapGrid } from './mapFigure.js';

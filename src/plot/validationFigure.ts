@@ -1,4 +1,4 @@
-import type { Figure } from '../display/show.js';
+import type { Figure } from './figure.js';
 import { metrics } from '../stats/metrics.js';
 import { InputError, invalid } from '../errors.js';
 import { isTable, requireSome, type TableLike } from './inputs.js';

@@ -1,11 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { FormatError } from '../errors.js';
-import { gifComments } from '../display/gif.js';
-import { mp4Comment } from '../display/mp4.js';
-import { openRaster } from '../geotiff/openRaster.js';
-import { findXml, parseXml } from '../geotiff/xml.js';
+import { escapeXml } from '../core/escape.js';
 import { version } from '../version.js';
 import { fingerprintFiles, type DatasetFingerprint } from './fingerprint.js';
 
@@ -52,7 +47,9 @@ function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const KEY = 'permafrost-lab';
+/** The name permafrost-lab files its provenance under (PNG text chunk keyword, element ids, comment prefix). */
+export const PROVENANCE_KEY = 'permafrost-lab';
+const KEY = PROVENANCE_KEY;
 
 function textChunk(keyword: string, text: string): Buffer {
   const body = Buffer.concat([Buffer.from('tEXt', 'latin1'), Buffer.from(keyword, 'latin1'), Buffer.from([0]), Buffer.from(text, 'latin1')]);
@@ -74,8 +71,6 @@ export function pngWithProvenance(png: Uint8Array, p: Provenance): Buffer {
   return Buffer.concat([bytes.subarray(0, afterHeader), ...chunks, bytes.subarray(afterHeader)]);
 }
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /** An SVG with the record in `<metadata>`. */
 export function svgWithProvenance(svg: string, p: Provenance): string {
   const at = svg.indexOf('>', svg.indexOf('<svg')) + 1;
@@ -85,7 +80,7 @@ export function svgWithProvenance(svg: string, p: Provenance): string {
 
 /** `<meta>` elements and a JSON block for an HTML page's head. */
 export function htmlProvenance(p: Provenance): string {
-  const attr = (s: string) => escapeXml(s).replace(/"/g, '&quot;');
+  const attr = escapeXml;
   return `<meta name="generator" content="${attr(p.library)}"><meta name="created" content="${attr(p.created)}">` +
     (p.dataset ? `<meta name="${KEY}:dataset" content="${attr(p.dataset.fingerprint.id)}">` : '') +
     `<script type="application/json" id="${KEY}-provenance">${asciiJson(p).replace(/</g, '\\u003c')}</script>`;
@@ -103,56 +98,3 @@ export function provenanceComment(p: Provenance): string {
 
 /** The GeoTIFF metadata item (GDAL_METADATA; `gdalinfo` lists it) that holds the record. */
 export const GEOTIFF_PROVENANCE_ITEM = 'PERMAFROST_LAB_PROVENANCE';
-
-/**
- * The provenance recorded in a PNG, SVG, HTML, CSV, GeoTIFF, GIF or MP4 written by permafrost-lab; null
- * when the file carries none.
- * @example const p = await readProvenance('out/exports/magt-change.png'); p?.dataset?.fingerprint.id
- */
-export async function readProvenance(path: string): Promise<Provenance | null> {
-  const type = extname(path).toLowerCase();
-  let json: string | undefined;
-  if (type === '.tif' || type === '.tiff') {
-    const raster = await openRaster(path);
-    json = raster.metadata[GEOTIFF_PROVENANCE_ITEM];
-    await raster.close();
-    return json === undefined ? null : parse(json, path);
-  }
-  const bytes = readFileSync(path);
-  const prefix = `${KEY} provenance: `;
-  if (type === '.gif' || type === '.mp4') {
-    const comments = type === '.gif' ? gifComments(bytes, path) : [mp4Comment(bytes, path) ?? ''];
-    json = comments.find((c) => c.startsWith(prefix))?.slice(prefix.length);
-  } else if (type === '.png') {
-    for (let at = 8; at + 12 <= bytes.length;) {
-      const length = bytes.readUInt32BE(at);
-      const kind = bytes.toString('latin1', at + 4, at + 8);
-      if (kind === 'tEXt') {
-        const body = bytes.subarray(at + 8, at + 8 + length);
-        const zero = body.indexOf(0);
-        if (body.toString('latin1', 0, zero) === KEY) json = body.toString('latin1', zero + 1);
-      }
-      at += 12 + length;
-    }
-  } else if (type === '.svg') {
-    const svg = parseXml(bytes.toString('utf8'), { what: 'SVG', file: path });
-    json = findXml(svg, (e) => e.attributes.id === `${KEY}-provenance`)?.text;
-  } else {
-    // HTML is not XML (<meta> is never closed): the record is the text of the element with our id, up
-    // to the next '<' (a script's JSON has none); a CSV carries it in a comment line
-    const text = bytes.toString('utf8');
-    const marker = `id="${KEY}-provenance">`;
-    const start = text.indexOf(marker);
-    const end = start < 0 ? -1 : text.indexOf('<', start + marker.length);
-    json = end >= 0 ? text.slice(start + marker.length, end) : new RegExp(`^# ${KEY} provenance: (.*)$`, 'm').exec(text)?.[1];
-  }
-  return json === undefined ? null : parse(json, path);
-}
-
-function parse(json: string, path: string): Provenance {
-  try {
-    return JSON.parse(json) as Provenance;
-  } catch {
-    throw new FormatError('the provenance record is not valid JSON (was the file edited?)', path);
-  }
-}

@@ -12,6 +12,7 @@ import { FieldsPool } from './fieldsPool.js';
 import { generateStations } from './stations.js';
 import { sampleReadme } from './readme.js';
 import { writeSecondProduct } from './secondProduct.js';
+import { type OnProgress } from '../core/progress.js';
 
 /** What the sample can contain. */
 export type SamplePart = 'magt' | 'alt' | 'permafrost' | 'predictors' | 'stations' | 'second_product';
@@ -28,9 +29,14 @@ export interface SampleOptions {
   parts?: SamplePart[];
   /** Skip the work when the folder already holds a sample made by this generator with these options. Default false. */
   ifStale?: boolean;
+  /** Fraction of the rasters written (0–1) and what is being written, for a progress bar. */
+  on_progress?: OnProgress;
+  /** What the generator is doing, a line at a time. */
+  on_message?: (message: string) => void;
+  /** @deprecated use `on_message` (the same callback). */
   onProgress?: (message: string) => void;
-  /** Fraction of the rasters written (0–1), for a progress bar. */
-  onFraction?: (fraction: number, note?: string) => void;
+  /** @deprecated use `on_progress` (the same callback). */
+  onFraction?: OnProgress;
 }
 
 /** What was written. */
@@ -60,7 +66,7 @@ export async function generateSample(options: SampleOptions = {}): Promise<Sampl
   const resolution_m = options.resolution_m ?? 10_000;
   const seed = options.seed ?? 1;
   const parts = options.parts ?? ALL_PARTS;
-  const say = options.onProgress ?? (() => {});
+  const say = options.on_message ?? options.onProgress ?? (() => {});
   if (!Number.isFinite(resolution_m) || resolution_m < 500 || resolution_m > 100_000) {
     throw new InputError(invalid('resolution_m', resolution_m, 'metres from 500 to 100000'));
   }
@@ -149,9 +155,9 @@ export async function generateSample(options: SampleOptions = {}): Promise<Sampl
     return writeGeoTIFF(join(out, o.file), raster, {
       // DEFLATE level 1: a quarter of the time of level 6 for 5 % more bytes (GDAL reads either)
       overwrite: true, intoDataFolder: true, predictor: o.dataType === 'float32' ? 3 : 2, level: 1,
-      onProgress: (fraction) => {
+      on_progress: (fraction) => {
         fractions[k] = fraction;
-        options.onFraction?.(fractions.reduce((a, b) => a + b, 0) / outputs.length, 'writing rasters');
+        (options.on_progress ?? options.onFraction)?.(fractions.reduce((a, b) => a + b, 0) / outputs.length, 'writing rasters');
         if (fraction === 1) {
           say(`  ${o.file} written (${++done}/${outputs.length})`);
           arrived[k] = Infinity; // done: never holds the others back

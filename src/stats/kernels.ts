@@ -3,10 +3,8 @@
 // window sums, trends). Pure functions of their task: nothing is kept between tasks (buffers are
 // reused, always left zeroed), so any worker may run any task, again if need be. The block engine
 // (src/engine/pass.ts) plans the tasks, sends them to the pool and merges the partials in place order.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { decodeBlock, type BlockLayout } from '../geotiff/decode.js';
-import { samplesOf, workerCandidates } from '../geotiff/workerPool.js';
+import { builtModule, samplesOf } from '../geotiff/workerPool.js';
 import { emptyMoments, mergeMoments, type Moments } from './moments.js';
 import { trendCells } from './trendKernel.js';
 import { groupSlices, sliceBuffers, type GroupSlice } from './groupsKernel.js';
@@ -100,7 +98,7 @@ export interface KernelResult {
 }
 
 /** This module, as the engine's workers load it (the build's copy when running from TypeScript sources). */
-export const KERNEL_MODULE: string = (workerCandidates('stats', import.meta.url, 'kernels.js').find((u) => existsSync(fileURLToPath(u)))
+export const KERNEL_MODULE: string = (builtModule('stats', import.meta.url, 'kernels.js')
   ?? new URL('./kernels.js', import.meta.url)).href;
 
 /** A place's blocks decoded, as samples of the raster's type; a block that fails names its place and blob. */

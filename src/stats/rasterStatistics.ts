@@ -3,6 +3,7 @@ import { RASTER_INTERNALS, type Raster, type RasterInternals } from '../geotiff/
 import { runPass } from '../engine/pass.js';
 import { KERNEL_MODULE, partsOf, placeSpec, type KernelResult, type PlaceInput } from './kernels.js';
 import { emptyMoments, mergeMoments, summarizeMoments } from './moments.js';
+import { progressOf, type OnProgress } from '../core/progress.js';
 
 /** Area-weighted statistics of one band. */
 export interface BandStatistics {
@@ -20,9 +21,10 @@ export interface BandStatistics {
 export interface RasterStatisticsOptions {
   /** 0-based bands. Default all. */
   bands?: number[];
-  on_progress?: (fraction: number) => void;
-  /** @deprecated use `on_progress`. */
-  onProgress?: (fraction: number) => void;
+  /** Called as the pass goes on with the fraction done (0–1). */
+  on_progress?: OnProgress;
+  /** @deprecated use `on_progress` (the same callback). */
+  onProgress?: OnProgress;
   signal?: AbortSignal;
 }
 
@@ -40,7 +42,7 @@ export async function rasterStatistics(raster: Raster, options: RasterStatistics
   if (!internals) throw new InputError(invalid('raster', typeof raster, 'a raster from openRaster'));
   const grid = { width: raster.width, height: raster.height, transform: raster.transform, crs: raster.crs };
   const totals = bands.map(() => emptyMoments());
-  const onProgress = options.on_progress ?? options.onProgress;
+  const onProgress = progressOf(options);
   await runPass<KernelResult['moments'], Omit<PlaceInput, 'blobs'>>({
     files: [{ internals, bands, name: raster.source }],
     module: KERNEL_MODULE,

@@ -26,7 +26,7 @@ describe('summary passes kept on disk', () => {
     const data = join(tmp.dir, 'data');
     const first = await openDataset(data);
     let passes = 0;
-    const byRegion = (await first.summarize({ by: ['period', 'region'], variables: ['magt'], onProgress: () => { passes++; } })).objects();
+    const byRegion = (await first.summarize({ by: ['period', 'region'], variables: ['magt'], on_progress: () => { passes++; } })).objects();
     const histogram = (await first.histogram('magt')).objects();
     const byPeriod = (await first.summarize({ by: ['period'], variables: ['magt'] })).objects();
     await first.close();
@@ -36,9 +36,9 @@ describe('summary passes kept on disk', () => {
     const second = await openDataset(data);
     let again = 0;
     const count = () => { again++; };
-    expect((await second.summarize({ by: ['period', 'region'], variables: ['magt'], onProgress: count })).objects()).toEqual(byRegion);
-    expect((await second.histogram('magt', { onProgress: count })).objects()).toEqual(histogram);
-    expect((await second.summarize({ by: ['period'], variables: ['magt'], onProgress: count })).objects()).toEqual(byPeriod);
+    expect((await second.summarize({ by: ['period', 'region'], variables: ['magt'], on_progress: count })).objects()).toEqual(byRegion);
+    expect((await second.histogram('magt', { on_progress: count })).objects()).toEqual(histogram);
+    expect((await second.summarize({ by: ['period'], variables: ['magt'], on_progress: count })).objects()).toEqual(byPeriod);
     expect(again).toBe(0); // no file was read for them
     await second.close();
   });
@@ -51,6 +51,7 @@ describe('summary passes kept on disk', () => {
     appendFileSync(join(data, 'alt.tif'), Buffer.from([0])); // a byte after the TIFF's data: same values, another file
     const after = await openDataset(data);
     let passes = 0;
+    // by the option's deprecated name, which keeps working for a release
     await after.summarize({ by: ['period'], variables: ['alt'], onProgress: () => { passes++; } });
     expect(passes).toBeGreaterThan(0);
     await after.close();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset, type Dataset, type TrendResult } from '../../src/dataset/openDataset.js';
 import { sampleFolder } from '../../src/dataset/openDataset.js';
 import { mannKendall, sensSlope } from '../../src/stats/trend.js';
+import { InputError } from '../../src/errors.js';
 import { python, referee, tempDir } from '../helpers.js';
 
 const SCIPY = String.raw`
@@ -39,6 +40,11 @@ async function series(cell: number): Promise<number[]> {
 }
 
 describe('ds.trend(variable) has a referee', () => {
+  it('refuses permafrost (a presence, share or class has no slope per cell), naming what to use instead', async () => {
+    await expect(ds.trend('permafrost')).rejects.toThrow(InputError);
+    await expect(ds.trend('permafrost')).rejects.toThrow(/invalid variable: "permafrost" \(expected magt or alt.*ds\.change/);
+  });
+
   it('slopes and p-values of 300 sampled cells equal SciPy (theilslopes ×10 per decade, kendalltau exact)', async () => {
     const valid: number[] = [];
     for (let i = 0; i < magt.slope_per_decade.length; i += 97) if (!Number.isNaN(magt.slope_per_decade[i])) valid.push(i);

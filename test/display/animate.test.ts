@@ -9,13 +9,13 @@ import { openDataset, sampleFolder, type Dataset } from '../../src/dataset/openD
 import { mapFigure } from '../../src/plot/mapFigure.js';
 import { histogramFigure } from '../../src/plot/histogramFigure.js';
 import { areaFigure } from '../../src/plot/areaFigure.js';
-import { closeFigureBrowser, saveFigure } from '../../src/plot/saveFigure.js';
+import { closeFigureBrowser, saveFigure } from '../../src/display/saveFigure.js';
 import { animationFrames, PERIOD_LABEL } from '../../src/display/animate.js';
 import { encodeGif, gifComments } from '../../src/display/gif.js';
 import { decodePng } from '../../src/display/png.js';
 import { mp4Comment, videoTiming } from '../../src/display/mp4.js';
 import { renderFigure } from '../../src/display/render.js';
-import { readProvenance } from '../../src/provenance/provenance.js';
+import { readProvenance } from '../../src/display/readProvenance.js';
 import { InputError } from '../../src/errors.js';
 import { python, referee, root, tempDir } from '../helpers.js';
 

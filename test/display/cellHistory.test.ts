@@ -7,7 +7,7 @@ import { openDataset, sampleFolder, type Dataset } from '../../src/dataset/openD
 import type { Layer } from '../../src/dataset/layer.js';
 import { mapFigure } from '../../src/plot/mapFigure.js';
 import { trendMap } from '../../src/plot/trendMap.js';
-import { standaloneHtml } from '../../src/plot/saveFigure.js';
+import { standaloneHtml } from '../../src/display/saveFigure.js';
 import { figureHtml, type Figure } from '../../src/display/show.js';
 import { launchChromium } from '../../src/display/render.js';
 import { python, referee } from '../helpers.js';

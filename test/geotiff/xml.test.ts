@@ -10,7 +10,7 @@ import { parseGdalMetadata } from '../../src/geotiff/metadata.js';
 import { openRaster } from '../../src/geotiff/openRaster.js';
 import { parseXml, unescapeXml, type XmlElement } from '../../src/geotiff/xml.js';
 import { writeGeoTIFF } from '../../src/geotiff/writeGeoTIFF.js';
-import { readProvenance } from '../../src/provenance/provenance.js';
+import { readProvenance } from '../../src/display/readProvenance.js';
 import { python, referee, tempDir } from '../helpers.js';
 
 const tmp = tempDir('permafrost-xml-');

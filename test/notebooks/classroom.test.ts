@@ -30,7 +30,7 @@ beforeAll(async () => {
     // exercise 3 with the id as the comment once suggested it
     write('slip-site', [imports, cellWith('const { stations }'), typed(cellWith('const siteId'), "const siteId = 'AK-B001';", "const siteId = 'AK-001';")]),
   ];
-  reports = await runNotebookFiles(paths, { out: join(tmp.dir, 'out'), onProgress: () => {} });
+  reports = await runNotebookFiles(paths, { out: join(tmp.dir, 'out'), on_message: () => {} });
 }, 300_000);
 afterAll(() => rmSync(tmp.dir, { recursive: true, force: true }));
 

@@ -46,7 +46,7 @@ describe('runNotebooks executes every notebook', () => {
   const tmp = tempDir();
   let reports: NotebookReport[] = [];
   beforeAll(async () => {
-    reports = await runNotebookFiles(notebooks, { out: tmp.dir, onProgress: () => {} });
+    reports = await runNotebookFiles(notebooks, { out: tmp.dir, on_message: () => {} });
   }, 600_000);
   afterAll(() => tmp.cleanup());
   for (const path of notebooks) {
@@ -258,7 +258,7 @@ describe('a notebook with a failing cell', () => {
   afterAll(() => tmp.cleanup());
 
   it('is reported with its name, the cell number and the error, and later cells are not run', async () => {
-    const [report] = await runNotebookFiles([path], { out: join(tmp.dir, 'out'), onProgress: () => {} });
+    const [report] = await runNotebookFiles([path], { out: join(tmp.dir, 'out'), on_message: () => {} });
     expect(report.ok).toBe(false);
     expect(report.cells_run).toBe(2);
     expect(report.error?.cell).toBe(2);

@@ -2,7 +2,7 @@
 // zoom linked across the panels when a user drags a box in headless Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapFigure } from '../../src/plot/mapFigure.js';
-import { standaloneHtml } from '../../src/plot/saveFigure.js';
+import { standaloneHtml } from '../../src/display/saveFigure.js';
 import { launchChromium } from '../../src/display/render.js';
 import { InputError } from '../../src/errors.js';
 

@@ -6,7 +6,7 @@ import { mapFigure } from '../../src/plot/mapFigure.js';
 import { histogramFigure } from '../../src/plot/histogramFigure.js';
 import { areaFigure } from '../../src/plot/areaFigure.js';
 import { PRODUCT_CITATION, SYNTHETIC_CAPTION } from '../../src/plot/style.js';
-import { fitCaptions } from '../../src/display/captions.js';
+import { fitCaptions } from '../../src/plot/captions.js';
 import { animationFrames } from '../../src/display/animate.js';
 import { launchChromium } from '../../src/display/render.js';
 import { plotlyScript } from '../../src/display/plotlySource.js';

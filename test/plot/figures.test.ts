@@ -6,7 +6,7 @@ import { FileError } from '../../src/errors.js';
 import { areaFigure } from '../../src/plot/areaFigure.js';
 import { histogramFigure } from '../../src/plot/histogramFigure.js';
 import { downsample, mapFigure } from '../../src/plot/mapFigure.js';
-import { chromiumPath, closeFigureBrowser, saveFigure } from '../../src/plot/saveFigure.js';
+import { chromiumPath, closeFigureBrowser, saveFigure } from '../../src/display/saveFigure.js';
 import { SYNTHETIC_CAPTION } from '../../src/plot/style.js';
 import { trendFigure } from '../../src/plot/trendFigure.js';
 import { validationFigure } from '../../src/plot/validationFigure.js';

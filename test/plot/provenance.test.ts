@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset, sampleFolder, type Dataset } from '../../src/dataset/openDataset.js';
 import { exportTable } from '../../src/dataset/exportTable.js';
-import { closeFigureBrowser, saveFigure } from '../../src/plot/saveFigure.js';
+import { closeFigureBrowser, saveFigure } from '../../src/display/saveFigure.js';
 import { trendFigure } from '../../src/plot/trendFigure.js';
-import { readProvenance } from '../../src/provenance/provenance.js';
+import { readProvenance } from '../../src/display/readProvenance.js';
 import { compareFingerprints, fingerprintFiles } from '../../src/provenance/fingerprint.js';
 import { referee, root, tempDir } from '../helpers.js';
 

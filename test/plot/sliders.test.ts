@@ -6,7 +6,7 @@ import { launchChromium } from '../../src/display/render.js';
 import { mapFigure } from '../../src/plot/mapFigure.js';
 import { histogramFigure } from '../../src/plot/histogramFigure.js';
 import { areaFigure } from '../../src/plot/areaFigure.js';
-import { standaloneHtml } from '../../src/plot/saveFigure.js';
+import { standaloneHtml } from '../../src/display/saveFigure.js';
 import type { Figure } from '../../src/display/show.js';
 import { dragSliderToEnd } from '../helpers.js';
 

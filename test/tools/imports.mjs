@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// The shape of src/, checked: `node test/tools/imports.mjs` prints what breaks the rules and exits 1.
-//   1. no import circle (type imports count: they tie modules together just the same)
-//   2. src/geotiff/ imports nothing of src/ but itself, src/errors.ts and src/guard.ts; src/netcdf/
-//      (the other file reader) nothing but itself, src/geotiff/, errors and guard
-//   3. src/plot/ never imports src/geotiff/
+// The shape of src/, checked: `node test/tools/imports.mjs [--src DIR] [--json]` prints what breaks the
+// rules and exits 1.
+//   1. no import circle between files, and none between folders (type imports count: they tie modules
+//      together just the same)
+//   2. layers only reach down, for folders as for files (LAYERS below, lowest first; a folder imports
+//      its own layer's folders or lower ones, never a higher one)
+//   3. no code reads a file of the checkout outside the package's runtime (test/, src/, notebooks/, out/)
+//      by a path relative to itself: the built package works installed
 //   4. no source file over 400 lines
 //   5. src/index.ts exports at most 60 values, and no test or CI tooling
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -11,7 +14,29 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const src = join(root, 'src');
+const at = process.argv.indexOf('--src');
+const src = at > 0 ? resolve(process.argv[at + 1]) : join(root, 'src');
+
+/**
+ * The layers, lowest first: shared vocabulary (core and the top-level errors, guard, version,
+ * published), files, blocks (grids and cell areas), engine, kernels and statistics, dataset, what is
+ * built on datasets (the sample generator, stations, models, validation), figures, display,
+ * notebooks, tools; src/index.ts and src/tools.ts, the front doors, on top.
+ */
+const LAYERS = [
+  ['core', 'errors.ts', 'guard.ts', 'version.ts', 'published.ts', 'types'],
+  ['geotiff', 'netcdf'],
+  ['grid', 'provenance'],
+  ['engine'],
+  ['stats'],
+  ['dataset'],
+  ['sample', 'stations', 'model', 'validate'],
+  ['plot'],
+  ['display'],
+  ['notebooks'],
+  ['cli', 'bench', 'fuzz'],
+  ['index.ts', 'tools.ts'],
+];
 const files = [];
 (function walk(dir) {
   for (const name of readdirSync(dir)) {
@@ -54,14 +79,33 @@ function strong(v) {
 }
 for (const f of files) if (!idx.has(f)) strong(f);
 
-// 2, 3. layers
+// 1 (folders), 2. layers: each file's folder (or its own name at the top level) and that folder's rank
+const unitOf = (file) => { const r = rel(file); return r.includes('/') ? r.split('/')[0] : r; };
+const rankOf = (unit) => LAYERS.findIndex((names) => names.includes(unit));
+const folderEdges = new Map();
 for (const [file, deps] of graph) {
-  const from = rel(file);
+  const from = unitOf(file);
+  if (rankOf(from) < 0) problems.push(`${rel(file)}: its folder ${from} has no layer (add it to LAYERS in test/tools/imports.mjs)`);
   for (const d of deps) {
-    const to = rel(d);
-    if (from.startsWith('geotiff/') && !to.startsWith('geotiff/') && to !== 'errors.ts' && to !== 'guard.ts') problems.push(`${from} imports ${to}: the file layer reaches up`);
-    if (from.startsWith('netcdf/') && !/^(netcdf|geotiff)\//.test(to) && to !== 'errors.ts' && to !== 'guard.ts') problems.push(`${from} imports ${to}: the file layer reaches up`);
-    if (from.startsWith('plot/') && to.startsWith('geotiff/')) problems.push(`${from} imports ${to}: figures reach into the file layer`);
+    const to = unitOf(d);
+    if (to === from) continue;
+    if (!folderEdges.has(from)) folderEdges.set(from, new Set());
+    folderEdges.get(from).add(to);
+    if (rankOf(from) >= 0 && rankOf(to) > rankOf(from)) problems.push(`${rel(file)} imports ${rel(d)}: ${from} reaches up to ${to}`);
+  }
+}
+for (const [a, tos] of folderEdges) for (const b of tos) {
+  if (a < b && folderEdges.get(b)?.has(a)) problems.push(`folder circle: ${a} ↔ ${b}`);
+}
+
+// 3. reads outside the package's runtime: a relative path that climbs out of src/ (dist/ when built)
+// into test/, src/, notebooks/ or out/
+for (const file of files) {
+  const text = readFileSync(file, 'utf8');
+  const depth = rel(file).split('/').length - 1;
+  for (const m of text.matchAll(/['"`]((\.\.\/)+)(test|src|notebooks|out)(\/[^'"`]*)?['"`]/g)) {
+    const climbs = m[1].length / 3;
+    if (climbs > depth) problems.push(`${rel(file)} reads ${m[0].slice(1, -1)} by a path relative to its own code: outside the package's runtime`);
   }
 }
 

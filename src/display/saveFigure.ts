@@ -2,13 +2,13 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { dirname, extname, resolve } from 'node:path';
 import { FileError, InputError, invalid } from '../errors.js';
 import { checkOutputPath } from '../guard.js';
-import { figureHtml, isFigure, type Figure } from '../display/show.js';
-import { renderFigure } from '../display/render.js';
-import { ANIMATION_SIZE, writeAnimation, type AnimationOptions } from '../display/animate.js';
-import { escapeHtml } from '../notebooks/html.js';
+import { figureHtml, isFigure, type Figure } from './show.js';
+import { renderFigure } from './render.js';
+import { ANIMATION_SIZE, writeAnimation, type AnimationOptions } from './animate.js';
+import { escapeHtml } from '../core/escape.js';
 import { htmlProvenance, pngWithProvenance, provenanceComment, provenanceOf, svgWithProvenance, type DatasetLike, type Provenance } from '../provenance/provenance.js';
 
-export { chromiumPath, closeFigureBrowser, launchChromium } from '../display/render.js';
+export { chromiumPath, closeFigureBrowser, launchChromium } from './render.js';
 
 /** Options of {@link saveFigure}. */
 export interface SaveFigureOptions extends Omit<AnimationOptions, 'width' | 'height'> {
