@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { FileError } from '../errors.js';
-import { builtModule } from '../geotiff/workerPool.js';
+import { builtModule, workerExecArgv } from '../geotiff/workerPool.js';
 import { fitCaptions } from '../plot/captions.js';
 import { plotlyScript } from './plotlySource.js';
 
@@ -114,7 +114,7 @@ function imageThread(): { worker: Worker; port: MessagePort } {
     const { port1, port2 } = new MessageChannel();
     const url = builtModule('display', import.meta.url, 'renderWorker.js');
     if (!url) throw new Error('the image worker (renderWorker.js) is missing: run npm run build');
-    const worker = new Worker(url, { workerData: { port: port2 }, transferList: [port2] });
+    const worker = new Worker(url, { workerData: { port: port2 }, transferList: [port2], execArgv: workerExecArgv() });
     worker.unref();
     port1.unref();
     worker.on('error', () => { syncWorker = undefined; });

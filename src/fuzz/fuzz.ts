@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError, invalid } from '../errors.js';
 import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
-import { builtModule } from '../geotiff/workerPool.js';
+import { builtModule, workerExecArgv } from '../geotiff/workerPool.js';
 import { epsgToProj4 } from '../geotiff/crs.js';
 import { randomGenerator } from '../core/random.js';
 import type { FuzzCase } from './fuzzWorker.js';
@@ -99,7 +99,7 @@ export async function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
     const report: FuzzReport = { cases: 0, seconds: 0, outcomes: { ok: 0, typed: 0, untyped: 0, crash: 0, hang: 0 }, errors: {},
       slowest: { ms: 0, kind: '', mutation: '' }, problems: [], by_seed: bySeed, by_mutation: {} };
     const workerUrl = workerFile();
-    const spawn = () => new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: options.heap_mb ?? 512 }, env: { ...process.env, PERMAFROST_THREADS: '1' } });
+    const spawn = () => new Worker(workerUrl, { execArgv: workerExecArgv(), resourceLimits: { maxOldGenerationSizeMb: options.heap_mb ?? 512 }, env: { ...process.env, PERMAFROST_THREADS: '1' } });
     for (let id = 0; id < total; id++) {
       const pick = random.next();
       let c: FuzzCase;

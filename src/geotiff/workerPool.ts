@@ -69,7 +69,7 @@ export class WorkerPool {
     if (this.slots.length < this.size) {
       const url = this.candidates.find((u) => existsSync(fileURLToPath(u)));
       if (!url) { this.failed = true; return undefined; }
-      const worker = new Worker(url);
+      const worker = new Worker(url, { execArgv: workerExecArgv() });
       const slot: Slot = { worker, busy: 0, ended: false };
       worker.unref();
       worker.on('message', (m: Reply) => this.settle(m));
@@ -209,6 +209,23 @@ export function poolSize(): number {
 /** The compiled module beside this one, or the one in dist/ when running from TypeScript sources (tests). */
 export function workerCandidates(fromDist: string, moduleUrl: string, name: string): URL[] {
   return [new URL(`./${name}`, moduleUrl), new URL(`../../dist/${fromDist}/${name}`, moduleUrl)];
+}
+
+/**
+ * The Node options a worker thread starts with: this process's, less those that only a main script
+ * takes (`--input-type`, `-e`/`--eval`, `-p`/`--print` and their values), which make a worker fail
+ * to start when a script runs as `node --input-type=module -e "…"`.
+ */
+export function workerExecArgv(argv: string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (/^--input-type=/.test(a)) continue;
+    if (['--input-type', '-e', '--eval', '-p', '--print'].includes(a)) { i++; continue; }
+    if (/^--(eval|print)=/.test(a)) continue;
+    out.push(a);
+  }
+  return out;
 }
 
 /** The first of {@link workerCandidates} that exists, or undefined before a build. */

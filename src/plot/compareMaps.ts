@@ -55,14 +55,17 @@ export function compareMaps(grids: Grid[], options: Options, draw: (pair: Grid[]
   const labels = [options.labels?.[0] ?? first.period ?? 'first', options.labels?.[1] ?? second.period ?? 'second'];
   const withDifference = options.difference !== false;
   const panels = withDifference ? 3 : 2;
-  const gap = 0.06;
-  const width = (1 - gap * (panels - 1) - 0.05) / panels;
+  // the colour bars stand together right of the last panel (one above the other), never between panels,
+  // where a narrow figure has no room for their ticks
+  const gap = 0.03;
+  const width = (1 - gap * (panels - 1)) / panels;
   const domain = (k: number) => [k * (width + gap), k * (width + gap) + width];
   const axis = (k: number) => (k === 0 ? '' : String(k + 1));
   const extent = { x0: heat.x[0], x1: heat.x[heat.x.length - 1], y0: heat.y[heat.y.length - 1], y1: heat.y[0] };
   const overlay = lines(first.crs, extent, options);
   const data: Record<string, unknown>[] = [];
-  const colorbar = (k: number, title: string) => ({ title: { text: title, side: 'right' }, thickness: 12, len: 0.75, x: domain(k)[1] + 0.005, xanchor: 'left' });
+  const colorbar = (k: number, title: string) => ({ title: { text: title, side: 'right' }, thickness: 12, x: 1.01, xanchor: 'left',
+    ...(withDifference ? { len: 0.46, y: k === 1 ? 1 : 0, yanchor: k === 1 ? 'top' : 'bottom' } : { len: 0.75 }) });
   for (let k = 0; k < 2; k++) {
     data.push({ ...heat, z: z[k], name: labels[k], xaxis: `x${axis(k)}`, yaxis: `y${axis(k)}`, showscale: k === 1, colorbar: colorbar(1, units) });
   }

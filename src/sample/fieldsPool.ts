@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Window } from '../geotiff/openRaster.js';
+import { workerExecArgv } from '../geotiff/workerPool.js';
 import { allocateFields, maskFields, type SampleModel, type WindowFields } from './model.js';
 
 /**
@@ -19,7 +20,7 @@ export class FieldsPool {
     const url = new URL('./fieldsWorker.js', import.meta.url);
     if (!url.pathname.endsWith('.js') || import.meta.url.endsWith('.ts')) return;
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(url, { workerData: { resolution_m, seed } });
+      const worker = new Worker(url, { workerData: { resolution_m, seed }, execArgv: workerExecArgv() });
       worker.on('message', ({ id, error }: { id: number; error?: string }) => {
         const p = this.pending.get(id);
         if (!p) return;

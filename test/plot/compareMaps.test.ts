@@ -74,4 +74,30 @@ describe('mapFigure(grids, { compare })', () => {
       await page.close();
     }
   }, 60_000);
+
+  it('keeps both colour bars off the three maps at 900 × 460, 480 × 300 and 360 × 240', async () => {
+    const fig = mapFigure(layers, { compare: ['1980-1984', '2015-2019'], value: 'magt_c', synthetic: true });
+    for (const [width, height] of [[900, 460], [480, 300], [360, 240]]) {
+      const page = await browser.newPage({ viewport: { width, height } });
+      try {
+        await page.setContent(standaloneHtml({ ...fig, layout: { ...fig.layout, width, height } }), { waitUntil: 'load' });
+        const gd = page.locator('.js-plotly-plot').first();
+        await gd.locator('.heatmaplayer image').first().waitFor();
+        const boxes = await gd.evaluate((g: any) => {
+          const rect = (e: Element) => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; };
+          const L = g._fullLayout, top = g.getBoundingClientRect();
+          const maps = ['', '2', '3'].map((k) => { const x = L['xaxis' + k], y = L['yaxis' + k];
+            return { left: top.left + x._offset, right: top.left + x._offset + x._length, top: top.top + y._offset, bottom: top.top + y._offset + y._length }; });
+          return { maps, bars: [...g.querySelectorAll('.colorbar')].map(rect) };
+        });
+        expect(boxes.bars).toHaveLength(2);
+        for (const bar of boxes.bars) for (const map of boxes.maps) {
+          const overlap = bar.left < map.right && map.left < bar.right && bar.top < map.bottom && map.top < bar.bottom;
+          expect(overlap, `a colour bar over a map at ${width} × ${height}`).toBe(false);
+        }
+      } finally {
+        await page.close();
+      }
+    }
+  }, 60_000);
 });
