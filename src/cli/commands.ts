@@ -16,6 +16,8 @@ import { summarizeTrend, trendRaster } from '../dataset/trendOutputs.js';
 import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
 import { csvText, exportTable } from '../dataset/exportTable.js';
 import { mapArray } from '../grid/mapArray.js';
+import { exportLonLat } from '../dataset/exportLonLat.js';
+import type { RegridMethod } from '../grid/regrid.js';
 import { csvProvenance, GEOTIFF_PROVENANCE_ITEM, provenanceOf } from '../provenance/provenance.js';
 import { shareCommands } from './shareCommands.js';
 import { animateCommands } from './animateCommand.js';
@@ -149,24 +151,32 @@ export const commands: Record<string, Command> = {
     },
   },
   export: {
-    brief: 'Export one variable and period (and region) as CSV, Arrow or GeoTIFF.',
-    summary: 'Exports one variable and period (optionally one region) as a table (CSV or Arrow: x_m, y_m, lon, lat, area_km2, value) or a GeoTIFF.',
+    brief: 'Export one variable and period (and region) as CSV, Arrow, GeoTIFF or NetCDF.',
+    summary: 'Exports one variable and period (optionally one region) as a table (CSV or Arrow: x_m, y_m, lon, lat, area_km2, value) or a GeoTIFF; with --crs EPSG:4326 --resolution-deg, resampled onto a longitude/latitude grid as a GeoTIFF or a CF-compliant NetCDF file.',
     usage: '[source] --period <period> --out <file> [options]',
     positionals: 1,
     options: {
       variable: { type: 'string', value: 'magt|alt|permafrost', default: 'magt', description: 'variable' },
       period: { type: 'string', value: 'period', description: 'e.g. 2015-2019 (required)' },
       region: { type: 'string', value: 'region', description: `a named region (${REGIONS.map((r) => r.id).join(', ')})` },
-      format: { type: 'string', value: 'csv|arrow|geotiff', default: 'csv', description: 'output format' },
+      format: { type: 'string', value: 'csv|arrow|geotiff|netcdf', default: 'csv', description: 'output format (netcdf with --crs EPSG:4326)' },
+      crs: { type: 'string', value: 'EPSG:4326', description: 'resample onto longitude/latitude (with --resolution-deg; geotiff or netcdf)' },
+      'resolution-deg': { type: 'string', value: 'degrees', description: 'cell size of the longitude/latitude grid, e.g. 0.05' },
+      method: { type: 'string', value: 'average|nearest|bilinear|mode', description: 'resampling (default average; mode for permafrost)' },
       out: { type: 'string', value: 'file', description: 'the file to write (required)' },
       overwrite: { type: 'boolean', description: 'replace --out if it exists' },
     },
-    examples: ['permafrost-lab export --variable alt --period 2015-2019 --region alaska --format csv --out alaska_alt.csv'],
+    examples: ['permafrost-lab export --variable alt --period 2015-2019 --region alaska --format csv --out alaska_alt.csv',
+      'permafrost-lab export --period 2015-2019 --crs EPSG:4326 --resolution-deg 0.05 --format netcdf --out magt_2015-2019.nc'],
     async run(args) {
       const out = args.string('out');
       if (!out) throw new InputError('export needs --out <file>');
       const format = args.string('format')!;
-      if (!['csv', 'arrow', 'geotiff'].includes(format)) throw new InputError(invalid('option --format', format, 'csv, arrow or geotiff'));
+      if (!['csv', 'arrow', 'geotiff', 'netcdf'].includes(format)) throw new InputError(invalid('option --format', format, 'csv, arrow, geotiff or netcdf'));
+      const crs = args.string('crs');
+      if (crs !== undefined && crs.toUpperCase() !== 'EPSG:4326') throw new InputError(invalid('option --crs', crs, 'EPSG:4326 (longitude/latitude)'));
+      if ((crs === undefined) !== (args.string('resolution-deg') === undefined)) throw new InputError('export needs --crs EPSG:4326 and --resolution-deg together, for example --crs EPSG:4326 --resolution-deg 0.05');
+      if (format === 'netcdf' && crs === undefined) throw new InputError('--format netcdf needs --crs EPSG:4326 --resolution-deg <degrees>');
       const period = args.string('period');
       if (!period) throw new InputError('export needs --period, for example --period 2015-2019');
       const variable = variableOption(args.string('variable')!);
@@ -175,7 +185,15 @@ export const commands: Record<string, Command> = {
       if (existsSync(out) && !args.flag('overwrite')) throw new InputError(`${out} exists; add --overwrite to replace it`);
       const region = args.string('region');
       const bar = progressBar('export', { quiet: !args.verbose });
-      if (format === 'geotiff') {
+      if (crs !== undefined) {
+        if (region) throw new InputError('--region cannot be combined with --crs (the longitude/latitude export covers the whole grid)');
+        if (format !== 'geotiff' && format !== 'netcdf') throw new InputError(invalid('option --format', format, 'geotiff or netcdf with --crs'));
+        const method = args.string('method') as RegridMethod | undefined;
+        await exportLonLat(ds, variable, period, out, { resolution_deg: args.number('resolution-deg'), format, method, overwrite: true,
+          metadata: { ...(ds.synthetic ? { SYNTHETIC: 'exported from the synthetic sample; not the real product' } : {}),
+            [GEOTIFF_PROVENANCE_ITEM]: JSON.stringify(await provenanceOf({ builder: 'permafrost-lab export', options: { variable, period, format, crs, resolution_deg: args.number('resolution-deg'), method: method ?? null }, dataset: ds })) } });
+        bar.done();
+      } else if (format === 'geotiff') {
         const { raster, band } = ds.raster(variable, period);
         const table = region ? await ds.table(variable, period, { region }) : null;
         const keep = table ? new Set(Array.from(table.array('x_m') as ArrayLike<number>, (x, i) => `${x},${(table.array('y_m') as ArrayLike<number>)[i]}`)) : null;

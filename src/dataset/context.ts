@@ -10,7 +10,10 @@ import { asNumbers } from '../geotiff/metadata.js';
 /** The grid every file of a dataset shares. */
 export interface DatasetGrid extends GridLike {
   epsg: number | null;
+  /** Cell size in metres; on a longitude/latitude grid, the north–south size of a cell (degrees × 111.32 km). */
   resolution_m: number;
+  /** Cell size in degrees on a longitude/latitude grid, else null. */
+  resolution_deg: number | null;
   bbox: BBox;
 }
 
@@ -41,7 +44,11 @@ export function internalsOf(raster: Raster): RasterInternals {
  * stored values scaled (GDAL scale and offset, unit conversions).
  */
 export async function rowsOf(ctx: Context, variable: Variable, period: string, y0: number, height: number, x0 = 0, width = ctx.grid.width): Promise<Float32Array> {
-  const { raster, band } = ctx.slotOf(variable, period);
+  return slotRows(ctx.slotOf(variable, period), y0, height, x0, width);
+}
+
+/** Rows `y0 … y0 + height` of one band (a slot) as floats, NaN where there is no data, stored values scaled. */
+export async function slotRows({ raster, band }: Slot, y0: number, height: number, x0 = 0, width = raster.width): Promise<Float32Array> {
   const [stored] = asNumbers(await raster.read({ window: { x: x0, y: y0, width, height }, bands: [band], raw: true }));
   const { scale, offset } = internalsOf(raster).valueTransform(band);
   const out = stored instanceof Float32Array ? stored : new Float32Array(stored.length);

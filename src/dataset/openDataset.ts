@@ -23,8 +23,10 @@ import { provenanceOf } from '../provenance/provenance.js';
 import { markSynthetic } from '../provenance/tableOrigin.js';
 import { zonation as zonationOf, zoneAreas as zoneAreasOf, ZONES, type ZonationOptions, type ZonationResult } from './zonation.js';
 
-export { ZONES, type ChangeOptions, type HistogramOptions, type TrendOptions, type TrendResult, type SummarizeOptions, type SampleOptions, type TableOptions, type ChangeResult, type DatasetGrid, type Layer, type LayerOptions, type ZonationOptions, type ZonationResult };
+export { ZONES, type CompareOptions, type Comparison, type RegridOptions, type RegridTarget, type ChangeOptions, type HistogramOptions, type TrendOptions, type TrendResult, type SummarizeOptions, type SampleOptions, type TableOptions, type ChangeResult, type DatasetGrid, type Layer, type LayerOptions, type ZonationOptions, type ZonationResult };
 import { PRODUCT_PERIODS, parsePeriod, type Period } from './periods.js';
+import { regridToFolder, type RegridOptions, type RegridTarget } from './regrid.js';
+import { compareDatasets, type CompareOptions, type Comparison } from './compare.js';
 
 type Table = ReturnType<typeof aq.table>;
 
@@ -87,6 +89,19 @@ export interface Dataset {
    * slider: `mapFigure(await ds.layers('magt', { max_cells: 200 }))`. Each tile is decoded once.
    */
   layers(variable: Variable, options?: LayerOptions & { periods?: string[] }): Promise<Layer[]>;
+  /**
+   * The dataset resampled onto another grid (a dataset's, or `{ width, height, transform, crs }`):
+   * GeoTIFFs written to a folder (`out`, else a temporary one) and opened as a dataset. `method`:
+   * `average` (default; area-weighted, each source cell by its share inside the target cell),
+   * `nearest`, `bilinear` or `mode`, as gdalwarp's `-r average|near|bilinear|mode`.
+   */
+  regrid(target: RegridTarget, options?: RegridOptions): Promise<Dataset>;
+  /**
+   * This product (a) against another (b), as `compareDatasets(a, b, options)`: the finer resampled
+   * onto the coarser grid; a table by region, zone and latitude band, and per-cell differences
+   * for `differenceMap(cmp)` and `scatterFigure(cmp)`.
+   */
+  compare(other: Dataset, options?: CompareOptions): Promise<Comparison>;
   /** The raster and band holding a variable and period. */
   raster(variable: Variable, period: string): { raster: Raster; band: number };
   close(): Promise<void>;
@@ -148,7 +163,7 @@ export async function openDataset(source?: string, options: OpenDatasetOptions =
   }
   const grid: DatasetGrid = {
     width: first.width, height: first.height, transform: first.transform, crs: first.crs, epsg: first.epsg,
-    resolution_m: Math.abs(first.transform.pixelWidth), bbox: first.bbox,
+    ...resolutionOf(first), bbox: first.bbox,
   };
   const labels = [...new Set([...layout.variables.values()].flatMap((s) => [...s.keys()]))].sort();
   const periods = labels.map((l) => parsePeriod(l)!);
@@ -257,7 +272,15 @@ class ProductDataset implements Dataset {
     return layersOf(this.ctx, variable, options.periods ?? this.periods.map((p) => p.label), options);
   }
   raster(variable: Variable, period: string): { raster: Raster; band: number } { return this.ctx.slotOf(variable, period); }
+  async regrid(target: RegridTarget, options: RegridOptions = {}): Promise<Dataset> { return openDataset(await regridToFolder(this, target, options)); }
+  compare(other: Dataset, options: CompareOptions = {}): Promise<Comparison> { return compareDatasets(this, other, options); }
   async close(): Promise<void> { await Promise.all([...this.rasters.values()].map((r) => r.close())); }
+}
+
+/** A grid's cell size: metres, and degrees on a longitude/latitude grid (whose nominal metres are its cells' north–south size). */
+function resolutionOf(r: Raster): { resolution_m: number; resolution_deg: number | null } {
+  const size = Math.abs(r.transform.pixelWidth);
+  return /\+proj=longlat\b/.test(r.crs) ? { resolution_m: size * 111_320, resolution_deg: size } : { resolution_m: size, resolution_deg: null };
 }
 
 /** Names of the periods as the product writes them. */

@@ -68,7 +68,8 @@ export function regionLabels(grid: GridLike): RegionLabels {
  */
 export function regionCacheFile(grid: GridLike, key = gridKey(grid)): string {
   const base = process.env.PERMAFROST_CACHE ?? join(homedir(), '.cache', 'permafrost-lab');
-  const hash = createHash('sha256').update(key).update(JSON.stringify(REGIONS)).update('world-atlas countries-50m v2').digest('hex').slice(0, 20);
+  const hash = createHash('sha256').update(key).update(JSON.stringify(REGIONS)).update('world-atlas countries-50m v2')
+    .update(/\+proj=longlat\b/.test(grid.crs) ? ' rings unwrapped at the antimeridian' : '').digest('hex').slice(0, 20);
   return join(base, 'regions', `labels-${grid.width}x${grid.height}-${hash}.u8`);
 }
 

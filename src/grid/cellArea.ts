@@ -16,8 +16,8 @@ export interface GridLike {
 
 /** Cell areas of a grid, in km². */
 export interface CellArea {
-  /** How the areas are computed: `polar-stereographic` (exact point scale) or `corners` (numerical). */
-  method: 'polar-stereographic' | 'corners';
+  /** How the areas are computed: `polar-stereographic` (exact point scale), `lon-lat` (exact ellipsoidal areas of lon/lat cells) or `corners` (numerical). */
+  method: 'polar-stereographic' | 'lon-lat' | 'corners';
   /** True area of the cell at column `col`, row `row`, km². */
   at(col: number, row: number): number;
   /** Fills `out` (default a new array) with the areas of `width` cells of row `row` from column `col`. */
@@ -198,12 +198,20 @@ function lonLatArea(grid: GridLike, a: number, e: number): CellArea {
     if (e === 0) return 2 * s;
     return (1 - e * e) * (s / (1 - e * e * s * s) - Math.log((1 - e * s) / (1 + e * s)) / (2 * e));
   };
+  // every cell of a row has the same area: one value per row, computed once
+  const byRow = new Float64Array(grid.height).fill(NaN);
   const at = (_col: number, row: number) => {
+    if (row >= 0 && row < grid.height && byRow[row] === byRow[row]) return byRow[row];
     const lat1 = t.originY + row * t.pixelHeight;
     const lat2 = lat1 + t.pixelHeight;
-    return ((a / 1000) ** 2 * Math.abs(t.pixelWidth * rad) * Math.abs(q(lat2) - q(lat1))) / 2;
+    const area = ((a / 1000) ** 2 * Math.abs(t.pixelWidth * rad) * Math.abs(q(lat2) - q(lat1))) / 2;
+    if (row >= 0 && row < grid.height) byRow[row] = area;
+    return area;
   };
-  return { method: 'corners', at, row: rowOf(grid, at) };
+  return {
+    method: 'lon-lat', at,
+    row(row, col = 0, width = grid.width - col, out = new Float64Array(width)) { return out.fill(at(col, row), 0, width); },
+  };
 }
 
 function rowOf(grid: GridLike, at: (col: number, row: number) => number): CellArea['row'] {

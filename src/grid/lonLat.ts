@@ -26,6 +26,17 @@ export function lonLatGrid(grid: GridLike): LonLatGrid {
   const t = grid.transform;
   const p = parseProj4(grid.crs);
   const polar = p.proj === 'stere' && Math.abs(Number(p.lat_0)) === 90 && t.rotationX === 0 && t.rotationY === 0;
+  if (p.proj === 'longlat' && !p.pm && t.rotationX === 0 && t.rotationY === 0) {
+    // a lon/lat grid: the coordinates are the longitudes and latitudes
+    return {
+      toLonLat, fromLonLat,
+      row(row, col, width, lon, lat) {
+        const y = t.originY + (row + 0.5) * t.pixelHeight;
+        for (let i = 0; i < width; i++) { lon[i] = t.originX + (col + i + 0.5) * t.pixelWidth; lat[i] = y; }
+      },
+      latRow(row, _col, width, lat) { lat.fill(t.originY + (row + 0.5) * t.pixelHeight, 0, width); },
+    };
+  }
   if (!polar) {
     return {
       toLonLat, fromLonLat,

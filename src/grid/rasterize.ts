@@ -104,15 +104,40 @@ export interface PolygonGeometry {
 export function projectRings(geometries: PolygonGeometry[], crs: string, options: { southOf_deg?: number } = {}): Ring[] {
   const forward = proj4(LONLAT, crs);
   const limit = options.southOf_deg ?? -91;
+  const lonLat = /\+proj=longlat\b/.test(crs);
   const rings: Ring[] = [];
   for (const g of geometries) {
     const polygons = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as number[][][][];
     for (const polygon of polygons) {
       for (const ring of polygon) {
         if (ring.every(([, lat]) => lat < limit)) continue;
-        rings.push(ring.map(([lon, lat]) => forward.forward([lon, Math.max(lat, -89.9)]) as [number, number]));
+        const projected = ring.map(([lon, lat]) => forward.forward([lon, Math.max(lat, -89.9)]) as [number, number]);
+        if (lonLat) rings.push(...unwrapped(projected));
+        else rings.push(projected);
       }
     }
   }
   return rings;
+}
+
+/**
+ * A lon/lat ring that crosses the antimeridian (a step of more than 180° between vertices), made
+ * continuous (longitudes beyond ±180) and drawn twice, once shifted by 360°, so that each side of
+ * the map gets its part; on a lon/lat grid the jump would otherwise cut across the whole map.
+ */
+function unwrapped(ring: Ring): Ring[] {
+  let shift = 0;
+  let crosses = false;
+  const out: Ring = ring.map(([x, y], i) => {
+    if (i > 0) {
+      const step = x - ring[i - 1][0];
+      if (step > 180) { shift -= 360; crosses = true; } else if (step < -180) { shift += 360; crosses = true; }
+    }
+    return [x + shift, y];
+  });
+  if (!crosses) return [ring];
+  if (shift !== 0) return [ring]; // wraps around the pole: left as it is (no land ring does north of 45°N)
+  const min = Math.min(...out.map(([x]) => x));
+  const offset = min < -180 ? 360 : -360;
+  return [out, out.map(([x, y]) => [x + offset, y] as [number, number])];
 }

@@ -1,14 +1,20 @@
 import type { Figure } from './figure.js';
 import { InputError, invalid } from '../errors.js';
 import { isTable, requireSome, type TableLike } from './inputs.js';
+import type { Comparison } from '../dataset/compare.js';
+import { comparisonDensity, isComparison } from './comparisonFigures.js';
 import { axisTitle, baseLayout, figure, label, PALETTE, type FigureOptions } from './style.js';
 
 /**
  * One column against another (for example ALT against MAGT), at most `maxPoints` (5,000) points taken
  * evenly from the table so that large grids stay light, coloured by a category column if given.
+ * Given a comparison of two products (`ds.compare`), product b against product a cell by cell as a
+ * density (cells per bin, `bins` × `bins`, default 60) with the 1:1 line.
  * @example show(scatterFigure(joined, { x: 'magt_c', y: 'alt_cm' }))
  */
-export function scatterFigure(table: TableLike, options: FigureOptions & { x: string; y: string; color?: string; maxPoints?: number }): Figure {
+export function scatterFigure(table: TableLike | Comparison, options: FigureOptions & ({ x: string; y: string; color?: string; maxPoints?: number } | { period?: string; bins?: number }) = {}): Figure {
+  if (isComparison(table)) return comparisonDensity(table, options as FigureOptions & { period?: string; bins?: number });
+  if (!('x' in options)) throw new InputError(invalid('scatterFigure options', JSON.stringify(options), '{ x, y } column names'));
   if (!isTable(table)) throw new InputError(invalid('scatterFigure input', typeof table, 'an Arquero table'));
   const n = table.numRows();
   requireSome(n, 'a table of 0 rows', 'scatterFigure');

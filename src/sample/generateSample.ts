@@ -11,10 +11,11 @@ import { PERIODS, SAMPLE_NODATA, SampleModel, type WindowFields } from './model.
 import { FieldsPool } from './fieldsPool.js';
 import { generateStations } from './stations.js';
 import { sampleReadme } from './readme.js';
+import { writeSecondProduct } from './secondProduct.js';
 import { type OnProgress } from '../core/progress.js';
 
 /** What the sample can contain. */
-export type SamplePart = 'magt' | 'alt' | 'permafrost' | 'predictors' | 'stations';
+export type SamplePart = 'magt' | 'alt' | 'permafrost' | 'predictors' | 'stations' | 'second_product';
 
 /** Options for {@link generateSample}. */
 export interface SampleOptions {
@@ -48,13 +49,14 @@ export interface SampleResult {
   stations?: { boreholes: number; calm: number };
 }
 
-const ALL_PARTS: SamplePart[] = ['magt', 'alt', 'permafrost', 'predictors', 'stations'];
+const ALL_PARTS: SamplePart[] = ['magt', 'alt', 'permafrost', 'predictors', 'stations', 'second_product'];
 const NODATA = SAMPLE_NODATA;
 
 /**
  * Generates the synthetic sample: `magt.tif`, `alt.tif`, `permafrost.tif` (8 bands, one per
  * period, named `1980-1984` … `2015-2019`), predictor rasters in `predictors/`, station tables
- * `boreholes.csv` and `calm.csv`, and a `README.md` saying what it is. Deterministic: the same
+ * `boreholes.csv` and `calm.csv`, a second product to compare with (`second-product/`: TTOP-like
+ * MAGT at 5 km, 2000–2016), and a `README.md` saying what it is. Deterministic: the same
  * seed and resolution give byte-identical files. Every file says it is SYNTHETIC.
  * @example await generateSample({ out: 'data/sample', resolution_m: 10000, seed: 1 });
  */
@@ -171,6 +173,13 @@ export async function generateSample(options: SampleOptions = {}): Promise<Sampl
   }
 
   const files = outputs.map((o) => o.file);
+  if (parts.includes('second_product')) {
+    // a TTOP-like product at 5 km whatever the sample's resolution, to compare with (07-compare)
+    say('writing the second product (TTOP-like MAGT, 5 km, 2000-2016)');
+    const model5 = resolution_m === 5000 ? model : new SampleModel(5000, seed);
+    const pool5 = new FieldsPool(model5, 5000, seed);
+    try { files.push(await writeSecondProduct(out, model5, pool5, seed)); } finally { await pool5.close(); }
+  }
   let stations: SampleResult['stations'];
   let flaws: string[] = [];
   if (parts.includes('stations')) {
