@@ -7,6 +7,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { gzipSync } from 'node:zlib';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,45 +61,55 @@ function adapters({ embedded, required }) {
 }
 
 const common = {
-  bundle: true, format: 'iife', platform: 'browser', target: 'chrome110', minify: true, legalComments: 'none', logLevel: 'warning', write: false,
-  inject: [src('explorer/node/process.ts'), src('explorer/node/sharedArrayBuffer.ts')],
+  metafile: !!process.env.EXPLORER_ANALYZE, bundle: true, format: 'iife', platform: 'browser', target: 'chrome110', minify: !process.env.EXPLORER_DEBUG, sourcemap: process.env.EXPLORER_DEBUG ? 'inline' : false, legalComments: 'none', logLevel: 'warning', write: false,
+  inject: [src('explorer/node/process.ts'), src('explorer/node/sharedArrayBuffer.ts'), src('explorer/node/timers.ts')],
   define: { 'import.meta.url': JSON.stringify(`file://${PACKAGE}/node_modules/`), global: 'globalThis' },
   // modules the page never loads: WebP needs the libwebp WebAssembly file beside it (a WebP GeoTIFF is 8-bit RGB, never the product)
   external: ['@jsquash/webp/*'],
 };
 
 const bytes = (path) => ({ base64: readFileSync(path).toString('base64') });
-// version.ts reads the package's version from package.json
-const packageJson = { [`${PACKAGE}/package.json`]: { text: JSON.stringify({ version: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version }) } };
 
-// the worker: decodes blocks and runs the block engine's kernels (src/geotiff/decodeWorker.ts)
-const worker = await esbuild.build({
-  ...common, entryPoints: [src('geotiff/decodeWorker.ts')],
-  plugins: [adapters({ embedded: () => ({ ...packageJson, [`${PACKAGE}/dist/geotiff/lzw.wasm`]: bytes(join(root, 'dist/geotiff/lzw.wasm')) }), required: { 'xz-decompress': true } })],
-});
-const workerScript = worker.outputFiles[0].text;
-
-// the page: opens the picked files, runs check, summaries, maps and figures (src/explorer/page.ts)
-const page = await esbuild.build({
-  ...common, entryPoints: [src('explorer/page.ts')],
+// one script for the page and its Web Workers (src/explorer/main.ts): the library's files it reads
+// at run time embedded at their places under /permafrost-lab, and what its `require` calls ask for
+const bundle = await esbuild.build({
+  ...common, entryPoints: [src('explorer/main.ts')],
   plugins: [adapters({
     embedded: () => ({
-      ...packageJson,
+      // version.ts reads the package's version from package.json
+      [`${PACKAGE}/package.json`]: { text: JSON.stringify({ version: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version }) },
       [`${PACKAGE}/dist/geotiff/lzw.wasm`]: bytes(join(root, 'dist/geotiff/lzw.wasm')),
       [`${PACKAGE}/dist/geotiff/epsg.json.gz`]: bytes(join(root, 'dist/geotiff/epsg.json.gz')),
-      [`${PACKAGE}/dist/geotiff/decodeWorker.js`]: { text: workerScript },
+      // the worker pool looks for its script here; every worker runs the explorer's own script (worker_threads.ts)
+      [`${PACKAGE}/dist/geotiff/decodeWorker.js`]: { text: '' },
     }),
-    required: { 'world-atlas/countries-50m.json': true, 'world-atlas/land-110m.json': true },
+    required: { 'world-atlas/countries-50m.json': true, 'world-atlas/land-110m.json': true, 'xz-decompress': true },
   })],
 });
+const script = bundle.outputFiles[0].text;
+
+// explorer.js: the script gzipped, and a loader that inflates it (DecompressionStream) and runs it
+// from a Blob URL, which the page's workers start from too; plotly.js as it is published
+const packed = gzipSync(script, { level: 9 }).toString('base64');
+const loader = `(function () {
+  var bytes = Uint8Array.from(atob(${JSON.stringify(packed)}), function (c) { return c.charCodeAt(0); });
+  new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).blob().then(function (code) {
+    var url = self.permafrostExplorerScript = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+    var s = document.createElement('script');
+    s.src = url;
+    document.head.appendChild(s);
+  });
+})();
+`;
 
 mkdirSync(out, { recursive: true });
 const write = (name, text) => { writeFileSync(join(out, `${name}.tmp`), text); renameSync(join(out, `${name}.tmp`), join(out, name)); };
-write('explorer.js', page.outputFiles[0].text);
+write('explorer.js', loader);
 copyFileSync(require.resolve('plotly.js-dist-min/plotly.min.js'), join(out, 'plotly.min.js'));
 write('index.html', readFileSync(src('explorer/index.html'), 'utf8'));
 const sizes = ['index.html', 'plotly.min.js', 'explorer.js'].map((f) => statSync(join(out, f)).size);
 const total = sizes.reduce((a, b) => a + b, 0);
 console.log(`explorer: dist/explorer/ ${(total / 1e6).toFixed(2)} MB (index.html ${(sizes[0] / 1e3).toFixed(0)} kB, plotly.min.js ${(sizes[1] / 1e6).toFixed(2)} MB, ` +
-  `explorer.js ${(sizes[2] / 1e6).toFixed(2)} MB of which the worker ${(workerScript.length / 1e6).toFixed(2)} MB)`);
+  `explorer.js ${(sizes[2] / 1e6).toFixed(2)} MB: the library's script, ${(script.length / 1e6).toFixed(2)} MB, gzipped)`);
 if (total >= 6e6) { console.error(`explorer: ${total} bytes, over the 6 MB budget`); process.exitCode = 1; }
+if (process.env.EXPLORER_ANALYZE) console.log(await esbuild.analyzeMetafile(bundle.metafile));

@@ -1,7 +1,7 @@
 // The explorer page (dist/explorer/index.html, built by environment/explorer.mjs): the picked files
 // go through the library's own `check`, `openDataset`, `summarize`, `layers` and figure builders,
 // bundled for the browser; what it computed stays in `window.permafrostExplorer` for scripts and tests.
-import { checkFolder, checkText } from '../dataset/check.js';
+import { checkFolder, checkText, type CheckReport } from '../dataset/check.js';
 import type { Variable } from '../dataset/discover.js';
 import { csvText } from '../dataset/exportTable.js';
 import { openDataset, type Dataset } from '../dataset/openDataset.js';
@@ -28,7 +28,8 @@ export interface ExplorerState {
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
   files: string[];
-  check: ReturnType<typeof checkFolder> extends Promise<infer R> ? R | null : never;
+  /** What `check` found (`checkFolder`'s report). */
+  check: CheckReport | null;
   periods: string[];
   variables: string[];
   synthetic: boolean | null;
@@ -170,6 +171,8 @@ const drop = $('drop');
 drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
 drop.addEventListener('dragleave', () => drop.classList.remove('over'));
 drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); take(e.dataTransfer?.files); });
+// files picked before this script ran (it starts once inflated)
+take($<HTMLInputElement>('files').files);
 $('map-png').addEventListener('click', () => savePng('map'));
 $('area-png').addEventListener('click', () => savePng('area'));
 

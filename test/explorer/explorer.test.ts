@@ -31,6 +31,7 @@ async function openWithSample(): Promise<Page> {
   tab.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   tab.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
   await tab.goto(pathToFileURL(explorerPage()).href, { waitUntil: 'load' });
+  await tab.waitForFunction(() => (globalThis as any).permafrostExplorer?.status === 'idle', undefined, { timeout: 30_000 });
   await tab.locator('#files').setInputFiles(sampleFiles());
   await tab.waitForFunction(() => ['ready', 'error'].includes((globalThis as any).permafrostExplorer.status), undefined, { timeout: 180_000 });
   return tab;
@@ -131,10 +132,12 @@ describe('permafrost-lab explorer', () => {
     process.stdout.write = ((text: string) => { out.push(text); return true; }) as typeof process.stdout.write;
     try {
       expect(await main(['explorer'])).toBe(0);
+      expect(out.splice(0).join('')).toBe(`${join(folder, 'index.html')}\n`);
+      expect(await main(['explorer', '--help'])).toBe(0);
+      expect(out.splice(0).join('')).toMatch(/^Usage: permafrost-lab explorer \[options\]\n[\s\S]*--serve[\s\S]*--port <port>/);
     } finally {
       process.stdout.write = write;
     }
-    expect(out.join('')).toBe(`${join(folder, 'index.html')}\n`);
     const served = await serveExplorer();
     try {
       expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);

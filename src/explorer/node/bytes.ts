@@ -3,7 +3,7 @@
 
 export class Bytes extends Uint8Array {
   /** The same memory as `bytes`, without a copy. */
-  static of(bytes: Uint8Array): Bytes {
+  static view(bytes: Uint8Array): Bytes {
     return new Bytes(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length);
   }
 

@@ -1,9 +1,11 @@
+/// <reference path="../virtual.d.ts" />
 // node:fs and node:fs/promises as the explorer page sees them (environment/explorer.mjs puts this
 // module in their place): the files the user picked, read by Blob slices and never whole, and the
 // files the build embedded (the LZW module, the EPSG table, the worker's script). Nothing can be
 // written: the library's caches (region labels, summaries) catch that and keep their results in memory.
 import { EMBEDDED } from 'explorer:embedded';
 import { Bytes } from './bytes.js';
+import { fileURLToPath } from './url.js';
 
 /** The folder the picked files appear in. */
 export const PICKED = '/picked';
@@ -27,6 +29,10 @@ export async function pickFiles(files: File[]): Promise<string> {
   return PICKED;
 }
 
+/** A path, or a file: URL (as Node's fs takes them). */
+type PathLike = string | URL;
+const pathOf = (path: PathLike): string => (typeof path === 'string' ? path : fileURLToPath(path));
+
 function entry(path: string): Entry | undefined {
   const found = entries.get(path);
   if (found) return found;
@@ -46,31 +52,36 @@ function fail(code: string, what: string, path: string): Error {
 
 interface Stats { size: number; mtimeMs: number; isFile(): boolean; isDirectory(): boolean }
 
-export function statSync(path: string): Stats {
+export function statSync(where: PathLike): Stats {
+  const path = pathOf(where);
   const e = entry(path);
   if (e) return { size: e.size, mtimeMs: e.mtimeMs, isFile: () => true, isDirectory: () => false };
   if (isFolder(path)) return { size: 0, mtimeMs: 0, isFile: () => false, isDirectory: () => true };
   throw fail('ENOENT', 'no such file or directory', path);
 }
 
-export function existsSync(path: string): boolean {
+export function existsSync(where: PathLike): boolean {
+  const path = pathOf(where);
   return !!entry(path) || isFolder(path);
 }
 
-export function readdirSync(path: string): string[] {
+export function readdirSync(where: PathLike): string[] {
+  const path = pathOf(where);
   if (!isFolder(path)) throw fail('ENOENT', 'no such file or directory', path);
   const prefix = `${path.replace(/\/$/, '')}/`;
   return [...new Set([...entries.keys(), ...Object.keys(EMBEDDED)].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length).split('/')[0]))].sort();
 }
 
-export function readFileSync(path: string, encoding?: string | { encoding?: string }): Uint8Array | string {
+export function readFileSync(where: PathLike, encoding?: string | { encoding?: string }): Uint8Array | string {
+  const path = pathOf(where);
   const e = entry(path);
   if (!e) throw fail(isFolder(path) ? 'EISDIR' : 'ENOENT', isFolder(path) ? 'illegal operation on a directory' : 'no such file or directory', path);
   if (!e.bytes) throw fail('EFBIG', `${e.size} bytes, more than the explorer reads at once (it reads large files by parts)`, path);
-  return (typeof encoding === 'string' ? encoding : encoding?.encoding) ? new TextDecoder().decode(e.bytes) : Bytes.of(e.bytes);
+  return (typeof encoding === 'string' ? encoding : encoding?.encoding) ? new TextDecoder().decode(e.bytes) : Bytes.view(e.bytes);
 }
 
-export function realpathSync(path: string): string {
+export function realpathSync(where: PathLike): string {
+  const path = pathOf(where);
   return path;
 }
 
@@ -92,15 +103,17 @@ class BlobHandle {
 
 export type FileHandle = BlobHandle;
 
-export async function open(path: string): Promise<BlobHandle> {
+export async function open(where: PathLike): Promise<BlobHandle> {
+  const path = pathOf(where);
   const e = entry(path);
   if (!e) throw fail(isFolder(path) ? 'EISDIR' : 'ENOENT', isFolder(path) ? 'illegal operation on a directory' : 'no such file or directory', path);
   return new BlobHandle(e);
 }
 
-export async function stat(path: string): Promise<Stats> { return statSync(path); }
+export async function stat(where: PathLike): Promise<Stats> { return statSync(where); }
 
-export async function readFile(path: string, encoding?: string): Promise<Uint8Array | string> {
+export async function readFile(where: PathLike, encoding?: string): Promise<Uint8Array | string> {
+  const path = pathOf(where);
   const e = entry(path);
   if (e && !e.bytes && e.blob) {
     const bytes = new Uint8Array(await e.blob.arrayBuffer());

@@ -1,3 +1,4 @@
+/// <reference path="../virtual.d.ts" />
 // node:module as the explorer page sees it (environment/explorer.mjs puts this module in its place):
 // `createRequire` answers with the modules the build bundled for `require` (world-atlas's maps in the
 // page, xz-decompress in the worker); anything else is not there, as a missing package is in Node

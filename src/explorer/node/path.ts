@@ -10,7 +10,8 @@ export function normalize(path: string): string {
     if (part === '' || part === '.') continue;
     if (part === '..') { if (out.length && out[out.length - 1] !== '..') out.pop(); else if (!absolute) out.push('..'); } else out.push(part);
   }
-  return (absolute ? '/' : '') + out.join('/') || (absolute ? '/' : '.');
+  const joined = (absolute ? '/' : '') + out.join('/') || (absolute ? '/' : '.');
+  return path.endsWith('/') && !joined.endsWith('/') ? `${joined}/` : joined;
 }
 
 export const join = (...parts: string[]): string => normalize(parts.filter(Boolean).join('/'));
@@ -18,13 +19,14 @@ export const join = (...parts: string[]): string => normalize(parts.filter(Boole
 export function resolve(...parts: string[]): string {
   let path = '';
   for (const part of parts) path = part.startsWith('/') ? part : `${path}/${part}`;
-  return normalize(path.startsWith('/') ? path : `/${path}`);
+  const p = normalize(path.startsWith('/') ? path : `/${path}`);
+  return p.length > 1 ? p.replace(/\/$/, '') : p;
 }
 
 export function dirname(path: string): string {
-  const p = normalize(path);
+  const p = path.length > 1 ? path.replace(/\/+$/, '') : path;
   const at = p.lastIndexOf('/');
-  return at < 0 ? '.' : at === 0 ? '/' : p.slice(0, at);
+  return at < 0 ? '.' : at === 0 ? '/' : p.slice(0, at).replace(/\/+$/, '') || '/';
 }
 
 export function basename(path: string, suffix?: string): string {

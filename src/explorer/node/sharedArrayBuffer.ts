@@ -2,5 +2,5 @@
 // a page opened from file:// is not cross-origin isolated, so Chromium gives it no shared memory; an
 // ArrayBuffer takes its place, and what the library would share with its workers is copied to them.
 
-const Shared = (globalThis as { SharedArrayBuffer?: ArrayBufferConstructor }).SharedArrayBuffer ?? ArrayBuffer;
+const Shared = (globalThis as unknown as { SharedArrayBuffer?: ArrayBufferConstructor }).SharedArrayBuffer ?? ArrayBuffer;
 export { Shared as SharedArrayBuffer };

@@ -1,11 +1,14 @@
 // node:worker_threads as the explorer page sees it (environment/explorer.mjs puts this module in its
-// place): Web Workers. A worker's script is the file the build embedded at the worker's path
-// (fs.ts), started from a Blob URL: a page opened from file:// may start no worker from a file.
-import { readFileSync } from './fs.js';
+// place): Web Workers. Every worker runs the explorer's own script, from the Blob URL its loader
+// made (a page opened from file:// may start no worker from a file); that script's entry (main.ts)
+// starts the library's decode worker there. The only worker the library starts from what the page
+// reaches is src/geotiff/decodeWorker.ts.
 import { fileURLToPath } from './url.js';
 
 const scope = globalThis as unknown as {
   document?: unknown;
+  /** The Blob URL of the explorer's script, set by its loader (environment/explorer.mjs). */
+  permafrostExplorerScript?: string;
   Worker: new (url: string) => WebWorker;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   postMessage(message: unknown, transfer: Transferable[]): void;
@@ -28,8 +31,6 @@ export const parentPort = isMainThread ? null : {
   postMessage(message: unknown, transfer: Transferable[] = []) { scope.postMessage(message, transfer); },
 };
 
-const scripts = new Map<string, string>();
-
 type Listener = (value: any) => void;
 
 /** A Web Worker with the part of Node's `Worker` that the library uses. */
@@ -40,12 +41,8 @@ export class Worker {
 
   constructor(url: string | URL) {
     const path = fileURLToPath(url);
-    let script = scripts.get(path);
-    if (!script) {
-      script = URL.createObjectURL(new Blob([readFileSync(path, 'utf8') as string], { type: 'text/javascript' }));
-      scripts.set(path, script);
-    }
-    this.web = new scope.Worker(script);
+    if (!/\/decodeWorker\.js$/.test(path) || !scope.permafrostExplorerScript) throw new Error(`the explorer runs no worker script but the library's decode worker, not ${path}`);
+    this.web = new scope.Worker(scope.permafrostExplorerScript);
     this.web.onmessage = (e) => this.emit('message', e.data);
     this.web.onerror = (e) => { e.preventDefault(); this.emit('error', new Error(e.message || 'the worker failed')); this.exit(1); };
   }

@@ -1,3 +1,4 @@
+/// <reference path="../virtual.d.ts" />
 // node:zlib as the explorer page sees it (environment/explorer.mjs puts this module in its place):
 // pako, the inflater geotiff.js already brings into the bundle, with Node's options that the library
 // uses: `maxOutputLength` (a damaged stream cannot allocate more), `chunkSize` (one output buffer when
@@ -21,7 +22,7 @@ function inflateWith(bytes: Uint8Array, options: ZlibOptions, raw: boolean): Byt
   inflater.push(bytes, sync ? 2 : true);
   if (inflater.err) throw new Error(inflater.msg || `zlib error ${inflater.err}`);
   if (!sync && !inflater.ended) throw new Error('unexpected end of file');
-  if (chunks.length === 1) return Bytes.of(chunks[0]);
+  if (chunks.length === 1) return Bytes.view(chunks[0]);
   const out = new Bytes(total);
   let at = 0;
   for (const c of chunks) { out.set(c, at); at += c.length; }
@@ -30,14 +31,14 @@ function inflateWith(bytes: Uint8Array, options: ZlibOptions, raw: boolean): Byt
 
 export const inflateSync = (bytes: Uint8Array, options: ZlibOptions = {}): Bytes => inflateWith(bytes, options, false);
 export const inflateRawSync = (bytes: Uint8Array, options: ZlibOptions = {}): Bytes => inflateWith(bytes, options, true);
-export const gunzipSync = (bytes: Uint8Array): Bytes => Bytes.of(ungzip(bytes));
-export const gzipSync = (bytes: Uint8Array, options: ZlibOptions = {}): Bytes => Bytes.of(gzip(bytes, { level: (options.level ?? 6) as 6 }));
+export const gunzipSync = (bytes: Uint8Array): Bytes => Bytes.view(ungzip(bytes));
+export const gzipSync = (bytes: Uint8Array, options: ZlibOptions = {}): Bytes => Bytes.view(gzip(bytes, { level: (options.level ?? 6) as 6 }));
 
 export function deflateSync(bytes: Uint8Array, options: ZlibOptions = {}): Bytes {
   const deflater = new Deflate({ level: (options.level ?? 6) as 6 });
   deflater.push(bytes, true);
   if (deflater.err) throw new Error(deflater.msg || `zlib error ${deflater.err}`);
-  return Bytes.of(deflater.result);
+  return Bytes.view(deflater.result);
 }
 
 let table: Uint32Array | undefined;
