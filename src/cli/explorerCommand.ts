@@ -8,8 +8,8 @@ import { sampleFolder } from '../dataset/openDataset.js';
 
 /** The explorer page that `npm run build` makes (environment/explorer.mjs): dist/explorer/index.html. */
 export function explorerPage(): string {
-  const page = fileURLToPath(new URL('../explorer/index.html', import.meta.url));
-  const built = existsSync(page) ? page : fileURLToPath(new URL('../../dist/explorer/index.html', import.meta.url));
+  // beside dist/cli/, or dist/'s when running from the TypeScript sources (tests): src/explorer/ holds its template
+  const built = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/explorer/index.html' : '../explorer/index.html', import.meta.url));
   if (!existsSync(built)) throw new FileError('the explorer page is not built: run npm run build', built);
   return built;
 }
