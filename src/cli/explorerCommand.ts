@@ -49,7 +49,7 @@ export async function serveExplorer(options: { port?: number } = {}): Promise<{ 
 /** `permafrost-lab explorer`: where the page is, or the page served. */
 export const explorerCommands: Record<string, CommandSpec> = {
   explorer: {
-    brief: 'Where the explorer page is (open it in a browser: no install, no server), or --serve it.',
+    brief: 'The explorer page: its path, to open in a browser (nothing to install), or --serve.',
     summary: 'Prints the path of the explorer page (dist/explorer/index.html): open it in a browser, pick the product\'s files (or the sample\'s), and it checks them, maps each variable by period, and summarizes by period and region, all in the page. With --serve, serves it on 127.0.0.1 instead, with the sample one click away.',
     usage: '[options]',
     positionals: 0,

@@ -164,15 +164,17 @@ function fail(err: unknown): void {
   say(`Error: ${state.error}`, true);
 }
 
-const take = (list: FileList | null | undefined) => { if (list && list.length) void explore([...list]); };
-$<HTMLInputElement>('files').addEventListener('change', (e) => take((e.target as HTMLInputElement).files));
-$<HTMLInputElement>('folder').addEventListener('change', (e) => take((e.target as HTMLInputElement).files));
+const take = (list: File[]) => { if (list.length) void explore(list); };
+const picked = (e: Event) => [...((e.target as HTMLInputElement).files ?? [])];
+$<HTMLInputElement>('files').addEventListener('change', (e) => take(picked(e)));
+// a folder's own files, not those of its subfolders (the sample's predictors/, for one)
+$<HTMLInputElement>('folder').addEventListener('change', (e) => take(picked(e).filter((f) => f.webkitRelativePath.split('/').length <= 2)));
 const drop = $('drop');
 drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
 drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); take(e.dataTransfer?.files); });
+drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); take([...(e.dataTransfer?.files ?? [])]); });
 // files picked before this script ran (it starts once inflated)
-take($<HTMLInputElement>('files').files);
+take([...($<HTMLInputElement>('files').files ?? [])]);
 $('map-png').addEventListener('click', () => savePng('map'));
 $('area-png').addEventListener('click', () => savePng('area'));
 

@@ -1,7 +1,7 @@
 // The explorer page (dist/explorer/, built by `npm run build`) as a user opens it: from file://, in
 // headless Chromium with no flag that loosens file:// rules, the sample's files given through its
 // file input. What it computed in the browser is checked against the same library in Node.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,8 @@ let browser: Browser;
 let ds: Dataset;
 let page: Page;
 const errors: string[] = [];
+/** The Web Workers the page started, by script URL. */
+const workers: string[] = [];
 
 /** Opens the page from file:// and gives it the sample's files through its file input; resolves when it says it is ready. */
 async function openWithSample(): Promise<Page> {
@@ -30,6 +32,7 @@ async function openWithSample(): Promise<Page> {
   tab.on('pageerror', (e) => errors.push(e.message));
   tab.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   tab.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  tab.on('worker', (w) => workers.push(w.url()));
   await tab.goto(pathToFileURL(explorerPage()).href, { waitUntil: 'load' });
   await tab.waitForFunction(() => (globalThis as any).permafrostExplorer?.status === 'idle', undefined, { timeout: 30_000 });
   await tab.locator('#files').setInputFiles(sampleFiles());
@@ -75,6 +78,9 @@ describe('the explorer page, opened from file:// with the sample picked', () => 
     expect(state.synthetic).toBe(true);
     expect(await page.locator('#check').textContent()).toContain('Opens as a dataset');
     expect(errors).toEqual([]);
+    // the block engine's kernels ran on Web Workers started from the page's own script
+    expect(workers.length).toBeGreaterThan(0);
+    expect(workers.every((url) => url.startsWith('blob:'))).toBe(true);
   });
 
   it('keeps the periods and a summary by period equal to ds.summarize in Node (to 1e-9)', async () => {
@@ -118,10 +124,15 @@ describe('the explorer page, opened from file:// with the sample picked', () => 
     expect(await history.locator('.scatterlayer .point').count()).toBe(8);
   });
 
-  it('labels its figures as the synthetic sample (what a saved PNG shows)', async () => {
+  it('labels its figures as the synthetic sample, and saves one as PNG', async () => {
     const labels = await page.evaluate(() => ['map', 'area'].map((id) => ((globalThis as any).document.getElementById(id).layout.annotations ?? [])
       .filter((a: any) => a.name === 'synthetic').map((a: any) => a.text)));
     expect(labels).toEqual([['Synthetic sample, not the real product'], ['Synthetic sample, not the real product']]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#area-png').click()]);
+    expect(download.suggestedFilename()).toBe('permafrost-area.png');
+    const png = readFileSync((await download.path())!);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.length).toBeGreaterThan(10_000);
   });
 });
 
