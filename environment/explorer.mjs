@@ -64,8 +64,9 @@ const common = {
   metafile: !!process.env.EXPLORER_ANALYZE, bundle: true, format: 'iife', platform: 'browser', target: 'chrome110', minify: !process.env.EXPLORER_DEBUG, sourcemap: process.env.EXPLORER_DEBUG ? 'inline' : false, legalComments: 'none', logLevel: 'warning', write: false,
   inject: [src('explorer/node/process.ts'), src('explorer/node/sharedArrayBuffer.ts'), src('explorer/node/timers.ts')],
   define: { 'import.meta.url': JSON.stringify(`file://${PACKAGE}/node_modules/`), global: 'globalThis' },
-  // modules the page never loads: WebP needs the libwebp WebAssembly file beside it (a WebP GeoTIFF is 8-bit RGB, never the product)
-  external: ['@jsquash/webp/*'],
+  // modules the page never loads: WebP needs the libwebp WebAssembly file beside it (a WebP GeoTIFF is 8-bit RGB, never the
+  // product); h5wasm's Node build reads NetCDF4/HDF5 through Node's file system (the page reads GeoTIFF and NetCDF3 files)
+  external: ['@jsquash/webp/*', 'h5wasm', 'h5wasm/*'],
 };
 
 const bytes = (path) => ({ base64: readFileSync(path).toString('base64') });

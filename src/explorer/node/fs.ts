@@ -125,3 +125,5 @@ export async function readFile(where: PathLike, encoding?: string): Promise<Uint
 export const rename = async (path: string) => readOnly(path), rm = async (path: string) => readOnly(path);
 
 export const promises = { open, stat, readFile, rename, rm };
+
+export default { statSync, existsSync, readdirSync, readFileSync, realpathSync, mkdirSync, writeFileSync, renameSync, rmSync, createReadStream, promises };
