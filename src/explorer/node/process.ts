@@ -7,6 +7,8 @@ export const process = {
     PERMAFROST_SUMMARY_CACHE: '0',
   } as Record<string, string | undefined>,
   pid: 1,
+  argv: [] as string[],
+  execArgv: [] as string[],
   platform: 'browser',
   versions: {} as Record<string, string>,
   stderr: { write: (text: string) => { console.warn(text); return true; } },
