@@ -21,6 +21,7 @@ import type { RegridMethod } from '../grid/regrid.js';
 import { csvProvenance, GEOTIFF_PROVENANCE_ITEM, provenanceOf } from '../provenance/provenance.js';
 import { shareCommands } from './shareCommands.js';
 import { animateCommands } from './animateCommand.js';
+import { explorerCommands } from './explorerCommand.js';
 
 /** A command of the `permafrost-lab` command line. */
 export type Command = CommandSpec;
@@ -297,6 +298,7 @@ export const commands: Record<string, Command> = {
   },
   ...shareCommands,
   ...animateCommands,
+  ...explorerCommands,
 };
 
 function variableOption(value: string): Variable {

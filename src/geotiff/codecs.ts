@@ -16,7 +16,7 @@ declare const WebAssembly: { Module: new (bytes: Uint8Array) => object };
 export async function decodeLzma(bytes: Uint8Array, limit: number): Promise<Uint8Array> {
   const { stream, distance } = withoutDelta(bytes);
   const { XzReadableStream } = require('xz-decompress') as { XzReadableStream: new (s: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array> };
-  const reader = new XzReadableStream(new Blob([stream]).stream()).getReader();
+  const reader = new XzReadableStream(new Blob([stream as Uint8Array<ArrayBuffer>]).stream()).getReader();
   const out = new Uint8Array(limit);
   let size = 0;
   try {

@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { decodeBlock, type BlockLayout } from './decode.js';
 import { encodeTile, type TileEncoding } from './encode.js';
+import { loadKernelModule, type KernelModule } from './kernelModule.js';
 import type { DataType } from './metadata.js';
 import { own, samplesOf } from './workerPool.js';
 
@@ -17,9 +18,6 @@ type Task = { id: number } & (
   /** Run a kernel: `module` exports `runTask(task)`, which answers `{ result, transfer }`. */
   | { type: 'kernel'; module: string; task: unknown });
 
-/** A kernel module, as the engine's tasks name it. */
-interface KernelModule { runTask(task: unknown): Promise<{ result: unknown; transfer: ArrayBuffer[] }> }
-
 const modules = new Map<string, Promise<KernelModule>>();
 
 parentPort!.on('message', async (task: Task) => {
@@ -27,7 +25,7 @@ parentPort!.on('message', async (task: Task) => {
   try {
     if (task.type === 'kernel') {
       let mod = modules.get(task.module);
-      if (!mod) { mod = import(task.module) as Promise<KernelModule>; modules.set(task.module, mod); }
+      if (!mod) { mod = loadKernelModule(task.module); modules.set(task.module, mod); }
       const { result, transfer } = await (await mod).runTask(task.task);
       parentPort!.postMessage({ id, result }, transfer);
       return;

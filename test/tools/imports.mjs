@@ -21,7 +21,7 @@ const src = at > 0 ? resolve(process.argv[at + 1]) : join(root, 'src');
  * The layers, lowest first: shared vocabulary (core and the top-level errors, guard, version,
  * published), files, blocks (grids and cell areas), engine, kernels and statistics, dataset, what is
  * built on datasets (the sample generator, stations, models, validation), figures, display,
- * notebooks, tools; src/index.ts and src/tools.ts, the front doors, on top.
+ * notebooks, tools (the command line, the explorer page); src/index.ts and src/tools.ts, the front doors, on top.
  */
 const LAYERS = [
   ['core', 'errors.ts', 'guard.ts', 'version.ts', 'published.ts', 'types'],
@@ -34,7 +34,7 @@ const LAYERS = [
   ['plot'],
   ['display'],
   ['notebooks'],
-  ['cli', 'bench', 'fuzz'],
+  ['cli', 'bench', 'fuzz', 'explorer'],
   ['index.ts', 'tools.ts'],
 ];
 const files = [];
