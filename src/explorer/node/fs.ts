@@ -86,7 +86,7 @@ export function realpathSync(where: PathLike): string {
 }
 
 const readOnly = (path: unknown): never => { throw fail('EROFS', 'the explorer writes no files', String(path)); };
-export const mkdirSync = readOnly, writeFileSync = readOnly, renameSync = readOnly, rmSync = readOnly, createReadStream = readOnly;
+export const mkdirSync = readOnly, mkdtempSync = readOnly, writeFileSync = readOnly, renameSync = readOnly, rmSync = readOnly, createReadStream = readOnly;
 
 /** An open file: reads are Blob slices. */
 class BlobHandle {
@@ -126,4 +126,4 @@ export const rename = async (path: string) => readOnly(path), rm = async (path: 
 
 export const promises = { open, stat, readFile, rename, rm };
 
-export default { statSync, existsSync, readdirSync, readFileSync, realpathSync, mkdirSync, writeFileSync, renameSync, rmSync, createReadStream, promises };
+export default { statSync, existsSync, readdirSync, readFileSync, realpathSync, mkdirSync, mkdtempSync, writeFileSync, renameSync, rmSync, createReadStream, promises };
