@@ -212,17 +212,20 @@ export function workerCandidates(fromDist: string, moduleUrl: string, name: stri
 }
 
 /**
- * The Node options a worker thread starts with: this process's, less those that only a main script
- * takes (`--input-type`, `-e`/`--eval`, `-p`/`--print` and their values), which make a worker fail
- * to start when a script runs as `node --input-type=module -e "…"`.
+ * The Node options to start a worker thread with: undefined (the worker inherits this process's, as
+ * by default) unless they hold options that only a main script takes (`--input-type`, `-e`/`--eval`,
+ * `-p`/`--print`), which make a worker fail to start when a script runs as
+ * `node --input-type=module -e "…"`. Then the others, less the V8 and per-process options that an
+ * explicit list may not hold (`--expose-gc`, `--max-old-space-size`, …: Node refuses them there).
  */
-export function workerExecArgv(argv: string[] = process.execArgv): string[] {
+export function workerExecArgv(argv: string[] = process.execArgv): string[] | undefined {
+  const mainOnly = (a: string) => /^--(input-type|eval|print)(=|$)/.test(a) || a === '-e' || a === '-p';
+  if (!argv.some(mainOnly)) return undefined;
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (/^--input-type=/.test(a)) continue;
-    if (['--input-type', '-e', '--eval', '-p', '--print'].includes(a)) { i++; continue; }
-    if (/^--(eval|print)=/.test(a)) continue;
+    if (mainOnly(a)) { if (!a.includes('=')) i++; continue; }
+    if (/^--(expose[-_]gc|max[-_]old[-_]space[-_]size|max[-_]semi[-_]space[-_]size|stack[-_]size|jitless|title|v8-options)(=|$)/.test(a)) continue;
     out.push(a);
   }
   return out;
