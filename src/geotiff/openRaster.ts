@@ -1,4 +1,5 @@
 import './workerShim.js'; // before geotiff: see workerShim.ts
+import { bandTransforms } from './valueTransforms.js';
 import { GeoTIFF, type ImageFileDirectory } from 'geotiff';
 import proj4 from 'proj4';
 import { FormatError, InputError, LimitError, PermafrostError, invalid } from '../errors.js';
@@ -340,12 +341,7 @@ async function parseRaster(source: ByteSource, options: OpenRasterOptions): Prom
       }
       return jobs;
     },
-    valueTransform: (band) => ({ ...transforms[pickBands([band])[0]] }),
-    convertUnits(band, factor) {
-      const t = transforms[pickBands([band])[0]];
-      t.scale *= factor;
-      t.offset *= factor;
-    },
+    ...bandTransforms(transforms, pickBands),
     layoutOf(job, overview) {
       return layoutOf(pickImage(overview), job.index);
     },

@@ -1,4 +1,5 @@
 import proj4 from 'proj4';
+import { bandTransforms } from '../geotiff/valueTransforms.js';
 import { FormatError, InputError, LimitError, invalid } from '../errors.js';
 import { BlockCache } from '../geotiff/blocks.js';
 import type { BlockLayout } from '../geotiff/decode.js';
@@ -234,12 +235,7 @@ export async function variableRaster(file: NcFile, v: NcVariable, options: OpenN
     blocks(list) {
       return pickBands(list).flatMap((band) => Array.from({ length: perBand }, (_, i) => jobOf(band, i)));
     },
-    valueTransform: (band) => ({ ...transforms[pickBands([band])[0]] }),
-    convertUnits(band, factor) {
-      const t = transforms[pickBands([band])[0]];
-      t.scale *= factor;
-      t.offset *= factor;
-    },
+    ...bandTransforms(transforms, pickBands),
     layoutOf: (job) => layoutOf(job),
     async readBlockBytes(job) {
       // a decoded block (h5wasm decodes the chunk; classic files are read by byte range), copied: the pass transfers it
