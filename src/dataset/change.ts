@@ -2,7 +2,7 @@ import type { Provenance } from '../provenance/provenance.js';
 import { InputError, invalid } from '../errors.js';
 import type { Variable } from './discover.js';
 import { parsePeriod } from './periods.js';
-import { rowsOf, STRIP_ROWS, type Context, type DatasetGrid } from './context.js';
+import { forEachSlotBlock, type Context, type DatasetGrid } from './context.js';
 import { checkMemory } from './memory.js';
 
 /** Which two periods `ds.change` compares. */
@@ -33,7 +33,7 @@ export interface ChangeResult {
 }
 
 /**
- * The difference `to − from` of one variable, streamed strip by strip (only the result is held),
+ * The difference `to − from` of one variable, streamed block by block through the block engine (only the result is held),
  * with its area-weighted summary; for permafrost the area lost and gained counts each cell's
  * change of permafrost share (its coding: presence, fraction or zone class).
  */
@@ -41,39 +41,45 @@ export async function change(ctx: Context, variable: Variable, periods: ChangeOp
   const { grid } = ctx;
   if (!periods || typeof periods.from !== 'string' || typeof periods.to !== 'string') throw new InputError(invalid('periods', JSON.stringify(periods), "{ from: '1980-1984', to: '2015-2019' }"));
   const { from, to } = periods;
-  ctx.slotOf(variable, from);
-  ctx.slotOf(variable, to);
+  const fromSlot = ctx.slotOf(variable, from), toSlot = ctx.slotOf(variable, to);
+  // with the periods in two files, every block of `from` is merged before any of `to`; a cell that
+  // no `to` block reaches (a block never written) has no difference
+  const apart = fromSlot.raster !== toSlot.raster;
   const n = grid.width * grid.height;
   const classes = variable === 'permafrost' ? 1 : 0;
-  checkMemory(n * (4 + classes), `the ${variable} change ${from} → ${to} (${n.toLocaleString('en-US')} cells)`, 'summarize the two periods with ds.summarize, or take a region with ds.table(…, { region })');
-  const difference = new Float32Array(n);
+  checkMemory(n * (4 + classes + (apart ? 1 : 0)), `the ${variable} change ${from} → ${to} (${n.toLocaleString('en-US')} cells)`, 'summarize the two periods with ds.summarize, or take a region with ds.table(…, { region })');
+  // `to − from` per cell; NaN until both periods of the cell were merged
+  const difference = new Float32Array(n).fill(NaN);
   const classOf = classes ? new Uint8Array(n) : undefined;
   const share = variable === 'permafrost' || variable === 'magt' ? ctx.shareOf(variable) : null;
+  const reached = apart ? new Uint8Array(n) : null;
   const areaRow = new Float64Array(grid.width);
   let w = 0, sum = 0, lost = 0, gained = 0;
-  for (let y0 = 0; y0 < grid.height; y0 += STRIP_ROWS) {
-    const h = Math.min(STRIP_ROWS, grid.height - y0);
-    const a = await rowsOf(ctx, variable, from, y0, h);
-    const b = await rowsOf(ctx, variable, to, y0, h);
-    for (let r = 0; r < h; r++) {
-      ctx.areas().row(y0 + r, 0, grid.width, areaRow);
-      for (let c = 0; c < grid.width; c++) {
-        const i = r * grid.width + c;
-        const d = b[i] - a[i];
-        difference[(y0 + r) * grid.width + c] = d;
+  await forEachSlotBlock(ctx, [fromSlot, toSlot], (slot, { values, col, row, cols, rows }) => {
+    for (let r = 0; r < rows; r++) {
+      const at = (row + r) * grid.width + col;
+      if (slot === 0) { difference.set(values.subarray(r * cols, (r + 1) * cols), at); continue; }
+      ctx.areas().row(row + r, col, cols, areaRow);
+      if (reached) reached.fill(1, at, at + cols);
+      for (let c = 0; c < cols; c++) {
+        const a = difference[at + c], b = values[r * cols + c];
+        const d = b - a;
+        difference[at + c] = d;
         if (d !== d) continue;
-        w += areaRow[c];
-        sum += areaRow[c] * d;
+        const area = areaRow[c];
+        w += area;
+        sum += area * d;
         if (share) {
-          const sa = share(a[i]), sb = share(b[i]);
+          const sa = share(a), sb = share(b);
           const ds = sb - sa;
-          if (classOf) classOf[(y0 + r) * grid.width + c] = sa >= 0.5 ? (sb >= 0.5 ? 2 : 3) : (sb >= 0.5 ? 4 : 1);
-          if (ds < 0) lost -= areaRow[c] * ds;
-          if (ds > 0) gained += areaRow[c] * ds;
+          if (classOf) classOf[at + c] = sa >= 0.5 ? (sb >= 0.5 ? 2 : 3) : (sb >= 0.5 ? 4 : 1);
+          if (ds < 0) lost -= area * ds;
+          if (ds > 0) gained += area * ds;
         }
       }
     }
-  }
+  });
+  if (reached) for (let i = 0; i < n; i++) if (!reached[i]) difference[i] = NaN;
   return { variable, from: parsePeriod(from)?.label ?? from, to: parsePeriod(to)?.label ?? to, difference, grid,
     summary: { mean_change: w ? sum / w : NaN, valid_area_km2: w, lost_km2: lost, gained_km2: gained }, ...(classOf ? { classes: classOf } : {}) };
 }

@@ -1,6 +1,6 @@
 import { RASTER_INTERNALS, type BBox, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
-import { KERNEL_MODULE, partsOf, placeSpec, type KernelTask, type PlaceInput } from '../stats/kernels.js';
-import { runPass } from '../engine/pass.js';
+import { KERNEL_MODULE, partsOf, placeSpec, type BlockValues, type KernelTask, type PlaceInput } from '../stats/kernels.js';
+import { runPass, type PassFile } from '../engine/pass.js';
 import type { CellArea, GridLike } from '../grid/cellArea.js';
 import type { LonLatGrid } from '../grid/lonLat.js';
 import type { Variable } from './discover.js';
@@ -39,14 +39,6 @@ export function internalsOf(raster: Raster): RasterInternals {
   return (raster as unknown as { [RASTER_INTERNALS]: RasterInternals })[RASTER_INTERNALS];
 }
 
-/**
- * Rows `y0 … y0 + height` of one variable and period as floats, NaN where there is no data,
- * stored values scaled (GDAL scale and offset, unit conversions).
- */
-export async function rowsOf(ctx: Context, variable: Variable, period: string, y0: number, height: number, x0 = 0, width = ctx.grid.width): Promise<Float32Array> {
-  return slotRows(ctx.slotOf(variable, period), y0, height, x0, width);
-}
-
 /** Rows `y0 … y0 + height` of one band (a slot) as floats, NaN where there is no data, stored values scaled. */
 export async function slotRows({ raster, band }: Slot, y0: number, height: number, x0 = 0, width = raster.width): Promise<Float32Array> {
   const [stored] = asNumbers(await raster.read({ window: { x: x0, y: y0, width, height }, bands: [band], raw: true }));
@@ -70,13 +62,13 @@ export type Slot = { raster: Raster; band: number };
  * A pass of the block engine over the places of the files holding these slots (periods of a
  * variable), each tile decoded once for all the slots of its file: `task` makes the kernel's task
  * for some places, and `add` receives each place's result for each slot (with the slot's index),
- * in place order.
+ * in place order. With `window`, only the places overlapping it (pixels of the grid).
  */
 export async function forEachSlotPlace<R>(ctx: Context, slots: Slot[], task: (places: PlaceInput[]) => KernelTask,
-  add: (slot: number, result: R) => void, onProgress?: (fraction: number) => void): Promise<void> {
+  add: (slot: number, result: R) => void, onProgress?: (fraction: number) => void, window?: PassFile['window']): Promise<void> {
   const rasters = [...new Set(slots.map((s) => s.raster))];
   const mine = rasters.map((raster) => slots.map((s, k) => ({ ...s, k })).filter((s) => s.raster === raster));
-  const files = rasters.map((raster, f) => ({ internals: internalsOf(raster), bands: mine[f].map((s) => s.band), name: raster.source }));
+  const files = rasters.map((raster, f) => ({ internals: internalsOf(raster), bands: mine[f].map((s) => s.band), name: raster.source, window }));
   await runPass<R[][], Omit<PlaceInput, 'blobs'>>({
     files, module: KERNEL_MODULE,
     describe: (place) => {
@@ -87,6 +79,16 @@ export async function forEachSlotPlace<R>(ctx: Context, slots: Slot[], task: (pl
     merge: (results, places) => results.forEach((perPart, i) => perPart.forEach((result, j) => add(mine[places[i].file][j].k, result))),
     on_progress: onProgress,
   });
+}
+
+/**
+ * Every cell of these slots, block by block, through the block engine (decoded and scaled on the
+ * workers, NaN where there is no data): `add` receives each block of each slot in place order. A
+ * block never written is not visited when its file holds no other slot's block there.
+ */
+export function forEachSlotBlock(ctx: Context, slots: Slot[], add: (slot: number, block: BlockValues) => void,
+  onProgress?: (fraction: number) => void, window?: PassFile['window']): Promise<void> {
+  return forEachSlotPlace<BlockValues>(ctx, slots, (places) => ({ kernel: 'values', places }), add, onProgress, window);
 }
 
 /** Adds one block's sums over coarse windows (`c0`, `r0`, `w` × `h` of them) into a grid of windows `width` across. */

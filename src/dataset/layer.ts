@@ -2,7 +2,7 @@ import { parsePeriod } from './periods.js';
 import { InputError, invalid } from '../errors.js';
 import type { Transform } from '../geotiff/openRaster.js';
 import { VARIABLES, type Variable } from './discover.js';
-import { addWindows, forEachSlotPlace, rowsOf, STRIP_ROWS, type Context } from './context.js';
+import { addWindows, forEachSlotBlock, forEachSlotPlace, type Context } from './context.js';
 import type { BlockMeans, BlockShares } from '../stats/kernels.js';
 import { checkMemory } from './memory.js';
 import { frozenOf } from './groupPass.js';
@@ -54,7 +54,7 @@ export async function layer(ctx: Context, variable: Variable, period: string, op
  * Several periods of one variable as grids, for maps that step through them. Block means are
  * computed on the workers, tile by tile, each tile of a multi-band file decoded once for all its
  * periods; only the reduced grids are held. The permafrost variable is mapped as the share of each
- * block that is permafrost (area-weighted, by the product's coding). With `region`, the rows of
+ * block that is permafrost (area-weighted, by the product's coding). With `region`, the blocks of
  * the region's window are streamed and its cells alone averaged.
  */
 export async function layers(ctx: Context, variable: Variable, periods: string[], options: LayerOptions & { on_progress?: OnProgress } = {}): Promise<Layer[]> {
@@ -73,18 +73,14 @@ export async function layers(ctx: Context, variable: Variable, periods: string[]
   const made = (values: Float32Array, period: string): Layer => ({ values, width, height, transform, crs: grid.crs, factor, period: parsePeriod(period)?.label ?? period, value });
   const share = variable === 'permafrost' ? ctx.shareOf('permafrost') : null;
   if (factor === 1) {
-    const out: Layer[] = [];
-    for (const period of periods) {
-      const values = new Float32Array(width * height);
-      for (let y0 = 0; y0 < grid.height; y0 += STRIP_ROWS) {
-        const h = Math.min(STRIP_ROWS, grid.height - y0);
-        const rows = await rowsOf(ctx, variable, period, y0, h);
-        if (share) for (let i = 0; i < rows.length; i++) if (rows[i] === rows[i]) rows[i] = share(rows[i]);
-        values.set(rows, y0 * grid.width);
-      }
-      out.push(made(values, period));
-    }
-    return out;
+    // every cell: the blocks of all periods decoded on the workers, placed here
+    // cells of blocks never written stay NaN
+    const grids = periods.map(() => new Float32Array(width * height).fill(NaN));
+    await forEachSlotBlock(ctx, slots, (k, { values, col, row, cols, rows }) => {
+      if (share) for (let i = 0; i < values.length; i++) if (values[i] === values[i]) values[i] = share(values[i]);
+      for (let r = 0; r < rows; r++) grids[k].set(values.subarray(r * cols, (r + 1) * cols), (row + r) * width + col);
+    }, options.on_progress);
+    return periods.map((period, k) => made(grids[k], period));
   }
   const sums = periods.map(() => new Float64Array(width * height));
   const counts = periods.map(() => new Float64Array(width * height));
@@ -110,8 +106,8 @@ function valueOf(variable: Variable): string {
 }
 
 /**
- * Layers cut to a region: the rows of its window streamed strip by strip, the cells outside the
- * region left out of every block (NaN where a block has none), block means over the window.
+ * Layers cut to a region: the blocks overlapping its window streamed through the block engine, the
+ * cells outside the region left out of every block (NaN where a block has none), block means over the window.
  */
 async function regionLayers(ctx: Context, variable: Variable, periods: string[], region: string | GeoJsonArea,
   options: LayerOptions & { on_progress?: OnProgress }): Promise<Layer[]> {
@@ -126,32 +122,31 @@ async function regionLayers(ctx: Context, variable: Variable, periods: string[],
   const t = grid.transform;
   const transform = { ...t, originX: t.originX + window.x * t.pixelWidth, originY: t.originY + window.y * t.pixelHeight, pixelWidth: t.pixelWidth * factor, pixelHeight: t.pixelHeight * factor };
   const share = variable === 'permafrost' ? ctx.shareOf('permafrost') : null;
-  const area = new Float64Array(window.width);
-  const strips = Math.ceil(window.height / STRIP_ROWS);
-  const out: Layer[] = [];
-  for (const [k, period] of periods.entries()) {
-    const sums = new Float64Array(width * height), weights = new Float64Array(width * height);
-    for (let y0 = window.y, s = 0; y0 < window.y + window.height; y0 += STRIP_ROWS, s++) {
-      const h = Math.min(STRIP_ROWS, window.y + window.height - y0);
-      const rows = await rowsOf(ctx, variable, period, y0, h, window.x, window.width);
-      for (let r = 0; r < h; r++) {
-        const row = y0 + r;
-        // shares are area-weighted, as the shares kernel weighs them; other values are plain block means, as the means kernel takes them
-        if (share) ctx.areas().row(row, window.x, window.width, area);
-        const at = Math.floor((row - window.y) / factor) * width;
-        for (let c = 0; c < window.width; c++) {
-          const v = rows[r * window.width + c];
-          if (v !== v || !mask[row * grid.width + window.x + c]) continue;
-          const w = share ? area[c] : 1;
-          sums[at + Math.floor(c / factor)] += (share ? share(v) : v) * w;
-          weights[at + Math.floor(c / factor)] += w;
-        }
+  const slots = periods.map((p) => ctx.slotOf(variable, p));
+  const sums = periods.map(() => new Float64Array(width * height)), weights = periods.map(() => new Float64Array(width * height));
+  const area = new Float64Array(grid.width);
+  // the blocks overlapping the region's window, decoded on the workers; the cells inside the window and the region summed here
+  await forEachSlotBlock(ctx, slots, (k, { values, col, row, cols, rows }) => {
+    const c0 = Math.max(col, window.x), c1 = Math.min(col + cols, window.x + window.width);
+    for (let r = Math.max(0, window.y - row); r < rows && row + r < window.y + window.height; r++) {
+      const y = row + r;
+      // shares are area-weighted, as the shares kernel weighs them; other values are plain block means, as the means kernel takes them
+      if (share) ctx.areas().row(y, c0, c1 - c0, area);
+      const at = Math.floor((y - window.y) / factor) * width;
+      for (let x = c0; x < c1; x++) {
+        const v = values[r * cols + x - col];
+        if (v !== v || !mask[y * grid.width + x]) continue;
+        const w = share ? area[x - c0] : 1;
+        const cell = at + Math.floor((x - window.x) / factor);
+        sums[k][cell] += (share ? share(v) : v) * w;
+        weights[k][cell] += w;
       }
-      options.on_progress?.((k * strips + s + 1) / (periods.length * strips));
     }
+  }, options.on_progress, window);
+  const out = periods.map((period, k): Layer => {
     const values = new Float32Array(width * height);
-    for (let i = 0; i < values.length; i++) values[i] = weights[i] ? sums[i] / weights[i] : NaN;
-    out.push({ values, width, height, transform, crs: grid.crs, factor, period: parsePeriod(period)?.label ?? period, value: valueOf(variable), region: name });
-  }
+    for (let i = 0; i < values.length; i++) values[i] = weights[k][i] ? sums[k][i] / weights[k][i] : NaN;
+    return { values, width, height, transform, crs: grid.crs, factor, period: parsePeriod(period)?.label ?? period, value: valueOf(variable), region: name };
+  });
   return out;
 }

@@ -5,7 +5,7 @@ import { KERNEL_MODULE, partsOf, placeSpec, type KernelResult, type PlaceInput }
 import { benjaminiHochberg } from '../stats/trend.js';
 import { trendCells } from '../stats/trendKernel.js';
 import type { Provenance } from '../provenance/provenance.js';
-import { internalsOf, rowsOf, STRIP_ROWS, type Context, type DatasetGrid } from './context.js';
+import { forEachSlotBlock, internalsOf, STRIP_ROWS, type Context, type DatasetGrid } from './context.js';
 import type { Variable } from './discover.js';
 import { checkMemory } from './memory.js';
 import { progressOf, type OnProgress } from '../core/progress.js';
@@ -43,8 +43,9 @@ export interface TrendResult {
 /**
  * Per-cell Sen's slope (per decade) and the exact Mann–Kendall test over the periods. When all
  * periods are in one file, each place's blocks are decoded once on the workers and the trends
- * computed there; with a file per period, strip by strip on this thread. Significance at `alpha`,
- * or under the false discovery rate (Benjamini–Hochberg) over all cells with `fdr`.
+ * computed there; with a file per period, a band of rows at a time is decoded on the workers and
+ * its trends computed on this thread. Significance at `alpha`, or under the false discovery rate
+ * (Benjamini–Hochberg) over all cells with `fdr`.
  */
 export async function trend(ctx: Context, variable: Variable, options: TrendOptions = {}): Promise<TrendResult> {
   const { grid, periods, variables, slotOf, where } = ctx;
@@ -85,17 +86,24 @@ export async function trend(ctx: Context, variable: Variable, options: TrendOpti
       on_progress: progressOf(options),
     });
   } else {
-    // a file per period: windows of rows, all periods read, trends on this thread
-    for (let y0 = 0; y0 < grid.height; y0 += STRIP_ROWS) {
-      const height = Math.min(STRIP_ROWS, grid.height - y0);
-      const series = await Promise.all(periods.map((p) => rowsOf(ctx, variable, p.label, y0, height)));
+    // a file per period: a band of rows at a time, every period's blocks in it decoded on the
+    // workers (blocks taller than the band are decoded for each band they cross), trends here
+    const bandRows = Math.max(STRIP_ROWS, ...slots.map((s) => internalsOf(s.raster).blocks([s.band])[0]?.rows ?? 0));
+    const report = progressOf(options);
+    for (let y0 = 0; y0 < grid.height; y0 += bandRows) {
+      const height = Math.min(bandRows, grid.height - y0);
       const cells = grid.width * height;
+      const series = periods.map(() => new Float32Array(cells).fill(NaN));
+      await forEachSlotBlock(ctx, slots, (k, { values, col, row, cols, rows }) => {
+        for (let r = Math.max(0, y0 - row); r < rows && row + r < y0 + height; r++) {
+          series[k].set(values.subarray(r * cols, (r + 1) * cols), (row + r - y0) * grid.width + col);
+        }
+      }, report && ((f) => report((y0 + f * height) / grid.height)), { x: 0, y: y0, width: grid.width, height });
       const s = new Float32Array(cells), p = new Float32Array(cells);
       trendCells(series, years, cells, s, p);
       perDecade(s);
       slope.set(s, y0 * grid.width);
       pValue.set(p, y0 * grid.width);
-      progressOf(options)?.((y0 + height) / grid.height);
     }
   }
   const significant = options.fdr ? benjaminiHochberg(pValue, alpha) : mapArray(pValue, Uint8Array, (p) => (p < alpha ? 1 : 0));

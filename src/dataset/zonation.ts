@@ -2,7 +2,7 @@ import * as aq from 'arquero';
 import { InputError, invalid } from '../errors.js';
 import type { Variable } from './discover.js';
 import { parsePeriod } from './periods.js';
-import { addWindows, forEachSlotPlace, rowsOf, type Context, type DatasetGrid } from './context.js';
+import { addWindows, forEachSlotBlock, forEachSlotPlace, type Context, type DatasetGrid } from './context.js';
 import type { BlockShares } from '../stats/kernels.js';
 import { frozenOf } from './groupPass.js';
 import { checkMemory } from './memory.js';
@@ -29,8 +29,8 @@ export interface ZonationResult {
 
 /**
  * Permafrost zones from the permafrost share of each coarser window (IPA map, Brown et al. 1997: continuous
- * 90–100 %, discontinuous 50–90 %, sporadic 10–50 %, isolated 0–10 %), streamed one row of
- * windows at a time; areas are true cell areas.
+ * 90–100 %, discontinuous 50–90 %, sporadic 10–50 %, isolated 0–10 %), streamed block by block
+ * through the block engine; areas are true cell areas.
  */
 export async function zonation(ctx: Context, period: string, options: ZonationOptions = {}): Promise<ZonationResult> {
   return zonationOf(ctx, period, options);
@@ -93,42 +93,42 @@ async function zonationOf(ctx: Context, period: string, options: ZonationOptions
   checkMemory(n, `the permafrost zones of ${period} (${n.toLocaleString('en-US')} cells)`, 'use ds.zoneAreas() for the zone areas of every period');
   const frozen = ctx.shareOf(variable);
   const shares = Float64Array.from({ length: 256 }, (_, v) => frozen(v));
+  // the windows' land and permafrost areas, summed block by block in place order; cells with data marked
+  const across = Math.ceil(grid.width / size), down = Math.ceil(grid.height / size);
+  const total = new Float64Array(across * down), pf = new Float64Array(across * down);
+  const VALID = 254;
   const zone = new Uint8Array(n).fill(255);
   const areaRow = new Float64Array(grid.width);
+  await forEachSlotBlock(ctx, [ctx.slotOf(variable, period)], (_, { values, col, row, cols, rows }) => {
+    for (let r = 0; r < rows; r++) {
+      ctx.areas().row(row + r, col, cols, areaRow);
+      const windows = Math.floor((row + r) / size) * across;
+      const at = (row + r) * grid.width + col;
+      for (let c = 0; c < cols; c++) {
+        const v = values[r * cols + c];
+        if (v !== v) continue;
+        const k = windows + Math.floor((col + c) / size);
+        const a = areaRow[c];
+        total[k] += a;
+        // small whole numbers (presence, classes, percentages) through a table, anything else through the coding
+        pf[k] += a * (v >= 0 && v < 256 && (v | 0) === v ? shares[v] : frozen(v));
+        zone[at + c] = VALID;
+      }
+    }
+  });
   const land = new Float64Array(5);
   const permafrost = new Float64Array(5);
-  const across = Math.ceil(grid.width / size);
-  const total = new Float64Array(across), pf = new Float64Array(across);
-  for (let y0 = 0; y0 < grid.height; y0 += size) {
-    const h = Math.min(size, grid.height - y0);
-    const values = await rowsOf(ctx, variable, period, y0, h);
-    total.fill(0); pf.fill(0);
-    for (let r = 0; r < h; r++) {
-      ctx.areas().row(y0 + r, 0, grid.width, areaRow);
-      const base = r * grid.width;
-      for (let k = 0, c0 = 0; k < across; k++, c0 += size) {
-        let t = 0, p = 0;
-        for (let c = c0, end = Math.min(grid.width, c0 + size); c < end; c++) {
-          const v = values[base + c];
-          if (v !== v) continue;
-          const a = areaRow[c];
-          t += a;
-          // small whole numbers (presence, classes, percentages) through a table, anything else through the coding
-          p += a * (v >= 0 && v < 256 && (v | 0) === v ? shares[v] : frozen(v));
-        }
-        total[k] += t;
-        pf[k] += p;
-      }
-    }
-    for (let k = 0; k < across; k++) {
-      if (total[k] === 0) continue;
-      const z = zoneOf(pf[k] / total[k]);
-      land[z] += total[k];
-      permafrost[z] += pf[k];
-      for (let r = 0; r < h; r++) {
-        for (let c = k * size; c < Math.min(grid.width, (k + 1) * size); c++) if (values[r * grid.width + c] === values[r * grid.width + c]) zone[(y0 + r) * grid.width + c] = z;
-      }
-    }
+  const zoneOfWindow = new Uint8Array(across * down);
+  for (let k = 0; k < across * down; k++) {
+    if (total[k] === 0) continue;
+    const z = zoneOf(pf[k] / total[k]);
+    zoneOfWindow[k] = z;
+    land[z] += total[k];
+    permafrost[z] += pf[k];
+  }
+  for (let row = 0; row < grid.height; row++) {
+    const windows = Math.floor(row / size) * across;
+    for (let c = 0, at = row * grid.width; c < grid.width; c++, at++) if (zone[at] === VALID) zone[at] = zoneOfWindow[windows + Math.floor(c / size)];
   }
   const label = parsePeriod(period)?.label ?? period;
   return { period: label, zone, window_cells: size, grid, table: zoneTable(ctx, label, land, permafrost) };

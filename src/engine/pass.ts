@@ -2,8 +2,11 @@ import { FormatError, InputError, WorkerError } from '../errors.js';
 import type { BlockJob, RasterInternals } from '../geotiff/openRaster.js';
 import { own, workerPool } from '../geotiff/workerPool.js';
 
-/** One file of a pass: its block-level access, the bands to read (in the order kernels see them), and its name for messages. */
-export interface PassFile { internals: RasterInternals; bands: number[]; name: string }
+/**
+ * One file of a pass: its block-level access, the bands to read (in the order kernels see them),
+ * its name for messages, and optionally a pixel window: only the places that overlap it are read.
+ */
+export interface PassFile { internals: RasterInternals; bands: number[]; name: string; window?: { x: number; y: number; width: number; height: number } }
 
 /**
  * One place: the same block position in the bands a pass reads from one file. Its stored blocks
@@ -56,7 +59,9 @@ const SMALL_BLOCK_CELLS = 16_384, PLACES_PER_BATCH = 32;
 /** The places of one file's bands, in block order; places with no stored block are left out (all no data). */
 export function placesOf(file: PassFile, index: number): Place[] {
   const byPosition = new Map<string, (BlockJob | null)[]>();
+  const w = file.window;
   for (const job of file.internals.blocks(file.bands)) {
+    if (w && (job.col >= w.x + w.width || job.col + job.cols <= w.x || job.row >= w.y + w.height || job.row + job.rows <= w.y)) continue;
     const key = `${job.col},${job.row}`;
     const list = byPosition.get(key) ?? byPosition.set(key, file.bands.map(() => null)).get(key)!;
     list[file.bands.indexOf(job.band)] = job.sparse ? null : job;

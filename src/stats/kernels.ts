@@ -8,12 +8,12 @@ import { builtModule, samplesOf } from '../geotiff/workerPool.js';
 import { emptyMoments, mergeMoments, type Moments } from './moments.js';
 import { trendCells } from './trendKernel.js';
 import { groupSlices, sliceBuffers, type GroupSlice } from './groupsKernel.js';
-import { blockMeans, blockShares, type BlockMeans, type BlockShares } from './windowKernels.js';
+import { blockMeans, blockShares, blockValues, type BlockMeans, type BlockShares, type BlockValues } from './windowKernels.js';
 import { weightsFor, type Frozen, type GroupSpec, type Part, type PlaceInput, type StatsSpec } from './kernelSpec.js';
 
 export { partsOf, placeSpec, weightsFor, type Frozen, type GroupSpec, type Part, type PlaceInput, type StatsSpec } from './kernelSpec.js';
 export { addSlice, emptyPartial, type GroupPartial, type GroupSlice } from './groupsKernel.js';
-export { blockMeans, blockShares, type BlockMeans, type BlockShares } from './windowKernels.js';
+export { blockMeans, blockShares, blockValues, type BlockMeans, type BlockShares, type BlockValues } from './windowKernels.js';
 
 /**
  * The moments of several parts (bands) of one decoded block. A pixel-interleaved block holds all
@@ -86,7 +86,8 @@ export type KernelTask =
   | { kernel: 'groups'; places: PlaceInput[]; groups: GroupSpec }
   | { kernel: 'means'; places: PlaceInput[]; factor: number }
   | { kernel: 'shares'; places: PlaceInput[]; factor: number; frozen: Frozen }
-  | { kernel: 'trend'; places: PlaceInput[]; years: number[] };
+  | { kernel: 'trend'; places: PlaceInput[]; years: number[] }
+  | { kernel: 'values'; places: PlaceInput[] };
 
 /** What each kernel answers for a task. */
 export interface KernelResult {
@@ -95,6 +96,7 @@ export interface KernelResult {
   means: BlockMeans[][];
   shares: BlockShares[][];
   trend: { slope: Float32Array; p: Float32Array }[];
+  values: BlockValues[][];
 }
 
 /** This module, as the engine's workers load it (the build's copy when running from TypeScript sources). */
@@ -147,6 +149,10 @@ export async function runTask(task: KernelTask): Promise<{ result: unknown; tran
     case 'trend': {
       const out = places.map((place, k) => trendBlock(decoded[k], place.layout, place.parts, place.spec, task.years));
       return { result: out, transfer: out.flatMap((t) => [t.slope.buffer as ArrayBuffer, t.p.buffer as ArrayBuffer]) };
+    }
+    case 'values': {
+      const out = places.map((place, k) => blockValues(decoded[k], place.layout, place.parts, place.spec));
+      return { result: out, transfer: out.flat().map((b) => b.values.buffer as ArrayBuffer) };
     }
     default:
       throw new Error(`unknown kernel ${(task as { kernel: string }).kernel}`);

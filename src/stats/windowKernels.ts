@@ -78,3 +78,30 @@ export function blockShares(decoded: ArrayLike<number>[], layout: BlockLayout, p
     return { land, permafrost, c0, r0, w, h };
   });
 }
+
+/** One band's values over a block's cells inside the image: `cols` × `rows`, scaled, NaN where there is no data. */
+export interface BlockValues { values: Float32Array; col: number; row: number; cols: number; rows: number }
+
+/**
+ * The values kernel, for verbs that need every cell (differences, zones, full-resolution maps):
+ * each part's values of the block's cells inside the image, as the stored values × scale + offset,
+ * NaN at no data and where the block was never written (`blob` −1).
+ */
+export function blockValues(decoded: ArrayLike<number>[], layout: BlockLayout, parts: Part[], stats: StatsSpec): BlockValues[] {
+  const { cols, rows, col, row } = stats;
+  return parts.map((part) => {
+    const out = new Float32Array(cols * rows);
+    if (part.blob < 0) return { values: out.fill(NaN), col, row, cols, rows };
+    const values = decoded[part.blob];
+    const stride = layout.samples;
+    for (let r = 0; r < rows; r++) {
+      let at = r * layout.width * stride + part.sample;
+      const o = r * cols;
+      for (let c = 0; c < cols; c++, at += stride) {
+        const v = values[at];
+        out[o + c] = v !== v || v === stats.noData ? NaN : v * part.scale + part.offset;
+      }
+    }
+    return { values: out, col, row, cols, rows };
+  });
+}
