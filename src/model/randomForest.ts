@@ -85,22 +85,40 @@ function ranksOf(x: Float64Array): Float64Array {
   return ranks;
 }
 
+/**
+ * One regression tree. Each feature's samples are sorted once per tree (by value, then by sample);
+ * a node is a segment of each sorted list, and a split partitions every list stably, so that each
+ * node sees its samples in sorted order without sorting again (O(m · p) per node instead of
+ * O(m log m · p)). The samples in their drawn order are kept the same way, for the node's sums.
+ */
 function growTree(X: Float64Array[], R: Float64Array[], Y: Float64Array, sample: Int32Array, mtry: number, minLeaf: number, maxDepth: number,
   random: { next(): number }): Tree {
   const feature: number[] = [], threshold: number[] = [], left: number[] = [], right: number[] = [], value: number[] = [];
   const p = X.length;
   const n = Y.length;
-  const order = new Int32Array(sample.length);
-  const keys = new Float64Array(sample.length);
-  const stack: { indices: Int32Array; node: number; depth: number }[] = [];
+  const size = sample.length;
+  // drawn: the samples in drawn order; sorted[f]: the samples sorted by feature f
+  const drawn = Int32Array.from(sample);
+  const keys = new Float64Array(size);
+  const sorted = R.map((rf) => {
+    for (let i = 0; i < size; i++) keys[i] = rf[sample[i]] + sample[i];
+    keys.sort();
+    const o = new Int32Array(size);
+    for (let i = 0; i < size; i++) o[i] = keys[i] % n;
+    return o;
+  });
+  const lists = [drawn, ...sorted];
+  const left_ = new Uint8Array(n);
+  const scratch = new Int32Array(size);
+  const stack: { start: number; end: number; node: number; depth: number }[] = [];
   const newNode = () => { feature.push(-1); threshold.push(0); left.push(-1); right.push(-1); value.push(0); return feature.length - 1; };
-  stack.push({ indices: sample, node: newNode(), depth: 0 });
+  stack.push({ start: 0, end: size, node: newNode(), depth: 0 });
   const features = Array.from({ length: p }, (_, f) => f);
   while (stack.length) {
-    const { indices, node, depth } = stack.pop()!;
-    const m = indices.length;
+    const { start, end, node, depth } = stack.pop()!;
+    const m = end - start;
     let sum = 0;
-    for (let i = 0; i < m; i++) sum += Y[indices[i]];
+    for (let i = start; i < end; i++) sum += Y[drawn[i]];
     value[node] = sum / m;
     if (m < 2 * minLeaf || depth >= maxDepth) continue;
     // features to try: a random subset of mtry (partial Fisher–Yates)
@@ -113,19 +131,14 @@ function growTree(X: Float64Array[], R: Float64Array[], Y: Float64Array, sample:
     for (let k = 0; k < mtry; k++) {
       const f = features[k];
       const xf = X[f];
-      const rf = R[f];
-      const key = keys.subarray(0, m);
-      for (let i = 0; i < m; i++) key[i] = rf[indices[i]] + indices[i];
-      key.sort();
-      const sorted = order.subarray(0, m);
-      for (let i = 0; i < m; i++) sorted[i] = key[i] % n;
-      if (xf[sorted[0]] === xf[sorted[m - 1]]) continue;
+      const order = sorted[f];
+      if (xf[order[start]] === xf[order[end - 1]]) continue;
       let leftSum = 0;
       for (let i = 0; i < m - 1; i++) {
-        leftSum += Y[sorted[i]];
+        leftSum += Y[order[start + i]];
         const nl = i + 1;
         if (nl < minLeaf || m - nl < minLeaf) continue;
-        const a = xf[sorted[i]], b = xf[sorted[i + 1]];
+        const a = xf[order[start + i]], b = xf[order[start + i + 1]];
         if (a === b) continue;
         // variance reduction ∝ Σl²/nl + Σr²/nr − Σ²/n
         const rightSum = total - leftSum;
@@ -136,14 +149,18 @@ function growTree(X: Float64Array[], R: Float64Array[], Y: Float64Array, sample:
     if (bestFeature < 0) continue;
     const xf = X[bestFeature];
     let nl = 0;
-    for (let i = 0; i < m; i++) if (xf[indices[i]] <= bestThreshold) nl++;
-    const li = new Int32Array(nl), ri = new Int32Array(m - nl);
-    for (let i = 0, a = 0, b = 0; i < m; i++) { if (xf[indices[i]] <= bestThreshold) li[a++] = indices[i]; else ri[b++] = indices[i]; }
+    for (let i = start; i < end; i++) { const goes = xf[drawn[i]] <= bestThreshold ? 1 : 0; left_[drawn[i]] = goes; nl += goes; }
+    // every list split stably: the left samples first, in their order, then the right ones
+    for (const list of lists) {
+      let a = start, b = 0;
+      for (let i = start; i < end; i++) { const v = list[i]; if (left_[v]) list[a++] = v; else scratch[b++] = v; }
+      list.set(scratch.subarray(0, b), a);
+    }
     feature[node] = bestFeature;
     threshold[node] = bestThreshold;
     left[node] = newNode();
     right[node] = newNode();
-    stack.push({ indices: li, node: left[node], depth: depth + 1 }, { indices: ri, node: right[node], depth: depth + 1 });
+    stack.push({ start, end: start + nl, node: left[node], depth: depth + 1 }, { start: start + nl, end, node: right[node], depth: depth + 1 });
   }
   return { feature: Int32Array.from(feature), threshold: Float64Array.from(threshold), left: Int32Array.from(left), right: Int32Array.from(right), value: Float64Array.from(value) };
 }
