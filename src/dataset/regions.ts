@@ -130,19 +130,18 @@ function rasterizeRegions(grid: GridLike, regions: RegionDefinition[]): RegionLa
     return { raster: rasters.get(code)!, ranges, whole: ranges.length === 3 && ranges[0] === -Infinity ? ranges[2] : 0 };
   });
   // One row at a time: each country's runs of cells, in order (a cell keeps the first country's
-  // region); longitudes only for rows where a country is cut by meridians.
+  // region); longitudes only for the runs of a country cut by meridians.
   for (let row = 0; row < grid.height; row++) {
     const base = row * grid.width;
-    let lonRow = -1;
     for (const { raster, ranges, whole } of byCountry) {
       const runs = raster.spans(row);
       for (let i = 0; i < runs.length; i += 2) {
+        if (!whole) lonlat.row(row, runs[i], runs[i + 1] - runs[i], lon, lat);
         for (let c = runs[i]; c < runs[i + 1]; c++) {
           if (labels[base + c]) continue;
           let label = whole;
           if (!label) {
-            if (lonRow !== row) { lonlat.row(row, 0, grid.width, lon, lat); lonRow = row; }
-            const x = lon[c];
+            const x = lon[c - runs[i]];
             for (let k = 0; k < ranges.length; k += 3) if (ranges[k] === -Infinity || (x >= ranges[k] && x < ranges[k + 1])) { label = ranges[k + 2]; break; }
           }
           if (label) { labels[base + c] = label; counts[label]++; }
