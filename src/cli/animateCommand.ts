@@ -3,7 +3,7 @@ import { extname, resolve } from 'node:path';
 import type { CommandSpec } from './args.js';
 import { progressBar } from './progress.js';
 import { InputError, invalid } from '../errors.js';
-import { openDataset } from '../dataset/openDataset.js';
+import { DATASET_OPTIONS, openSource } from './datasetOptions.js';
 import { VARIABLES } from '../dataset/discover.js';
 import { mapFigure } from '../plot/mapFigure.js';
 import { histogramFigure } from '../plot/histogramFigure.js';
@@ -28,6 +28,7 @@ export const animateCommands: Record<string, CommandSpec> = {
       'max-cells': { type: 'string', value: 'n', default: '200', description: 'map cells across (block means of the grid)' },
       title: { type: 'string', value: 'text', description: 'title above the figure (default: the variable\'s name)' },
       overwrite: { type: 'boolean', description: 'replace --out if it exists' },
+      ...DATASET_OPTIONS,
     },
     examples: [
       'permafrost-lab animate --variable magt --out magt.gif',
@@ -47,7 +48,7 @@ export const animateCommands: Record<string, CommandSpec> = {
       if (!(Number.isInteger(max_cells) && max_cells >= 10 && max_cells <= 2000)) throw new InputError(invalid('option --max-cells', max_cells, 'a whole number from 10 to 2000'));
       const timing = { width: args.number('width'), height: args.number('height'), frame_ms: args.number('frame-ms'), last_ms: args.number('last-ms') };
       animationSettings(timing, format === '.mp4' ? 'mp4' : 'gif'); // a bad size or time is said before any work
-      const ds = await openDataset(args.positionals[0]);
+      const ds = await openSource(args);
       const bar = progressBar('animate', { quiet: !args.verbose });
       try {
         const meta = VARIABLES[variable];

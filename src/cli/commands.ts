@@ -10,7 +10,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as aq from 'arquero';
 import { InputError, invalid } from '../errors.js';
-import { openDataset, sampleFolder, type Dataset } from '../dataset/openDataset.js';
+import { sampleFolder, type Dataset } from '../dataset/openDataset.js';
 import { VARIABLES, type Variable } from '../dataset/discover.js';
 import { summarizeTrend, trendRaster } from '../dataset/trendOutputs.js';
 import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
@@ -20,6 +20,7 @@ import { exportLonLat } from '../dataset/exportLonLat.js';
 import type { RegridMethod } from '../grid/regrid.js';
 import { csvProvenance, GEOTIFF_PROVENANCE_ITEM, provenanceOf } from '../provenance/provenance.js';
 import { shareCommands } from './shareCommands.js';
+import { DATASET_OPTIONS, openSource } from './datasetOptions.js';
 import { animateCommands } from './animateCommand.js';
 import { explorerCommands } from './explorerCommand.js';
 
@@ -35,11 +36,12 @@ export const commands: Record<string, Command> = {
     options: {
       json: { type: 'boolean', description: 'print the report as JSON (for scripts)' },
       crs: { type: 'string', value: 'EPSG:code|proj4', description: 'CRS of NetCDF files without a grid mapping (Obu et al. 2019: EPSG:3995)' },
+      'source-crs': { type: 'string', value: 'EPSG:code|proj4', description: 'the same as --crs, as the other commands name it' },
     },
     examples: ['permafrost-lab check ~/Downloads/permafrost', 'permafrost-lab check data/sample --json', 'permafrost-lab check obu_magt_10km.nc --crs EPSG:3995'],
     async run(args) {
       const folder = args.positionals[0] ?? process.env.PERMAFROST_DATA ?? sampleFolder();
-      const report = await checkFolder(folder, { crs: args.string('crs') });
+      const report = await checkFolder(folder, { crs: args.string('crs') ?? args.string('source-crs') });
       process.stdout.write(args.flag('json') ? JSON.stringify(report, null, 2) + '\n' : checkText(report));
       return report.ok ? 0 : 1;
     },
@@ -49,10 +51,10 @@ export const commands: Record<string, Command> = {
     summary: 'Describes a dataset as JSON: variables, periods, grid, files, and what was assumed while opening it.',
     usage: '[source] [options]',
     positionals: 1,
-    options: {},
+    options: { ...DATASET_OPTIONS },
     examples: ['permafrost-lab info', 'permafrost-lab info ~/Downloads/permafrost'],
     async run(args) {
-      const ds = await openDataset(args.positionals[0]);
+      const ds = await openSource(args);
       const { grid } = ds;
       process.stdout.write(JSON.stringify({ source: ds.source, synthetic: ds.synthetic, layout: ds.layout, variables: ds.variables,
         periods: ds.periods, grid: { width: grid.width, height: grid.height, resolution_m: grid.resolution_m, crs: grid.crs, epsg: grid.epsg, bbox: grid.bbox },
@@ -71,12 +73,13 @@ export const commands: Record<string, Command> = {
       variables: { type: 'string', value: 'list', description: 'variables to summarize, e.g. magt,alt (default: all)' },
       format: { type: 'string', value: 'csv|json', default: 'csv', description: 'output format' },
       'lat-band-deg': { type: 'string', value: 'degrees', default: '5', description: 'width of latitude bands' },
+      ...DATASET_OPTIONS,
     },
     examples: ['permafrost-lab summary --by period,region --format csv > summary.csv'],
     async run(args) {
       const format = args.string('format')!;
       if (format !== 'csv' && format !== 'json') throw new InputError(invalid('option --format', format, 'csv or json'));
-      const ds = await openDataset(args.positionals[0]);
+      const ds = await openSource(args);
       const by = args.string('by')!.split(',').map((b) => b.trim()) as ('period' | 'region' | 'lat_band')[];
       const variables = args.string('variables')?.split(',').map((v) => v.trim()) as Variable[] | undefined;
       const bar = progressBar('summary', { quiet: !args.verbose, units: ds.grid.width * ds.grid.height * ds.periods.length * (variables ?? ds.variables).length });
@@ -99,6 +102,7 @@ export const commands: Record<string, Command> = {
       period: { type: 'string', value: 'period', description: 'one period, e.g. 2015-2019 (default: all periods, a long table)' },
       'search-km': { type: 'string', value: 'km', default: '0', description: 'points in cells without data snap to the nearest valid cell within this distance' },
       method: { type: 'string', value: 'nearest|bilinear', default: 'nearest', description: 'interpolation' },
+      ...DATASET_OPTIONS,
     },
     examples: ['permafrost-lab values --points stations.csv --variable magt --period 2015-2019 --search-km 10 > at_stations.csv'],
     async run(args) {
@@ -106,7 +110,7 @@ export const commands: Record<string, Command> = {
       if (!file) throw new InputError('values needs --points <file.csv> (a CSV with lon and lat columns)');
       if (!existsSync(file)) throw new InputError(`points file not found: ${file}`);
       const variable = variableOption(args.string('variable')!);
-      const ds = await openDataset(args.positionals[0]);
+      const ds = await openSource(args);
       const points = aq.fromCSV(readFileSync(file, 'utf8'));
       const method = args.string('method') as 'nearest' | 'bilinear';
       const table = await ds.sample(points, { variable, period: args.string('period'), search_km: args.number('search-km'), method });
@@ -127,6 +131,7 @@ export const commands: Record<string, Command> = {
       alpha: { type: 'string', value: 'p', default: '0.05', description: 'significance level' },
       fdr: { type: 'boolean', description: 'control the false discovery rate (Benjamini-Hochberg) instead of testing each cell at alpha' },
       overwrite: { type: 'boolean', description: 'replace --out if it exists' },
+      ...DATASET_OPTIONS,
     },
     examples: ['permafrost-lab trend --variable magt --out magt_trend.tif --fdr'],
     async run(args) {
@@ -138,7 +143,7 @@ export const commands: Record<string, Command> = {
         throw new InputError(invalid('option --variable', variable, 'magt or alt: a trend per cell needs a quantity; for permafrost, permafrost-lab summary gives its area per period'));
       }
       if (existsSync(out) && !args.flag('overwrite')) throw new InputError(`${out} exists; add --overwrite to replace it`);
-      const ds = await openDataset(args.positionals[0]);
+      const ds = await openSource(args);
       guardOutput(out, ds.files, ds.source);
       const bar = progressBar('trend', { quiet: !args.verbose });
       bar.say(`per-cell trends of ${variable} over ${ds.periods.length} periods (${ds.grid.width} × ${ds.grid.height} cells)`);
@@ -166,6 +171,7 @@ export const commands: Record<string, Command> = {
       method: { type: 'string', value: 'average|nearest|bilinear|mode', description: 'resampling (default average; mode for permafrost)' },
       out: { type: 'string', value: 'file', description: 'the file to write (required)' },
       overwrite: { type: 'boolean', description: 'replace --out if it exists' },
+      ...DATASET_OPTIONS,
     },
     examples: ['permafrost-lab export --variable alt --period 2015-2019 --region alaska --format csv --out alaska_alt.csv',
       'permafrost-lab export --period 2015-2019 --crs EPSG:4326 --resolution-deg 0.05 --format netcdf --out magt_2015-2019.nc'],
@@ -181,7 +187,7 @@ export const commands: Record<string, Command> = {
       const period = args.string('period');
       if (!period) throw new InputError('export needs --period, for example --period 2015-2019');
       const variable = variableOption(args.string('variable')!);
-      const ds = await openDataset(args.positionals[0]);
+      const ds = await openSource(args);
       guardOutput(out, ds.files, ds.source);
       if (existsSync(out) && !args.flag('overwrite')) throw new InputError(`${out} exists; add --overwrite to replace it`);
       const region = args.string('region');

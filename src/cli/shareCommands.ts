@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import { compareFingerprints, fingerprintFiles } from '../provenance/fingerprint.js';
 import { readProvenance } from '../display/readProvenance.js';
 import { lightCopyOf, shareNotebook } from '../notebooks/share.js';
-import { openDataset } from '../dataset/openDataset.js';
+import { DATASET_OPTIONS, openSource } from './datasetOptions.js';
 
 /** `provenance` and `share`: where a shared file came from, and a light notebook to share. */
 export const shareCommands: Record<string, CommandSpec> = {
@@ -17,6 +17,7 @@ export const shareCommands: Record<string, CommandSpec> = {
     options: {
       data: { type: 'string', value: 'folder', description: 'a dataset folder to compare with the recorded fingerprint' },
       json: { type: 'boolean', description: 'print the record as JSON' },
+      ...DATASET_OPTIONS,
     },
     examples: ['permafrost-lab provenance out/exports/magt-change.png --data data/sample'],
     async run(args) {
@@ -34,7 +35,7 @@ export const shareCommands: Record<string, CommandSpec> = {
       const folder = args.string('data');
       if (!folder) return 0;
       if (!p.dataset) { process.stderr.write('the file records no dataset fingerprint to compare with\n'); return 1; }
-      const ds = await openDataset(folder);
+      const ds = await openSource(args, folder);
       const found = await fingerprintFiles(ds.files);
       await ds.close();
       const match = compareFingerprints(p.dataset.fingerprint, found);

@@ -81,7 +81,7 @@ export function cfCrs(m: Record<string, NcAttribute>, where: string): { proj4: s
   } else if (name === 'transverse_mercator') {
     proj = `+proj=tmerc +lat_0=${n('latitude_of_projection_origin')} +lon_0=${n('longitude_of_central_meridian')} +k=${n('scale_factor_at_central_meridian')} ${falses()}`;
   } else if (name) {
-    throw new FormatError(invalid('grid_mapping_name', name, 'polar_stereographic, stereographic, lambert_azimuthal_equal_area, albers_conical_equal_area, lambert_conformal_conic, transverse_mercator or latitude_longitude; or give the crs option'), where);
+    throw new FormatError(invalid('grid_mapping_name', name, 'polar_stereographic, stereographic, lambert_azimuthal_equal_area, albers_conical_equal_area, lambert_conformal_conic, transverse_mercator or latitude_longitude; or give the crs option (--source-crs on the command line)'), where);
   }
   if (!proj) return null;
   proj = proj.includes('+proj=longlat') ? `${proj} +no_defs` : `${proj} ${ellipsoid(m)} +units=m +no_defs`;

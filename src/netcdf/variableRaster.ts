@@ -79,7 +79,7 @@ export async function variableRaster(file: NcFile, v: NcVariable, options: OpenN
   }
   if (!crs) {
     throw new InputError(`variable ${v.name} has no CRS: no grid_mapping, and its coordinates ${xDim.name}, ${yDim.name} are projected; ` +
-      `give the crs option, e.g. { crs: 'EPSG:3995' } (Obu et al. 2019's NetCDF grids are EPSG:3995)`, name);
+      `give the crs option, e.g. { crs: 'EPSG:3995' } (on the command line --source-crs EPSG:3995; Obu et al. 2019's NetCDF grids are EPSG:3995)`, name);
   }
 
   // Bands: the leading dimension, with decoded CF times when it is time.

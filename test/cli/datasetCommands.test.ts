@@ -5,7 +5,7 @@ import * as aq from 'arquero';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSample } from '../../src/sample/generateSample.js';
 import { shareNotebook } from '../../src/notebooks/share.js';
-import { referee, root, tempDir } from '../helpers.js';
+import { python, referee, root, tempDir } from '../helpers.js';
 
 const tmp = tempDir('permafrost-cli-');
 afterAll(() => tmp.cleanup());
@@ -113,4 +113,48 @@ describe('permafrost-lab dataset commands', () => {
     expect(run.stderr).toMatch(/invalid by: "nonsense"/);
     expect(cli('export', data, '--variable', 'ice', '--period', '2015-2019', '--out', 'x.csv').stderr).toMatch(/invalid option --variable: "ice"/);
   });
+
+  it('every command that opens a dataset takes the NetCDF options: --source-crs, --netcdf-periods and --netcdf-variables reach openDataset, bad values are named', () => {
+    // ten annual layers on a y/x grid with no grid mapping, two candidate variables: T1m = −(year − 2000), T2m = year − 2000 everywhere
+    const file = join(tmp.dir, 'cci_like.nc');
+    referee(python, ['-c', `
+import netCDF4, numpy as np
+d = netCDF4.Dataset(${JSON.stringify(file)}, 'w')
+d.createDimension('time', 10); d.createDimension('y', 12); d.createDimension('x', 12)
+t = d.createVariable('time', 'f8', ('time',)); t.units = 'days since 2000-01-01'; t.calendar = 'standard'
+t[:] = [365.25 * k + 182 for k in range(10)]
+y = d.createVariable('y', 'f8', ('y',)); y.units = 'm'; y[:] = 3000000 - 25000 * (np.arange(12) + 0.5)
+x = d.createVariable('x', 'f8', ('x',)); x.units = 'm'; x[:] = -3000000 + 25000 * (np.arange(12) + 0.5)
+for name, sign in (('T1m', -1), ('T2m', 1)):
+    v = d.createVariable(name, 'f4', ('time', 'y', 'x'), fill_value=-9999.0)
+    v.standard_name = 'soil_temperature'; v.units = 'degC'
+    v[:] = np.array([np.full((12, 12), sign * k, 'f4') for k in range(10)])
+d.close()
+`]);
+    const noCrs = cli('summary', file, '--netcdf-variables', 'magt=T2m', '--quiet');
+    expect(noCrs.status).toBe(2);
+    expect(noCrs.stderr).toMatch(/no CRS.*--source-crs EPSG:3995/s);
+    const which = cli('summary', file, '--source-crs', 'EPSG:3995', '--quiet');
+    expect(which.status).toBe(2);
+    expect(which.stderr).toMatch(/T1m/);
+    const fiveYear = cli('summary', file, '--source-crs', 'EPSG:3995', '--netcdf-variables', 'magt=T2m', '--format', 'json', '--quiet');
+    expect(fiveYear.stderr).toBe('');
+    const rows = JSON.parse(fiveYear.stdout);
+    expect(rows.map((r: any) => r.period)).toEqual(['2000-2004', '2005-2009']);
+    expect(rows[0].magt_c_mean).toBeCloseTo(2, 9); // (0 + 1 + 2 + 3 + 4) / 5
+    expect(rows[1].magt_c_mean).toBeCloseTo(7, 9);
+    const colder = JSON.parse(cli('summary', file, '--source-crs', 'EPSG:3995', '--netcdf-variables', 'magt=T1m', '--format', 'json', '--quiet').stdout);
+    expect(colder[0].magt_c_mean).toBeCloseTo(-2, 9);
+    const annual = JSON.parse(cli('summary', file, '--source-crs', 'EPSG:3995', '--netcdf-variables', 'magt=T2m', '--netcdf-periods', 'annual', '--format', 'json', '--quiet').stdout);
+    expect(annual).toHaveLength(10);
+    expect(annual[3].magt_c_mean).toBeCloseTo(3, 9);
+    const info = JSON.parse(cli('info', file, '--source-crs', 'EPSG:3995', '--netcdf-variables', 'magt=T2m').stdout);
+    expect(info.grid.epsg).toBe(3995);
+    const bad = cli('info', file, '--netcdf-periods', 'weekly');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--netcdf-periods: "weekly" \(expected 5-year, annual, as-is\)/);
+    expect(cli('summary', file, '--netcdf-variables', 'depth=T2m').stderr).toMatch(/--netcdf-variables: "depth=T2m"/);
+    expect(cli('info', file, '--tries', '0').stderr).toMatch(/--tries: 0/);
+  }, 120_000);
 });
+
