@@ -43,6 +43,16 @@ for (const name of ['fileExists', 'readFile', 'directoryExists', 'readDirectory'
   const original = ts.sys[name];
   if (typeof original === 'function') ts.sys[name] = (p, ...rest) => original.call(ts.sys, forward(p), ...rest);
 }
+// Without \`types\`, TypeScript parses every package under a node_modules/@types it finds, whether or not a
+// cell uses it: the build tools' @types (lodash, jquery, react, …: 9 MB of declarations) made every kernel
+// start 2–3 s slower. Only @types/node is taken without an import; other @types packages are still read
+// when a cell imports their package. (tslab's compiler options cannot be reached; its type-root listing can.)
+const getDirectories = ts.sys.getDirectories;
+ts.sys.getDirectories = (p, ...rest) => {
+  const found = getDirectories.call(ts.sys, p, ...rest);
+  return typeof p === 'string' && path.basename(p) === '@types' && path.basename(path.dirname(p)) === 'node_modules'
+    ? found.filter((name) => name === 'node') : found;
+};
 // a forwarded file keeps its place under <folder>/node_modules (it is not resolved to this checkout's path)
 const realpath = ts.sys.realpath;
 if (typeof realpath === 'function') ts.sys.realpath = (p) => (forward(p) !== p ? p : realpath.call(ts.sys, p));

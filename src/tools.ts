@@ -37,7 +37,8 @@ export { renderFigure, renderFigureSync } from './display/render.js';
 export { tableHtml } from './display/tableHtml.js';
 export { downsample } from './plot/mapFigure.js';
 export { CATEGORICAL, PALETTE, DIVERGING, SEQUENTIAL, SYNTHETIC_CAPTION, label, LABELS } from './plot/style.js';
-export { standaloneHtml, chromiumPath } from './display/saveFigure.js';
+export { standaloneHtml } from './display/saveFigure.js';
+export { chromiumPath, launchChromium } from './display/chromium.js';
 export { escapeHtml } from './core/escape.js';
 
 // The synthetic sample's model

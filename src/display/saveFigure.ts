@@ -8,7 +8,7 @@ import { ANIMATION_SIZE, writeAnimation, type AnimationOptions } from './animate
 import { escapeHtml } from '../core/escape.js';
 import { htmlProvenance, pngWithProvenance, provenanceComment, provenanceOf, svgWithProvenance, type DatasetLike, type Provenance } from '../provenance/provenance.js';
 
-export { chromiumPath, closeFigureBrowser, launchChromium } from './render.js';
+export { closeFigureBrowser } from './render.js';
 
 /** Options of {@link saveFigure}. */
 export interface SaveFigureOptions extends Omit<AnimationOptions, 'width' | 'height'> {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '../display/saveFigure.js';
+import { launchChromium } from '../display/chromium.js';
 import { plotlyScript } from '../display/plotlySource.js';
 
 /** A figure's size on screen, in CSS pixels. */

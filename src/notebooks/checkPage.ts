@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launchChromium } from '../display/saveFigure.js';
+import { launchChromium } from '../display/chromium.js';
 
 /** What a page showed in a browser. */
 export interface PageCheck {

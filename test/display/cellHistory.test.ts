@@ -9,7 +9,7 @@ import { mapFigure } from '../../src/plot/mapFigure.js';
 import { trendMap } from '../../src/plot/trendMap.js';
 import { standaloneHtml } from '../../src/display/saveFigure.js';
 import { figureHtml, type Figure } from '../../src/display/show.js';
-import { launchChromium } from '../../src/display/render.js';
+import { launchChromium } from '../../src/display/chromium.js';
 import { python, referee } from '../helpers.js';
 
 let ds: Dataset;

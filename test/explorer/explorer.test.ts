@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset, sampleFolder, type Dataset } from '../../src/dataset/openDataset.js';
-import { launchChromium } from '../../src/display/render.js';
+import { launchChromium } from '../../src/display/chromium.js';
 import { explorerPage, serveExplorer } from '../../src/cli/explorerCommand.js';
 import { main } from '../../src/cli/main.js';
 import { mapFigure } from '../../src/plot/mapFigure.js';

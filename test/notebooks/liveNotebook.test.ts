@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { launchChromium } from '../../src/display/saveFigure.js';
+import { launchChromium } from '../../src/display/chromium.js';
 import { root } from '../helpers.js';
 
 const freePort = () => new Promise<number>((resolve) => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure, listNotebooks, runNotebookFiles, type NotebookReport } from '../../src/notebooks/runNotebooks.js';
 import { checkPages } from '../../src/notebooks/checkPage.js';
 import { checkFigureLayouts, FIGURE_SIZES } from '../../src/notebooks/checkFigures.js';
-import { launchChromium } from '../../src/display/render.js';
+import { launchChromium } from '../../src/display/chromium.js';
 import { pathToFileURL } from 'node:url';
 import { dragSliderToEnd, notebookJson, python, referee, root, tempDir } from '../helpers.js';
 import { buildPage, renderNotebookOutputs } from '../tools/jupyterlab/render.js';

@@ -8,7 +8,7 @@ import { areaFigure } from '../../src/plot/areaFigure.js';
 import { PRODUCT_CITATION, SYNTHETIC_CAPTION } from '../../src/plot/style.js';
 import { fitCaptions } from '../../src/plot/captions.js';
 import { animationFrames } from '../../src/display/animate.js';
-import { launchChromium } from '../../src/display/render.js';
+import { launchChromium } from '../../src/display/chromium.js';
 import { plotlyScript } from '../../src/display/plotlySource.js';
 import type { Figure } from '../../src/display/show.js';
 

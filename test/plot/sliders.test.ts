@@ -2,7 +2,7 @@
 // dragging the slider must change what is drawn.
 import * as aq from 'arquero';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../src/display/render.js';
+import { launchChromium } from '../../src/display/chromium.js';
 import { mapFigure } from '../../src/plot/mapFigure.js';
 import { histogramFigure } from '../../src/plot/histogramFigure.js';
 import { areaFigure } from '../../src/plot/areaFigure.js';

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launchChromium } from '../../../src/display/render.js';
+import { launchChromium } from '../../../src/display/chromium.js';
 import type { Rendered } from './page.js';
 
 /** What one output of a notebook became in JupyterLab's renderers. */
