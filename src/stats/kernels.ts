@@ -8,12 +8,12 @@ import { builtModule, samplesOf } from '../geotiff/workerPool.js';
 import { emptyMoments, mergeMoments, type Moments } from './moments.js';
 import { trendCells } from './trendKernel.js';
 import { groupSlices, sliceBuffers, type GroupSlice } from './groupsKernel.js';
-import { blockMeans, blockShares, blockValues, type BlockMeans, type BlockShares, type BlockValues } from './windowKernels.js';
+import { blockChange, blockMeans, blockShares, blockValues, type BlockChange, type BlockMeans, type BlockShares, type BlockValues } from './windowKernels.js';
 import { weightsFor, type Frozen, type GroupSpec, type Part, type PlaceInput, type StatsSpec } from './kernelSpec.js';
 
 export { partsOf, placeSpec, weightsFor, type Frozen, type GroupSpec, type Part, type PlaceInput, type StatsSpec } from './kernelSpec.js';
 export { addSlice, emptyPartial, type GroupPartial, type GroupSlice } from './groupsKernel.js';
-export { blockMeans, blockShares, blockValues, type BlockMeans, type BlockShares, type BlockValues } from './windowKernels.js';
+export { blockChange, blockMeans, blockShares, blockValues, type BlockChange, type BlockMeans, type BlockShares, type BlockValues } from './windowKernels.js';
 
 /**
  * The moments of several parts (bands) of one decoded block. A pixel-interleaved block holds all
@@ -87,7 +87,8 @@ export type KernelTask =
   | { kernel: 'means'; places: PlaceInput[]; factor: number }
   | { kernel: 'shares'; places: PlaceInput[]; factor: number; frozen: Frozen }
   | { kernel: 'trend'; places: PlaceInput[]; years: number[] }
-  | { kernel: 'values'; places: PlaceInput[] };
+  | { kernel: 'values'; places: PlaceInput[] }
+  | { kernel: 'change'; places: PlaceInput[]; frozen: Frozen; classes: boolean };
 
 /** What each kernel answers for a task. */
 export interface KernelResult {
@@ -97,6 +98,7 @@ export interface KernelResult {
   shares: BlockShares[][];
   trend: { slope: Float32Array; p: Float32Array }[];
   values: BlockValues[][];
+  change: BlockChange[][];
 }
 
 /** This module, as the engine's workers load it (the build's copy when running from TypeScript sources). */
@@ -153,6 +155,10 @@ export async function runTask(task: KernelTask): Promise<{ result: unknown; tran
     case 'values': {
       const out = places.map((place, k) => blockValues(decoded[k], place.layout, place.parts, place.spec));
       return { result: out, transfer: out.flat().map((b) => b.values.buffer as ArrayBuffer) };
+    }
+    case 'change': {
+      const out = places.map((place, k) => [blockChange(decoded[k], place.layout, place.parts, place.spec, weightsFor(place.spec), task.frozen, task.classes)]);
+      return { result: out, transfer: out.flat().flatMap((b) => [b.difference.buffer as ArrayBuffer, ...(b.classes ? [b.classes.buffer as ArrayBuffer] : [])]) };
     }
     default:
       throw new Error(`unknown kernel ${(task as { kernel: string }).kernel}`);

@@ -105,3 +105,53 @@ export function blockValues(decoded: ArrayLike<number>[], layout: BlockLayout, p
     return { values: out, col, row, cols, rows };
   });
 }
+
+/** One block's change between two bands (parts `[from, to]`): `to − from` per cell, and its area-weighted sums. */
+export interface BlockChange {
+  difference: Float32Array;
+  /** For permafrost: 1 never permafrost, 2 kept, 3 lost, 4 gained, 0 no data (a cell is permafrost where its share is at least half). */
+  classes: Uint8Array | null;
+  /** Area (km²) valid in both, the area-weighted sum of the differences, the permafrost area lost and gained. */
+  area_km2: number; sum: number; lost_km2: number; gained_km2: number;
+  col: number; row: number; cols: number; rows: number;
+}
+
+/**
+ * The change kernel: per cell `to − from` (each value scaled and rounded to float32, as a read gives
+ * it; NaN where either has no data), with the block's area, area-weighted sum of differences and,
+ * when `frozen` says how, the permafrost area lost and gained (the change of each cell's share).
+ */
+export function blockChange(decoded: ArrayLike<number>[], layout: BlockLayout, parts: Part[], stats: StatsSpec, weights: Float64Array,
+  frozen: Pick<GroupSpec, 'frozen' | 'frozenScale' | 'frozenTable'>, classes: boolean): BlockChange {
+  const { cols, rows, col, row, noData } = stats;
+  const [from, to] = parts;
+  const difference = new Float32Array(cols * rows);
+  const cls = classes ? new Uint8Array(cols * rows) : null;
+  const mode = frozen.frozen, scale = frozen.frozenScale ?? 1, table = frozen.frozenTable ?? [];
+  const va = from.blob < 0 ? null : decoded[from.blob], vb = to.blob < 0 ? null : decoded[to.blob];
+  const stride = layout.samples;
+  let w = 0, sum = 0, lost = 0, gained = 0;
+  for (let r = 0; r < rows; r++) {
+    const base = r * layout.width * stride;
+    for (let c = 0; c < cols; c++) {
+      const i = r * cols + c;
+      const sa = va ? va[base + c * stride + from.sample] : NaN, sb = vb ? vb[base + c * stride + to.sample] : NaN;
+      const a = sa !== sa || sa === noData ? NaN : Math.fround(sa * from.scale + from.offset);
+      const b = sb !== sb || sb === noData ? NaN : Math.fround(sb * to.scale + to.offset);
+      const d = b - a;
+      difference[i] = d;
+      if (d !== d) continue;
+      const area = weights[i];
+      w += area;
+      sum += area * d;
+      if (mode !== 0) {
+        const fa = frozenShare(a, mode, scale, table), fb = frozenShare(b, mode, scale, table);
+        if (cls) cls[i] = fa >= 0.5 ? (fb >= 0.5 ? 2 : 3) : (fb >= 0.5 ? 4 : 1);
+        const ds = fb - fa;
+        if (ds < 0) lost -= area * ds;
+        else if (ds > 0) gained += area * ds;
+      }
+    }
+  }
+  return { difference, classes: cls, area_km2: w, sum, lost_km2: lost, gained_km2: gained, col, row, cols, rows };
+}
