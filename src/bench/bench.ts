@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -232,7 +232,7 @@ export async function runBenchmarks(options: BenchOptions = {}): Promise<Record<
 
 /**
  * The notebooks at the product's scale: the full 1 km sample (all parts, made once in the cache),
- * then each notebook run on it in its own runner, timed, with the peak memory of its processes.
+ * then every notebook run on it in one runner as `npm start` runs them, timed, with the peak memory of its processes.
  */
 async function scaleBenchmark(cache: string, cli: string, notebooks: string, print: (line: string) => void, figures: Record<string, number>): Promise<void> {
   if (!existsSync(notebooks)) { print(`scale: no notebooks at ${notebooks} (give --notebooks <folder>)`); return; }
@@ -245,26 +245,30 @@ async function scaleBenchmark(cache: string, cli: string, notebooks: string, pri
   if (/up to date/.test(gen.stderr)) print(`scale: full 1 km sample cached at ${folder}`);
   else { figures.sample_1km_s = (Date.now() - t0) / 1000; figures.sample_1km_peak_mb = peak; print(`scale: full 1 km sample made in ${figures.sample_1km_s.toFixed(0)} s, peak ${peak.toFixed(0)} MB (goal ≤ 120 s, ≤ 1 GB)`); }
   print('');
-  print('| notebook | seconds | peak MB | result |');
-  print('| --- | --- | --- | --- |');
+  // all notebooks in one runner, as `npm start` runs them (one Chromium; each notebook's kernel
+  // started while the one before runs), in a folder of their own (the kernel resolves
+  // permafrost-lab and arquero from any folder)
+  const names = readdirSync(notebooks).filter((n) => n.endsWith('.ipynb')).sort();
+  const one = mkdtempSync(join(tmpdir(), 'permafrost-scale-'));
   let total = 0, worst = 0;
-  for (const name of readdirSync(notebooks).filter((n) => n.endsWith('.ipynb')).sort()) {
-    // a folder of its own (the kernel resolves permafrost-lab and arquero from any folder)
-    const one = mkdtempSync(join(tmpdir(), 'permafrost-scale-'));
-    try {
-      symlinkSync(join(notebooks, name), join(one, name));
-      const t = Date.now();
-      const run = spawnSync('/usr/bin/time', ['-f', 'peak_kb=%M', process.execPath, cli, 'run-notebooks', one, '--out', join(one, 'out')],
-        { encoding: 'utf8', env: { ...process.env, PERMAFROST_DATA: folder } });
-      const seconds = (Date.now() - t) / 1000;
-      const mb = Number(/peak_kb=(\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024;
-      total += seconds; worst = Math.max(worst, mb);
-      figures[`scale_${name}_s`] = seconds; figures[`scale_${name}_peak_mb`] = mb;
-      print(`| ${name.replace('.ipynb', '')} | ${seconds.toFixed(1)} | ${mb.toFixed(0)} | ${run.status === 0 ? 'ok' : `FAILED: ${(/FAILED (.*)/.exec(run.stderr)?.[1] ?? run.stderr.trim().split('\n').pop())}`} |`);
-    } finally {
-      rmSync(one, { recursive: true, force: true });
+  try {
+    for (const name of names) symlinkSync(join(notebooks, name), join(one, name));
+    const t = Date.now();
+    const run = spawnSync('/usr/bin/time', ['-f', 'peak_kb=%M', process.execPath, cli, 'run-notebooks', one, '--out', join(one, 'out')],
+      { encoding: 'utf8', env: { ...process.env, PERMAFROST_DATA: folder } });
+    total = (Date.now() - t) / 1000;
+    worst = Number(/peak_kb=(\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024;
+    let reports: { notebook: string; seconds: number; wall_s?: number; ok: boolean; error: { message: string } | null }[] = [];
+    try { reports = JSON.parse(readFileSync(join(one, 'out', 'report.json'), 'utf8')); } catch { print(`scale: the runner wrote no report: ${run.stderr.trim().split('\n').slice(-3).join(' ')}`); }
+    print('| notebook | seconds in the runner | of which cells | result |');
+    print('| --- | --- | --- | --- |');
+    for (const r of reports) {
+      figures[`scale_${r.notebook}_s`] = r.wall_s ?? NaN;
+      print(`| ${r.notebook} | ${(r.wall_s ?? NaN).toFixed(1)} | ${r.seconds.toFixed(1)} | ${r.ok ? 'ok' : `FAILED: ${r.error?.message.split('\n')[0] ?? ''}`} |`);
     }
+  } finally {
+    rmSync(one, { recursive: true, force: true });
   }
   figures.scale_total_s = total; figures.scale_peak_mb = worst;
-  print(`| all | ${total.toFixed(1)} | ${worst.toFixed(0)} | goal ≤ 180 s, ≤ 4 GB |`);
+  print(`| all (the runner, start to end) | ${total.toFixed(1)} | | peak ${worst.toFixed(0)} MB; goal ≤ 180 s + 30 s per notebook after the seven (${names.length} notebooks: ${180 + 30 * Math.max(0, names.length - 7)} s), ≤ 4 GB |`);
 }

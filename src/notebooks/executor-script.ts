@@ -4,7 +4,9 @@
  * stderr text with an empty `ename`, so the outputs alone cannot say which cell failed), then
  * writes the executed notebook and an offline HTML page (no CDN scripts).
  *
- * Arguments: notebook path, output folder, kernel name, per-cell timeout in seconds.
+ * Arguments: notebook path, output folder, kernel name, per-cell timeout in seconds, and optionally
+ * \`wait\`: once the kernel is ready, say so on stderr and wait for a line on stdin before the first
+ * cell (the runner starts the next notebook's kernel while a notebook runs).
  * Progress goes to stderr; the last stdout line is a JSON report.
  */
 export const executorScript = String.raw`
@@ -15,6 +17,7 @@ from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 
 path, out_dir, kernel, timeout = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+wait = len(sys.argv) > 5 and sys.argv[5] == 'wait'
 name = os.path.splitext(os.path.basename(path))[0]
 nb = nbformat.read(path, as_version=4)
 title = name
@@ -45,6 +48,11 @@ def error_text(cell, exc):
 
 try:
     with client.setup_kernel():
+        if wait:
+            print(f'  {name}: kernel ready', file=sys.stderr, flush=True)
+            if not sys.stdin.readline():
+                sys.exit(3)  # the runner ended (or let go of this notebook): stop the kernel, run nothing
+            start = time.time()
         for n, index in enumerate(code_cells, 1):
             cell = nb.cells[index]
             t0 = time.time()

@@ -20,7 +20,10 @@ export interface NotebookReport {
   cells: number;
   /** Code cells executed, the failing one included. */
   cells_run: number;
+  /** Seconds from the first cell to the last (the kernel's start not counted when it started ahead). */
   seconds: number;
+  /** Seconds the runner waited on this notebook: its cells, and its kernel's start where that was not ahead, and its pages. */
+  wall_s?: number;
   ok: boolean;
   error: null | {
     /** 1-based position among all cells, as counted from the top of the notebook. */
@@ -77,28 +80,43 @@ export async function runNotebookFiles(paths: string[], options: RunNotebooksOpt
   const reports: NotebookReport[] = [];
   // one Chromium for the figures' PNGs of every notebook (each kernel would otherwise start its own)
   const shared = await launchSharedChromium().catch(() => null);
+  // the next notebook's kernel starts while a notebook runs (a kernel takes seconds to start): it
+  // waits, ready, until the runner tells it to go
+  const start = (path: string) => startExecutor(python, path, out, kernelDir, timeout, progress, shared?.endpoint);
+  let next = paths.length > 0 ? start(paths[0]) : null;
   try {
     for (const [i, path] of paths.entries()) {
       progress(`[${i + 1}/${paths.length}] ${basename(path)}`);
-      const report = await executeOne(python, path, out, kernelDir, timeout, progress, shared?.endpoint);
+      const current = next!;
+      const t0 = Date.now();
+      current.go();
+      next = i + 1 < paths.length ? start(paths[i + 1]) : null;
+      const report = await current.report;
       const executed = join(out, `${report.notebook}.ipynb`);
       if (existsSync(executed)) {
         compactNotebook(executed);
         mkdirSync(join(out, 'shared'), { recursive: true });
         shareNotebook(executed, join(out, 'shared', `${report.notebook}.ipynb`));
       }
+      report.wall_s = (Date.now() - t0) / 1000;
       progress(report.ok
         ? `  ok: ${report.cells_run}/${report.cells} cells in ${report.seconds.toFixed(1)} s`
         : `  FAILED: ${describeFailure(report)}`);
       reports.push(report);
     }
+    // the cards' pictures through the same Chromium
+    if (shared) process.env.PERMAFROST_BROWSER_WS = shared.endpoint;
+    await writeIndex(out, reports);
   } finally {
+    next?.kill();
+    if (shared && process.env.PERMAFROST_BROWSER_WS === shared.endpoint) delete process.env.PERMAFROST_BROWSER_WS;
     rmSync(kernelDir, { recursive: true, force: true });
     await shared?.close().catch(() => {});
   }
-  await writeIndex(out, reports);
+  writeReportJson(out, reports);
   return reports;
 }
+
 
 /** One line naming the notebook, the cell and the error. */
 export function describeFailure(report: NotebookReport): string {
@@ -158,12 +176,17 @@ function makeKernelSpec(): string {
   return dir;
 }
 
-function executeOne(python: string, path: string, out: string, kernelDir: string, timeout: number,
-  progress: (line: string) => void, browserEndpoint?: string): Promise<NotebookReport> {
+/** A notebook's executor, started with its kernel: it runs the cells when told to `go`. */
+interface Executor { go(): void; kill(): void; report: Promise<NotebookReport> }
+
+function startExecutor(python: string, path: string, out: string, kernelDir: string, timeout: number,
+  progress: (line: string) => void, browserEndpoint?: string): Executor {
   const env = { ...process.env, JUPYTER_PATH: [kernelDir, process.env.JUPYTER_PATH].filter(Boolean).join(delimiter),
     ...(browserEndpoint ? { PERMAFROST_BROWSER_WS: browserEndpoint } : {}) };
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(python, ['-c', executorScript, path, out, 'tslab', String(timeout)], { env });
+  const child = spawn(python, ['-c', executorScript, path, out, 'tslab', String(timeout), 'wait'], { env });
+  child.stdin.on('error', () => { /* an executor that ended early (no kernel): its report says why */ });
+  let released = false;
+  const report = new Promise<NotebookReport>((resolvePromise, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
@@ -187,6 +210,19 @@ function executeOne(python: string, path: string, out: string, kernelDir: string
       }
     });
   });
+  return {
+    report,
+    go: () => { if (!released) { released = true; child.stdin.end('go\n'); } },
+    // an end of input without a line: the executor stops its kernel and runs nothing
+    kill: () => { if (!released) { released = true; child.stdin.end(); } },
+  };
+}
+
+/** The reports as JSON beside index.html (`report.json`), for scripts and the benchmark. */
+function writeReportJson(out: string, reports: NotebookReport[]): void {
+  const path = join(out, 'report.json');
+  writeFileSync(path + '.tmp', JSON.stringify(reports, null, 2) + '\n');
+  renameSync(path + '.tmp', path);
 }
 
 /** The goals (the Overview's list) and the first figure's spec of an executed notebook. */
