@@ -5,7 +5,8 @@ import { InputError, invalid } from '../errors.js';
 import { checkOutputPath } from '../guard.js';
 import { csvProvenance, provenanceOf, type DatasetLike } from '../provenance/provenance.js';
 
-type TableLike = { toCSV(options?: { format?: Record<string, (v: unknown) => unknown> }): string; columnNames?(): string[] };
+/** The part of an Arquero table that writing CSV needs. */
+type CsvTable = { toCSV(options?: { format?: Record<string, (v: unknown) => unknown> }): string; columnNames?(): string[] };
 
 /**
  * CSV text of a table, ending in exactly one newline. Numbers are written to the precision of the
@@ -13,7 +14,7 @@ type TableLike = { toCSV(options?: { format?: Record<string, (v: unknown) => unk
  * double; whole numbers and the projected coordinates `x_m`, `y_m` are written exactly. Binary
  * exports (Arrow, GeoTIFF) keep full precision.
  */
-export function csvText(table: TableLike): string {
+export function csvText(table: CsvTable): string {
   const round = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v) ? Number(v.toPrecision(7)) : v);
   const columns = table.columnNames?.() ?? [];
   const format = Object.fromEntries(columns.filter((c) => c !== 'x_m' && c !== 'y_m').map((c) => [c, round]));
@@ -28,7 +29,7 @@ export function csvText(table: TableLike): string {
  * `pandas.read_csv(path, comment='#')`, or `permafrost-lab provenance <file>`.
  * @example await exportTable(await ds.table('alt', '2015-2019', { region: 'alaska' }), 'out/exports/alaska.csv', { dataset: ds })
  */
-export async function exportTable(table: TableLike, path: string, options: { intoDataFolder?: boolean; format?: 'csv' | 'arrow'; dataset?: DatasetLike } = {}): Promise<string> {
+export async function exportTable(table: CsvTable, path: string, options: { intoDataFolder?: boolean; format?: 'csv' | 'arrow'; dataset?: DatasetLike } = {}): Promise<string> {
   const target = resolve(path);
   checkOutputPath(target, options);
   const type = options.format ? `.${options.format}` : extname(target).toLowerCase();

@@ -7,6 +7,7 @@ import { latitudeBandName } from './periods.js';
 import { accumulateOnWorkers, BINS, cachedPartials, frozenOf, groupLabels, keep } from './groupPass.js';
 import type { GroupPartial } from '../stats/kernels.js';
 import { progressOf, type OnProgress } from '../core/progress.js';
+import { cumulativePositions } from '../stats/weightedQuantile.js';
 
 type Table = ReturnType<typeof aq.table>;
 
@@ -112,14 +113,6 @@ export async function summarizeDataset(ctx: Context, options: SummarizeOptions):
  */
 export function quantiles(hist: Float64Array, total: number, lo: number, width: number, qs: number[]): number[] {
   const decimals = Math.max(0, -Math.floor(Math.log10(width)));
-  const out: number[] = [];
-  let cumulative = 0;
-  let k = 0;
-  for (let i = 0; i < hist.length && k < qs.length; i++) {
-    cumulative += hist[i];
-    while (k < qs.length && cumulative >= qs[k] * total - 1e-12 * total) { out.push(Number((lo + i * width).toFixed(decimals))); k++; }
-  }
-  while (out.length < qs.length) out.push(Number((lo + (hist.length - 1) * width).toFixed(decimals)));
-  return out;
+  return cumulativePositions(hist, qs, total).map((bin) => Number((lo + bin * width).toFixed(decimals)));
 }
 

@@ -5,6 +5,7 @@ import { cellArea } from '../grid/cellArea.js';
 import { mapArray } from '../grid/mapArray.js';
 import type { ChangeResult, TrendResult } from './openDataset.js';
 import { regionLabels, REGIONS } from './regions.js';
+import { cumulativePositions } from '../stats/weightedQuantile.js';
 
 /**
  * Trend results by region, and over all land with data (`all land`: every cell with a trend, not
@@ -45,14 +46,7 @@ export function summarizeTrend(result: TrendResult): ReturnType<typeof aq.from> 
       if (labels[i]) add(labels[i], bin, row[c], slope, sig);
     }
   }
-  const median = (g: number) => {
-    let cumulative = 0;
-    for (let b = 0; b < bins; b++) {
-      cumulative += hist[g * bins + b];
-      if (cumulative >= valid[g] / 2) return lo + (b + 0.5) * width;
-    }
-    return NaN;
-  };
+  const median = (g: number) => lo + (cumulativePositions(hist.subarray(g * bins, (g + 1) * bins), [0.5], valid[g])[0] + 0.5) * width;
   const rows = [];
   for (let g = 0; g < groups; g++) {
     if (valid[g] === 0) continue;
@@ -66,18 +60,6 @@ export function summarizeTrend(result: TrendResult): ReturnType<typeof aq.from> 
     });
   }
   return aq.from(rows);
-}
-
-/** The value where the cumulative weight reaches half. */
-export function weightedMedian(values: number[], weights: number[]): number {
-  const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
-  const total = weights.reduce((a, b) => a + b, 0);
-  let cumulative = 0;
-  for (const i of order) {
-    cumulative += weights[i];
-    if (cumulative >= total / 2) return values[i];
-  }
-  return NaN;
 }
 
 /** A trend result as a 3-band raster (slope per decade, p-value, significant) for `writeGeoTIFF`. */

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { datasetBanner, datasetText, isDatasetLike } from './datasetBanner.js';
 import { figureBundle, isFigure, type OutputBundle } from './figure.js';
-import { isTableLike, tableHtml, tableText, type TableHtmlOptions } from './tableHtml.js';
+import { isRowTable, tableHtml, tableText, type TableHtmlOptions } from './tableHtml.js';
 
 /** Options of {@link valueBundle}: the table options, and whether figures get a PNG. */
 export interface BundleOptions extends TableHtmlOptions {
@@ -24,7 +24,7 @@ export function valueBundle(value: unknown, options: BundleOptions = {}): Output
   if (value === undefined) return null;
   if (isFigure(value)) return figureBundle(value, options);
   if (isDatasetLike(value)) return { data: { 'text/html': datasetBanner(value), 'text/plain': datasetText(value) }, metadata: {} };
-  if (isTableLike(value)) return { data: { 'text/html': tableHtml(value, options), 'text/plain': tableText(value, options) }, metadata: {} };
+  if (isRowTable(value)) return { data: { 'text/html': tableHtml(value, options), 'text/plain': tableText(value, options) }, metadata: {} };
   return { data: { 'text/plain': valueText(value) }, metadata: {} };
 }
 

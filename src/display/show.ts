@@ -4,7 +4,7 @@ import { datasetText, isDatasetLike } from './datasetBanner.js';
 import { figureHtmlOnce, figurePngWanted, isFigure } from './figure.js';
 import { kernelDisplay, kernelWriter } from './kernel.js';
 import { warmImageThread } from './render.js';
-import { isTableLike } from './tableHtml.js';
+import { isRowTable } from './tableHtml.js';
 
 export { figureHtml, figurePngWanted, isFigure, plotlyJson, type Figure } from './figure.js';
 export { datasetBanner } from './datasetBanner.js';
@@ -53,6 +53,6 @@ export function show(value: unknown, options: ShowOptions = {}): void {
 function summary(value: unknown): string {
   if (isFigure(value)) return `[figure: ${value.data.length} trace(s)]`;
   if (isDatasetLike(value)) return datasetText(value);
-  if (isTableLike(value)) return `[table: ${value.numRows()} rows: ${value.columnNames().join(', ')}]`;
+  if (isRowTable(value)) return `[table: ${value.numRows()} rows: ${value.columnNames().join(', ')}]`;
   return valueText(value);
 }

@@ -1,8 +1,8 @@
 import { escapeHtml } from '../core/escape.js';
 import { isSyntheticTable } from '../provenance/tableOrigin.js';
 
-/** The part of an Arquero table that rendering needs. */
-export interface TableLike {
+/** The part of an Arquero table that rendering needs: its rows as objects (the figures read columns: plot's `TableLike`). */
+export interface RowTable {
   columnNames(): string[];
   numRows(): number;
   objects(options?: { limit?: number }): object[];
@@ -11,8 +11,8 @@ export interface TableLike {
 }
 
 /** True for Arquero tables (and anything shaped like one). */
-export function isTableLike(value: unknown): value is TableLike {
-  const v = value as TableLike;
+export function isRowTable(value: unknown): value is RowTable {
+  const v = value as RowTable;
   return !!v && typeof v.columnNames === 'function' && typeof v.numRows === 'function' && typeof v.objects === 'function';
 }
 
@@ -32,7 +32,7 @@ export const SYNTHETIC_TABLE_NOTE = 'SYNTHETIC SAMPLE: made by permafrost-lab, n
  * named `<script>` stays text).
  * @example display.html(tableHtml(aq.table({ site: ['<b>'] })))
  */
-export function tableHtml(table: TableLike, options: TableHtmlOptions = {}): string {
+export function tableHtml(table: RowTable, options: TableHtmlOptions = {}): string {
   const limit = options.limit ?? 10;
   const digits = options.digits ?? 4;
   const names = table.columnNames();
@@ -54,7 +54,7 @@ export function tableHtml(table: TableLike, options: TableHtmlOptions = {}): str
  * then each column's name and type over its first five rows.
  * @example tableText(aq.table({ x: [1, 2] })) // "2 rows × 1 columns\nx\nnumber\n1\n2"
  */
-export function tableText(table: TableLike, options: TableHtmlOptions = {}): string {
+export function tableText(table: RowTable, options: TableHtmlOptions = {}): string {
   const digits = options.digits ?? 4;
   const names = table.columnNames();
   const rows = table.objects({ limit: Math.min(options.limit ?? 5, 5) }) as Record<string, unknown>[];
@@ -65,13 +65,13 @@ export function tableText(table: TableLike, options: TableHtmlOptions = {}): str
   return [title, ...grid.map((line) => line.map((s, j) => cut(s, widths[j])).join('  ').trimEnd().slice(0, 120))].join('\n');
 }
 
-function shape(table: TableLike, shown: number): string {
+function shape(table: RowTable, shown: number): string {
   const total = table.numRows();
   return `${total.toLocaleString('en-US')} rows × ${table.columnNames().length} columns${total > shown ? ` (first ${shown} shown)` : ''}`;
 }
 
-function isSynthetic(table: TableLike): boolean {
-  return typeof table.column === 'function' && isSyntheticTable(table as Required<TableLike>);
+function isSynthetic(table: RowTable): boolean {
+  return typeof table.column === 'function' && isSyntheticTable(table as Required<RowTable>);
 }
 
 const TYPED: Record<string, string> = {
@@ -80,7 +80,7 @@ const TYPED: Record<string, string> = {
 };
 
 /** A column's type: its typed array's (`float32`), else what its first 100 values are (`number`, `string`, `date`, `boolean`, `mixed`). */
-function columnType(table: TableLike, name: string): string {
+function columnType(table: RowTable, name: string): string {
   const column = table.column?.(name) as ArrayLike<unknown> | undefined;
   const typed = column ? TYPED[(column as object).constructor?.name] : undefined;
   if (typed) return typed;

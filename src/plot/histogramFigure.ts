@@ -1,6 +1,7 @@
 import type { Figure } from './figure.js';
 import { InputError, invalid } from '../errors.js';
 import { isTable, requireSome, type TableLike } from './inputs.js';
+import { weightedMedian, weightedQuantiles } from '../stats/weightedQuantile.js';
 import { AXIS_SPACE, axisTitle, baseLayout, figure, hexAlpha, PALETTE, periodControls, SLIDER_SPACE, stepFrames, stepLabel, UNITS, withAnnotations, type FigureOptions } from './style.js';
 
 /** Options of {@link histogramFigure}. */
@@ -41,30 +42,24 @@ export function histogramFigure(table: TableLike, options: HistogramFigureOption
   const p = table.array('period') as ArrayLike<string>;
   // common bins over the area-weighted 0.5–99.5 % range of the drawn periods
   const drawn: number[] = [];
-  let drawnArea = 0;
-  for (let i = 0; i < v.length; i++) if (periods.includes(p[i]) && Number.isFinite(v[i])) { drawn.push(i); drawnArea += w[i]; }
+  for (let i = 0; i < v.length; i++) if (periods.includes(p[i]) && Number.isFinite(v[i])) drawn.push(i);
   requireSome(drawn.length, `a table without any ${value} in ${periods.join(', ')}`, 'histogramFigure');
-  drawn.sort((a, b) => v[a] - v[b]);
-  const quantile = (q: number) => { let c = 0; for (const i of drawn) { c += w[i]; if (c >= q * drawnArea) return v[i]; } return v[drawn[drawn.length - 1]]; };
-  const lo = drawn.length ? quantile(0.005) : 0;
-  const hi = drawn.length ? quantile(0.995) : 1;
+  const [lo, hi] = weightedQuantiles(drawn.map((i) => v[i]), drawn.map((i) => w[i]), [0.005, 0.995]);
   const bins = options.bins ?? 60;
   const width = (hi - lo) / bins || 1;
   const centres = Array.from({ length: bins }, (_, k) => lo + (k + 0.5) * width);
   const dists: Distribution[] = periods.map((period) => {
     const counts = new Float64Array(bins);
-    const pairs: [number, number][] = [];
+    const values: number[] = [], weights: number[] = [];
     let total = 0;
     for (let i = 0; i < v.length; i++) {
       if (p[i] !== period || !Number.isFinite(v[i])) continue;
       total += w[i];
-      pairs.push([v[i], w[i]]);
+      values.push(v[i]); weights.push(w[i]);
       const b = Math.floor((v[i] - lo) / width);
       if (b >= 0 && b < bins) counts[b] += w[i];
     }
-    pairs.sort((a, b) => a[0] - b[0]);
-    let cumulative = 0;
-    const median = pairs.find(([, wt]) => (cumulative += wt) >= total / 2)?.[0] ?? NaN;
+    const median = weightedMedian(values, weights);
     return { period, percent: Array.from(counts, (c) => Math.round((1e4 * c) / total) / 100), median };
   });
   const unit = UNITS[value] ?? '';
