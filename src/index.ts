@@ -57,7 +57,7 @@ export { type FigureOptions } from './plot/style.js';
 export { saveFigure, closeFigureBrowser, type SaveFigureOptions } from './display/saveFigure.js';
 
 // Stations and validation
-export { loadStations, type LoadStationsOptions, type LoadedStations, type StationVariable } from './stations/loadStations.js';
+export { loadStations, parseStations, type LoadStationsOptions, type LoadedStations, type StationVariable } from './stations/loadStations.js';
 export { pickDepth, type PickDepthOptions, type PickedDepths } from './stations/pickDepth.js';
 export { aggregatePeriods, type AggregateOptions } from './stations/aggregatePeriods.js';
 export { findSite } from './stations/findSite.js';
@@ -68,5 +68,6 @@ export { fitForest, type Forest, type ForestOptions } from './model/randomForest
 export { kFolds, groupFolds, blockFolds, crossValidate, compareFolds, permutationImportance, type CrossValidation, type FoldOptions, type LearningData } from './model/crossValidate.js';
 export { predictorsAt, predictMap, trainingData, type PredictMapOptions } from './model/reproduce.js';
 
-// The synthetic sample
-export { generateSample, type SampleOptions, type SampleResult, type SamplePart } from './sample/generateSample.js';
+// The synthetic product the notebooks open by default: its generator, generateSyntheticProduct, is in
+// permafrost-lab/tools (with generateSample, its deprecated old name), as is the rest of the tooling
+export type { SyntheticProductOptions, SyntheticProductResult, SyntheticProductPart, SampleOptions, SampleResult, SamplePart } from './sample/generateSample.js';

@@ -25,7 +25,7 @@ export { emptyMoments, momentsOf, mergeMoments, summarizeMoments, type Moments }
 // The dataset's pieces
 export { discoverLayout, variableOfName } from './dataset/discover.js';
 export { latitudeBand, parsePeriod } from './dataset/periods.js';
-export { weightedMedian } from './dataset/trendOutputs.js';
+export { weightedMedian, weightedQuantiles, cumulativePositions } from './stats/weightedQuantile.js';
 export { regionLabels, regionCacheFile } from './dataset/regions.js';
 export { memoryLimit, checkMemory } from './dataset/memory.js';
 
@@ -41,7 +41,8 @@ export { standaloneHtml } from './display/saveFigure.js';
 export { chromiumPath, launchChromium } from './display/chromium.js';
 export { escapeHtml } from './core/escape.js';
 
-// The synthetic sample's model
+// The synthetic product: its generator (generateSample is its deprecated old name) and model
+export { generateSyntheticProduct, generateSample } from './sample/generateSample.js';
 export { PERIODS, MID_YEARS, sampleGrid } from './sample/model.js';
 
 // Tooling: notebooks, pages, fuzzing, benchmarks, guards, text tables

@@ -3,7 +3,7 @@ import { progressBar } from './progress.js';
 import { checkFolder, checkText } from '../dataset/check.js';
 import { REGIONS } from '../dataset/regions.js';
 import { describeFailure, runNotebooks } from '../notebooks/runNotebooks.js';
-import { generateSample, type SamplePart } from '../sample/generateSample.js';
+import { generateSyntheticProduct, type SyntheticProductPart } from '../sample/generateSample.js';
 import { runBenchmarks } from '../bench/bench.js';
 import { runFuzz, seedFiles } from '../fuzz/fuzz.js';
 import { readFileSync, existsSync } from 'node:fs';
@@ -226,8 +226,8 @@ export const commands: Record<string, Command> = {
     },
   },
   sample: {
-    brief: 'Generate the synthetic sample (10 km, or the full 1 km grid).',
-    summary: 'Generates the synthetic sample: MAGT, ALT and permafrost GeoTIFFs (8 periods), predictor rasters and station tables, all labelled synthetic. (Values at points: permafrost-lab values.)',
+    brief: 'Generate the synthetic product (10 km, or the full 1 km grid).',
+    summary: 'Generates the synthetic product (generateSyntheticProduct in permafrost-lab/tools): MAGT, ALT and permafrost GeoTIFFs (8 periods), predictor rasters and station tables, all labelled synthetic. (Values at points: permafrost-lab values.)',
     usage: '[options]',
     positionals: 0,
     options: {
@@ -235,7 +235,7 @@ export const commands: Record<string, Command> = {
       'resolution-m': { type: 'string', value: 'metres', default: '10000', description: 'cell size; 1000 gives the product\'s full 10,296 × 10,296 grid' },
       seed: { type: 'string', value: 'n', default: '1', description: 'random seed (same seed, same bytes)' },
       parts: { type: 'string', value: 'list', description: 'only these parts, e.g. magt,alt,permafrost (default: all)' },
-      'if-stale': { type: 'boolean', description: 'do nothing when the folder already holds this sample from this generator' },
+      'if-stale': { type: 'boolean', description: 'do nothing when the folder already holds this product from this generator' },
     },
     examples: ['permafrost-lab sample --out data/sample', 'permafrost-lab sample --out s1km --resolution-m 1000'],
     run: generateCommand,
@@ -323,16 +323,16 @@ function guardOutput(out: string, inputs: string[], source: string): void {
   if (inputs.some((f) => resolve(f) === target) || resolve(source) === target) throw new InputError(`refusing to write over an input file: ${target}`);
 }
 
-/** `permafrost-lab sample`: generate the synthetic sample. */
+/** `permafrost-lab sample`: generate the synthetic product (`generateSyntheticProduct`). */
 async function generateCommand(args: Args): Promise<number> {
-  const parts = args.string('parts')?.split(',').map((p) => p.trim()) as SamplePart[] | undefined;
+  const parts = args.string('parts')?.split(',').map((p) => p.trim()) as SyntheticProductPart[] | undefined;
   const bar = progressBar('sample', { quiet: !args.verbose });
-  const result = await generateSample({
+  const result = await generateSyntheticProduct({
     out: args.string('out')!,
     resolution_m: args.number('resolution-m'),
     seed: args.number('seed'),
     parts,
-    ifStale: args.flag('if-stale'),
+    if_stale: args.flag('if-stale'),
     on_message: (m) => bar.say(m),
     on_progress: (f, note) => bar.update(f, note),
   });

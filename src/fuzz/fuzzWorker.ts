@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { PermafrostError } from '../errors.js';
 import { openRaster } from '../geotiff/openRaster.js';
 import { openDataset } from '../dataset/openDataset.js';
-import { loadStations } from '../stations/loadStations.js';
+import { parseStations } from '../stations/loadStations.js';
 
 export interface FuzzCase {
   id: number; kind: 'tiff' | 'dataset' | 'csv'; bytes?: Uint8Array; text?: string; dir?: string; companion?: string;
@@ -44,7 +44,7 @@ parentPort!.on('message', async (c: FuzzCase) => {
         await ds.close();
       }
     } else {
-      loadStations(c.text!.includes('\n') ? c.text! : c.text! + '\n');
+      parseStations(c.text!);
     }
     parentPort!.postMessage({ id: c.id, outcome: 'ok', ms: performance.now() - started });
   } catch (err) {

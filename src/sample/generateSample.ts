@@ -14,11 +14,13 @@ import { sampleReadme } from './readme.js';
 import { writeSecondProduct } from './secondProduct.js';
 import { type OnProgress } from '../core/progress.js';
 
-/** What the sample can contain. */
-export type SamplePart = 'magt' | 'alt' | 'permafrost' | 'predictors' | 'stations' | 'second_product';
+/** What the synthetic product can contain. */
+export type SyntheticProductPart = 'magt' | 'alt' | 'permafrost' | 'predictors' | 'stations' | 'second_product';
+/** @deprecated use `SyntheticProductPart` (removed in the next release) */
+export type SamplePart = SyntheticProductPart;
 
-/** Options for {@link generateSample}. */
-export interface SampleOptions {
+/** Options for {@link generateSyntheticProduct}. */
+export interface SyntheticProductOptions {
   /** Output folder. Default `data/sample`. */
   out?: string;
   /** Cell size in metres. Default 10,000 (the embedded sample); 1,000 streams the full-scale grid. */
@@ -26,8 +28,10 @@ export interface SampleOptions {
   /** Seed of every random choice. Default 1. */
   seed?: number;
   /** Which parts to write. Default all. */
-  parts?: SamplePart[];
-  /** Skip the work when the folder already holds a sample made by this generator with these options. Default false. */
+  parts?: SyntheticProductPart[];
+  /** Skip the work when the folder already holds a product made by this generator with these options. Default false. */
+  if_stale?: boolean;
+  /** @deprecated use `if_stale` (the same flag; removed in the next release) */
   ifStale?: boolean;
   /** Fraction of the rasters written (0–1) and what is being written, for a progress bar. */
   on_progress?: OnProgress;
@@ -39,8 +43,11 @@ export interface SampleOptions {
   onFraction?: OnProgress;
 }
 
+/** @deprecated use `SyntheticProductOptions` (removed in the next release) */
+export type SampleOptions = SyntheticProductOptions;
+
 /** What was written. */
-export interface SampleResult {
+export interface SyntheticProductResult {
   out: string;
   skipped: boolean;
   files: string[];
@@ -49,18 +56,21 @@ export interface SampleResult {
   stations?: { boreholes: number; calm: number };
 }
 
-const ALL_PARTS: SamplePart[] = ['magt', 'alt', 'permafrost', 'predictors', 'stations', 'second_product'];
+/** @deprecated use `SyntheticProductResult` (removed in the next release) */
+export type SampleResult = SyntheticProductResult;
+
+const ALL_PARTS: SyntheticProductPart[] = ['magt', 'alt', 'permafrost', 'predictors', 'stations', 'second_product'];
 const NODATA = SAMPLE_NODATA;
 
 /**
- * Generates the synthetic sample: `magt.tif`, `alt.tif`, `permafrost.tif` (8 bands, one per
+ * Generates the synthetic product (the sample the notebooks open by default): `magt.tif`, `alt.tif`, `permafrost.tif` (8 bands, one per
  * period, named `1980-1984` … `2015-2019`), predictor rasters in `predictors/`, station tables
  * `boreholes.csv` and `calm.csv`, a second product to compare with (`second-product/`: TTOP-like
  * MAGT at 5 km, 2000–2016), and a `README.md` saying what it is. Deterministic: the same
  * seed and resolution give byte-identical files. Every file says it is SYNTHETIC.
- * @example await generateSample({ out: 'data/sample', resolution_m: 10000, seed: 1 });
+ * @example await generateSyntheticProduct({ out: 'data/sample', resolution_m: 10000, seed: 1 });
  */
-export async function generateSample(options: SampleOptions = {}): Promise<SampleResult> {
+export async function generateSyntheticProduct(options: SyntheticProductOptions = {}): Promise<SyntheticProductResult> {
   const started = Date.now();
   const out = resolve(options.out ?? 'data/sample');
   const resolution_m = options.resolution_m ?? 10_000;
@@ -75,7 +85,7 @@ export async function generateSample(options: SampleOptions = {}): Promise<Sampl
 
   const stamp = { generator: generatorHash(), resolution_m, seed, parts: [...parts].sort() };
   const stampPath = join(out, 'sample.json');
-  if (options.ifStale && existsSync(stampPath)) {
+  if ((options.if_stale ?? options.ifStale) && existsSync(stampPath)) {
     try {
       const old = JSON.parse(readFileSync(stampPath, 'utf8'));
       if (JSON.stringify({ generator: old.generator, resolution_m: old.resolution_m, seed: old.seed, parts: old.parts }) === JSON.stringify(stamp)) {
@@ -180,7 +190,7 @@ export async function generateSample(options: SampleOptions = {}): Promise<Sampl
     const pool5 = new FieldsPool(model5, 5000, seed);
     try { files.push(await writeSecondProduct(out, model5, pool5, seed)); } finally { await pool5.close(); }
   }
-  let stations: SampleResult['stations'];
+  let stations: SyntheticProductResult['stations'];
   let flaws: string[] = [];
   if (parts.includes('stations')) {
     say('drawing stations');
@@ -199,12 +209,18 @@ export async function generateSample(options: SampleOptions = {}): Promise<Sampl
   return { out, skipped: false, files, seconds: (Date.now() - started) / 1000, grid: { width: grid.width, height: grid.height, resolution_m }, stations };
 }
 
+/**
+ * @deprecated use `generateSyntheticProduct` (the same function: "sample" also names point values
+ * and TIFF samples; removed in the next release)
+ */
+export const generateSample = generateSyntheticProduct;
+
 function writeAtomic(path: string, text: string): void {
   writeFileSync(path + '.tmp', text);
   renameSync(path + '.tmp', path);
 }
 
-/** A hash of the generator's own code: a changed model makes `ifStale` regenerate. */
+/** A hash of the generator's own code: a changed model makes `if_stale` regenerate. */
 function generatorHash(): string {
   const dir = dirname(fileURLToPath(import.meta.url));
   const hash = createHash('sha256');

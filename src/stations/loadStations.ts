@@ -1,10 +1,10 @@
 import * as aq from 'arquero';
 import { existsSync, readFileSync } from 'node:fs';
 import { PRODUCT_LATITUDES } from '../dataset/periods.js';
-import { FileError, InputError } from '../errors.js';
+import { FileError, InputError, invalid } from '../errors.js';
 import { columnRoles, MISSING, NAMES, type MappedRole } from './columns.js';
 import { parseDelimited } from './csv.js';
-import { decodeText, type TextEncoding } from './decodeText.js';
+import { decodeText, type DecodedText, type TextEncoding } from './decodeText.js';
 import { findHeader } from './headerBands.js';
 import { parseCoordinate } from './parseCoordinate.js';
 import { cleanCell, parseValue } from './parseValue.js';
@@ -16,7 +16,7 @@ export { recoverYearHeaders } from './yearHeaders.js';
 /** Which measurement a table holds. */
 export type StationVariable = 'magt' | 'alt';
 
-/** Options of {@link loadStations}. */
+/** Options of {@link loadStations} and {@link parseStations}. */
 export interface LoadStationsOptions {
   /** `magt` (borehole temperatures) or `alt` (thaw depths). Default: from the column names. */
   variable?: StationVariable;
@@ -35,7 +35,7 @@ export interface LoadStationsOptions {
   delimiter?: string;
 }
 
-/** What loadStations returns. */
+/** What loadStations and parseStations return. */
 export interface LoadedStations {
   /** site_id, site_name, lat, lon, year, [depth_m], magt_c or alt_cm, qualifier, line. */
   stations: ReturnType<typeof aq.from>;
@@ -57,8 +57,8 @@ export interface LoadedStations {
 }
 
 /**
- * Loads a borehole (GTN-P-like) or thaw-depth (CALM-like) table from a CSV/TSV file, its bytes or
- * its text, in long form (a row per site and year, and depth) or wide form (a column per year, as
+ * Reads a borehole (GTN-P-like) or thaw-depth (CALM-like) table from a CSV/TSV file (for its text or
+ * bytes, `parseStations`), in long form (a row per site and year, and depth) or wide form (a column per year, as
  * CALM's summary table), as people publish them: any delimiter, UTF-8 (with or without BOM),
  * UTF-16 or single-byte text (named in the warnings), a title above the header and a header of
  * two or three rows (merged into column names), coordinates in any notation (`parseCoordinate`),
@@ -68,14 +68,46 @@ export interface LoadedStations {
  * (`>260`, `<66`, `98*`) with a `qualifier`; rejects, with the line and the reason (the cell
  * quoted), rows without readable coordinates, values out of range, non-numbers and duplicates
  * (same id, year or date, and depth). Sites south of 45°N stay in the table, named in a warning.
+ * Passing the table's text or bytes here instead of a path still works for one release, with a
+ * notice: that is `parseStations`.
  * @example const { stations, rejected, warnings } = loadStations('calm.csv'); rejected.print()
  */
-export function loadStations(source: string | Uint8Array, options: LoadStationsOptions = {}): LoadedStations {
-  const isText = typeof source === 'string' && source.includes('\n');
-  const where = typeof source !== 'string' ? '<bytes>' : isText ? '<text>' : source;
-  if (typeof source === 'string' && !isText && !existsSync(source)) throw new FileError('file not found', source);
-  const decoded = typeof source === 'string' && isText ? { text: source.replace(/^\uFEFF/, ''), encoding: 'UTF-8' as const, note: null }
-    : decodeText(typeof source === 'string' ? readFileSync(source) : source);
+export function loadStations(path: string, options?: LoadStationsOptions): LoadedStations;
+/** @deprecated pass a table's bytes to `parseStations` (removed in the next release) */
+export function loadStations(bytes: Uint8Array, options?: LoadStationsOptions): LoadedStations;
+export function loadStations(path: string | Uint8Array, options: LoadStationsOptions = {}): LoadedStations {
+  if (typeof path !== 'string' || path.includes('\n')) {
+    if (!warnedText) {
+      warnedText = true;
+      console.warn('loadStations(text or bytes) is deprecated (removed in the next release): use parseStations(text or bytes), and loadStations(path) for a file');
+    }
+    return parseStations(path, options);
+  }
+  if (!existsSync(path)) throw new FileError('file not found', path);
+  return readStations(decodeText(readFileSync(path)), path, options);
+}
+
+let warnedText = false;
+
+/**
+ * Parses a borehole or thaw-depth table from its text or its bytes (the encoding judged as for a
+ * file), exactly as `loadStations` reads a file: see it for the forms, names and checks. Errors
+ * name `<text>` or `<bytes>` with the line. Options as `loadStations`'s, none required.
+ * @example const { stations } = parseStations('site,lat,lon,year,alt_cm\nU1,71.3,-156.6,2010,38\n')
+ */
+export function parseStations(source: string | Uint8Array, options: LoadStationsOptions = {}): LoadedStations {
+  if (typeof source === 'string') {
+    if (!source.includes('\n') && source.trim() !== '' && existsSync(source)) {
+      throw new InputError(invalid('station table text', source, 'the text of a table; this names a file: read it with loadStations(path)'));
+    }
+    return readStations({ text: source.replace(/^\uFEFF/, ''), encoding: 'UTF-8', note: null }, '<text>', options);
+  }
+  if (!(source instanceof Uint8Array)) throw new InputError(invalid('station table', typeof source, 'its text (a string) or its bytes (a Uint8Array)'));
+  return readStations(decodeText(source), '<bytes>', options);
+}
+
+/** The table read from decoded text; `where` names the source in errors. */
+function readStations(decoded: DecodedText, where: string, options: LoadStationsOptions): LoadedStations {
   const warnings: string[] = [];
   if (decoded.note) warnings.push(decoded.note);
   const mangled = decoded.text.match(/[\u0080-\u009f]/g);

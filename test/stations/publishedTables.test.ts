@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as aq from 'arquero';
 import { describe, expect, it } from 'vitest';
 import { decodeText } from '../../src/stations/decodeText.js';
-import { loadStations, type LoadedStations } from '../../src/stations/loadStations.js';
+import { loadStations, parseStations, type LoadedStations } from '../../src/stations/loadStations.js';
 import { pickDepth } from '../../src/stations/pickDepth.js';
 import { python, referee, root } from '../helpers.js';
 
@@ -84,12 +84,12 @@ describe('loadStations(CALM\'s summary table exported to CSV)', () => {
       [text.replace(/\r\n/g, '\n'), 'UTF-8'],
     ];
     for (const [source, encoding] of variants) {
-      const loaded = loadStations(source);
+      const loaded = parseStations(source);
       expect(loaded.encoding).toBe(encoding);
       expect(loaded.stations.objects()).toEqual(calm.stations.objects());
       expect(loaded.cells).toEqual(calm.cells);
     }
-    expect(loadStations(utf16le).warnings[0]).toBe('read as UTF-16LE (byte-order mark)');
+    expect(parseStations(utf16le).warnings[0]).toBe('read as UTF-16LE (byte-order mark)');
   });
 });
 
@@ -179,18 +179,18 @@ describe('loadStations(a cleaned CALM table with a latitude typo)', () => {
   });
 });
 
-describe('loadStations(header bands, ids and units written inline)', () => {
+describe('parseStations(header bands, ids and units written inline)', () => {
   it('merges a title row, a row of names and a row of units, and reads depth_cm', () => {
     const text = 'Borehole temperatures, 2010\n\nStation code,Latitude,Longitude,Year,Depth,Temperature\n,deg,deg,,cm,°C\nB1,"65,1",-147.5,2010,1500,-1.5\n';
-    const loaded = loadStations(text);
+    const loaded = parseStations(text);
     expect(loaded.stations.objects()[0]).toMatchObject({ site_id: 'B1', lat: 65.1, depth_m: 15, magt_c: -1.5, line: 5 });
     expect(loaded.warnings).toEqual(['the header is on line 3: 2 line(s) of title or notes above it were skipped',
       'a header of 2 rows (lines 3–4) merged into column names: Station code, Latitude (deg), Longitude (deg), Year, Depth (cm), Temperature (°C)']);
-    expect(loadStations('id,lat,lon,year,depth_cm,magt_c\nB1,65,-147,2010,250,-1\n').stations.objects()[0]).toMatchObject({ depth_m: 2.5 });
+    expect(parseStations('id,lat,lon,year,depth_cm,magt_c\nB1,65,-147,2010,250,-1\n').stations.objects()[0]).toMatchObject({ depth_m: 2.5 });
   });
 
   it('takes the site name as the id where a code cell is empty, saying so, and never a line number', () => {
-    const loaded = loadStations('Site Code,Site Name,Lat,Long,1990,1991\nU1,Barrow,71.3,-156.6,30,31\n,Atqasuk,70.4,-157.4,40,41\n,,70.5,-157.5,50,51\n');
+    const loaded = parseStations('Site Code,Site Name,Lat,Long,1990,1991\nU1,Barrow,71.3,-156.6,30,31\n,Atqasuk,70.4,-157.4,40,41\n,,70.5,-157.5,50,51\n');
     expect([...new Set(loaded.stations.array('site_id'))]).toEqual(['U1', 'Atqasuk']);
     expect(reasons(loaded)).toEqual(['4 : no site id (the "Site Code" and "Site Name" cells are empty)']);
     expect(loaded.warnings).toContain('the "Site Code" cell is empty on 1 row(s) (line 3): the site name was taken as their id');
@@ -198,22 +198,22 @@ describe('loadStations(header bands, ids and units written inline)', () => {
   });
 
   it('reads a unitless depth up to 50 as metres, with a warning that says how to say otherwise', () => {
-    const loaded = loadStations('site,lat,lon,year,depth,temp\nA,65,-147,2010,10,-1\nA,65,-147,2010,20,-1.2\n');
+    const loaded = parseStations('site,lat,lon,year,depth,temp\nA,65,-147,2010,10,-1\nA,65,-147,2010,20,-1.2\n');
     expect(loaded.stations.array('depth_m')).toEqual([10, 20]);
     expect(loaded.warnings).toEqual(['the depth column "depth" has no unit: read as metres (values 10–20); pass { mapping: { depth_cm: "depth" } } if it is in centimetres']);
-    const mapped = loadStations('site,lat,lon,year,depth,temp\nA,65,-147,2010,100,-1\n', { mapping: { depth_m: 'depth' } });
+    const mapped = parseStations('site,lat,lon,year,depth,temp\nA,65,-147,2010,100,-1\n', { mapping: { depth_m: 'depth' } });
     expect(mapped.stations.array('depth_m')).toEqual([100]);
     expect(mapped.warnings).toEqual([]);
   });
 
   it('reads coordinates mangled by a wrong decoding (U+0092, U+0094) and says where they come from', () => {
-    const loaded = loadStations('site;lat;lon;year;alt_cm\nC1;65°11\u009235\u0094 N;126°28\u0092 8\u0094 W;2000;90\n');
+    const loaded = parseStations('site;lat;lon;year;alt_cm\nC1;65°11\u009235\u0094 N;126°28\u0092 8\u0094 W;2000;90\n');
     expect(loaded.stations.objects()[0]).toMatchObject({ lat: 65 + 11 / 60 + 35 / 3600, lon: -(126 + 28 / 60 + 8 / 3600) });
     expect(loaded.warnings[0]).toMatch(/control character\(s\) U\+0080–U\+009F \(U\+0092, U\+0094\): Windows-1252 text was once read as Latin-1/);
   });
 
   it('rejects a row whose coordinate has the other axis\'s letter, quoting the cell', () => {
-    const loaded = loadStations('site,lat,lon,year,alt_cm\nA,156 36\' W,71 19\' N,2000,50\n');
+    const loaded = parseStations('site,lat,lon,year,alt_cm\nA,156 36\' W,71 19\' N,2000,50\n');
     expect(reasons(loaded)).toEqual(['2 A: unreadable latitude "156 36\' W" (W is a longitude hemisphere)']);
   });
 });

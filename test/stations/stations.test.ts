@@ -8,7 +8,7 @@ import { generateSample } from '../../src/sample/generateSample.js';
 import { metrics } from '../../src/stats/metrics.js';
 import { aggregatePeriods } from '../../src/stations/aggregatePeriods.js';
 import { pickDepth } from '../../src/stations/pickDepth.js';
-import { loadStations } from '../../src/stations/loadStations.js';
+import { loadStations, parseStations } from '../../src/stations/loadStations.js';
 import { validate } from '../../src/validate/validate.js';
 import { root, tempDir } from '../helpers.js';
 
@@ -24,8 +24,8 @@ R2;Kolyma;68.70;161.40;1.45;98*;<66;1350;70
 R3;Talik site;;161.40;50;51;52;53;54
 `;
 
-describe('loadStations(source) survives the CALM summary table\'s quirks and reports them row by row', () => {
-  const { stations, rejected, variable, warnings } = loadStations(CALM);
+describe('parseStations(source) survives the CALM summary table\'s quirks and reports them row by row', () => {
+  const { stations, rejected, variable, warnings } = parseStations(CALM);
 
   it('reads the wide table as one row per site and year, with qualifiers kept', () => {
     expect(variable).toBe('alt');
@@ -48,30 +48,30 @@ describe('loadStations(source) survives the CALM summary table\'s quirks and rep
   });
 
   it('excludes qualified values when asked', () => {
-    const strict = loadStations(CALM, { exclude_qualified: true });
+    const strict = parseStations(CALM, { exclude_qualified: true });
     expect(strict.stations.numRows()).toBe(stations.numRows() - 3);
     expect((strict.rejected.array('reason') as string[]).filter((r) => /qualified/.test(r))).toHaveLength(3);
   });
 });
 
-describe('loadStations(long tables)', () => {
+describe('parseStations(long tables)', () => {
   it('recognises usual column names, reports duplicates and non-numbers, and takes a mapping', () => {
     const text = 'borehole,latitude,longitude,date,depth,temperature\nB1,65.1,-147.5,2001-08-01,10,-1.5\nB1,65.1,-147.5,2001-09-01,10,-1.4\n' +
       'B1,65.1,-147.5,2001-09-01,10,-1.4\nB1,65.1,-147.5,2002-08-01,10,n.a.x\n';
-    const { stations, rejected, variable } = loadStations(text);
+    const { stations, rejected, variable } = parseStations(text);
     expect(variable).toBe('magt');
     expect(stations.numRows()).toBe(2); // two readings in 2001: averaged later by aggregatePeriods
     expect(stations.array('site_id')).toEqual(['B1', 'B1']);
     expect(rejected.array('reason')).toEqual(['duplicate of line 3 (same site, date, depth)', 'not a number: "n.a.x"']);
-    const mapped = loadStations('N,E,yr,v\n70,100,2005,80\n', { mapping: { lat: 'N', lon: 'E', year: 'yr', value: 'v' }, variable: 'alt' });
+    const mapped = parseStations('N,E,yr,v\n70,100,2005,80\n', { mapping: { lat: 'N', lon: 'E', year: 'yr', value: 'v' }, variable: 'alt' });
     expect(mapped.stations.objects()[0]).toMatchObject({ lat: 70, lon: 100, year: 2005, alt_cm: 80 });
   });
 
   it('gives a clear error when there is no usable coordinate column, and warns about metres', () => {
-    expect(() => loadStations('site,year,alt_cm\nA,2000,50\n')).toThrow(InputError);
-    expect(() => loadStations('site,year,alt_cm\nA,2000,50\n')).toThrow(/no latitude column \(looked for lat, latitude.*the table has site, year, alt_cm\)/);
+    expect(() => parseStations('site,year,alt_cm\nA,2000,50\n')).toThrow(InputError);
+    expect(() => parseStations('site,year,alt_cm\nA,2000,50\n')).toThrow(/no latitude column \(looked for lat, latitude.*the table has site, year, alt_cm\)/);
     const metres = Array.from({ length: 12 }, (_, i) => `S${i},70,100,2000,0.${5 + (i % 4)}`).join('\n');
-    const { warnings } = loadStations(`site,lat,lon,year,alt\n${metres}\n`, { min_alt_cm: 0 });
+    const { warnings } = parseStations(`site,lat,lon,year,alt\n${metres}\n`, { min_alt_cm: 0 });
     expect(warnings.join(' ')).toMatch(/look like metres/);
   });
 });
@@ -157,14 +157,14 @@ describe('validation figures', () => {
   });
 });
 
-describe('loadStations(a table with a title above its header)', () => {
+describe('parseStations(a table with a title above its header)', () => {
   it('finds the header below title and notes lines, keeps line numbers right, and says what it skipped', () => {
     const text = 'CALM Summary Table: end-of-season thaw depth (cm)\nSource: CALM, 2020\n\nSITE CODE,SITE NAME,LAT,LONG,2000,2001\nU1,Barrow,71.31,-156.6,33,x35\n';
-    const { stations, rejected, warnings } = loadStations(text);
+    const { stations, rejected, warnings } = parseStations(text);
     expect(stations.objects()[0]).toMatchObject({ site_id: 'U1', lat: 71.31, lon: -156.6, year: 2000, alt_cm: 33, line: 5 });
     expect(rejected.objects()[0]).toMatchObject({ line: 5, reason: '2001: not a number: "x35"' });
     expect(warnings.join(' ')).toMatch(/header is on line 4: 3 line\(s\) of title or notes above it were skipped/);
-    const gtnp = loadStations('Site,Latitude [°],Longitude [°],Date/Time,Depth [m],Temperature [°C]\nB1,65.1,-147.5,2001-08-01,20,-1.5\n');
+    const gtnp = parseStations('Site,Latitude [°],Longitude [°],Date/Time,Depth [m],Temperature [°C]\nB1,65.1,-147.5,2001-08-01,20,-1.5\n');
     expect(gtnp.stations.objects()[0]).toMatchObject({ site_id: 'B1', lat: 65.1, lon: -147.5, year: 2001, depth_m: 20, magt_c: -1.5 });
   });
 });
@@ -184,8 +184,8 @@ const CALM_EXCEL = [
   'Notes: values with > are minima,,,,,,,,,,',
 ].join('\n') + '\n';
 
-describe('loadStations(a CALM sheet saved from Excel) loses nothing without a word', () => {
-  const loaded = loadStations(CALM_EXCEL);
+describe('parseStations(a CALM sheet saved from Excel) loses nothing without a word', () => {
+  const loaded = parseStations(CALM_EXCEL);
   it('recovers the ### year headers from their neighbours, with a warning naming them', () => {
     expect(loaded.warnings.join('\n')).toMatch(/year columns with unreadable headers taken from their neighbours: column 8 \("###"\) = 1993, column 9 \("####"\) = 1994/);
     expect(loaded.warnings.join('\n')).toMatch(/wide table: 7 year columns \(1990–1996\)/);
@@ -220,6 +220,6 @@ describe('loadStations(a CALM sheet saved from Excel) loses nothing without a wo
 
   it('fails naming the columns when the year run has gaps, so no year can be inferred', () => {
     const gappy = 'Site,Latitude,Longitude,1990,###,1995,1996\nA,70,100,1,2,3,4\n';
-    expect(() => loadStations(gappy)).toThrow(/year columns with unreadable headers: column 5 \("###"\); their neighbours are not one year per column/);
+    expect(() => parseStations(gappy)).toThrow(/year columns with unreadable headers: column 5 \("###"\); their neighbours are not one year per column/);
   });
 });
