@@ -25,7 +25,8 @@ export const animateCommands: Record<string, CommandSpec> = {
       height: { type: 'string', value: 'pixels', default: '640', description: 'frame height in CSS pixels (even for MP4)' },
       'frame-ms': { type: 'string', value: 'ms', default: '800', description: 'how long each period shows' },
       'last-ms': { type: 'string', value: 'ms', default: '2000', description: 'how long the last period shows before the animation starts again' },
-      'max-cells': { type: 'string', value: 'n', default: '200', description: 'map cells across (block means of the grid)' },
+      'max-cells-across': { type: 'string', value: 'n', default: '200', description: 'map cells across the longer side (block means of the grid)' },
+      'max-cells': { type: 'string', value: 'n', description: 'old name of --max-cells-across', deprecated_alias_of: 'max-cells-across' },
       title: { type: 'string', value: 'text', description: 'title above the figure (default: the variable\'s name)' },
       overwrite: { type: 'boolean', description: 'replace --out if it exists' },
       ...DATASET_OPTIONS,
@@ -44,8 +45,8 @@ export const animateCommands: Record<string, CommandSpec> = {
       const format = extname(out).toLowerCase();
       if (format !== '.gif' && format !== '.mp4') throw new InputError(invalid('option --out', out, 'a file ending in .gif or .mp4'));
       if (existsSync(out) && !args.flag('overwrite')) throw new InputError(`${out} exists; add --overwrite to replace it`);
-      const max_cells = args.number('max-cells');
-      if (!(Number.isInteger(max_cells) && max_cells >= 10 && max_cells <= 2000)) throw new InputError(invalid('option --max-cells', max_cells, 'a whole number from 10 to 2000'));
+      const max_cells_across = args.number('max-cells-across');
+      if (!(Number.isInteger(max_cells_across) && max_cells_across >= 10 && max_cells_across <= 2000)) throw new InputError(invalid('option --max-cells-across', max_cells_across, 'a whole number from 10 to 2000'));
       const timing = { width: args.number('width'), height: args.number('height'), frame_ms: args.number('frame-ms'), last_ms: args.number('last-ms') };
       animationSettings(timing, format === '.mp4' ? 'mp4' : 'gif'); // a bad size or time is said before any work
       const ds = await openSource(args);
@@ -56,7 +57,7 @@ export const animateCommands: Record<string, CommandSpec> = {
         bar.say(`${kind === 'map' ? 'block means' : 'distributions'} of ${variable} over ${ds.periods.length} periods (${ds.grid.width} × ${ds.grid.height} cells)`);
         const reading = { on_progress: (f: number) => bar.update(0.5 * f, 'reading') };
         const figure = kind === 'map'
-          ? mapFigure(await ds.layers(variable, { max_cells, ...reading } as never), {
+          ? mapFigure(await ds.layers(variable, { max_cells_across, ...reading } as never), {
             dataset: ds, title, value: meta.column })
           : histogramFigure(await ds.histogram(variable, reading), { dataset: ds, title, mode: 'slider', value: meta.column });
         await saveFigure(figure, out, { ...timing, overwrite: true, on_progress: (f, note) => bar.update(0.5 + 0.5 * f, note) });

@@ -9,6 +9,11 @@ export interface OptionSpec {
   /** Placeholder shown in `--help`: `--out <file>`. */
   value?: string;
   description: string;
+  /**
+   * An old name kept for one release: the option it stands for. It is accepted with a notice on
+   * stderr and left out of `--help`; given together with the new name, the new one wins.
+   */
+  deprecated_alias_of?: string;
 }
 
 /** A command: its words, options, how many positional arguments it takes, and an example. */
@@ -72,6 +77,11 @@ export function parseCommand(name: string, spec: CommandSpec, argv: string[]): A
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
+  for (const [old, o] of Object.entries(spec.options)) {
+    if (!o.deprecated_alias_of || values[old] === undefined) continue;
+    process.stderr.write(`[${name}] --${old} is deprecated (removed in the next release): use --${o.deprecated_alias_of}\n`);
+    values[o.deprecated_alias_of] ??= values[old];
+  }
   if (positionals.length > spec.positionals) {
     const extra = positionals.slice(spec.positionals);
     throw new InputError(`${name} takes ${spec.positionals === 0 ? 'no' : `at most ${spec.positionals}`} positional argument(s); unexpected ${extra.map((e) => JSON.stringify(e)).join(', ')} (usage: permafrost-lab ${name} ${spec.usage})`);
@@ -101,14 +111,15 @@ export function parseCommand(name: string, spec: CommandSpec, argv: string[]): A
 export function helpText(name: string, spec: CommandSpec): string {
   const all = { ...spec.options, ...COMMON_OPTIONS };
   const left = (k: string, o: OptionSpec) => `${k === 'help' ? '-h, ' : ''}--${k}${o.type === 'string' ? ` <${o.value ?? 'value'}>` : ''}`;
-  const width = Math.max(...Object.entries(all).map(([k, o]) => left(k, o).length)) + 2;
+  const shown = Object.entries(all).filter(([, o]) => !o.deprecated_alias_of);
+  const width = Math.max(...shown.map(([k, o]) => left(k, o).length)) + 2;
   const lines = [
     `Usage: permafrost-lab ${name} ${spec.usage}`,
     '',
     spec.summary,
     '',
     'Options:',
-    ...Object.entries(all).map(([k, o]) => `  ${left(k, o).padEnd(width)}${o.description}${o.default !== undefined ? ` (default: ${o.default})` : ''}`),
+    ...shown.map(([k, o]) => `  ${left(k, o).padEnd(width)}${o.description}${o.default !== undefined ? ` (default: ${o.default})` : ''}`),
     '',
     `Example${spec.examples.length > 1 ? 's' : ''}:`,
     ...spec.examples.map((e) => `  ${e}`),

@@ -1,5 +1,4 @@
 import { parsePeriod } from './periods.js';
-import { InputError, invalid } from '../errors.js';
 import type { Transform } from '../geotiff/openRaster.js';
 import { VARIABLES, type Variable } from './discover.js';
 import { addWindows, forEachSlotBlock, forEachSlotPlace, type Context } from './context.js';
@@ -8,6 +7,7 @@ import { checkMemory } from './memory.js';
 import { frozenOf } from './groupPass.js';
 import { regionWindow, type GeoJsonArea } from './regions.js';
 import { type OnProgress } from '../core/progress.js';
+import { blockFactor, cellsAcrossOf } from '../grid/blockFactor.js';
 
 /** Options of `ds.layer`. */
 export interface LayerOptions {
@@ -15,6 +15,8 @@ export interface LayerOptions {
    * At most this many cells across: block means of `factor × factor` cells (NaN where a block has
    * no data), computed while streaming, so a map of the 1 km grid never holds the grid. Default: the full grid (or region).
    */
+  max_cells_across?: number;
+  /** @deprecated use `max_cells_across` (the same number; removed in the next release) */
   max_cells?: number;
   /**
    * Only this region: a named region (`alaska`, `east_siberia`, …) or a GeoJSON polygon in lon/lat.
@@ -45,7 +47,7 @@ export interface Layer {
   region?: string;
 }
 
-/** One variable and period as a grid (block means when `max_cells` is smaller than the grid). */
+/** One variable and period as a grid (block means when `max_cells_across` is smaller than the grid). */
 export async function layer(ctx: Context, variable: Variable, period: string, options: LayerOptions = {}): Promise<Layer> {
   return (await layers(ctx, variable, [period], options))[0];
 }
@@ -61,12 +63,10 @@ export async function layers(ctx: Context, variable: Variable, periods: string[]
   const slots = periods.map((p) => ctx.slotOf(variable, p)); // names a bad variable or period before any work
   if (options.region !== undefined) return regionLayers(ctx, variable, periods, options.region, options);
   const { grid } = ctx;
-  const max_cells = options.max_cells ?? Math.max(grid.width, grid.height);
-  if (!(Number.isInteger(max_cells) && max_cells >= 1)) throw new InputError(invalid('max_cells', options.max_cells, 'a whole number ≥ 1'));
-  const factor = Math.max(1, Math.ceil(Math.max(grid.width, grid.height) / max_cells));
+  const factor = blockFactor(grid.width, grid.height, cellsAcrossOf(options));
   const width = Math.ceil(grid.width / factor), height = Math.ceil(grid.height / factor);
   checkMemory(periods.length * width * height * 4 * (factor > 1 ? 5 : 1), `the ${variable} layer${periods.length > 1 ? 's' : ''} of ${periods.join(', ')} (${width} × ${height} cells)`,
-    `pass { max_cells: 1000 } for block means, or read a region with ds.table(…, { region })`);
+    `pass { max_cells_across: 1000 } for block means, or read a region with ds.table(…, { region })`);
   const t = grid.transform;
   const transform = { ...t, pixelWidth: t.pixelWidth * factor, pixelHeight: t.pixelHeight * factor };
   const value = valueOf(variable);
@@ -113,12 +113,10 @@ async function regionLayers(ctx: Context, variable: Variable, periods: string[],
   options: LayerOptions & { on_progress?: OnProgress }): Promise<Layer[]> {
   const { grid } = ctx;
   const { mask, ...window } = regionWindow(grid, region);
-  const max_cells = options.max_cells ?? Math.max(window.width, window.height);
-  if (!(Number.isInteger(max_cells) && max_cells >= 1)) throw new InputError(invalid('max_cells', options.max_cells, 'a whole number ≥ 1'));
-  const factor = Math.max(1, Math.ceil(Math.max(window.width, window.height) / max_cells));
+  const factor = blockFactor(window.width, window.height, cellsAcrossOf(options));
   const width = Math.ceil(window.width / factor), height = Math.ceil(window.height / factor);
   const name = typeof region === 'string' ? region.toLowerCase().replace(/[\s-]+/g, '_') : 'polygon';
-  checkMemory(periods.length * width * height * 20, `the ${variable} layer${periods.length > 1 ? 's' : ''} of ${name} (${width} × ${height} cells)`, 'pass { max_cells: 1000 } for block means');
+  checkMemory(periods.length * width * height * 20, `the ${variable} layer${periods.length > 1 ? 's' : ''} of ${name} (${width} × ${height} cells)`, 'pass { max_cells_across: 1000 } for block means');
   const t = grid.transform;
   const transform = { ...t, originX: t.originX + window.x * t.pixelWidth, originY: t.originY + window.y * t.pixelHeight, pixelWidth: t.pixelWidth * factor, pixelHeight: t.pixelHeight * factor };
   const share = variable === 'permafrost' ? ctx.shareOf('permafrost') : null;

@@ -80,13 +80,13 @@ export interface Dataset {
   zoneAreas(options?: ZonationOptions & { periods?: string[] }): Promise<Table>;
   /**
    * One variable and period as a grid (NaN where there is no data), ready for `mapFigure`: the
-   * full grid, or with `{ max_cells }` block means streamed to at most that many cells across;
+   * full grid, or with `{ max_cells_across }` block means streamed to at most that many cells across;
    * `{ region }` cuts it to a region. Permafrost comes as the share of each cell (block) that is permafrost.
    */
   layer(variable: Variable, period: string, options?: LayerOptions): Promise<Layer>;
   /**
    * Every period (or the ones named in `periods`) of a variable as grids, for a map with a period
-   * slider: `mapFigure(await ds.layers('magt', { max_cells: 200 }))`. Each tile is decoded once.
+   * slider: `mapFigure(await ds.layers('magt', { max_cells_across: 200 }))`. Each tile is decoded once.
    */
   layers(variable: Variable, options?: LayerOptions & { periods?: string[] }): Promise<Layer[]>;
   /**

@@ -133,7 +133,7 @@ function estimate(ctx: Context, grid: DatasetGrid, options: TableOptions, step: 
   const suggested = Math.max(2, Math.ceil(Math.sqrt(bytes / (0.25 * Math.max(1, bytes / rows)))) );
   checkMemory(bytes, `${what} (about ${Math.round(rows).toLocaleString('en-US')} rows)`,
     `take a region ({ region: 'alaska' }) or a box ({ bbox }), fewer cells ({ cell_km: ${Math.max(5, Math.round(ctx.grid.resolution_m / 1000) * 10)} } or { step: ${Math.max(2, Math.round(suggested / 1e3))} }), ` +
-    'or a streaming verb: ds.summarize (means, quantiles, areas), ds.histogram (distributions), ds.layer(…, { max_cells }) (maps)');
+    'or a streaming verb: ds.summarize (means, quantiles, areas), ds.histogram (distributions), ds.layer(…, { max_cells_across }) (maps)');
 }
 
 /** Growable typed columns. */

@@ -36,7 +36,7 @@ export const PERIOD_LABEL = 'period-label';
  * layout applied, the slider and play buttons taken away, and the frame's name (the period)
  * written large where the slider was. The colour scale and key are the figure's own, fixed
  * across frames; captions (the synthetic label or the citation) stay on every frame.
- * @example animationFrames(mapFigure(await ds.layers('magt', { max_cells: 200 }))).map((f) => f.name)
+ * @example animationFrames(mapFigure(await ds.layers('magt', { max_cells_across: 200 }))).map((f) => f.name)
  */
 export function animationFrames(figure: Figure, options: { width?: number } = {}): { name: string; figure: Figure }[] {
   const frames = figure.frames ?? [];

@@ -42,7 +42,7 @@ export function standaloneHtml(figure: Figure, title = 'permafrost-lab figure', 
  * is synthetic, and the dataset's fingerprint (PNG `tEXt` chunks, SVG `<metadata>`, HTML `<meta>`
  * and a JSON block, a GIF comment, the MP4 `comment` tag); `permafrost-lab provenance <file>` prints it.
  * @example await saveFigure(trendFigure(summary, { dataset: ds }), 'out/trend.png', { width: 1200, height: 700 })
- * @example await saveFigure(mapFigure(await ds.layers('magt', { max_cells: 200 }), { dataset: ds }), 'out/magt.gif')
+ * @example await saveFigure(mapFigure(await ds.layers('magt', { max_cells_across: 200 }), { dataset: ds }), 'out/magt.gif')
  */
 export async function saveFigure(figure: Figure, path: string, options: SaveFigureOptions = {}): Promise<string> {
   if (!isFigure(figure)) throw new InputError(invalid('figure', typeof figure, 'a Plotly figure { data, layout }'));

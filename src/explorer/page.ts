@@ -95,7 +95,7 @@ function savePng(key: string): void {
 /** The map of one variable, all periods on a slider, with click-for-history. */
 async function showMap(ds: Dataset, variable: Variable): Promise<void> {
   say(`Drawing the ${variable.toUpperCase()} map…`);
-  const layers = await timed(`layers_${variable}`, () => ds.layers(variable, { max_cells: 200 }));
+  const layers = await timed(`layers_${variable}`, () => ds.layers(variable, { max_cells_across: 200 }));
   const figure = mapFigure(layers, { dataset: ds, title: `${variable.toUpperCase()} by period` });
   const box = $('history');
   box.hidden = true;

@@ -5,6 +5,7 @@ import { FileError } from '../errors.js';
 import { openRaster, type Raster } from '../geotiff/openRaster.js';
 import type { Forest } from './randomForest.js';
 import { asNumbers } from '../geotiff/metadata.js';
+import { blockFactor, cellsAcrossOf } from '../grid/blockFactor.js';
 
 type Table = ReturnType<typeof aq.from>;
 
@@ -70,12 +71,14 @@ export interface PredictMapOptions {
    * At most this many cells across: the forest predicts at the centre cell of each block of
    * `factor × factor` cells, so a map of the 1 km grid costs what a 10 km one does. Default: every cell.
    */
+  max_cells_across?: number;
+  /** @deprecated use `max_cells_across` (the same number; removed in the next release) */
   max_cells?: number;
 }
 
 /**
  * A period's map predicted by a forest from the predictor layers, on the predictors' grid (or a
- * coarser one with `max_cells`; NaN where any predictor has no data), ready for `writeGeoTIFF` or `mapFigure`.
+ * coarser one with `max_cells_across`; NaN where any predictor has no data), ready for `writeGeoTIFF` or `mapFigure`.
  */
 export async function predictMap(forest: Forest, folder: string, options: PredictMapOptions):
   Promise<{ values: Float32Array; width: number; height: number; transform: Raster['transform']; crs: string; factor: number }> {
@@ -83,7 +86,7 @@ export async function predictMap(forest: Forest, folder: string, options: Predic
   const features = options.features ?? PREDICTOR_NAMES;
   const rasters = await openPredictors(folder);
   const first = rasters.get(PREDICTORS[0].file)!;
-  const factor = Math.max(1, Math.ceil(Math.max(first.width, first.height) / (options.max_cells ?? Math.max(first.width, first.height))));
+  const factor = blockFactor(first.width, first.height, cellsAcrossOf(options));
   const width = Math.ceil(first.width / factor), height = Math.ceil(first.height / factor);
   const out = new Float32Array(width * height).fill(NaN);
   const chosen = features.map((name) => PREDICTORS.find((p) => p.name === name)!);

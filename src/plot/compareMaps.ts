@@ -4,6 +4,7 @@
 import type { Figure } from './figure.js';
 import { InputError, invalid } from '../errors.js';
 import type { GridLike } from '../grid/cellArea.js';
+import { cellsAcrossOf } from '../grid/blockFactor.js';
 import { baseLayout, DIVERGING, figure, label, UNITS, withAnnotations, type FigureOptions } from './style.js';
 
 /** Options of mapFigure that set two maps side by side. */
@@ -19,14 +20,14 @@ export interface CompareOptions {
 }
 
 type Grid = GridLike & { values: ArrayLike<number>; period?: string };
-type Options = FigureOptions & CompareOptions & { value?: string; units?: string; max_cells?: number; labels?: string[]; coastlines?: boolean; graticule?: boolean };
+type Options = FigureOptions & CompareOptions & { value?: string; units?: string; max_cells_across?: number; max_cells?: number; labels?: string[]; coastlines?: boolean; graticule?: boolean };
 type Extent = { x0: number; x1: number; y0: number; y1: number };
 
 /**
  * The figure of `mapFigure(grids, { compare })`: two maps on one colour scale, their zoom and pan
  * linked (a box dragged on one zooms the others), and their difference on a diverging scale.
  * `draw` is mapFigure (the pair on one scale), `lines` its coastlines and graticule.
- * @example show(mapFigure(await ds.layers('magt', { max_cells: 300 }), { compare: ['1980-1984', '2015-2019'], dataset: ds }))
+ * @example show(mapFigure(await ds.layers('magt', { max_cells_across: 300 }), { compare: ['1980-1984', '2015-2019'], dataset: ds }))
  */
 export function compareMaps(grids: Grid[], options: Options, draw: (pair: Grid[], options: Options) => Figure, lines: (crs: string, extent: Extent, options: Options) => Record<string, unknown>[]): Figure {
   let first: Grid, second: Grid;
@@ -47,9 +48,9 @@ export function compareMaps(grids: Grid[], options: Options, draw: (pair: Grid[]
   }
   const value = options.value ?? 'magt_c';
   const units = options.units ?? UNITS[value] ?? '';
-  const max_cells = options.max_cells ?? 300;
+  const max_cells_across = cellsAcrossOf(options) ?? 300;
   // the two maps as mapFigure draws them (its colour scale fit to both), then laid out as panels
-  const pair = draw([first, second], { ...options, compare: false, max_cells, history: false, coastlines: false, graticule: false } as Options);
+  const pair = draw([first, second], { ...options, compare: false, max_cells_across, max_cells: undefined, history: false, coastlines: false, graticule: false } as Options);
   const heat = pair.data[0] as Record<string, unknown> & { x: number[]; y: number[] };
   const z = pair.frames!.map((f) => f.data[0].z as (number | null)[][]);
   const labels = [options.labels?.[0] ?? first.period ?? 'first', options.labels?.[1] ?? second.period ?? 'second'];

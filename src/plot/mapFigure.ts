@@ -6,6 +6,7 @@ import type { Figure } from './figure.js';
 import type { GridLike } from '../grid/cellArea.js';
 import { ARCTIC_POLAR_STEREOGRAPHIC, LONLAT } from '../grid/geometry.js';
 import { projectRings, type PolygonGeometry } from '../grid/rasterize.js';
+import { blockFactor, cellsAcrossOf } from '../grid/blockFactor.js';
 import { InputError, invalid } from '../errors.js';
 import { withCellHistory } from './cellHistory.js';
 import { compareMaps, type CompareOptions } from './compareMaps.js';
@@ -57,7 +58,9 @@ export interface MapFigureOptions extends FigureOptions, CompareOptions {
   scaleOf?: Figure;
   /** Draw classes (a legend of named colours) instead of a continuous scale; blocks take their most common class. */
   classes?: MapClass[];
-  /** At most this many cells across (block-averaged). Default 1200, 200 per step for several grids. */
+  /** At most this many cells across the longer side (block-averaged). Default 1200, 200 per step for several grids. */
+  max_cells_across?: number;
+  /** @deprecated use `max_cells_across` (the same number; removed in the next release) */
   max_cells?: number;
   /** Grid spacing of a table's x_m/y_m (m). Default: the smallest spacing found. */
   resolution_m?: number;
@@ -77,7 +80,7 @@ type MapInput = MapGrid | TableLike | ZoneGrid;
 
 /**
  * A polar map as a Plotly heatmap in projected coordinates (km), downsampled by block averaging to
- * at most `max_cells` across, with equal aspect, Natural Earth coastlines and a graticule projected
+ * at most `max_cells_across` across, with equal aspect, Natural Earth coastlines and a graticule projected
  * with proj4, and a colour scale chosen by what is mapped: diverging around 0 for signed quantities
  * (MAGT, changes, trends), sequential from 0 for shares (`ds.layer('permafrost')`: the permafrost
  * share of each cell), sequential for thicknesses (ALT), the zone palette for `ds.zonation` zones;
@@ -86,9 +89,9 @@ type MapInput = MapGrid | TableLike | ZoneGrid;
  * (for example the eight periods' layers) it draws one map with a slider and a play button, on one
  * colour scale fixed across steps; with `compare`, two of them side by side (one colour scale, zoom
  * linked) and their difference; a click on a cell of a map of all periods shows its history.
- * @example show(mapFigure(await ds.layer('magt', '2015-2019', { max_cells: 500 }), { dataset: ds }))
+ * @example show(mapFigure(await ds.layer('magt', '2015-2019', { max_cells_across: 500 }), { dataset: ds }))
  * @example show(mapFigure(await ds.table('magt', '2015-2019', { region: 'alaska' }), { value: 'magt_c', dataset: ds }))
- * @example show(mapFigure(await ds.layers('magt', { max_cells: 300 }), { compare: ['1980-1984', '2015-2019'], dataset: ds }))
+ * @example show(mapFigure(await ds.layers('magt', { max_cells_across: 300 }), { compare: ['1980-1984', '2015-2019'], dataset: ds }))
  */
 export function mapFigure(input: MapInput | MapInput[], options: MapFigureOptions & { crs?: string } = {}): Figure {
   const many = Array.isArray(input);
@@ -100,8 +103,8 @@ export function mapFigure(input: MapInput | MapInput[], options: MapFigureOption
   const value = options.value ?? grids[0].value ?? 'magt_c';
   const classes = options.classes ?? (zones ? ZONE_CLASSES : undefined);
   const share = !classes && kindOf(value) === 'share';
-  const max_cells = options.max_cells ?? (many ? 200 : 1200);
-  const cells = grids.map((g) => downsample(g, max_cells, classes ? 'majority' : 'mean'));
+  const max_cells_across = cellsAcrossOf(options) ?? (many ? 200 : 1200);
+  const cells = grids.map((g) => downsample(g, max_cells_across, classes ? 'majority' : 'mean'));
   // shares (0–1) are drawn as percent of the area
   if (share && grids.every((g) => maxOf(g) <= 1)) for (const c of cells) for (const row of c.z) for (let i = 0; i < row.length; i++) if (row[i] !== null) row[i] = row[i]! * 100;
   const { x, y } = cells[0];
@@ -126,7 +129,7 @@ export function mapFigure(input: MapInput | MapInput[], options: MapFigureOption
   const keys = classes ? classes.map((c) => ({ type: 'scatter', x: [null], y: [null], mode: 'markers', name: c.label,
     marker: { symbol: 'square', size: 13, color: c.colour, line: { color: '#555', width: 0.5 } }, hoverinfo: 'skip', showlegend: true })) : [];
   // the line is traced on blocks twice as large (a quarter of the numbers, no visible difference)
-  const coarse = level === undefined ? [] : grids.map((g) => downsample(g, Math.max(2, Math.ceil(max_cells / 2))));
+  const coarse = level === undefined ? [] : grids.map((g) => downsample(g, Math.max(2, Math.ceil(max_cells_across / 2))));
   const isoline = (k: number) => ({ type: 'contour', x: coarse[k].x, y: coarse[k].y, z: coarse[k].z, name: `${level} ${units} line`.replace(/\s+/g, ' '), showlegend: true,
     contours: { start: level, end: level, size: 1, coloring: 'none', showlabels: false }, line: { color: '#111', width: 1.8 }, showscale: false, hoverinfo: 'skip' });
   const lines = level === undefined ? [] : [isoline(0)];
@@ -257,9 +260,9 @@ export function overlays(crs: string, extent: { x0: number; x1: number; y0: numb
   return out;
 }
 
-/** Block means of a grid, at most `max_cells` across; null where a block has no data. */
-export function downsample(grid: MapGrid, max_cells: number, how: 'mean' | 'majority' = 'mean'): { z: (number | null)[][]; x: number[]; y: number[]; factor: number } {
-  const factor = Math.max(1, Math.ceil(Math.max(grid.width, grid.height) / max_cells));
+/** Block means of a grid, at most `max_cells_across` cells across; null where a block has no data. */
+export function downsample(grid: MapGrid, max_cells_across: number, how: 'mean' | 'majority' = 'mean'): { z: (number | null)[][]; x: number[]; y: number[]; factor: number } {
+  const factor = blockFactor(grid.width, grid.height, max_cells_across);
   const W = Math.ceil(grid.width / factor), H = Math.ceil(grid.height / factor);
   const t = grid.transform;
   const z: (number | null)[][] = [];

@@ -3,10 +3,11 @@ import type { TrendResult } from '../dataset/openDataset.js';
 import { VARIABLES } from '../dataset/discover.js';
 import { downsample, mapFigure, type MapFigureOptions, type MapGrid } from './mapFigure.js';
 import { withCellHistory } from './cellHistory.js';
+import { cellsAcrossOf } from '../grid/blockFactor.js';
 
 /** Options of {@link trendMap}. */
 export interface TrendMapOptions extends MapFigureOptions {
-  /** The periods' grids (`await ds.layers(variable, { max_cells: 200 })`): a click on a cell then shows its values over the periods beside the map. */
+  /** The periods' grids (`await ds.layers(variable, { max_cells_across: 200 })`): a click on a cell then shows its values over the periods beside the map. */
   layers?: MapGrid[];
 }
 
@@ -14,7 +15,7 @@ export interface TrendMapOptions extends MapFigureOptions {
  * Sen's slope per decade (`ds.trend`) as a map, diverging around 0; cells whose trend is not
  * significant are grey. Given the periods' `layers`, a click on a cell shows its values over the
  * periods beside the map.
- * @example show(trendMap(await ds.trend('magt', { fdr: true }), { layers: await ds.layers('magt', { max_cells: 200 }) }))
+ * @example show(trendMap(await ds.trend('magt', { fdr: true }), { layers: await ds.layers('magt', { max_cells_across: 200 }) }))
  */
 export function trendMap(trend: TrendResult, options: TrendMapOptions = {}): Figure {
   const n = trend.slope_per_decade.length;
@@ -26,12 +27,12 @@ export function trendMap(trend: TrendResult, options: TrendMapOptions = {}): Fig
     notSignificant[i] = s === s ? (trend.significant[i] ? 0 : 1) : NaN; // block means: the share not significant
   }
   const unit = `${VARIABLES[trend.variable].unit}/decade`;
-  const blocks = Math.max(trend.grid.width, trend.grid.height) > (options.max_cells ?? 1200);
+  const blocks = Math.max(trend.grid.width, trend.grid.height) > (cellsAcrossOf(options) ?? 1200);
   const fig = mapFigure({ ...trend.grid, values: significant }, {
     title: `Trend in ${VARIABLES[trend.variable].title} (Sen's slope)`, value: 'trend', units: unit, colorscale: 'diverging', zmid: 0,
     caption: `Grey: no significant trend (Mann–Kendall${trend.fdr ? ', false discovery rate' : ''} ${trend.alpha})${blocks ? ' in most cells of the block; colours: the mean trend of its significant cells' : ''}.`, ...options,
   });
-  const grey = downsample({ ...trend.grid, values: notSignificant }, options.max_cells ?? 1200);
+  const grey = downsample({ ...trend.grid, values: notSignificant }, cellsAcrossOf(options) ?? 1200);
   const heatmap = fig.data[0] as { x: number[]; y: number[] };
   fig.data.splice(1, 0, { type: 'heatmap', x: heatmap.x, y: heatmap.y, z: grey.z.map((row) => row.map((v) => (v !== null && v >= 0.5 ? 1 : null))),
     colorscale: [[0, '#c8c8c8'], [1, '#c8c8c8']], showscale: false, hoverongaps: false, hovertemplate: 'not significant<extra></extra>', name: 'not significant' });

@@ -37,10 +37,10 @@ print(json.dumps({'x': int(x0), 'y': int(y0), 'width': int(W), 'height': int(H),
 describe('ds.layer(variable, period, { region })', () => {
   it('cuts the layer to the region\'s window, NaN outside it, equal to GDAL\'s band masked by numpy (full cells and 4 × 4 blocks)', async () => {
     const mask = regionMask(ds.grid, 'alaska');
-    for (const max_cells of [undefined, 60]) {
-      const layer = await ds.layer('magt', '2015-2019', { region: 'alaska', max_cells });
+    for (const max_cells_across of [undefined, 60]) {
+      const layer = await ds.layer('magt', '2015-2019', { region: 'alaska', max_cells_across });
       const ref = refereeLayer(mask, 7, layer.factor);
-      expect(layer.factor).toBe(max_cells ? 5 : 1);
+      expect(layer.factor).toBe(max_cells_across ? 5 : 1);
       expect([layer.width, layer.height]).toEqual([ref.width, ref.height]);
       const t = ds.grid.transform;
       expect(layer.transform.originX).toBe(t.originX + ref.x * t.pixelWidth);
@@ -51,16 +51,16 @@ describe('ds.layer(variable, period, { region })', () => {
         if (v === null) expect(layer.values[i], `cell ${i}`).toBeNaN();
         else { expect(Math.abs(layer.values[i] - v), `cell ${i}`).toBeLessThan(1e-5); compared++; }
       });
-      expect(compared).toBeGreaterThan(max_cells ? 500 : 10_000);
+      expect(compared).toBeGreaterThan(max_cells_across ? 500 : 10_000);
     }
   }, 60_000);
 
   it('ds.layers with a region gives every period on the same window, and maps only the region', async () => {
     const { mapFigure } = await import('../../src/plot/mapFigure.js');
-    const all = await ds.layers('magt', { region: 'alaska', max_cells: 50 });
+    const all = await ds.layers('magt', { region: 'alaska', max_cells_across: 50 });
     expect(all.map((l) => l.period)).toEqual(ds.periods.map((p) => p.label));
     expect(new Set(all.map((l) => `${l.width}x${l.height}@${l.transform.originX}`)).size).toBe(1);
-    const whole = await ds.layer('magt', '2015-2019', { max_cells: 50 });
+    const whole = await ds.layer('magt', '2015-2019', { max_cells_across: 50 });
     const fig = mapFigure(all, { dataset: ds });
     const x = (fig.data[0] as any).x as number[];
     // Alaska's window spans about 2,900 km across, the whole grid 10,300 km

@@ -75,7 +75,7 @@ describe('product shapes written by GDAL open without a manifest and give the sa
     });
     // maps of every period from the pixel-interleaved strips (each strip decoded once for its 8 bands) equal the sample's
     const sampleDs = await openDataset(sample);
-    const [ours, theirs] = await Promise.all([ds.layers('magt', { max_cells: 120 }), sampleDs.layers('magt', { max_cells: 120 })]);
+    const [ours, theirs] = await Promise.all([ds.layers('magt', { max_cells_across: 120 }), sampleDs.layers('magt', { max_cells_across: 120 })]);
     expect(ours.map((l) => l.period)).toEqual(theirs.map((l) => l.period));
     ours.forEach((l, k) => expect(Array.from(l.values).filter((v, i) => !(Math.abs(v - theirs[k].values[i]) <= 1e-5 || (Number.isNaN(v) && Number.isNaN(theirs[k].values[i])))).length, l.period).toBe(0));
     await Promise.all([ds.close(), sampleDs.close()]);
@@ -116,8 +116,8 @@ describe('product shapes written by GDAL open without a manifest and give the sa
     const theirs = (await sampleDs.sample(points, { variable: 'magt', period: '2015-2019' })).array('magt_c') as Float64Array;
     ours.forEach((v, i) => expect(Math.abs(v - theirs[i])).toBeLessThanOrEqual(0.005 + 1e-9));
     // block means for maps are unscaled too (GDAL scale applied on the workers)
-    const [mine] = await ds.layers('magt', { max_cells: 100, periods: ['2015-2019'] });
-    const [real] = await sampleDs.layers('magt', { max_cells: 100, periods: ['2015-2019'] });
+    const [mine] = await ds.layers('magt', { max_cells_across: 100, periods: ['2015-2019'] });
+    const [real] = await sampleDs.layers('magt', { max_cells_across: 100, periods: ['2015-2019'] });
     expect(Array.from(mine.values).filter((v, i) => !(Math.abs(v - real.values[i]) <= 0.005 || (Number.isNaN(v) && Number.isNaN(real.values[i])))).length).toBe(0);
     await Promise.all([ds.close(), sampleDs.close()]);
   });

@@ -1,7 +1,8 @@
 // The streaming verbs that let the notebooks run at 1 km: each equals what the whole-grid way gives.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset, sampleFolder, type Dataset } from '../../src/dataset/openDataset.js';
-import { summarizeTrend, weightedMedian } from '../../src/dataset/trendOutputs.js';
+import { summarizeTrend } from '../../src/dataset/trendOutputs.js';
+import { weightedMedian } from '../../src/stats/weightedQuantile.js';
 import { regionLabels, REGIONS } from '../../src/dataset/regions.js';
 import { cellArea } from '../../src/grid/cellArea.js';
 import { downsample } from '../../src/plot/mapFigure.js';
@@ -13,9 +14,9 @@ beforeAll(async () => { ds = await openDataset(sampleFolder()); });
 afterAll(async () => { await ds.close(); });
 
 describe('streaming verbs equal the whole-grid computation', () => {
-  it('layer({ max_cells }) gives the block means mapFigure computes from the full layer', async () => {
+  it('layer({ max_cells_across }) gives the block means mapFigure computes from the full layer', async () => {
     const full = await ds.layer('magt', '2015-2019');
-    const coarse = await ds.layer('magt', '2015-2019', { max_cells: 200 });
+    const coarse = await ds.layer('magt', '2015-2019', { max_cells_across: 200 });
     const { z, factor } = downsample(full, 200);
     expect(coarse.factor).toBe(factor);
     expect([coarse.width, coarse.height]).toEqual([z[0].length, z.length]);
@@ -28,7 +29,7 @@ describe('streaming verbs equal the whole-grid computation', () => {
   });
 
   it('layers(variable) gives every period\'s block means, each tile decoded once for all periods, equal to each full layer downsampled', async () => {
-    const all = await ds.layers('magt', { max_cells: 150 });
+    const all = await ds.layers('magt', { max_cells_across: 150 });
     expect(all.map((l) => l.period)).toEqual(ds.periods.map((p) => p.label));
     for (const k of [0, 7]) {
       const { z } = downsample(await ds.layer('magt', ds.periods[k].label), 150);
@@ -137,14 +138,14 @@ describe('calls that would not fit in memory are refused before allocating', () 
     try {
       const heapBefore = process.memoryUsage().heapUsed;
       await expect(ds.table('magt', '2015-2019')).rejects.toThrow(LimitError);
-      await expect(ds.table('magt', '2015-2019')).rejects.toThrow(/the magt table of 2015-2019 \(about [\d,]+ rows\) would take about \d+ MB, more than the limit of 2 MB .*instead, take a region \(\{ region: 'alaska' \}\) or a box \(\{ bbox \}\), fewer cells \(\{ cell_km: .*ds\.summarize .*ds\.histogram .*ds\.layer\(…, \{ max_cells \}\)/);
+      await expect(ds.table('magt', '2015-2019')).rejects.toThrow(/the magt table of 2015-2019 \(about [\d,]+ rows\) would take about \d+ MB, more than the limit of 2 MB .*instead, take a region \(\{ region: 'alaska' \}\) or a box \(\{ bbox \}\), fewer cells \(\{ cell_km: .*ds\.summarize .*ds\.histogram .*ds\.layer\(…, \{ max_cells_across \}\)/);
       await expect(ds.tables('magt', { step: 2 })).rejects.toThrow(/the magt table of all 8 periods/);
-      await expect(ds.layer('magt', '2015-2019')).rejects.toThrow(/pass \{ max_cells: 1000 \}/);
+      await expect(ds.layer('magt', '2015-2019')).rejects.toThrow(/pass \{ max_cells_across: 1000 \}/);
       await expect(ds.change('magt', { from: '1980-1984', to: '2015-2019' })).rejects.toThrow(LimitError);
       expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(50 * 2 ** 20);
       // what the message proposes works within the same limit
       expect((await ds.table('magt', '2015-2019', { cell_km: 100 })).numRows()).toBeGreaterThan(1000);
-      expect((await ds.layer('magt', '2015-2019', { max_cells: 100 })).width).toBeLessThanOrEqual(100);
+      expect((await ds.layer('magt', '2015-2019', { max_cells_across: 100 })).width).toBeLessThanOrEqual(100);
     } finally {
       delete process.env.PERMAFROST_MAX_MEMORY_MB;
     }

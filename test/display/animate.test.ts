@@ -29,7 +29,7 @@ let gifPath: string, mp4Path: string;
 beforeAll(async () => {
   process.env.PERMAFROST_CACHE = join(tmp.dir, 'cache');
   ds = await openDataset(sampleFolder());
-  const fig = mapFigure(await ds.layers('magt', { max_cells: 200 }), { dataset: ds, title: 'Mean annual ground temperature' });
+  const fig = mapFigure(await ds.layers('magt', { max_cells_across: 200 }), { dataset: ds, title: 'Mean annual ground temperature' });
   gifPath = await saveFigure(fig, join(tmp.dir, 'magt.gif'));
   mp4Path = await saveFigure(fig, join(tmp.dir, 'magt.mp4'));
 }, 180_000);

@@ -19,7 +19,7 @@ const magt = join(sampleFolder(), 'magt.tif');
 
 beforeAll(async () => {
   ds = await openDataset(sampleFolder());
-  layers = await ds.layers('magt', { max_cells: 200 });
+  layers = await ds.layers('magt', { max_cells_across: 200 });
   browser = await launchChromium();
 }, 120_000);
 afterAll(async () => { await browser?.close(); await ds?.close(); });
@@ -120,7 +120,7 @@ describe('a cell\'s history on click', () => {
 
   it('trendMap with { layers }: a click shows the periods\' values of the cell under the pointer', async () => {
     const trend = await ds.trend('magt');
-    const fig = trendMap(trend, { layers, max_cells: 400 });
+    const fig = trendMap(trend, { layers, max_cells_across: 400 });
     // a block whose cells all have a trend (the trend map draws finer blocks than the history's)
     const f = layers[0].factor, W = trend.grid.width;
     const block = landBlock({ row: 80, col: 100 }, (r, c) => Array.from({ length: f * f }, (_, i) => trend.slope_per_decade[(r * f + Math.floor(i / f)) * W + c * f + (i % f)]).every(Number.isFinite));

@@ -40,7 +40,7 @@ const points = [{ lon: -150, lat: 68 }, { lon: 100, lat: 65 }, { lon: 20, lat: 6
 const VERBS: Record<string, (ds: Dataset) => Promise<string>> = {
   'summarize by period, region and latitude band': async (ds) => text(await ds.summarize({ by: ['period', 'region', 'lat_band'] })),
   histogram: async (ds) => text(await ds.histogram('alt')),
-  'layers (block means)': async (ds) => text((await ds.layers('magt', { max_cells: 100 })).map((l) => l.values)),
+  'layers (block means)': async (ds) => text((await ds.layers('magt', { max_cells_across: 100 })).map((l) => l.values)),
   'layers of a region, every cell': async (ds) => text((await ds.layers('permafrost', { periods: periods.slice(0, 3), region: 'alaska' })).map((l) => l.values)),
   zoneAreas: async (ds) => text(await ds.zoneAreas()),
   zonation: async (ds) => text(await ds.zonation('2015-2019')),

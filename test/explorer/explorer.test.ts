@@ -99,7 +99,7 @@ describe('the explorer page, opened from file:// with the sample picked', () => 
     const map = page.locator('#map.js-plotly-plot');
     await map.locator('.heatmaplayer image, .hm image').first().waitFor();
     expect(await map.evaluate((gd: any) => gd.layout.sliders[0].steps.length)).toBe(8);
-    const node = mapFigure(await ds.layers(ds.variables[0], { max_cells: 200 }), { dataset: ds });
+    const node = mapFigure(await ds.layers(ds.variables[0], { max_cells_across: 200 }), { dataset: ds });
     const z = (k: number) => (node.frames![k].data[0] as { z: (number | null)[][] }).z;
     // a block with data in every period, away from the edges
     const h = (node.layout!.meta as any).history.grid;

@@ -87,7 +87,7 @@ describe('any grid: the sample warped to EPSG:4326 (0.1°) and EPSG:3413 (10 km)
     }
     const t = await lonlat.table('magt', '2015-2019');
     expect(t.numRows()).toBeGreaterThan(1000);
-    const layer = await lonlat.layer('magt', '2015-2019', { max_cells: 200 });
+    const layer = await lonlat.layer('magt', '2015-2019', { max_cells_across: 200 });
     expect(layer.width).toBeLessThanOrEqual(200);
     const points = [{ lon: 130, lat: 65 }, { lon: -150, lat: 68 }];
     const mine = (await lonlat.sample(points, { variable: 'magt', period: '2015-2019' })).objects() as any[];

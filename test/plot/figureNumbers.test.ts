@@ -7,7 +7,7 @@ import { histogramFigure } from '../../src/plot/histogramFigure.js';
 import { downsample } from '../../src/plot/mapFigure.js';
 import { trendFigure } from '../../src/plot/trendFigure.js';
 import { trendMap } from '../../src/plot/trendMap.js';
-import { weightedMedian } from '../../src/dataset/trendOutputs.js';
+import { weightedMedian } from '../../src/stats/weightedQuantile.js';
 
 let ds: Dataset;
 beforeAll(async () => { ds = await openDataset(sampleFolder()); });
@@ -50,12 +50,12 @@ describe('figures plot what the tables hold', () => {
 
   it('trendMap and differenceMap: the map cells are block means of the result\'s cells', async () => {
     const trend = await ds.trend('magt');
-    const fig = trendMap(trend, { max_cells: 200 });
+    const fig = trendMap(trend, { max_cells_across: 200 });
     const significant = Float32Array.from(trend.slope_per_decade, (s, i) => (trend.significant[i] ? s : NaN));
     const { z } = downsample({ values: significant, ...trend.grid }, 200);
     expect((fig.data[0] as any).z).toEqual(z);
     const change = await ds.change('magt', { from: '1980-1984', to: '2015-2019' });
-    const map = differenceMap(change, { max_cells: 200 });
+    const map = differenceMap(change, { max_cells_across: 200 });
     expect((map.data[0] as any).z).toEqual(downsample({ values: change.difference, ...change.grid }, 200).z);
   });
 });

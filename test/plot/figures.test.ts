@@ -64,10 +64,10 @@ describe('histogramFigure(tables)', () => {
 });
 
 describe('mapFigure(grid)', () => {
-  it('downsamples to at most max_cells across by block means, keeps equal aspect and centres MAGT on 0 °C', () => {
+  it('downsamples to at most max_cells_across cells across by block means, keeps equal aspect and centres MAGT on 0 °C', () => {
     const size = 2500;
     const values = new Float32Array(size * size).map((_, i) => ((i % size) < size / 2 ? -3 : 5));
-    const fig = mapFigure({ ...grid(values, size), noData: null }, { value: 'magt_c', max_cells: 1200 });
+    const fig = mapFigure({ ...grid(values, size), noData: null }, { value: 'magt_c', max_cells_across: 1200 });
     const heat = fig.data[0] as any;
     expect(heat.z[0].length).toBeLessThanOrEqual(1200);
     expect(heat.z.length).toBe(Math.ceil(size / Math.ceil(size / 1200)));
@@ -152,7 +152,7 @@ describe('trendMap(trend)', () => {
     const slope = Float32Array.from({ length: 16 }, () => 0.3);
     const significant = Uint8Array.from({ length: 16 }, (_, i) => (notSig.has(i) ? 0 : 1));
     const fig = trendMap({ variable: 'magt', slope_per_decade: slope, p_value: new Float32Array(16), significant, alpha: 0.05, fdr: false,
-      grid: { ...g, resolution_m: 1, epsg: null } as any, area_km2: { valid: 0, increasing: 0, decreasing: 0 } } as any, { max_cells: 2 });
+      grid: { ...g, resolution_m: 1, epsg: null } as any, area_km2: { valid: 0, increasing: 0, decreasing: 0 } } as any, { max_cells_across: 2 });
     const grey = (fig.data[1] as any).z as (number | null)[][];
     expect(grey).toEqual([[null, null], [1, 1]]);
   });
@@ -237,7 +237,7 @@ describe('colour scales follow what is mapped', () => {
     const ds = await openDataset();
     try {
       const [full] = await ds.layers('permafrost', { periods: ['1980-1984'] });
-      const [coarse] = await ds.layers('permafrost', { periods: ['1980-1984'], max_cells: 103 });
+      const [coarse] = await ds.layers('permafrost', { periods: ['1980-1984'], max_cells_across: 103 });
       expect([full.value, coarse.value]).toEqual(['permafrost_share', 'permafrost_share']);
       const finite = Array.from(coarse.values).filter((v) => v === v);
       expect(Math.min(...finite)).toBe(0);
