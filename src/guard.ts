@@ -13,16 +13,25 @@ export function protectFolder(folder: string): void {
   if (!/^https?:\/\//i.test(folder)) protectedFolders.add(real(folder));
 }
 
+/** The option of every writer (GeoTIFF, NetCDF, tables, figures) about a dataset's own folder. */
+export interface OutputPathOptions {
+  /** Allow writing into a dataset's own folder (refused by default). */
+  into_data_folder?: boolean;
+  /** @deprecated use `into_data_folder` (the same flag; removed in the next release) */
+  intoDataFolder?: boolean;
+}
+
 /**
  * Throws unless `path` may be written: exports never go into a protected data folder unless the
- * caller says so with `{ intoDataFolder: true }`.
+ * caller says so with `{ into_data_folder: true }`.
+ * @example checkOutputPath('out/magt.csv', { into_data_folder: false })
  */
-export function checkOutputPath(path: string, options: { intoDataFolder?: boolean } = {}): void {
-  if (options.intoDataFolder) return;
+export function checkOutputPath(path: string, options: OutputPathOptions = {}): void {
+  if (options.into_data_folder ?? options.intoDataFolder) return;
   const folder = real(dirname(resolve(path)));
   for (const p of protectedFolders) {
     if (folder === p || folder.startsWith(p + sep)) {
-      throw new InputError(`refusing to write into the data folder ${p}: write elsewhere (out/ for example) or pass { intoDataFolder: true }`, resolve(path));
+      throw new InputError(`refusing to write into the data folder ${p}: write elsewhere (out/ for example) or pass { into_data_folder: true }`, resolve(path));
     }
   }
 }

@@ -63,8 +63,8 @@ describe('exports never write into the data folder unless told to', () => {
     const ds = await openDataset(data);
     await expect(writeGeoTIFF(join(data, 'trend.tif'), { ...grid, values: [new Float32Array(300 * 200)] })).rejects.toThrow(/refusing to write into the data folder/);
     await expect(exportTable(aq.table({ a: [1] }), join(data, 'x.csv'))).rejects.toThrow(InputError);
-    await expect(saveFigure({ data: [] }, join(data, 'fig.html'))).rejects.toThrow(/intoDataFolder/);
-    expect(await exportTable(aq.table({ a: [1] }), join(data, 'allowed.csv'), { intoDataFolder: true })).toMatch(/allowed\.csv$/);
+    await expect(saveFigure({ data: [] }, join(data, 'fig.html'))).rejects.toThrow(/into_data_folder/);
+    expect(await exportTable(aq.table({ a: [1] }), join(data, 'allowed.csv'), { into_data_folder: true })).toMatch(/allowed\.csv$/);
     expect(await exportTable(aq.table({ a: [1] }), join(tmp.dir, 'elsewhere', 'x.csv'))).toMatch(/elsewhere/);
     await ds.close();
   });

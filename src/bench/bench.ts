@@ -12,6 +12,8 @@ import { workerPool } from '../geotiff/workerPool.js';
 /** Options for {@link runBenchmarks}. */
 export interface BenchOptions {
   /** Where the full-scale cube is cached. Default `$PERMAFROST_BENCH_DIR`, else `~/.cache/permafrost-lab/bench`. */
+  cache_dir?: string;
+  /** @deprecated use `cache_dir` (removed in the next release) */
   cacheDir?: string;
   /** Python with rasterio. Default `/usr/bin/python3`. */
   python?: string;
@@ -125,7 +127,7 @@ async function fullPass(label: string, file: string, python: string, print: (lin
  */
 export async function runBenchmarks(options: BenchOptions = {}): Promise<Record<string, number>> {
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
-  const cache = options.cacheDir ?? process.env.PERMAFROST_BENCH_DIR ?? join(homedir(), '.cache', 'permafrost-lab', 'bench');
+  const cache = options.cache_dir ?? options.cacheDir ?? process.env.PERMAFROST_BENCH_DIR ?? join(homedir(), '.cache', 'permafrost-lab', 'bench');
   const python = options.python ?? process.env.PERMAFROST_PYTHON ?? '/usr/bin/python3';
   const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
   const figures: Record<string, number> = {};

@@ -298,7 +298,7 @@ export const commands: Record<string, Command> = {
     },
     examples: ['npm run bench', 'npm run bench -- --matrix --scale', 'permafrost-lab bench --scale --notebooks ~/analysis'],
     async run(args) {
-      await runBenchmarks({ cacheDir: args.string('cache-dir'), matrix: args.flag('matrix'), scale: args.flag('scale'), notebooks: args.string('notebooks') });
+      await runBenchmarks({ cache_dir: args.string('cache-dir'), matrix: args.flag('matrix'), scale: args.flag('scale'), notebooks: args.string('notebooks') });
       return 0;
     },
   },

@@ -2,7 +2,7 @@ import * as aq from 'arquero';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { InputError, invalid } from '../errors.js';
-import { checkOutputPath } from '../guard.js';
+import { checkOutputPath, type OutputPathOptions } from '../guard.js';
 import { csvProvenance, provenanceOf, type DatasetLike } from '../provenance/provenance.js';
 
 /** The part of an Arquero table that writing CSV needs. */
@@ -29,7 +29,7 @@ export function csvText(table: CsvTable): string {
  * `pandas.read_csv(path, comment='#')`, or `permafrost-lab provenance <file>`.
  * @example await exportTable(await ds.table('alt', '2015-2019', { region: 'alaska' }), 'out/exports/alaska.csv', { dataset: ds })
  */
-export async function exportTable(table: CsvTable, path: string, options: { intoDataFolder?: boolean; format?: 'csv' | 'arrow'; dataset?: DatasetLike } = {}): Promise<string> {
+export async function exportTable(table: CsvTable, path: string, options: OutputPathOptions & { format?: 'csv' | 'arrow'; dataset?: DatasetLike } = {}): Promise<string> {
   const target = resolve(path);
   checkOutputPath(target, options);
   const type = options.format ? `.${options.format}` : extname(target).toLowerCase();

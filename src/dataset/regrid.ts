@@ -90,7 +90,7 @@ export async function regridToFolder(ds: RegridSubject, target: RegridTarget, op
         REGRID: `${method} from ${slot.raster.source} band ${slot.band + 1}`,
       },
       values: [values.map((v) => (v === v ? v : -9999))],
-    }, { overwrite: true, intoDataFolder: true });
+    }, { overwrite: true, into_data_folder: true });
     options.on_progress?.(++done / jobs.length, `${variable} ${period}`);
   }
   return out;

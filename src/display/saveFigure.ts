@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { FileError, InputError, invalid } from '../errors.js';
-import { checkOutputPath } from '../guard.js';
+import { checkOutputPath, type OutputPathOptions } from '../guard.js';
 import { figureHtml, isFigure, type Figure } from './show.js';
 import { renderFigure } from './render.js';
 import { ANIMATION_SIZE, writeAnimation, type AnimationOptions } from './animate.js';
@@ -11,7 +11,7 @@ import { htmlProvenance, pngWithProvenance, provenanceComment, provenanceOf, svg
 export { closeFigureBrowser } from './render.js';
 
 /** Options of {@link saveFigure}. */
-export interface SaveFigureOptions extends Omit<AnimationOptions, 'width' | 'height'> {
+export interface SaveFigureOptions extends Omit<AnimationOptions, 'width' | 'height'>, OutputPathOptions {
   /** Pixels. Default: the figure's layout width, else 960; 900 for `.gif` and `.mp4`. */
   width?: number;
   /** Pixels. Default: the figure's layout height, else 540; 640 for `.gif` and `.mp4`. */
@@ -20,8 +20,6 @@ export interface SaveFigureOptions extends Omit<AnimationOptions, 'width' | 'hei
   scale?: number;
   /** Replace an existing file. Default true (figures are outputs). */
   overwrite?: boolean;
-  /** Allow writing into a dataset's own folder (refused by default). */
-  intoDataFolder?: boolean;
   /** The dataset shown, when the figure was built without `{ dataset }`: recorded with its fingerprint. */
   dataset?: DatasetLike;
 }

@@ -204,9 +204,9 @@ async function makeTiffSeeds(dir: string, extra: string[]): Promise<{ label: str
   const transform = { originX: -500_000, originY: 500_000, pixelWidth: 25_000, pixelHeight: -25_000, rotationX: 0, rotationY: 0 };
   const crs = epsgToProj4(3995)!;
   const variants = [
-    { width: 40, height: 40, bands: 3, dataType: 'float32' as const, options: { tileSize: 16, predictor: 3 as const }, names: ['1980-1984', '1985-1989', '1990-1994'] },
-    { width: 33, height: 17, bands: 1, dataType: 'int16' as const, options: { tileSize: 16, predictor: 2 as const }, names: ['1980-1984'] },
-    { width: 20, height: 20, bands: 1, dataType: 'uint8' as const, options: { tileSize: 16, compression: 'none' as const, bigTiff: true }, names: ['1980-1984'] },
+    { width: 40, height: 40, bands: 3, dataType: 'float32' as const, options: { tile_size: 16, predictor: 3 as const }, names: ['1980-1984', '1985-1989', '1990-1994'] },
+    { width: 33, height: 17, bands: 1, dataType: 'int16' as const, options: { tile_size: 16, predictor: 2 as const }, names: ['1980-1984'] },
+    { width: 20, height: 20, bands: 1, dataType: 'uint8' as const, options: { tile_size: 16, compression: 'none' as const, big_tiff: true }, names: ['1980-1984'] },
   ];
   const seeds: { label: string; bytes: Uint8Array }[] = [];
   for (const [i, v] of variants.entries()) {

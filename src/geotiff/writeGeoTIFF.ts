@@ -3,7 +3,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileError, InputError, invalid } from '../errors.js';
-import { checkOutputPath } from '../guard.js';
+import { checkOutputPath, type OutputPathOptions } from '../guard.js';
 import { arrayTypeOf, bytesOf, type NumericDataType, type TypedArray } from './metadata.js';
 import type { Window } from './types.js';
 import { buildIfd, header, type WritableRaster } from './tiffLayout.js';
@@ -14,8 +14,10 @@ import { progressOf, type OnProgress } from '../core/progress.js';
 export type { WritableRaster } from './tiffLayout.js';
 
 /** Options for {@link writeGeoTIFF}. */
-export interface WriteOptions {
+export interface WriteOptions extends OutputPathOptions {
   /** Tile width and height in pixels (multiple of 16). Default 256. */
+  tile_size?: number;
+  /** @deprecated use `tile_size` (the same number; removed in the next release) */
   tileSize?: number;
   /** Default `deflate`. */
   compression?: 'deflate' | 'none';
@@ -24,11 +26,11 @@ export interface WriteOptions {
   /** 1 none (default), 2 horizontal differencing (integers), 3 floating point (floats). */
   predictor?: 1 | 2 | 3;
   /** `auto` (default): BigTIFF when the uncompressed image would approach 4 GiB. */
+  big_tiff?: 'auto' | boolean;
+  /** @deprecated use `big_tiff` (the same choice; removed in the next release) */
   bigTiff?: 'auto' | boolean;
   /** Replace an existing file at `path`. Default false. */
   overwrite?: boolean;
-  /** Allow writing into a dataset's own folder (refused by default). */
-  intoDataFolder?: boolean;
   /** Called after each tile row with the fraction done. */
   on_progress?: OnProgress;
   /** @deprecated use `on_progress` (the same callback). */
@@ -41,6 +43,9 @@ export interface WriteResult {
   path: string;
   bytes: number;
   tiles: number;
+  /** Whether the file is a BigTIFF. */
+  big_tiff: boolean;
+  /** @deprecated use `big_tiff` (the same value; removed in the next release) */
   bigTiff: boolean;
 }
 
@@ -56,9 +61,9 @@ export interface WriteResult {
 export async function writeGeoTIFF(path: string, raster: WritableRaster, options: WriteOptions = {}): Promise<WriteResult> {
   const target = resolve(path);
   checkRaster(raster, target);
-  const tileSize = options.tileSize ?? 256;
+  const tileSize = options.tile_size ?? options.tileSize ?? 256;
   if (!Number.isInteger(tileSize) || tileSize < 16 || tileSize % 16 !== 0 || tileSize > 4096) {
-    throw new InputError(invalid('tileSize', tileSize, 'a multiple of 16 from 16 to 4096'));
+    throw new InputError(invalid('tile_size', tileSize, 'a multiple of 16 from 16 to 4096'));
   }
   const compression = options.compression ?? 'deflate';
   if (compression !== 'deflate' && compression !== 'none') throw new InputError(invalid('compression', compression, '"deflate" or "none"'));
@@ -72,7 +77,8 @@ export async function writeGeoTIFF(path: string, raster: WritableRaster, options
   if (predictor !== 1 && compression === 'none') throw new InputError(invalid('predictor', predictor, '1 when compression is "none"'));
   const bps = bytesOf(raster.dataType);
   const uncompressed = raster.width * raster.height * raster.bands * bps;
-  const bigTiff = options.bigTiff === 'auto' || options.bigTiff === undefined ? uncompressed > 3.9 * 2 ** 30 : options.bigTiff;
+  const choice = options.big_tiff ?? options.bigTiff ?? 'auto';
+  const bigTiff = choice === 'auto' ? uncompressed > 3.9 * 2 ** 30 : choice;
 
   checkOutputPath(target, options);
   if (existsSync(target)) {
@@ -131,7 +137,7 @@ export async function writeGeoTIFF(path: string, raster: WritableRaster, options
       progressOf(options)?.((ty + 1) / down);
     }
     if (!bigTiff && position > 0xffffffff - 1e6) {
-      throw new FileError('the compressed data passed 4 GiB; write again with { bigTiff: true }', target);
+      throw new FileError('the compressed data passed 4 GiB; write again with { big_tiff: true }', target);
     }
     const ifdOffset = position + (position % 2);
     const ifd = buildIfd(raster, { tileSize, compression, predictor, bigTiff, offsets, counts, ifdOffset });
@@ -140,7 +146,7 @@ export async function writeGeoTIFF(path: string, raster: WritableRaster, options
     await handle.sync();
     await handle.close();
     await rename(temporary, target);
-    return { path: target, bytes: ifdOffset + ifd.byteLength, tiles, bigTiff };
+    return { path: target, bytes: ifdOffset + ifd.byteLength, tiles, big_tiff: bigTiff, bigTiff };
   } catch (err) {
     await handle.close().catch(() => {});
     await rm(temporary, { force: true });

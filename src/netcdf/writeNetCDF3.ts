@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError, invalid } from '../errors.js';
-import { checkOutputPath } from '../guard.js';
+import { checkOutputPath, type OutputPathOptions } from '../guard.js';
 
 /** The classic types written: byte, short, int, float, double (and char for text attributes). */
 export type NetCDFType = 'byte' | 'short' | 'int' | 'float' | 'double';
@@ -79,7 +79,7 @@ function attributes(out: Out, attrs: Record<string, NetCDFAttribute> | undefined
  * library read: through a temporary file renamed at the end.
  * @example writeNetCDF3('out/x.nc', { dimensions: [{ name: 'x', size: 3 }], variables: [{ name: 'v', type: 'float', dimensions: ['x'], values: [1, 2, 3] }] })
  */
-export function writeNetCDF3(path: string, contents: NetCDFContents, options: { overwrite?: boolean; intoDataFolder?: boolean } = {}): string {
+export function writeNetCDF3(path: string, contents: NetCDFContents, options: OutputPathOptions & { overwrite?: boolean } = {}): string {
   const target = resolve(path);
   checkOutputPath(target, options);
   if (!options.overwrite && existsSync(target)) throw new InputError(`${target} exists; pass { overwrite: true } to replace it`);

@@ -55,6 +55,8 @@ export interface MapFigureOptions extends FigureOptions, CompareOptions {
   zmin?: number;
   zmax?: number;
   /** Use the colour scale of another map (same colours for the same values: product against model, period against period). */
+  scale_of?: Figure;
+  /** @deprecated use `scale_of` (the same figure; removed in the next release) */
   scaleOf?: Figure;
   /** Draw classes (a legend of named colours) instead of a continuous scale; blocks take their most common class. */
   classes?: MapClass[];
@@ -184,7 +186,7 @@ function gridOf(input: MapInput, options: MapFigureOptions & { crs?: string }, i
 
 /** The colour range of a map: fixed by the options, copied from another map, or fit to the data (2–98 % of the cells of all steps) by what the value is. */
 function colourScale(zs: (number | null)[][][], value: string, options: MapFigureOptions): Record<string, unknown> {
-  const other = (options.scaleOf?.data ?? []).find((t) => t.type === 'heatmap' && t.colorscale) as Record<string, unknown> | undefined;
+  const other = ((options.scale_of ?? options.scaleOf)?.data ?? []).find((t) => t.type === 'heatmap' && t.colorscale) as Record<string, unknown> | undefined;
   if (other) return { colorscale: other.colorscale, zmin: other.zmin, zmax: other.zmax, ...(other.zmid !== undefined ? { zmid: other.zmid } : {}) };
   const kind = kindOf(value);
   const finite: number[] = [];

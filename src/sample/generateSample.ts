@@ -164,7 +164,7 @@ export async function generateSyntheticProduct(options: SyntheticProductOptions 
     };
     return writeGeoTIFF(join(out, o.file), raster, {
       // DEFLATE level 1: a quarter of the time of level 6 for 5 % more bytes (GDAL reads either)
-      overwrite: true, intoDataFolder: true, predictor: o.dataType === 'float32' ? 3 : 2, level: 1,
+      overwrite: true, into_data_folder: true, predictor: o.dataType === 'float32' ? 3 : 2, level: 1,
       on_progress: (fraction) => {
         fractions[k] = fraction;
         (options.on_progress ?? options.onFraction)?.(fractions.reduce((a, b) => a + b, 0) / outputs.length, 'writing rasters');

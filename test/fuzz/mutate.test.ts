@@ -19,7 +19,7 @@ async function ours(bigTiff = false): Promise<Uint8Array> {
   const file = join(tmp.dir, `ours-${written++}.tif`);
   await writeGeoTIFF(file, { width: 5, height: 3, bands: 2, dataType: 'int16', values: [new Int16Array(15), new Int16Array(15).fill(7)], bandNames: ['1980-1984', '1985-1989'],
     crs: epsgToProj4(3995)!,
-    transform: { originX: 0, originY: 0, pixelWidth: 1000, pixelHeight: -1000, rotationX: 0, rotationY: 0 } }, { bigTiff });
+    transform: { originX: 0, originY: 0, pixelWidth: 1000, pixelHeight: -1000, rotationX: 0, rotationY: 0 } }, { big_tiff: bigTiff });
   return new Uint8Array(readFileSync(file));
 }
 

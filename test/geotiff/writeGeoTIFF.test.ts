@@ -47,9 +47,9 @@ function gdalBytes(path: string): Buffer {
 describe('writeGeoTIFF(path, raster) is read back by GDAL', () => {
   const cases: [string, 'float32' | 'int16' | 'uint8', number, string, Parameters<typeof writeGeoTIFF>[2]][] = [
     ['float32, 8 bands, EPSG:3995, DEFLATE', 'float32', 8, epsgToProj4(3995)!, {}],
-    ['float32, predictor 3, 64-pixel tiles', 'float32', 3, epsgToProj4(3995)!, { predictor: 3, tileSize: 64 }],
+    ['float32, predictor 3, 64-pixel tiles', 'float32', 3, epsgToProj4(3995)!, { predictor: 3, tile_size: 64 }],
     ['int16, predictor 2, EPSG:3413', 'int16', 2, epsgToProj4(3413)!, { predictor: 2 }],
-    ['uint8, 1 band, uncompressed, BigTIFF', 'uint8', 1, epsgToProj4(3995)!, { compression: 'none', bigTiff: true }],
+    ['uint8, 1 band, uncompressed, BigTIFF', 'uint8', 1, epsgToProj4(3995)!, { compression: 'none', big_tiff: true }],
     ['float32, user-defined polar stereographic on Hughes 1980 (variant B)', 'float32', 1, '+proj=stere +lat_0=90 +lat_ts=70 +lon_0=-45 +x_0=0 +y_0=0 +a=6378273 +rf=298.279411123064 +units=m +no_defs', {}],
     ['float32, ESRI:102018 (variant A, true scale at the pole)', 'float32', 1, epsgToProj4(102018)!, {}],
   ];
@@ -58,7 +58,7 @@ describe('writeGeoTIFF(path, raster) is read back by GDAL', () => {
       const path = join(tmp.dir, `${name.replace(/\W+/g, '-')}.tif`);
       const input = raster(type, bands, crs);
       const result = await writeGeoTIFF(path, input, options);
-      expect(result.bigTiff).toBe(!!options?.bigTiff);
+      expect(result.big_tiff).toBe(!!options?.big_tiff);
       const info = JSON.parse(referee('gdalinfo', ['-json', '-mdd', 'all', path]));
       expect(info.size).toEqual([width, height]);
       expect(info.geoTransform).toEqual([transform.originX, transform.pixelWidth, 0, transform.originY, 0, transform.pixelHeight]);
@@ -69,7 +69,7 @@ describe('writeGeoTIFF(path, raster) is read back by GDAL', () => {
       expect(info.metadata[''].SYNTHETIC).toBe('yes');
       expect(info.metadata[''].SOURCE).toBe('permafrost-lab <test> & "quotes"');
       expect(info.metadata.IMAGE_STRUCTURE.COMPRESSION ?? 'NONE').toBe(options?.compression === 'none' ? 'NONE' : 'DEFLATE');
-      expect(info.bands[0].block).toEqual([options?.tileSize ?? 256, options?.tileSize ?? 256]);
+      expect(info.bands[0].block).toEqual([options?.tile_size ?? 256, options?.tile_size ?? 256]);
       // the CRS GDAL reads projects like ours (compare GDAL's proj4 with ours through PROJ)
       const theirs = referee('gdalsrsinfo', ['-o', 'proj4', path]).trim();
       const pts = '10 70\n-100 60\n150 80\n';
@@ -97,7 +97,7 @@ describe('writeGeoTIFF(path, raster) is read back by GDAL', () => {
     const opened = await openRaster(source);
     const windows: number[] = [];
     const copy = join(tmp.dir, 'copy.tif');
-    await writeGeoTIFF(copy, { ...opened, read: (o) => { windows.push(o.window.height); return opened.read(o); } }, { tileSize: 64 });
+    await writeGeoTIFF(copy, { ...opened, read: (o) => { windows.push(o.window.height); return opened.read(o); } }, { tile_size: 64 });
     await opened.close();
     expect(windows).toEqual([64, 64, 64, 19]);
     expect(gdalBytes(copy).equals(gdalBytes(source))).toBe(true);
@@ -126,7 +126,7 @@ describe('writeGeoTIFF never damages what the user had', () => {
     const path = join(tmp.dir, 'failing.tif');
     const failing = { ...raster('float32', 1, epsgToProj4(3995)!), values: undefined,
       read: ({ window }: { window: { y: number } }) => { if (window.y > 0) throw new Error('disk on fire'); return [new Float32Array(width * 256 > width * height ? width * height : width * 256)]; } };
-    await expect(writeGeoTIFF(path, failing as WritableRaster, { tileSize: 64 })).rejects.toThrow();
+    await expect(writeGeoTIFF(path, failing as WritableRaster, { tile_size: 64 })).rejects.toThrow();
     expect(existsSync(path)).toBe(false);
     expect(readdirSync(tmp.dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
