@@ -2,8 +2,8 @@
 // sum of weights, in ascending order of value, first reaches q × the total weight.
 
 /**
- * For each q (ascending, 0–1), the first position where the running sum of `weights` reaches
- * q × `total` (a relative 1e-12 short counts as reached, so rounding in the sum never skips a
+ * For each q (ascending, 0–1), the first position with weight where the running sum of `weights`
+ * reaches q × `total` (a relative 1e-12 short counts as reached, so rounding in the sum never skips a
  * position); the last position when it never does; -1 for no positions. Positions are taken in
  * `order` when given (indices into `weights`), else 0, 1, 2, …
  * @example cumulativePositions([1, 1, 2], [0.5], 4) // [1]: 1 + 1 reaches half of 4
@@ -13,7 +13,9 @@ export function cumulativePositions(weights: ArrayLike<number>, qs: number[], to
   const out: number[] = [];
   let cumulative = 0;
   for (let i = 0; i < n && out.length < qs.length; i++) {
-    cumulative += weights[order ? order[i] : i];
+    const weight = weights[order ? order[i] : i];
+    if (!(weight > 0)) continue; // a position without weight holds no quantile (q = 0 is the first with weight)
+    cumulative += weight;
     while (out.length < qs.length && cumulative >= qs[out.length] * total - 1e-12 * total) out.push(i);
   }
   while (out.length < qs.length) out.push(n - 1);
