@@ -9,6 +9,7 @@ import { exportTable } from '../src/dataset/exportTable.js';
 import { writeGeoTIFF } from '../src/geotiff/writeGeoTIFF.js';
 import { mapFigure } from '../src/plot/mapFigure.js';
 import { scatterFigure } from '../src/plot/scatterFigure.js';
+import { figureHtml } from '../src/display/figure.js';
 import { generateSample, generateSyntheticProduct } from '../src/sample/generateSample.js';
 import { loadStations, parseStations } from '../src/stations/loadStations.js';
 import { InputError } from '../src/errors.js';
@@ -85,7 +86,15 @@ describe('writers: intoDataFolder, tileSize and bigTiff', () => {
   });
 });
 
-describe('figures: scaleOf and maxPoints', () => {
+describe('figures: scaleOf, maxPoints and inlinePlotly', () => {
+  it('figureHtml({ inlinePlotly }) puts plotly.js in the page as inline_plotly does', () => {
+    const figure = { data: [{ type: 'bar', y: [1, 2] }] };
+    const strip = (html: string) => html.replace(/permafrost-fig-[0-9a-f]+-\d+/g, 'ID');
+    const old = figureHtml(figure, { inlinePlotly: true });
+    expect(strip(old)).toBe(strip(figureHtml(figure, { inline_plotly: true })));
+    expect(old).toContain('window.Plotly = Plotly');
+  });
+
   it('mapFigure({ scaleOf }) takes the other map\'s scale as scale_of does', () => {
     const grid = (k: number) => ({ values: Float32Array.from({ length: 400 }, (_, i) => k * Math.sin(i)), width: 20, height: 20, transform, crs, noData: null });
     const other = mapFigure(grid(5), { value: 'magt_c' });

@@ -20,15 +20,25 @@ let plotlySent = false;
 let figureCount = 0;
 let pngFailed = false;
 
+/** Options of {@link figureHtml}. */
+export interface FigureHtmlOptions {
+  /** Put plotly.js itself in the HTML (the first figure of a session, a standalone page). Default false. */
+  inline_plotly?: boolean;
+  /** @deprecated use `inline_plotly` (the same flag; removed in the next release) */
+  inlinePlotly?: boolean;
+  /** A PNG of the figure (base64) shown where scripts do not run. */
+  png?: string;
+}
+
 /**
  * HTML that draws a figure with plotly.js. plotly.js itself is inlined in the first figure of a
  * kernel session only (no CDN); later figures wait for `window.Plotly`.
  */
-export function figureHtml(figure: Figure, options: { inlinePlotly?: boolean; png?: string } = {}): string {
+export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): string {
   const spec = JSON.stringify(plotlyJson(figure)).replace(/</g, '\\u003c');
   // named by its content and its place in the session, never by the process: the same notebook gives the same bytes every run
   const id = `permafrost-fig-${createHash('sha256').update(spec).digest('hex').slice(0, 10)}-${++figureCount}`;
-  const library = options.inlinePlotly ? `<script>${plotlyScript()}</script>\n` : '';
+  const library = (options.inline_plotly ?? options.inlinePlotly) ? `<script>${plotlyScript()}</script>\n` : '';
   // where scripts do not run (GitHub, nbviewer's sanitizer, nbconvert --to markdown), the PNG shows instead
   const fallback = options.png ? `<img id="${id}-png" alt="${escapeHtml(figureTitle(figure, 'figure'))}" style="max-width:100%" src="data:image/png;base64,${options.png}">` : '';
   // a map of all periods carries its cells' history: a click draws it beside the map (src/display/historyScript.ts)
@@ -97,7 +107,7 @@ export function figureBundle(figure: Figure, options: { png?: boolean } = {}): O
   return {
     data: {
       'application/vnd.plotly.v1+json': plotlyJson(figure),
-      'text/html': figureHtml(figure, { inlinePlotly, png }),
+      'text/html': figureHtml(figure, { inline_plotly: inlinePlotly, png }),
       ...(png ? { 'image/png': png } : {}),
       'text/plain': `<${figureTitle(figure, 'Plotly figure')}: ${figure.data.length} trace(s)>`,
     },
@@ -107,7 +117,7 @@ export function figureBundle(figure: Figure, options: { png?: boolean } = {}): O
 
 /** HTML for one figure without the other forms (a tslab that does not expose its display writer); plotly.js inlined the first time. */
 export function figureHtmlOnce(figure: Figure): string {
-  const html = figureHtml(figure, { inlinePlotly: !plotlySent });
+  const html = figureHtml(figure, { inline_plotly: !plotlySent });
   plotlySent = true;
   return html;
 }

@@ -27,7 +27,7 @@ export interface SaveFigureOptions extends Omit<AnimationOptions, 'width' | 'hei
 /** A standalone, offline HTML page for a figure (plotly.js inlined), with its provenance in the head when given. */
 export function standaloneHtml(figure: Figure, title = 'permafrost-lab figure', provenance?: Provenance): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>${provenance ? htmlProvenance(provenance) : ''}</head>
-<body style="margin:0;font-family:system-ui,sans-serif">${figureHtml(figure, { inlinePlotly: true })}</body></html>`;
+<body style="margin:0;font-family:system-ui,sans-serif">${figureHtml(figure, { inline_plotly: true })}</body></html>`;
 }
 
 /**

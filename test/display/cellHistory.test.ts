@@ -110,7 +110,7 @@ describe('a cell\'s history on click', () => {
   it('the same in a notebook\'s HTML output (plotly.js inlined by an earlier figure, the map in a later output), on a second cell', async () => {
     const first: Figure = { data: [{ type: 'bar', x: ['a'], y: [1] }] };
     const fig = mapFigure(layers, { dataset: ds });
-    const html = `<!doctype html><html><head><meta charset="utf-8"></head><body>${figureHtml(first, { inlinePlotly: true })}${figureHtml(fig)}</body></html>`;
+    const html = `<!doctype html><html><head><meta charset="utf-8"></head><body>${figureHtml(first, { inline_plotly: true })}${figureHtml(fig)}</body></html>`;
     const block = landBlock({ row: 120, col: 60 });
     const shown = await clickBlock(html, block.row, block.col);
     expect(shown.errors).toEqual([]);

@@ -5,7 +5,7 @@ describe('figureHtml(figure)', () => {
   const figure = { data: [{ type: 'bar', x: ['a'], y: [1], name: '</script><b>' }] };
 
   it('inlines plotly.js only when asked', () => {
-    const first = figureHtml(figure, { inlinePlotly: true });
+    const first = figureHtml(figure, { inline_plotly: true });
     const later = figureHtml(figure);
     expect(first.length).toBeGreaterThan(1_000_000);
     expect(first).toContain('window.Plotly = Plotly');
