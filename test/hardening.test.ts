@@ -13,7 +13,7 @@ import { openRaster } from '../src/geotiff/openRaster.js';
 import { writeGeoTIFF } from '../src/geotiff/writeGeoTIFF.js';
 import { runNotebookFiles } from '../src/notebooks/runNotebooks.js';
 import { saveFigure } from '../src/display/saveFigure.js';
-import { generateSample } from '../src/sample/generateSample.js';
+import { generateSyntheticProduct } from '../src/sample/generateSample.js';
 import { notebookJson, referee, root, tempDir } from './helpers.js';
 
 const tmp = tempDir('permafrost-hardening-');
@@ -59,7 +59,7 @@ describe('limits refuse before allocating, with a message naming the option', ()
 describe('exports never write into the data folder unless told to', () => {
   it('writeGeoTIFF, exportTable and saveFigure refuse a dataset\'s own folder', async () => {
     const data = join(tmp.dir, 'data');
-    await generateSample({ out: data, resolution_m: 100_000, parts: ['magt'] });
+    await generateSyntheticProduct({ out: data, resolution_m: 100_000, parts: ['magt'] });
     const ds = await openDataset(data);
     await expect(writeGeoTIFF(join(data, 'trend.tif'), { ...grid, values: [new Float32Array(300 * 200)] })).rejects.toThrow(/refusing to write into the data folder/);
     await expect(exportTable(aq.table({ a: [1] }), join(data, 'x.csv'))).rejects.toThrow(InputError);

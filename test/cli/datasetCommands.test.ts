@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSample } from '../../src/sample/generateSample.js';
+import { generateSyntheticProduct } from '../../src/sample/generateSample.js';
 import { shareNotebook } from '../../src/notebooks/share.js';
 import { python, referee, root, tempDir } from '../helpers.js';
 
@@ -12,7 +12,7 @@ afterAll(() => tmp.cleanup());
 const data = join(tmp.dir, 'data');
 const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), ...args], { encoding: 'utf8' });
 
-beforeAll(async () => { await generateSample({ out: data, resolution_m: 50_000, parts: ['magt', 'alt', 'permafrost'] }); }, 60_000);
+beforeAll(async () => { await generateSyntheticProduct({ out: data, resolution_m: 50_000, parts: ['magt', 'alt', 'permafrost'] }); }, 60_000);
 
 describe('permafrost-lab dataset commands', () => {
   it('info prints the dataset as JSON', () => {

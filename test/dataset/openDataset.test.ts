@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset, type Dataset } from '../../src/dataset/openDataset.js';
 import { REGIONS } from '../../src/dataset/regions.js';
 import { InputError, FormatError } from '../../src/errors.js';
-import { generateSample } from '../../src/sample/generateSample.js';
+import { generateSyntheticProduct } from '../../src/sample/generateSample.js';
 import { python, referee, root, tempDir } from '../helpers.js';
 
 const tmp = tempDir('permafrost-dataset-');
@@ -15,7 +15,7 @@ const sampleDir = join(tmp.dir, 'sample');
 const periods = ['1980-1984', '1985-1989', '1990-1994', '1995-1999', '2000-2004', '2005-2009', '2010-2014', '2015-2019'];
 
 beforeAll(async () => {
-  await generateSample({ out: sampleDir, resolution_m: 25_000, parts: ['magt', 'alt', 'permafrost', 'stations'] });
+  await generateSyntheticProduct({ out: sampleDir, resolution_m: 25_000, parts: ['magt', 'alt', 'permafrost', 'stations'] });
 }, 60_000);
 
 function close(ours: number, theirs: number, relative = 1e-6) {

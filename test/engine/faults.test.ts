@@ -9,7 +9,7 @@ import { internalsOf } from '../../src/dataset/context.js';
 import { runPass } from '../../src/engine/pass.js';
 import { FileError, FormatError, PermafrostError, WorkerError } from '../../src/errors.js';
 import { workerPool } from '../../src/geotiff/workerPool.js';
-import { generateSample } from '../../src/sample/generateSample.js';
+import { generateSyntheticProduct } from '../../src/sample/generateSample.js';
 import { rasterStatistics } from '../../src/stats/rasterStatistics.js';
 import { python, referee, tempDir } from '../helpers.js';
 import { faultServer } from './faultServer.js';
@@ -19,7 +19,7 @@ const sample = join(tmp.dir, 'sample');
 const periods = ['1980-1984', '1985-1989', '1990-1994', '1995-1999', '2000-2004', '2005-2009', '2010-2014', '2015-2019'];
 
 beforeAll(async () => {
-  await generateSample({ out: sample, resolution_m: 25_000, parts: ['magt', 'alt', 'permafrost'] });
+  await generateSyntheticProduct({ out: sample, resolution_m: 25_000, parts: ['magt', 'alt', 'permafrost'] });
   writeFileSync(join(sample, 'dataset.json'), JSON.stringify({ variables: Object.fromEntries(['magt', 'alt', 'permafrost'].map((v) => [v, { file: `${v}.tif`, periods }])) }));
 }, 120_000);
 afterAll(() => tmp.cleanup());

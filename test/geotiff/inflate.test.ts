@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateSample } from '../../src/sample/generateSample.js';
+import { generateSyntheticProduct } from '../../src/sample/generateSample.js';
 import { randomGenerator } from '../../src/core/random.js';
 import { python, referee, root, tempDir } from '../helpers.js';
 
@@ -18,7 +18,7 @@ let tiles: Uint8Array[] = [];
 const limit = 256 * 256 * 4;
 
 beforeAll(async () => {
-  await generateSample({ out: tmp.dir, resolution_m: 25_000, parts: ['magt'] });
+  await generateSyntheticProduct({ out: tmp.dir, resolution_m: 25_000, parts: ['magt'] });
   const file = join(tmp.dir, 'magt.tif');
   const places = referee(python, ['-c', `from osgeo import gdal
 d = gdal.Open('${file}')

@@ -5,7 +5,7 @@ import { writeGeoTIFF } from '../../src/geotiff/writeGeoTIFF.js';
 import { blockFolds, crossValidate, forwardSelection, groupFolds, kFolds, permutationImportance } from '../../src/model/crossValidate.js';
 import { fitForest } from '../../src/model/randomForest.js';
 import { predictMap, predictorsAt, PREDICTOR_NAMES } from '../../src/model/reproduce.js';
-import { generateSample } from '../../src/sample/generateSample.js';
+import { generateSyntheticProduct } from '../../src/sample/generateSample.js';
 import { aggregatePeriods } from '../../src/stations/aggregatePeriods.js';
 import { pickDepth } from '../../src/stations/pickDepth.js';
 import { loadStations } from '../../src/stations/loadStations.js';
@@ -40,7 +40,7 @@ let sampleDir: string;
 
 beforeAll(async () => {
   sampleDir = join(tmp.dir, 'sample');
-  await generateSample({ out: sampleDir, resolution_m: 25_000 });
+  await generateSyntheticProduct({ out: sampleDir, resolution_m: 25_000 });
   const training = (await predictorsAt(join(sampleDir, 'predictors'), aggregatePeriods(pickDepth(loadStations(join(sampleDir, 'boreholes.csv')).stations).stations, { min_years: 2 })))
     .filter((d: any) => d.elevation_m === d.elevation_m);
   const rows = training.objects() as Record<string, any>[];

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSample } from '../../src/sample/generateSample.js';
+import { generateSyntheticProduct } from '../../src/sample/generateSample.js';
 import { InputError } from '../../src/errors.js';
 import { python, referee, root, tempDir } from '../helpers.js';
 
@@ -12,11 +12,11 @@ function filesOf(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String).filter((n) => statSync(join(dir, n)).isFile()).sort();
 }
 
-describe('generateSample() at the default 10 km, checked with GDAL and rasterio', () => {
+describe('generateSyntheticProduct() at the default 10 km, checked with GDAL and rasterio', () => {
   const out = join(tmp.dir, 'sample');
   let figures: any;
   beforeAll(async () => {
-    const result = await generateSample({ out });
+    const result = await generateSyntheticProduct({ out });
     expect(result.grid.width).toBe(1030);
     figures = JSON.parse(referee(python, [join(root, 'test/sample/check_sample.py'), out]));
   }, 120_000);
@@ -74,12 +74,12 @@ describe('generateSample() at the default 10 km, checked with GDAL and rasterio'
   });
 });
 
-describe('generateSample() is deterministic', () => {
+describe('generateSyntheticProduct() is deterministic', () => {
   it('gives byte-identical files for the same seed (the NetCDF4 second product: identical variables and attributes, by netCDF4-python; HDF5 stamps its objects with the time), and different fields for another seed', async () => {
     const [a, b, c] = ['a', 'b', 'c'].map((n) => join(tmp.dir, n));
-    await generateSample({ out: a, resolution_m: 50_000, seed: 3 });
-    await generateSample({ out: b, resolution_m: 50_000, seed: 3 });
-    await generateSample({ out: c, resolution_m: 50_000, seed: 4 });
+    await generateSyntheticProduct({ out: a, resolution_m: 50_000, seed: 3 });
+    await generateSyntheticProduct({ out: b, resolution_m: 50_000, seed: 3 });
+    await generateSyntheticProduct({ out: c, resolution_m: 50_000, seed: 4 });
     const files = filesOf(a);
     expect(files).toEqual(filesOf(b));
     for (const f of files.filter((f) => !f.endsWith('.nc'))) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
@@ -97,16 +97,16 @@ print(json.dumps({'global': {k: str(d.getncattr(k)) for k in d.ncattrs()},
     expect(readFileSync(join(a, 'boreholes.csv')).equals(readFileSync(join(c, 'boreholes.csv')))).toBe(false);
   }, 120_000);
 
-  it('skips the work with ifStale when nothing changed', async () => {
+  it('skips the work with if_stale when nothing changed', async () => {
     const out = join(tmp.dir, 'a');
-    const again = await generateSample({ out, resolution_m: 50_000, seed: 3, ifStale: true });
+    const again = await generateSyntheticProduct({ out, resolution_m: 50_000, seed: 3, if_stale: true });
     expect(again.skipped).toBe(true);
-    const other = await generateSample({ out, resolution_m: 50_000, seed: 5, ifStale: true });
+    const other = await generateSyntheticProduct({ out, resolution_m: 50_000, seed: 5, if_stale: true });
     expect(other.skipped).toBe(false);
   }, 60_000);
 
   it('names bad options', async () => {
-    await expect(generateSample({ out: join(tmp.dir, 'x'), resolution_m: 10 })).rejects.toThrow(InputError);
-    await expect(generateSample({ out: join(tmp.dir, 'x'), parts: ['nope' as never] })).rejects.toThrow(/invalid part: "nope"/);
+    await expect(generateSyntheticProduct({ out: join(tmp.dir, 'x'), resolution_m: 10 })).rejects.toThrow(InputError);
+    await expect(generateSyntheticProduct({ out: join(tmp.dir, 'x'), parts: ['nope' as never] })).rejects.toThrow(/invalid part: "nope"/);
   });
 });

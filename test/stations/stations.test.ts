@@ -4,7 +4,7 @@ import * as aq from 'arquero';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset, type Dataset } from '../../src/dataset/openDataset.js';
 import { InputError } from '../../src/errors.js';
-import { generateSample } from '../../src/sample/generateSample.js';
+import { generateSyntheticProduct } from '../../src/sample/generateSample.js';
 import { metrics } from '../../src/stats/metrics.js';
 import { aggregatePeriods } from '../../src/stations/aggregatePeriods.js';
 import { pickDepth } from '../../src/stations/pickDepth.js';
@@ -100,7 +100,7 @@ describe('validate(ds, stations) on the sample', () => {
   let dir: string;
   beforeAll(async () => {
     dir = join(tmp.dir, 'sample');
-    await generateSample({ out: dir, resolution_m: 25_000 });
+    await generateSyntheticProduct({ out: dir, resolution_m: 25_000 });
     ds = await openDataset(dir);
   }, 60_000);
   afterAll(() => ds.close());

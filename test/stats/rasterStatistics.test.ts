@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRaster } from '../../src/geotiff/openRaster.js';
 import { mergeMoments, momentsOf, summarizeMoments } from '../../src/stats/moments.js';
 import { rasterStatistics } from '../../src/stats/rasterStatistics.js';
-import { generateSample } from '../../src/sample/generateSample.js';
+import { generateSyntheticProduct } from '../../src/sample/generateSample.js';
 import { python, referee, root, tempDir } from '../helpers.js';
 
 const tmp = tempDir('permafrost-stats-');
@@ -18,7 +18,7 @@ describe('rasterStatistics(raster) agrees with rasterio + numpy to 1e-6', () => 
   let sampleDir: string;
   beforeAll(async () => {
     sampleDir = join(tmp.dir, 'sample');
-    await generateSample({ out: sampleDir, resolution_m: 25_000, parts: ['magt', 'alt'] });
+    await generateSyntheticProduct({ out: sampleDir, resolution_m: 25_000, parts: ['magt', 'alt'] });
   }, 60_000);
 
   for (const file of ['magt.tif', 'alt.tif']) {
