@@ -190,11 +190,12 @@ describe('permafrost-lab animate', () => {
   it('--help names every option with its default', () => {
     const run = cli('animate', '--help');
     expect(run.status).toBe(0);
-    for (const option of ['--variable <magt|alt>', '--kind <map|histogram>', '--out <file.gif|file.mp4>', '--width <pixels>', '--height <pixels>', '--frame-ms <ms>', '--last-ms <ms>', '--max-cells <n>', '--overwrite', '--quiet']) {
+    for (const option of ['--variable <magt|alt>', '--kind <map|histogram>', '--out <file.gif|file.mp4>', '--width <pixels>', '--height <pixels>', '--frame-ms <ms>', '--last-ms <ms>', '--max-cells-across <n>', '--overwrite', '--quiet']) {
       expect(run.stdout).toContain(option);
     }
     expect(run.stdout).toMatch(/--width <pixels>.*\(default: 900\)/);
     expect(run.stdout).toMatch(/--frame-ms <ms>.*\(default: 800\)/);
+    expect(run.stdout).not.toMatch(/--max-cells </); // the old name works (test/grid/blockFactor.test.ts) but is not shown
   });
 
   it('refuses a bad extension, an odd MP4 size and an existing file (exit 2) before reading any data', () => {
