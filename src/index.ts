@@ -26,6 +26,7 @@ export { findLatitude } from './dataset/lookup.js';
 export { permafrostCoding, type PermafrostCoding } from './dataset/coding.js';
 export { REGIONS, regionMask, type RegionDefinition, type GeoJsonArea } from './dataset/regions.js';
 export { summarizeTrend, trendRaster, changeRaster } from './dataset/trendOutputs.js';
+export { compareDatasets, type CompareOptions, type Comparison } from './dataset/compare.js';
 export { exportTable } from './dataset/exportTable.js';
 
 // Statistics
@@ -69,5 +70,6 @@ export { kFolds, groupFolds, blockFolds, crossValidate, compareFolds, permutatio
 export { predictorsAt, predictMap, trainingData, type PredictMapOptions } from './model/reproduce.js';
 
 // The synthetic product the notebooks open by default: its generator, generateSyntheticProduct, is in
-// permafrost-lab/tools (with generateSample, its deprecated old name), as is the rest of the tooling
+// permafrost-lab/tools, as is the rest of the tooling; its old name stays here for one release
+export { generateSample } from './sample/generateSample.js';
 export type { SyntheticProductOptions, SyntheticProductResult, SyntheticProductPart, SampleOptions, SampleResult, SamplePart } from './sample/generateSample.js';

@@ -7,11 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { root, tempDir } from './helpers.js';
 
 describe('the import graph of src/', () => {
-  it('has no circle between files or folders, layers that only reach down (folders and files), no read outside the package, no file over 400 lines, a front door of at most 60 values without tooling', () => {
+  it('has no circle between files or folders, layers that only reach down (folders and files), no read outside the package, no file over 400 lines, a front door of at most 64 values (old names kept one release aside) without tooling', () => {
     const run = spawnSync(process.execPath, [join(root, 'test/tools/imports.mjs'), '--json'], { encoding: 'utf8' });
     const report = JSON.parse(run.stdout);
     expect(report.problems).toEqual([]);
-    expect(report.values).toBeLessThanOrEqual(60);
+    expect(report.values).toBeLessThanOrEqual(64);
+    // generateSample stays at the front door for one release, marked @deprecated, and is not counted
+    expect(report.deprecated).toContain('generateSample');
     expect(run.status).toBe(0);
   });
 

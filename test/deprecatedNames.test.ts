@@ -48,8 +48,9 @@ describe('loadStations(text or bytes) still parses, with one warning, as parseSt
 });
 
 describe('generateSample and ifStale', () => {
-  it('generateSample is generateSyntheticProduct, in permafrost-lab/tools too, and ifStale skips an up-to-date product like if_stale', async () => {
+  it('generateSample is generateSyntheticProduct, at the front door and in permafrost-lab/tools, and ifStale skips an up-to-date product like if_stale', async () => {
     expect(generateSample).toBe(generateSyntheticProduct);
+    expect((await import('../src/index.js')).generateSample).toBe(generateSyntheticProduct);
     expect(tools.generateSample).toBe(generateSyntheticProduct);
     const out = join(tmp.dir, 'product');
     const first = await generateSyntheticProduct({ out, resolution_m: 100_000, parts: ['stations'] });

@@ -210,8 +210,8 @@ export async function generateSyntheticProduct(options: SyntheticProductOptions 
 }
 
 /**
- * @deprecated use `generateSyntheticProduct` (the same function: "sample" also names point values
- * and TIFF samples; removed in the next release)
+ * @deprecated use `generateSyntheticProduct` from `permafrost-lab/tools` (the same function: "sample"
+ * also names point values and TIFF samples; removed in the next release)
  */
 export const generateSample = generateSyntheticProduct;
 

@@ -63,7 +63,8 @@ print(json.dumps({'format': d.data_model, 'dims': list(v.dimensions), 'dtype': s
 });
 
 describe('compareDatasets(sample, ttop)', () => {
-  it('averages the finer product onto the coarser grid (the sample\'s 10 km) and marks its table synthetic', () => {
+  it('averages the finer product onto the coarser grid (the sample\'s 10 km) and marks its table synthetic; the front door has it', async () => {
+    expect((await import('../../src/index.js')).compareDatasets).toBe(compareDatasets);
     expect(cmp.onto).toBe('a');
     expect(cmp.grid.width).toBe(ds.grid.width);
     expect(isSyntheticTable(cmp.table)).toBe(true);
