@@ -1,5 +1,5 @@
 """Referees for the dataset verbs, with rasterio and numpy: the same area weights as DOMAIN.md
-(true cell areas of the polar stereographic grid on WGS 84), computed independently of the library.
+(true cell areas: map area / PROJ's areal scale, test/cell_areas.py), computed independently of the library.
 
 usage:
   referees.py change FILE BAND_FROM BAND_TO SHARE        SHARE: presence | below0 | none
@@ -8,34 +8,18 @@ usage:
 Bands are 1-based. Prints one JSON line.
 """
 import json
-import math
+import os
 import sys
 
 import numpy as np
 import rasterio
-from osgeo import osr
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cell_areas import cell_areas_km2  # noqa: E402
 
 
 def areas(ds):
-    srs = osr.SpatialReference()
-    srs.ImportFromWkt(ds.crs.to_wkt())
-    proj = dict(kv.lstrip('+').split('=', 1) for kv in srs.ExportToProj4().split() if '=' in kv)
-    a, f = 6378137.0, 1 / 298.257223563
-    e = math.sqrt(2 * f - f * f)
-    c = math.radians(abs(float(proj.get('lat_ts', 90))))
-    m = lambda p: np.cos(p) / np.sqrt(1 - e * e * np.sin(p) ** 2)
-    t = lambda p: np.tan(np.pi / 4 - p / 2) / ((1 - e * np.sin(p)) / (1 + e * np.sin(p))) ** (e / 2)
-    rho_over_t = a * float(m(c)) / float(t(c)) if c < math.pi / 2 else 2 * a / math.sqrt((1 + e) ** (1 + e) * (1 - e) ** (1 - e))
-    T = ds.transform
-    x = T.c + (np.arange(ds.width) + 0.5) * T.a
-    y = T.f + (np.arange(ds.height) + 0.5) * T.e
-    rho = np.hypot(x[None, :], y[:, None])
-    tt = rho / rho_over_t
-    phi = np.pi / 2 - 2 * np.arctan(tt)
-    for _ in range(15):
-        phi = np.pi / 2 - 2 * np.arctan(tt * ((1 - e * np.sin(phi)) / (1 + e * np.sin(phi))) ** (e / 2))
-    k = rho / (a * m(phi))
-    return abs(T.a * T.e) / k ** 2 / 1e6
+    return cell_areas_km2(ds.crs.to_wkt(), ds.transform.to_gdal(), ds.width, ds.height)
 
 
 def band(ds, b):

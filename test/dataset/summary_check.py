@@ -10,14 +10,14 @@ import numpy as np
 import rasterio
 from rasterio.warp import transform as warp
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from cell_areas import cell_areas_km2  # noqa: E402
+
 folder = sys.argv[1]
-a, f = 6378137.0, 1 / 298.257223563
-e = np.sqrt(2 * f - f * f)
-def m(p): return np.cos(p) / np.sqrt(1 - e**2 * np.sin(p)**2)
-def t(p): return np.tan(np.pi / 4 - p / 2) / ((1 - e * np.sin(p)) / (1 + e * np.sin(p)))**(e / 2)
 
 with rasterio.open(f'{folder}/magt.tif') as ds:
     magt, nodata, T, h, w = ds.read().astype('float64'), ds.nodata, ds.transform, ds.height, ds.width
+    area = cell_areas_km2(ds.crs.to_wkt(), T.to_gdal(), w, h)  # PROJ's areal scale, test/cell_areas.py
 with rasterio.open(f'{folder}/alt.tif') as ds:
     alt, alt_nodata = ds.read().astype('float64'), ds.nodata
 with rasterio.open(f'{folder}/permafrost.tif') as ds:
@@ -25,8 +25,6 @@ with rasterio.open(f'{folder}/permafrost.tif') as ds:
 cols, rows = np.meshgrid(np.arange(w) + 0.5, np.arange(h) + 0.5)
 lon, lat = warp('EPSG:3995', 'EPSG:4326', (T.c + cols * T.a).ravel(), (T.f + rows * T.e).ravel())
 lon, lat = np.asarray(lon).reshape(h, w), np.asarray(lat).reshape(h, w)
-c = np.radians(71.0)
-area = abs(T.a * T.e) / 1e6 / ((m(c) / m(np.radians(lat))) * (t(np.radians(lat)) / t(c)))**2
 
 def stats(values, ok):
     wts, v = area[ok], values[ok]

@@ -12,7 +12,7 @@ geodesic areas and numpy statistics, never permafrost-lab's own functions.
   stats <a.f32> <b.f32> <width> <height> <origin_x> <origin_y> <xres_m> <band_deg>
       area-weighted mean of a and b, mean difference, RMSE and Pearson r where both are valid, overall
       and by latitude band, on an EPSG:3995 grid: latitudes of cell centres from pyproj, areas of the
-      cells from the point scale factor
+      cells from PROJ's areal scale (pyproj get_factors)
 """
 import json, sys
 import numpy as np
@@ -35,7 +35,7 @@ def average(src, band, dst, srs, xmin, ymin, xmax, ymax, res, k):
     """Area-weighted average of an EPSG:3995 band onto a grid, by brute force: k × k points in each
     source cell projected one by one with pyproj, each weighing the cell's true area / k²."""
     from osgeo import gdal
-    from pyproj import Transformer
+    from pyproj import Proj, Transformer
     gdal.UseExceptions()
     d = gdal.Open(src)
     b = d.GetRasterBand(int(band))
@@ -55,8 +55,8 @@ def average(src, band, dst, srs, xmin, ymin, xmax, ymax, res, k):
         if len(rr) == 0: continue
         v = rows[rr, cc]
         xc = x0 + (cc + 0.5) * px; yc = y0 + (r0 + rr + 0.5) * py
-        _, lat = to_ll.transform(xc, yc)
-        area = (abs(px) / 1000) ** 2 / scale_3995(lat) ** 2
+        lon, lat = to_ll.transform(xc, yc)
+        area = (abs(px) / 1000) ** 2 / np.asarray(Proj('EPSG:3995').get_factors(lon, lat).areal_scale)
         du, dv = np.meshgrid(offs, offs)
         xs = (x0 + (cc[:, None] + du.ravel()[None, :]) * px).ravel()
         ys = (y0 + (r0 + rr[:, None] + dv.ravel()[None, :]) * py).ravel()
@@ -105,21 +105,14 @@ def geod(lon0, *rest):
         out.append(abs(area) / 1e6)
     print(json.dumps(out))
 
-def scale_3995(lat_deg, lat_ts=71.0):
-    e = 0.0818191908426215
-    phi = np.radians(lat_deg); c = np.radians(lat_ts)
-    m = lambda p: np.cos(p) / np.sqrt(1 - e * e * np.sin(p) ** 2)
-    t = lambda p: np.tan(np.pi / 4 - p / 2) / ((1 - e * np.sin(p)) / (1 + e * np.sin(p))) ** (e / 2)
-    return (m(c) / m(phi)) * (t(phi) / t(c))
-
 def stats(a, b, width, height, x0, y0, xres, band_deg):
-    from pyproj import Transformer
+    from pyproj import Proj, Transformer
     a = np.fromfile(a, dtype=np.float32).astype(np.float64)
     b = np.fromfile(b, dtype=np.float32).astype(np.float64)
     width, height, x0, y0, res = int(width), int(height), float(x0), float(y0), float(xres)
     xs, ys = np.meshgrid(x0 + (np.arange(width) + 0.5) * res, y0 - (np.arange(height) + 0.5) * res)
-    _, lat = Transformer.from_crs('EPSG:3995', 'EPSG:4326', always_xy=True).transform(xs.ravel(), ys.ravel())
-    w = (float(xres) / 1000) ** 2 / scale_3995(lat) ** 2
+    lon, lat = Transformer.from_crs('EPSG:3995', 'EPSG:4326', always_xy=True).transform(xs.ravel(), ys.ravel())
+    w = (float(xres) / 1000) ** 2 / np.asarray(Proj('EPSG:3995').get_factors(lon, lat).areal_scale)
     ok = np.isfinite(a) & np.isfinite(b)
     def one(mask):
         ww, x, y = w[mask], a[mask], b[mask]

@@ -3,23 +3,18 @@
 Usage: check_sample.py FOLDER. Prints JSON: permafrost area per period (M km2), area-weighted
 MAGT per period and its OLS trend per decade, area-weighted ALT over permafrost per period, and
 area-weighted MAGT (2000-2004) in 62-66N for Fennoscandia, West/East Siberia, Canada and Alaska.
-Cell areas from the ellipsoidal point scale factor of polar stereographic (DOMAIN.md), written
-here again; latitudes and longitudes of cell centres from PROJ through rasterio.warp.
+Cell areas: pixel area / PROJ's areal scale at each centre (pyproj, test/cell_areas.py);
+latitudes and longitudes of cell centres from PROJ through rasterio.warp.
 """
-import json, sys
+import json, os, sys
 import numpy as np
 import rasterio
 from rasterio.warp import transform as warp
 
-folder = sys.argv[1]
-a, f = 6378137.0, 1 / 298.257223563
-e = np.sqrt(2 * f - f * f)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from cell_areas import cell_areas_km2  # noqa: E402
 
-def k_factor(lat_deg, lat_ts=71.0):
-    def m(p): return np.cos(p) / np.sqrt(1 - e**2 * np.sin(p)**2)
-    def t(p): return np.tan(np.pi / 4 - p / 2) / ((1 - e * np.sin(p)) / (1 + e * np.sin(p)))**(e / 2)
-    p, c = np.radians(lat_deg), np.radians(lat_ts)
-    return (m(c) / m(p)) * (t(p) / t(c))
+folder = sys.argv[1]
 
 with rasterio.open(f'{folder}/magt.tif') as ds:
     magt = ds.read().astype('float64')
@@ -33,7 +28,7 @@ ys = T.f + rows * T.e
 lon, lat = warp('EPSG:3995', 'EPSG:4326', xs.ravel(), ys.ravel())
 lon = np.asarray(lon).reshape(h, w)
 lat = np.asarray(lat).reshape(h, w)
-area = (abs(T.a * T.e) / 1e6) / k_factor(lat)**2
+area = cell_areas_km2('EPSG:3995', T.to_gdal(), w, h)
 
 with rasterio.open(f'{folder}/permafrost.tif') as ds:
     pf = ds.read()
