@@ -78,15 +78,22 @@ export function crossValidate(data: LearningData, options: ForestOptions & { fol
   return { predictions, metrics: metrics(y, predictions), folds: k };
 }
 
+/** A model fitted on training rows that predicts others: what {@link permutationImportance} shuffles features against. */
+export type FitModel = (rows: ArrayLike<number>[], y: ArrayLike<number>, options: ForestOptions) => { predict(rows: ArrayLike<number>[]): ArrayLike<number> };
+
 /**
  * Permutation importance on held-out folds: how much the cross-validated RMSE grows when one
  * feature's values are shuffled in the test fold (mean over folds).
+ * Options: the forest's, `folds`, and `fit`, the model fitted on each fold's training rows (default
+ * {@link fitForest}; any other model, e.g. a fixed predictor to compare with scikit-learn's
+ * `permutation_importance`).
+ * @example permutationImportance(data, { folds: groupFolds(data.sites, 10), trees: 50 })
  */
-export function permutationImportance(data: LearningData, options: ForestOptions & { folds: Int32Array }):
+export function permutationImportance(data: LearningData, options: ForestOptions & { folds: Int32Array; fit?: FitModel }):
   { feature: string; rmse_increase: number }[] {
   const { X, y } = data;
   const names = Array.from({ length: X[0]?.length ?? 0 }, (_, i) => data.features?.[i] ?? `feature_${i + 1}`);
-  const { folds, ...rest } = options;
+  const { folds, fit = fitForest, ...rest } = options;
   options = rest as typeof options;
   const k = Math.max(...folds) + 1;
   const p = names.length;
@@ -96,7 +103,7 @@ export function permutationImportance(data: LearningData, options: ForestOptions
     const train: number[] = [], test: number[] = [];
     for (let i = 0; i < X.length; i++) (folds[i] === f ? test : train).push(i);
     if (!test.length) continue;
-    const forest = fitForest(train.map((i) => X[i]), train.map((i) => y[i]), { ...options, seed: (options.seed ?? 1) + f });
+    const forest = fit(train.map((i) => X[i]), train.map((i) => y[i]), { ...options, seed: (options.seed ?? 1) + f });
     const rows = test.map((i) => Array.from(X[i]));
     const obs = test.map((i) => y[i]);
     const base = metrics(obs, forest.predict(rows)).rmse;

@@ -7,6 +7,7 @@ import { openDataset, sampleFolder, type Dataset } from '../../src/dataset/openD
 import { regionMask } from '../../src/dataset/regions.js';
 import { InputError } from '../../src/errors.js';
 import { python, referee, tempDir } from '../helpers.js';
+import { verbsReferee } from './verbsReferee.js';
 
 let ds: Dataset;
 const tmp = tempDir('permafrost-layer-');
@@ -33,6 +34,50 @@ with np.errstate(all='ignore'): mean = np.nanmean(blocks, axis=2)
 print(json.dumps({'x': int(x0), 'y': int(y0), 'width': int(W), 'height': int(H), 'values': [None if np.isnan(v) else float(v) for v in mean.ravel()]}))
 `, join(sampleFolder(), 'magt.tif'), path]));
 }
+
+/** Cell by cell: NaN where the referee has no value (null), else within `tolerance`; returns how many cells had values. */
+function expectCells(values: Float32Array, ref: (number | null)[], tolerance: number): number {
+  expect(values.length).toBe(ref.length);
+  let compared = 0;
+  ref.forEach((v, i) => {
+    if (v === null) expect(values[i], `cell ${i}`).toBeNaN();
+    else { expect(Math.abs(values[i] - v), `cell ${i}: ${values[i]} vs ${v}`).toBeLessThanOrEqual(tolerance); compared++; }
+  });
+  return compared;
+}
+
+// Whole-grid block means against gdalwarp -r average onto the grid coarsened `factor` times from the
+// same origin, and permafrost shares against numpy with PROJ's cell areas. 1030 cells in blocks of
+// 7 leave a last column and row of blocks one cell wide: both average the cells there are. GDAL
+// leaves nodata out and averages in double; the layer is float32, so values agree to float32
+// rounding: 1e-5 °C / cm over values below 3000 (float32 ulp at 3000 is 2.4e-4, hence 5e-4 for ALT).
+describe('ds.layer / ds.layers block means (max_cells) against GDAL and numpy', () => {
+  it('magt 2015-2019, max_cells 148 (7 × 7 blocks, a partial last row and column): equal to gdalwarp -r average', async () => {
+    const layer = await ds.layer('magt', '2015-2019', { max_cells: 148 });
+    const ref = verbsReferee<{ width: number; height: number; values: (number | null)[] }>(['average', join(sampleFolder(), 'magt.tif'), 8, 7]);
+    expect([layer.factor, layer.width, layer.height]).toEqual([7, ref.width, ref.height]);
+    expect(expectCells(layer.values, ref.values, 1e-5)).toBeGreaterThan(5_000);
+    // the partial last column (1 cell wide) has values where GDAL has them
+    expect(ref.values.filter((v, i) => i % ref.width === ref.width - 1 && v !== null).length).toBeGreaterThan(0);
+  });
+
+  it('ds.layers(alt, max_cells 100): every period equal to gdalwarp -r average of its band (11 × 11 blocks)', async () => {
+    const layers = await ds.layers('alt', { max_cells: 100, periods: ['1980-1984', '2015-2019'] });
+    for (const [layer, band] of [[layers[0], 1], [layers[1], 8]] as const) {
+      const ref = verbsReferee<{ width: number; height: number; values: (number | null)[] }>(['average', join(sampleFolder(), 'alt.tif'), band, 11]);
+      expect([layer.factor, layer.width, layer.height]).toEqual([11, ref.width, ref.height]);
+      expect(expectCells(layer.values, ref.values, 5e-4)).toBeGreaterThan(1_000); // ALT: permafrost cells only
+    }
+  });
+
+  it('permafrost, max_cells 148: the area-weighted permafrost share of each block equals numpy with pyproj areas (1e-6)', async () => {
+    const layer = await ds.layer('permafrost', '2000-2004', { max_cells: 148 });
+    const ref = verbsReferee<(number | null)[]>(['share', join(sampleFolder(), 'permafrost.tif'), 5, 7]);
+    expect(layer.value).toBe('permafrost_share');
+    expect(expectCells(layer.values, ref, 1e-6)).toBeGreaterThan(5_000);
+    expect(ref.some((v) => v !== null && v > 0.05 && v < 0.95)).toBe(true); // mixed blocks, where weights matter
+  });
+});
 
 describe('ds.layer(variable, period, { region })', () => {
   it('cuts the layer to the region\'s window, NaN outside it, equal to GDAL\'s band masked by numpy (full cells and 4 × 4 blocks)', async () => {
