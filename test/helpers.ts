@@ -6,6 +6,12 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** The current sources built by test/globalSetup.ts (dist/ outside a vitest run): where workers, WebAssembly and the CLI come from. */
+export const built = process.env.PERMAFROST_BUILD_DIR ?? join(root, 'dist');
+
+/** The `permafrost-lab` command of the current sources, for `spawnSync(process.execPath, [cliScript, ...args])`. */
+export const cliScript = join(built, 'cli', 'main.js');
+
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(prefix = 'permafrost-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));

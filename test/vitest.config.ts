@@ -7,6 +7,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     include: ['test/**/*.test.ts'],
+    // the sources built for the workers, WebAssembly and CLI, and every cache in a temporary folder
+    globalSetup: ['test/globalSetup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // summaries kept on disk between processes would make a test depend on the ones before it;

@@ -10,6 +10,7 @@ import { convertColour, storedBytes, type ColourModel } from './colour.js';
 import { decodeJpeg } from './jpeg.js';
 import { storedRowBytes, storedSampleBytes, widenSamples, type StoredSamples } from './samples.js';
 import { decodeLzw } from './lzw.js';
+import { compiledCandidates } from '../core/built.js';
 import { undoFloatPredictor, undoHorizontalDifferencing } from './predictor.js';
 
 type Decoder = { decodeBlock(buffer: ArrayBuffer): ArrayBuffer | Promise<ArrayBuffer> };
@@ -170,7 +171,7 @@ async function decodeLerc(bytes: Uint8Array, layout: BlockLayout, expected: numb
 const libdeflate = ((): ((bytes: Uint8Array, limit: number) => Uint8Array | null) | null => {
   if (process.env.PERMAFROST_LIBDEFLATE === '0') return null;
   const require = createRequire(import.meta.url);
-  for (const url of [new URL('./inflate.node', import.meta.url), new URL('../../dist/geotiff/inflate.node', import.meta.url)]) {
+  for (const url of compiledCandidates('geotiff', import.meta.url, 'inflate.node')) {
     try { return (require(fileURLToPath(url)) as { inflate: (bytes: Uint8Array, limit: number) => Uint8Array | null }).inflate; } catch { /* not built here */ }
   }
   return null;

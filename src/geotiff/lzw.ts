@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { compiledCandidates } from '../core/built.js';
 
 /**
  * TIFF LZW, decoded by the WebAssembly module built from lzw.wat (2.5–3× the speed of the same
@@ -31,10 +32,10 @@ export interface Differencing { count: number; rows: number; size: 2 | 4 }
 let compiled: WasmModule | undefined;
 let reused: LzwExports | undefined;
 
-/** The module beside this file in dist/, or dist/'s when running from the TypeScript sources (tests). */
+/** The module beside this file in dist/, or, running from the TypeScript sources (tests), the tests' build or dist/'s. */
 function lzwModule(): WasmModule {
   if (compiled) return compiled;
-  const candidates = [new URL('./lzw.wasm', import.meta.url), new URL('../../dist/geotiff/lzw.wasm', import.meta.url)];
+  const candidates = compiledCandidates('geotiff', import.meta.url, 'lzw.wasm');
   const url = candidates.find((u) => existsSync(fileURLToPath(u)));
   if (!url) throw new Error('the LZW decoder dist/geotiff/lzw.wasm is missing: run npm run build');
   return (compiled = new WebAssembly.Module(readFileSync(url)));

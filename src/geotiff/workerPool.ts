@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { WorkerError } from '../errors.js';
+import { compiledCandidates } from '../core/built.js';
 import { decodeBlock, type BlockLayout } from './decode.js';
 import { encodeTile, type TileEncoding } from './encode.js';
 import { arrayTypeOf, type DataType, type SampleArray } from './metadata.js';
@@ -206,9 +207,9 @@ export function poolSize(): number {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
 }
 
-/** The compiled module beside this one, or the one in dist/ when running from TypeScript sources (tests). */
+/** The compiled module beside this one, or, running from TypeScript sources (tests), the tests' build or dist/'s: {@link compiledCandidates}. */
 export function workerCandidates(fromDist: string, moduleUrl: string, name: string): URL[] {
-  return [new URL(`./${name}`, moduleUrl), new URL(`../../dist/${fromDist}/${name}`, moduleUrl)];
+  return compiledCandidates(fromDist, moduleUrl, name);
 }
 
 /**

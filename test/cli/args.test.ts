@@ -5,7 +5,7 @@ import { helpText, parseCommand, type CommandSpec } from '../../src/cli/args.js'
 import { commands } from '../../src/cli/commands.js';
 import { InputError } from '../../src/errors.js';
 import { main } from '../../src/cli/main.js';
-import { root } from '../helpers.js';
+import { cliScript } from '../helpers.js';
 
 const spec: CommandSpec = {
   summary: 'a test command', usage: '[source] [options]', positionals: 1, examples: ['permafrost-lab t --seed 3'],
@@ -49,7 +49,7 @@ describe('parseCommand(name, spec, argv) on node:util parseArgs', () => {
 });
 
 describe('every command of the command line', () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), ...args], { encoding: 'utf8' });
+  const cli = (...args: string[]) => spawnSync(process.execPath, [cliScript, ...args], { encoding: 'utf8' });
   for (const name of Object.keys(commands)) {
     it(`${name} --help exits 0 with usage and an example; a wrong option exits 2 naming it`, () => {
       const help = cli(name, '--help');

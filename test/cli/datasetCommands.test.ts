@@ -5,12 +5,12 @@ import * as aq from 'arquero';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticProduct } from '../../src/sample/generateSample.js';
 import { shareNotebook } from '../../src/notebooks/share.js';
-import { python, referee, root, tempDir } from '../helpers.js';
+import { cliScript, python, referee, tempDir } from '../helpers.js';
 
 const tmp = tempDir('permafrost-cli-');
 afterAll(() => tmp.cleanup());
 const data = join(tmp.dir, 'data');
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), ...args], { encoding: 'utf8' });
+const cli = (...args: string[]) => spawnSync(process.execPath, [cliScript, ...args], { encoding: 'utf8' });
 
 beforeAll(async () => { await generateSyntheticProduct({ out: data, resolution_m: 50_000, parts: ['magt', 'alt', 'permafrost'] }); }, 60_000);
 

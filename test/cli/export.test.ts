@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { feature } from 'topojson-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sampleFolder } from '../../src/dataset/openDataset.js';
-import { python, referee, root, tempDir } from '../helpers.js';
+import { cliScript, python, referee, tempDir } from '../helpers.js';
 import { verbsReferee } from '../dataset/verbsReferee.js';
 
 const tmp = tempDir('permafrost-export-');
 afterAll(() => tmp.cleanup());
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), ...args], { encoding: 'utf8' });
+const cli = (...args: string[]) => spawnSync(process.execPath, [cliScript, ...args], { encoding: 'utf8' });
 
 /** A band of a GeoTIFF as GDAL reads it, NaN at its nodata. */
 function gdalBand(file: string, band: number): Float64Array {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset, type Dataset } from '../../src/index.js';
 import { sampleFolder } from '../../src/dataset/openDataset.js';
 import { spawnSync } from 'node:child_process';
-import { python, referee, root, tempDir } from '../helpers.js';
+import { cliScript, python, referee, tempDir } from '../helpers.js';
 import { asNumbers } from '../../src/geotiff/metadata.js';
 
 const sample = sampleFolder();
@@ -266,7 +266,7 @@ ds = None
   });
 
   it('check describes each file, what it was taken for and why, and exits 1 with a manifest when the folder does not open', () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'check', ...args], { encoding: 'utf8' });
+    const cli = (...args: string[]) => spawnSync(process.execPath, [cliScript, 'check', ...args], { encoding: 'utf8' });
     const unnamed = cli(join(tmp.dir, 'unnamed'));
     expect(unnamed.status, unnamed.stderr).toBe(0);
     expect(unnamed.stdout).toMatch(/MAGT\.tif .*\n {2}1030 × 1030, 8 band\(s\) of float32; LZW, pixel interleave, strips of 1030 × \d+/);

@@ -17,11 +17,11 @@ import { mp4Comment, videoTiming } from '../../src/display/mp4.js';
 import { renderFigure } from '../../src/display/render.js';
 import { readProvenance } from '../../src/display/readProvenance.js';
 import { InputError } from '../../src/errors.js';
-import { python, referee, root, tempDir } from '../helpers.js';
+import { cliScript, python, referee, root, tempDir } from '../helpers.js';
 
 const tmp = tempDir('permafrost-animate-');
 const check = (...args: string[]) => referee(python, [join(root, 'test/display/animation_check.py'), ...args]);
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), ...args], { encoding: 'utf8', cwd: tmp.dir });
+const cli = (...args: string[]) => spawnSync(process.execPath, [cliScript, ...args], { encoding: 'utf8', cwd: tmp.dir });
 const periods = ['1980-1984', '1985-1989', '1990-1994', '1995-1999', '2000-2004', '2005-2009', '2010-2014', '2015-2019'];
 let ds: Dataset;
 let gifPath: string, mp4Path: string;
@@ -68,7 +68,7 @@ describe('saveFigure of the 8-period map to .gif', () => {
     expect(p.options).toMatchObject({ title: 'Mean annual ground temperature' });
     expect(p.dataset!.fingerprint.files.map((f) => f.name).sort()).toEqual(readdirSync(sampleFolder()).filter((f) => f.endsWith('.tif')).sort());
     expect(JSON.parse(g.comment.slice('permafrost-lab provenance: '.length))).toEqual(p);
-    const run = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'provenance', gifPath, '--json'], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [cliScript, 'provenance', gifPath, '--json'], { encoding: 'utf8' });
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual(p);
   }, 60_000);

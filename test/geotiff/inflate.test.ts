@@ -7,10 +7,10 @@ import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticProduct } from '../../src/sample/generateSample.js';
 import { randomGenerator } from '../../src/core/random.js';
-import { python, referee, root, tempDir } from '../helpers.js';
+import { built, python, referee, tempDir } from '../helpers.js';
 
 const addon = (() => {
-  try { return createRequire(import.meta.url)(join(root, 'dist/geotiff/inflate.node')) as { inflate: (b: Uint8Array, limit: number) => Uint8Array | null }; } catch { return null; }
+  try { return createRequire(import.meta.url)(join(built, 'geotiff/inflate.node')) as { inflate: (b: Uint8Array, limit: number) => Uint8Array | null }; } catch { return null; }
 })();
 
 const tmp = tempDir('permafrost-inflate-');

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sampleFolder } from '../../src/dataset/openDataset.js';
 import { workerExecArgv } from '../../src/geotiff/workerPool.js';
-import { python, referee, root } from '../helpers.js';
+import { built, python, referee } from '../helpers.js';
 
 describe('worker threads', () => {
   it('leave out the options only a main script takes, and keep the others', () => {
@@ -17,7 +17,7 @@ describe('worker threads', () => {
 
   it('start under `node --expose-gc --input-type=module -e`: the sample\'s band 1 mean equals GDAL\'s', () => {
     const file = join(sampleFolder(), 'magt.tif');
-    const script = `import { openRaster } from ${JSON.stringify(pathToFileURL(join(root, 'dist/geotiff/openRaster.js')).href)};
+    const script = `import { openRaster } from ${JSON.stringify(pathToFileURL(join(built, 'geotiff/openRaster.js')).href)};
 const r = await openRaster(${JSON.stringify(file)});
 const [a] = await r.read({ bands: [0] });
 let s = 0, n = 0; for (const v of a) if (v === v && v !== r.noData) { s += v; n++; }

@@ -7,7 +7,7 @@ import { checkPages } from '../../src/notebooks/checkPage.js';
 import { checkFigureLayouts, FIGURE_SIZES } from '../../src/notebooks/checkFigures.js';
 import { launchChromium } from '../../src/display/chromium.js';
 import { pathToFileURL } from 'node:url';
-import { dragSliderToEnd, notebookJson, python, referee, root, tempDir } from '../helpers.js';
+import { cliScript, dragSliderToEnd, notebookJson, python, referee, root, tempDir } from '../helpers.js';
 import { buildPage, renderNotebookOutputs } from '../tools/jupyterlab/render.js';
 
 const notebooks = listNotebooks(join(root, 'notebooks'));
@@ -267,7 +267,7 @@ describe('a notebook with a failing cell', () => {
   }, 120_000);
 
   it('makes the command line (npm start) exit 1 naming the notebook, cell and error', () => {
-    const run = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'run-notebooks', tmp.dir, '--out', join(tmp.dir, 'cli-out')],
+    const run = spawnSync(process.execPath, [cliScript, 'run-notebooks', tmp.dir, '--out', join(tmp.dir, 'cli-out')],
       { encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/FAILED broken-example\.ipynb cell 2 /);

@@ -9,10 +9,10 @@ import { closeFigureBrowser, saveFigure } from '../../src/display/saveFigure.js'
 import { trendFigure } from '../../src/plot/trendFigure.js';
 import { readProvenance } from '../../src/display/readProvenance.js';
 import { compareFingerprints, fingerprintFiles } from '../../src/provenance/fingerprint.js';
-import { referee, root, tempDir } from '../helpers.js';
+import { cliScript, referee, root, tempDir } from '../helpers.js';
 
 const tmp = tempDir();
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), ...args], {
+const cli = (...args: string[]) => spawnSync(process.execPath, [cliScript, ...args], {
   encoding: 'utf8', env: { ...process.env, PERMAFROST_CACHE: join(tmp.dir, 'cache') } });
 let ds: Dataset;
 const copy = join(tmp.dir, 'sample-copy');
