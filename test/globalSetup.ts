@@ -1,7 +1,7 @@
 // Before any test file: (1) every on-disk cache of the library in a fresh temporary folder, so tests
 // never read or write the user's ~/.cache/permafrost-lab (summaries, region labels, fingerprints,
 // bench) nor a cache an earlier run left; (2) the current sources built into a fresh folder that
-// the workers, the WebAssembly and the CLI are loaded from (PERMAFROST_BUILD_DIR, src/core/built.ts),
+// the workers, the WebAssembly, the CLI and the bench's Python anchors are loaded from (PERMAFROST_BUILD_DIR, src/core/built.ts),
 // so a kernel edited without `npm run build` is the one the tests run. Both go at the end.
 // The test workers are started after this and inherit these variables.
 import { spawnSync } from 'node:child_process';
@@ -31,7 +31,7 @@ export default async function setup(): Promise<() => void> {
   try { cpSync(join(root, 'dist'), out, { recursive: true, filter: (f) => !/\.(js|d\.ts|map)$/.test(f) }); } catch { /* no dist/ yet */ }
   await build({ entryPoints: sources(), outdir: out, outbase: join(root, 'src'), format: 'esm', platform: 'node', target: 'node20',
     sourcemap: 'inline', sourcesContent: false, logLevel: 'warning' });
-  for (const script of ['wasm.mjs', 'native.mjs']) {
+  for (const script of ['wasm.mjs', 'native.mjs', 'assets.mjs']) {
     const run = spawnSync(process.execPath, [join(root, 'environment', script), out], { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`environment/${script} ${out} failed:\n${run.stderr}`);
   }
