@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -27,8 +27,9 @@ export default async function setup(): Promise<() => void> {
   process.env.PERMAFROST_BENCH_DIR = join(cache, 'bench');
   // beside src/ and dist/, as dist/ is: the built modules find ../package.json and ../node_modules from there
   const out = mkdtempSync(join(root, '.test-build-'));
-  // dist/'s other files first (the explorer page, the EPSG table, the bench's scripts), then the build over them
-  try { cpSync(join(root, 'dist'), out, { recursive: true, filter: (f) => !/\.(js|d\.ts|map)$/.test(f) }); } catch { /* no dist/ yet */ }
+  // dist/'s files that are not compiled from src/*.ts first (the explorer page, bundled by npm run build; the EPSG table), then the build over them
+  const dist = join(root, 'dist');
+  try { cpSync(dist, out, { recursive: true, filter: (f) => relative(dist, f).startsWith('explorer') || !/\.(js|d\.ts|map)$/.test(f) }); } catch { /* no dist/ yet */ }
   await build({ entryPoints: sources(), outdir: out, outbase: join(root, 'src'), format: 'esm', platform: 'node', target: 'node20',
     sourcemap: 'inline', sourcesContent: false, logLevel: 'warning' });
   for (const script of ['wasm.mjs', 'native.mjs', 'assets.mjs']) {

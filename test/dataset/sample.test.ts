@@ -5,19 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset, sampleFolder, type Dataset } from '../../src/dataset/openDataset.js';
 import { randomGenerator } from '../../src/core/random.js';
-import { referee } from '../helpers.js';
-import { verbsReferee } from './verbsReferee.js';
+import { gdallocationinfo, verbsReferee } from './verbsReferee.js';
 
 let ds: Dataset;
 beforeAll(async () => { ds = await openDataset(sampleFolder()); });
 afterAll(async () => { await ds.close(); });
 const magt = () => join(sampleFolder(), 'magt.tif');
 
-/** gdallocationinfo's value of band `band` at each lon/lat: null outside the grid or at nodata. */
-function gdallocationinfo(band: number, points: number[][]): (number | null)[] {
-  const lines = referee('gdallocationinfo', ['-valonly', '-b', String(band), '-wgs84', magt()], points.map((p) => `${p[0]} ${p[1]}`).join('\n') + '\n').split('\n');
-  return points.map((_, i) => (lines[i] === '' || Number(lines[i]) === -9999 ? null : Number(lines[i])));
-}
 
 /** Random points north of 45°N, seeded. */
 function randomPoints(n: number, seed: number): number[][] {
@@ -44,7 +38,7 @@ describe('ds.sample(points, { method: "nearest" }) against gdallocationinfo', ()
   it('400 random points: the value of the cell holding each point, NaN where GDAL finds nodata or no cell', async () => {
     const points = randomPoints(400, 27);
     const ours = await values(points, 'nearest');
-    const ref = gdallocationinfo(8, points);
+    const ref = gdallocationinfo(magt(), 8, points);
     ref.forEach((v, i) => {
       if (v === null) expect(ours[i], `point ${points[i]}`).toBeNaN();
       else expect(Math.abs(ours[i] - v), `point ${points[i]}`).toBeLessThan(1e-6); // GDAL prints float32 values to 15 digits
@@ -55,7 +49,7 @@ describe('ds.sample(points, { method: "nearest" }) against gdallocationinfo', ()
   it('points on cell edges and corners (given in lon/lat, so on either side by the projection\'s round-off) take the same cell as GDAL, and 1 mm either side too', async () => {
     const points = edgePoints();
     const ours = await values(points, 'nearest');
-    const ref = gdallocationinfo(8, points);
+    const ref = gdallocationinfo(magt(), 8, points);
     ref.forEach((v, i) => {
       if (v === null) expect(ours[i], `point ${i} ${points[i]}`).toBeNaN();
       else expect(Math.abs(ours[i] - v), `point ${i} ${points[i]}`).toBeLessThan(1e-6);
@@ -73,7 +67,7 @@ describe('ds.sample(points, { method: "bilinear" }) against GDAL\'s bilinear res
     const points = randomPoints(400, 71);
     const ours = await values(points, 'bilinear');
     const ref = verbsReferee<[number | null, number][]>(['bilinear', magt(), 8], points);
-    const nearest = gdallocationinfo(8, points);
+    const nearest = gdallocationinfo(magt(), 8, points);
     let compared = 0, partial = 0;
     ref.forEach(([v, valid], i) => {
       // a point in a nodata cell has no value (no snapping asked), though GDAL interpolates from a neighbour

@@ -8,16 +8,13 @@ import { openDataset, sampleFolder, type Dataset } from '../../src/dataset/openD
 import { validate } from '../../src/validate/validate.js';
 import { randomGenerator } from '../../src/core/random.js';
 import { python, referee } from '../helpers.js';
+import { gdallocationinfo } from '../dataset/verbsReferee.js';
 
 let ds: Dataset;
 beforeAll(async () => { ds = await openDataset(sampleFolder()); });
 afterAll(async () => { await ds.close(); });
+const magt = () => join(sampleFolder(), 'magt.tif');
 
-/** gdallocationinfo's MAGT of band `band` at each lon/lat: null outside the grid or at nodata. */
-function gdallocationinfo(band: number, points: number[][]): (number | null)[] {
-  const lines = referee('gdallocationinfo', ['-valonly', '-b', String(band), '-wgs84', join(sampleFolder(), 'magt.tif')], points.map((p) => `${p[0]} ${p[1]}`).join('\n') + '\n').split('\n');
-  return points.map((_, i) => (lines[i] === '' || Number(lines[i]) === -9999 ? null : Number(lines[i])));
-}
 
 const SKLEARN = String.raw`
 import json, sys
@@ -38,13 +35,13 @@ describe('validate(ds, stations) against gdallocationinfo and scikit-learn', () 
     const r = randomGenerator(45);
     // stations on land with data in both periods (GDAL says so), plus one south of 45°N
     const candidates = Array.from({ length: 200 }, () => [r.next() * 360 - 180, 55 + r.next() * 20]);
-    const first = gdallocationinfo(1, candidates), last = gdallocationinfo(8, candidates);
+    const first = gdallocationinfo(magt(), 1, candidates), last = gdallocationinfo(magt(), 8, candidates);
     const sites = candidates.filter((_, i) => first[i] !== null && last[i] !== null).slice(0, 40);
     expect(sites.length).toBe(40);
     const rows: Record<string, unknown>[] = [];
     const pairs: Record<string, [number[], number[]]> = { all: [[], []], '1980-1984': [[], []], '2015-2019': [[], []] };
     for (const [period, band] of [['1980-1984', 1], ['2015-2019', 8]] as const) {
-      const predicted = gdallocationinfo(band, sites);
+      const predicted = gdallocationinfo(magt(), band, sites);
       sites.forEach(([lon, lat], i) => {
         const observed = Math.round((predicted[i]! + 1.2 * r.normal() + 0.3) * 100) / 100;
         rows.push({ site_id: `s${i}`, site_name: `site ${i}`, lat, lon, n_years: 5, magt_c: observed, period });
