@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleFolder } from '../src/dataset/openDataset.js';
-import { notebookJson, root, tempDir } from './helpers.js';
+import { cliScript, notebookJson, root, tempDir } from './helpers.js';
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 /** The README's bash blocks: the folder their first comment names, and their command lines. */
@@ -52,7 +52,7 @@ describe('the README', () => {
 
   it('shows `permafrost-lab summary --help` as the command prints it', () => {
     const shown = /```text\n\$ permafrost-lab summary --help\n([\s\S]*?)```/.exec(readme)?.[1];
-    const printed = spawnSync(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'summary', '--help'], { encoding: 'utf8' }).stdout;
+    const printed = spawnSync(process.execPath, [cliScript, 'summary', '--help'], { encoding: 'utf8' }).stdout;
     expect(shown).toBe(printed);
   });
 
