@@ -3,7 +3,9 @@
 // and those who extend the library. Notebooks need only `permafrost-lab`.
 
 // GeoTIFF internals and CRSs
-export { invertTransform, bboxOf, RASTER_INTERNALS } from './geotiff/openRaster.js';
+export { invertTransform, bboxOf } from './geotiff/openRaster.js';
+export { blockAccessOf } from './geotiff/blockAccess.js';
+export { makeTransform, asTransform, withTransform, type TransformInput, type TransformFields } from './geotiff/rasterNames.js';
 export { geoKeysToCrs, epsgToProj4, epsgCrs, KNOWN_CRS, type Crs } from './geotiff/crs.js';
 export { epsgTable, type EpsgTable } from './geotiff/epsgTable.js';
 export { asNumbers } from './geotiff/metadata.js';

@@ -1,4 +1,6 @@
-import { RASTER_INTERNALS, type BBox, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
+import type { BBox, Raster, RasterInternals } from '../geotiff/openRaster.js';
+import { blockAccessOf } from '../geotiff/blockAccess.js';
+import { storedValues } from '../geotiff/valueTransforms.js';
 import { KERNEL_MODULE, partsOf, placeSpec, type BlockValues, type KernelTask, type PlaceInput } from '../stats/kernels.js';
 import { runPass, type PassFile } from '../engine/pass.js';
 import type { CellArea, GridLike } from '../grid/cellArea.js';
@@ -36,20 +38,14 @@ export interface Context {
 
 /** The reader's block-level access, which this package's streaming passes use. */
 export function internalsOf(raster: Raster): RasterInternals {
-  return (raster as unknown as { [RASTER_INTERNALS]: RasterInternals })[RASTER_INTERNALS];
+  return blockAccessOf(raster);
 }
 
 /** Rows `y0 … y0 + height` of one band (a slot) as floats, NaN where there is no data, stored values scaled. */
 export async function slotRows({ raster, band }: Slot, y0: number, height: number, x0 = 0, width = raster.width): Promise<Float32Array> {
   const [stored] = asNumbers(await raster.read({ window: { x: x0, y: y0, width, height }, bands: [band], raw: true }));
   const { scale, offset } = internalsOf(raster).valueTransform(band);
-  const out = stored instanceof Float32Array ? stored : new Float32Array(stored.length);
-  const noData = raster.noData;
-  for (let i = 0; i < stored.length; i++) {
-    const v = stored[i];
-    out[i] = v === noData || v !== v ? NaN : v * scale + offset;
-  }
-  return out;
+  return storedValues(stored, stored instanceof Float32Array ? stored : new Float32Array(stored.length), raster.nodata, scale, offset);
 }
 
 /** Rows per strip when a verb streams over the grid. */

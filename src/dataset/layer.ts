@@ -1,5 +1,6 @@
 import { parsePeriod } from './periods.js';
 import type { Transform } from '../geotiff/openRaster.js';
+import { withTransform } from '../geotiff/rasterNames.js';
 import { VARIABLES, type Variable } from './discover.js';
 import { addWindows, forEachSlotBlock, forEachSlotPlace, type Context } from './context.js';
 import type { BlockMeans, BlockShares } from '../stats/kernels.js';
@@ -68,7 +69,7 @@ export async function layers(ctx: Context, variable: Variable, periods: string[]
   checkMemory(periods.length * width * height * 4 * (factor > 1 ? 5 : 1), `the ${variable} layer${periods.length > 1 ? 's' : ''} of ${periods.join(', ')} (${width} × ${height} cells)`,
     `pass { max_cells_across: 1000 } for block means, or read a region with ds.table(…, { region })`);
   const t = grid.transform;
-  const transform = { ...t, pixelWidth: t.pixelWidth * factor, pixelHeight: t.pixelHeight * factor };
+  const transform = withTransform(t, { pixel_width: t.pixel_width * factor, pixel_height: t.pixel_height * factor });
   const value = valueOf(variable);
   const made = (values: Float32Array, period: string): Layer => ({ values, width, height, transform, crs: grid.crs, factor, period: parsePeriod(period)?.label ?? period, value });
   const share = variable === 'permafrost' ? ctx.shareOf('permafrost') : null;
@@ -118,7 +119,7 @@ async function regionLayers(ctx: Context, variable: Variable, periods: string[],
   const name = typeof region === 'string' ? region.toLowerCase().replace(/[\s-]+/g, '_') : 'polygon';
   checkMemory(periods.length * width * height * 20, `the ${variable} layer${periods.length > 1 ? 's' : ''} of ${name} (${width} × ${height} cells)`, 'pass { max_cells_across: 1000 } for block means');
   const t = grid.transform;
-  const transform = { ...t, originX: t.originX + window.x * t.pixelWidth, originY: t.originY + window.y * t.pixelHeight, pixelWidth: t.pixelWidth * factor, pixelHeight: t.pixelHeight * factor };
+  const transform = withTransform(t, { origin_x: t.origin_x + window.x * t.pixel_width, origin_y: t.origin_y + window.y * t.pixel_height, pixel_width: t.pixel_width * factor, pixel_height: t.pixel_height * factor });
   const share = variable === 'permafrost' ? ctx.shareOf('permafrost') : null;
   const slots = periods.map((p) => ctx.slotOf(variable, p));
   const sums = periods.map(() => new Float64Array(width * height)), weights = periods.map(() => new Float64Array(width * height));

@@ -1,6 +1,8 @@
 import { InputError, invalid } from '../errors.js';
 import type { SampleArray } from '../geotiff/metadata.js';
-import { RASTER_INTERNALS, type BlockJob, type Point, type Raster, type RasterInternals, type ReadOptions, type ValuesAtOptions } from '../geotiff/types.js';
+import { registerBlockAccess } from '../geotiff/blockAccess.js';
+import { rasterNames } from '../geotiff/rasterNames.js';
+import type { BlockJob, Point, Raster, RasterInternals, ReadOptions, ValuesAtOptions } from '../geotiff/types.js';
 import { internalsOf } from './context.js';
 import type { Period } from './periods.js';
 
@@ -92,16 +94,15 @@ export function periodMeansRaster(layers: YearLayer[], periods: Period[], name: 
     return out;
   }
 
-  const raster: Raster & { members: YearLayer[][]; [RASTER_INTERNALS]: RasterInternals } = {
-    [RASTER_INTERNALS]: internals,
+  const raster = rasterNames({
     members,
     source: name, width: first.width, height: first.height, bands: periods.length,
-    bandNames: periods.map((p) => p.label), bandUnits: periods.map((_, b) => members[b][0]?.raster.bandUnits[members[b][0].band] ?? ''),
-    classNames: periods.map(() => null), sidecar: null, dataType: 'float32', noData: NaN, scale: null, offset: null,
+    band_names: periods.map((p) => p.label), band_units: periods.map((_, b) => members[b][0]?.raster.band_units[members[b][0].band] ?? ''),
+    class_names: periods.map(() => null), sidecar: null, data_type: 'float32' as const, nodata: NaN, scale: null, offset: null,
     transform: first.transform, crs: first.crs, epsg: first.epsg, bbox: first.bbox, overviews: [], metadata: first.metadata,
     layout: { ...first.layout, compression: `${periods.length} period means of ${layers.length} annual layers` },
     stats: first.stats, notices: [], read, valuesAt,
     close: async () => { await Promise.all([...new Set(layers.map((l) => l.raster))].map((r) => r.close())); },
-  };
-  return raster;
+  }) as Raster & { members: YearLayer[][] };
+  return registerBlockAccess(raster, internals);
 }

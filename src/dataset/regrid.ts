@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { InputError, invalid } from '../errors.js';
 import type { Raster } from '../geotiff/openRaster.js';
 import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
-import type { GridLike } from '../grid/cellArea.js';
+import { gridOf, type GridInput, type GridLike } from '../grid/cellArea.js';
 import { lonLatTarget, southernmostLatitude } from '../grid/lonLatTarget.js';
 import { regridBytes, regridValues, REGRID_METHODS, type RegridMethod } from '../grid/regrid.js';
 import { slotRows } from './context.js';
@@ -43,7 +43,7 @@ export interface RegridSubject {
  * or a longitude/latitude grid `{ crs: 'EPSG:4326', resolution_deg }` (from the source's
  * southernmost latitude, or `south_deg`, to the pole).
  */
-export type RegridTarget = { grid: GridLike } | GridLike | { crs: 'EPSG:4326'; resolution_deg: number; south_deg?: number };
+export type RegridTarget = { grid: GridInput } | GridInput | { crs: 'EPSG:4326'; resolution_deg: number; south_deg?: number };
 
 /** The grid of a regrid target (`from`: the source grid, for a lon/lat target's southern edge). */
 export function targetGrid(target: RegridTarget, from: GridLike): GridLike {
@@ -52,11 +52,11 @@ export function targetGrid(target: RegridTarget, from: GridLike): GridLike {
     const r = target.resolution_deg;
     return lonLatTarget({ resolution_deg: r, south_deg: target.south_deg ?? Math.max(-90, Math.floor(southernmostLatitude(from) / r) * r) });
   }
-  const grid = target && 'grid' in target ? target.grid : target as GridLike;
+  const grid = target && 'grid' in target ? target.grid : target as GridInput;
   if (!grid || !(grid.width > 0) || !(grid.height > 0) || !grid.transform || typeof grid.crs !== 'string' || !grid.crs) {
     throw new InputError(invalid('regrid target', JSON.stringify(grid)?.slice(0, 80), "a dataset, a grid { width, height, transform, crs }, or { crs: 'EPSG:4326', resolution_deg }"));
   }
-  return { width: grid.width, height: grid.height, transform: grid.transform, crs: grid.crs };
+  return gridOf(grid);
 }
 
 /**

@@ -8,6 +8,7 @@ import { VARIABLES, type Variable } from './discover.js';
 import { checkMemory } from './memory.js';
 import { regionWindow, type GeoJsonArea } from './regions.js';
 import { asNumbers } from '../geotiff/metadata.js';
+import { withTransform } from '../geotiff/rasterNames.js';
 
 type Table = ReturnType<typeof aq.table>;
 
@@ -202,7 +203,7 @@ function gridOf(ctx: TableContext, raster: Raster, level: number): { grid: Datas
   const { grid } = ctx;
   const t = grid.transform;
   const g: DatasetGrid = { ...grid, width: o.width, height: o.height, resolution_m: grid.resolution_m * (grid.width / o.width),
-    transform: { ...t, pixelWidth: (t.pixelWidth * grid.width) / o.width, pixelHeight: (t.pixelHeight * grid.height) / o.height } };
+    transform: withTransform(t, { pixel_width: (t.pixel_width * grid.width) / o.width, pixel_height: (t.pixel_height * grid.height) / o.height }) };
   const entry = { grid: g, area: cellArea(g), lonlat: lonLatGrid(g) };
   ctx.overviewGrids.set(level, entry);
   return entry;

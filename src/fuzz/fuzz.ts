@@ -8,6 +8,7 @@ import { InputError, invalid } from '../errors.js';
 import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
 import { builtModule, workerExecArgv } from '../geotiff/workerPool.js';
 import { epsgToProj4 } from '../geotiff/crs.js';
+import { makeTransform } from '../geotiff/rasterNames.js';
 import { randomGenerator } from '../core/random.js';
 import type { FuzzCase } from './fuzzWorker.js';
 import { mutateCsv, mutateTiff, mutateXml } from './mutate.js';
@@ -201,7 +202,7 @@ export function seedFiles(dir: string): string[] {
 
 /** Small GeoTIFFs written by this package, GDAL's encodings (when gdal_translate is there), and the real test files. */
 async function makeTiffSeeds(dir: string, extra: string[]): Promise<{ label: string; bytes: Uint8Array }[]> {
-  const transform = { originX: -500_000, originY: 500_000, pixelWidth: 25_000, pixelHeight: -25_000, rotationX: 0, rotationY: 0 };
+  const transform = makeTransform({ origin_x: -500_000, origin_y: 500_000, pixel_width: 25_000, pixel_height: -25_000, rotation_x: 0, rotation_y: 0 });
   const crs = epsgToProj4(3995)!;
   const variants = [
     { width: 40, height: 40, bands: 3, dataType: 'float32' as const, options: { tile_size: 16, predictor: 3 as const }, names: ['1980-1984', '1985-1989', '1990-1994'] },

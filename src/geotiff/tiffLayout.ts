@@ -5,7 +5,8 @@ import { epsgToProj4, KNOWN_CRS, parseProj4 } from './crs.js';
 import { epsgTable } from './epsgTable.js';
 import { bytesOf, type DataType, type SampleArray } from './metadata.js';
 import { escapeXml } from '../core/escape.js';
-import type { Transform, Window } from './types.js';
+import { asTransform, type TransformInput } from './rasterNames.js';
+import type { Window } from './types.js';
 
 /**
  * What `writeGeoTIFF` writes: the grid, its georeferencing and labels, and the pixels either in
@@ -19,7 +20,8 @@ export interface WritableRaster {
   bands: number;
   /** One of the numeric types (uint8 … float64): int64, uint64 and complex types are not written. */
   dataType: DataType;
-  transform: Transform;
+  /** Either spelling: snake_case (`origin_x`, …) or the deprecated camelCase (see asTransform). */
+  transform: TransformInput;
   /** proj4 definition, or '' for none. A definition equal to a known EPSG code is written as that code. */
   crs: string;
   /** EPSG code to write instead of translating `crs`. */
@@ -79,12 +81,12 @@ export function buildIfd(r: WritableRaster, o: { tileSize: number; compression: 
   ];
   if (o.predictor !== 1) entries.push({ tag: 317, type: SHORT, values: [o.predictor] });
   if (spp > 1) entries.push({ tag: 338, type: SHORT, values: new Array(spp - 1).fill(0) });
-  const t = r.transform;
-  if (t.rotationX === 0 && t.rotationY === 0 && t.pixelHeight < 0) {
-    entries.push({ tag: 33550, type: DOUBLE, values: [t.pixelWidth, -t.pixelHeight, 0] });
-    entries.push({ tag: 33922, type: DOUBLE, values: [0, 0, 0, t.originX, t.originY, 0] });
+  const t = asTransform(r.transform);
+  if (t.rotation_x === 0 && t.rotation_y === 0 && t.pixel_height < 0) {
+    entries.push({ tag: 33550, type: DOUBLE, values: [t.pixel_width, -t.pixel_height, 0] });
+    entries.push({ tag: 33922, type: DOUBLE, values: [0, 0, 0, t.origin_x, t.origin_y, 0] });
   } else {
-    entries.push({ tag: 34264, type: DOUBLE, values: [t.pixelWidth, t.rotationX, 0, t.originX, t.rotationY, t.pixelHeight, 0, t.originY, 0, 0, 0, 0, 0, 0, 0, 1] });
+    entries.push({ tag: 34264, type: DOUBLE, values: [t.pixel_width, t.rotation_x, 0, t.origin_x, t.rotation_y, t.pixel_height, 0, t.origin_y, 0, 0, 0, 0, 0, 0, 0, 1] });
   }
   if (r.crs || r.epsg) {
     const keys = geoKeys(r);

@@ -1,6 +1,7 @@
 import type { ImageFileDirectory } from 'geotiff';
 import { FormatError, InputError, invalid } from '../errors.js';
 import { epsgToProj4 as epsgProj4 } from './crs.js';
+import { makeTransform, asTransform, type TransformInput } from './rasterNames.js';
 import type { BBox, Transform } from './types.js';
 
 export const KNOWN_LONLAT = epsgProj4(4326)!;
@@ -29,46 +30,49 @@ export async function readTransform(ifd: ImageFileDirectory, value: (ifd: ImageF
   const matrix = await value(ifd, 'ModelTransformation') as ArrayLike<number> | undefined;
   let t: Transform;
   if (matrix && matrix.length >= 16) {
-    t = { originX: matrix[3], originY: matrix[7], pixelWidth: matrix[0], pixelHeight: matrix[5], rotationX: matrix[1], rotationY: matrix[4] };
+    t = makeTransform({ origin_x: matrix[3], origin_y: matrix[7], pixel_width: matrix[0], pixel_height: matrix[5], rotation_x: matrix[1], rotation_y: matrix[4] });
   } else {
     const scale = await value(ifd, 'ModelPixelScale') as ArrayLike<number> | undefined;
     const tie = await value(ifd, 'ModelTiepoint') as ArrayLike<number> | undefined;
     if (!scale || !tie || tie.length < 6) {
       // No georeferencing: pixel coordinates, as GDAL reports (origin 0,0, pixel size 1).
-      return { originX: 0, originY: 0, pixelWidth: 1, pixelHeight: 1, rotationX: 0, rotationY: 0 };
+      return makeTransform({ origin_x: 0, origin_y: 0, pixel_width: 1, pixel_height: 1, rotation_x: 0, rotation_y: 0 });
     }
     if (!(scale[0] !== 0 && scale[1] !== 0)) throw new FormatError(`ModelPixelScale has a zero pixel size (${scale[0]}, ${scale[1]})`, name);
     // GDAL reads a negative y scale as a positive one (north-up) unless GTIFF_HONOUR_NEGATIVE_SCALEY is set
     const pixelHeight = -Math.abs(scale[1]);
-    t = {
-      originX: tie[3] - tie[0] * scale[0], originY: tie[4] - tie[1] * pixelHeight,
-      pixelWidth: scale[0], pixelHeight, rotationX: 0, rotationY: 0,
-    };
+    t = makeTransform({
+      origin_x: tie[3] - tie[0] * scale[0], origin_y: tie[4] - tie[1] * pixelHeight,
+      pixel_width: scale[0], pixel_height: pixelHeight, rotation_x: 0, rotation_y: 0,
+    });
   }
   if (pixelIsPoint) {
     // GDAL: a PixelIsPoint tie point names a pixel centre; the geotransform names its corner.
-    t = { ...t, originX: t.originX - 0.5 * t.pixelWidth - 0.5 * t.rotationX, originY: t.originY - 0.5 * t.rotationY - 0.5 * t.pixelHeight };
+    t.origin_x = t.origin_x - 0.5 * t.pixel_width - 0.5 * t.rotation_x;
+    t.origin_y = t.origin_y - 0.5 * t.rotation_y - 0.5 * t.pixel_height;
   }
   return t;
 }
 
-/** The inverse affine transform, in the same shape (CRS coordinates → fractional pixel). */
-export function invertTransform(t: Transform): Transform {
-  const det = t.pixelWidth * t.pixelHeight - t.rotationX * t.rotationY;
+/** The inverse affine transform, in the same shape (CRS coordinates → fractional pixel); takes either spelling (see asTransform). */
+export function invertTransform(input: TransformInput): Transform {
+  const t = asTransform(input);
+  const det = t.pixel_width * t.pixel_height - t.rotation_x * t.rotation_y;
   if (det === 0) throw new FormatError('the geotransform cannot be inverted (zero determinant)');
-  const a = t.pixelHeight / det;
-  const b = -t.rotationX / det;
-  const d = -t.rotationY / det;
-  const e = t.pixelWidth / det;
-  return {
-    pixelWidth: a, rotationX: b, rotationY: d, pixelHeight: e,
-    originX: -(a * t.originX + b * t.originY), originY: -(d * t.originX + e * t.originY),
-  };
+  const a = t.pixel_height / det;
+  const b = -t.rotation_x / det;
+  const d = -t.rotation_y / det;
+  const e = t.pixel_width / det;
+  return makeTransform({
+    pixel_width: a, rotation_x: b, rotation_y: d, pixel_height: e,
+    origin_x: -(a * t.origin_x + b * t.origin_y), origin_y: -(d * t.origin_x + e * t.origin_y),
+  });
 }
 
-/** The bounding box of the image's pixel corners. */
-export function bboxOf(t: Transform, width: number, height: number): BBox {
-  const xs = [0, width].flatMap((c) => [0, height].map((r) => t.originX + c * t.pixelWidth + r * t.rotationX));
-  const ys = [0, width].flatMap((c) => [0, height].map((r) => t.originY + c * t.rotationY + r * t.pixelHeight));
+/** The bounding box of the image's pixel corners; takes a transform in either spelling (see asTransform). */
+export function bboxOf(input: TransformInput, width: number, height: number): BBox {
+  const t = asTransform(input);
+  const xs = [0, width].flatMap((c) => [0, height].map((r) => t.origin_x + c * t.pixel_width + r * t.rotation_x));
+  const ys = [0, width].flatMap((c) => [0, height].map((r) => t.origin_y + c * t.rotation_y + r * t.pixel_height));
   return { west: Math.min(...xs), south: Math.min(...ys), east: Math.max(...xs), north: Math.max(...ys) };
 }

@@ -11,19 +11,36 @@ export interface Window {
   height: number;
 }
 
-/** The affine transform from pixel corners to CRS coordinates (GDAL's geotransform, by name). */
+/**
+ * The affine transform from pixel corners to CRS coordinates (GDAL's geotransform, by name). The
+ * snake_case fields are the documented ones; the camelCase ones of earlier releases are accessors
+ * over them on every transform this package makes (deprecated, removed in the next release).
+ * Functions that take a transform accept either spelling (`TransformInput`, see `asTransform`).
+ */
 export interface Transform {
   /** CRS x of the top-left corner of the top-left pixel. */
-  originX: number;
+  origin_x: number;
   /** CRS y of the top-left corner of the top-left pixel. */
-  originY: number;
+  origin_y: number;
   /** Pixel width in CRS units. */
-  pixelWidth: number;
+  pixel_width: number;
   /** Pixel height in CRS units, negative for north-up images. */
-  pixelHeight: number;
+  pixel_height: number;
   /** x change per row (0 unless rotated). */
-  rotationX: number;
+  rotation_x: number;
   /** y change per column (0 unless rotated). */
+  rotation_y: number;
+  /** @deprecated use origin_x (removed in the next release) */
+  originX: number;
+  /** @deprecated use origin_y (removed in the next release) */
+  originY: number;
+  /** @deprecated use pixel_width (removed in the next release) */
+  pixelWidth: number;
+  /** @deprecated use pixel_height (removed in the next release) */
+  pixelHeight: number;
+  /** @deprecated use rotation_x (removed in the next release) */
+  rotationX: number;
+  /** @deprecated use rotation_y (removed in the next release) */
   rotationY: number;
 }
 
@@ -75,9 +92,6 @@ export interface ValuesAtOptions {
   raw?: boolean;
 }
 
-/** Block-level access for this package's streaming statistics (not part of the public contract). */
-export const RASTER_INTERNALS = Symbol('permafrost-lab raster internals');
-
 /** One stored block (tile or strip) of one band. */
 export interface BlockJob {
   band: number;
@@ -92,6 +106,7 @@ export interface BlockJob {
   sparse: boolean;
 }
 
+/** Block-level access for this package's streaming passes (not part of the public contract): see blockAccess.ts. */
 export interface RasterInternals {
   /**
    * The blocks holding these bands, one job per band and place. In a pixel-interleaved file the
@@ -109,7 +124,11 @@ export interface RasterInternals {
   readBlockBytes(job: BlockJob, overview?: number): Promise<Uint8Array>;
 }
 
-/** An open GeoTIFF: its structure as plain data, and two methods to read pixels. */
+/**
+ * An open GeoTIFF: its structure as plain data, and two methods to read pixels. Fields are
+ * snake_case; the camelCase names of earlier releases (`noData`, `dataType`, …) are deprecated
+ * accessors over them, removed in the next release.
+ */
 export interface Raster {
   /** The path or URL it was opened from. */
   source: string;
@@ -118,15 +137,26 @@ export interface Raster {
   /** Number of bands. */
   bands: number;
   /** GDAL band descriptions, else `band_1`, `band_2`, … */
-  bandNames: string[];
+  band_names: string[];
   /** Band units from GDAL metadata (`UNITTYPE`), else `''`. */
-  bandUnits: string[];
+  band_units: string[];
   /** Per band, class names by stored value (GDAL's CategoryNames or a raster attribute table in the sidecar), else null. */
+  class_names: (string[] | null)[];
+  /** @deprecated use band_names (removed in the next release) */
+  bandNames: string[];
+  /** @deprecated use band_units (removed in the next release) */
+  bandUnits: string[];
+  /** @deprecated use class_names (removed in the next release) */
   classNames: (string[] | null)[];
   /** GDAL's sidecar `<file>.aux.xml` when there is one, and what was taken from it. */
   sidecar: { path: string; gave: string[] } | null;
-  dataType: DataType;
+  /** The sample type, by GDAL's name. */
+  data_type: DataType;
   /** The nodata value in the band's own precision (NaN allowed), or null. */
+  nodata: number | null;
+  /** @deprecated use data_type (removed in the next release) */
+  dataType: DataType;
+  /** @deprecated use nodata (removed in the next release) */
   noData: number | null;
   /** Per-band scale, when the file gives one (applied by `read` and `valuesAt` unless `raw`). */
   scale: number[] | null;
@@ -148,10 +178,18 @@ export interface Raster {
     photometric: string;
     predictor: number;
     tiled: boolean;
-    blockWidth: number;
-    blockHeight: number;
+    block_width: number;
+    block_height: number;
     interleave: 'pixel' | 'band';
+    little_endian: boolean;
+    big_tiff: boolean;
+    /** @deprecated use block_width (removed in the next release) */
+    blockWidth: number;
+    /** @deprecated use block_height (removed in the next release) */
+    blockHeight: number;
+    /** @deprecated use little_endian (removed in the next release) */
     littleEndian: boolean;
+    /** @deprecated use big_tiff (removed in the next release) */
     bigTiff: boolean;
   };
   /** Bytes and requests fetched from the source so far. */

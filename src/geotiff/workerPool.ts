@@ -6,6 +6,7 @@ import { WorkerError } from '../errors.js';
 import { compiledCandidates } from '../core/built.js';
 import { decodeBlock, type BlockLayout } from './decode.js';
 import { encodeTile, type TileEncoding } from './encode.js';
+import { alignedArray } from './alignedArray.js';
 import { arrayTypeOf, type DataType, type SampleArray } from './metadata.js';
 
 /** What a worker answers: a result, or the message of what it threw (and where, when a kernel says). */
@@ -196,9 +197,7 @@ export function samplesOf(decoded: Uint8Array, layout: BlockLayout, dataType: Da
 
 /** A decoded block as the typed array of its data type (BigInt64Array and BigUint64Array for int64 and uint64; complex as pairs). */
 export function typedSamplesOf(decoded: Uint8Array, layout: BlockLayout, dataType: DataType): SampleArray {
-  const Type = arrayTypeOf(dataType);
-  const aligned = decoded.byteOffset % layout.bytesPerSample === 0 ? decoded : new Uint8Array(decoded);
-  return new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / layout.bytesPerSample);
+  return alignedArray<SampleArray>(decoded, arrayTypeOf(dataType));
 }
 
 /** Pool size: available cores, or `PERMAFROST_THREADS`. */

@@ -7,6 +7,7 @@ import { checkOutputPath, type OutputPathOptions } from '../guard.js';
 import { arrayTypeOf, bytesOf, type NumericDataType, type TypedArray } from './metadata.js';
 import type { Window } from './types.js';
 import { buildIfd, header, type WritableRaster } from './tiffLayout.js';
+import { asTransform } from './rasterNames.js';
 import type { TileEncoding } from './encode.js';
 import { workerPool } from './workerPool.js';
 import { progressOf, type OnProgress } from '../core/progress.js';
@@ -171,9 +172,9 @@ function checkRaster(r: WritableRaster, target: string): void {
   if (!['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'float64'].includes(r.dataType)) {
     throw new InputError(invalid('dataType', r.dataType, 'uint8, int16, float32 or another numeric TIFF type'), where);
   }
-  const t = r.transform;
-  if (!t || ![t.originX, t.originY, t.pixelWidth, t.pixelHeight].every(Number.isFinite) || t.pixelWidth === 0 || t.pixelHeight === 0) {
-    throw new InputError(invalid('transform', JSON.stringify(t), 'finite origin and non-zero pixel size'), where);
+  const t = asTransform(r.transform, where);
+  if (t.pixel_width === 0 || t.pixel_height === 0) {
+    throw new InputError(invalid('transform', JSON.stringify(r.transform), 'finite origin and non-zero pixel size'), where);
   }
   if (r.values) {
     if (r.values.length !== r.bands) throw new InputError(invalid('values', `${r.values.length} arrays`, `${r.bands}, one per band`), where);

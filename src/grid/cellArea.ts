@@ -1,7 +1,7 @@
 import proj4 from 'proj4';
 import { InputError, invalid } from '../errors.js';
 import { parseProj4 } from '../geotiff/crs.js';
-import type { Transform } from './geometry.js';
+import { asTransform, type Transform, type TransformInput } from './geometry.js';
 
 export { parseProj4 };
 
@@ -12,6 +12,14 @@ export interface GridLike {
   transform: Transform;
   /** proj4 definition. */
   crs: string;
+}
+
+/** A grid as the public functions that take one accept it: the transform in either spelling (snake_case, or the deprecated camelCase). */
+export type GridInput = Omit<GridLike, 'transform'> & { transform: TransformInput };
+
+/** The grid with its transform in both spellings (see asTransform). */
+export function gridOf(input: GridInput): GridLike {
+  return { width: input.width, height: input.height, crs: input.crs, transform: asTransform(input.transform) };
 }
 
 /** Cell areas of a grid, in km². */
@@ -79,7 +87,8 @@ export function polarStereographicScale(lat_deg: number, options: { latTs_deg?: 
  * cylindrical equal-area projection on the same ellipsoid and measuring the quadrilateral.
  * @example const area = cellArea(raster); area.at(5150, 5150) // ≈ 1.057 km² at the pole of a 1 km EPSG:3995 grid
  */
-export function cellArea(grid: GridLike): CellArea {
+export function cellArea(input: GridInput): CellArea {
+  const grid = gridOf(input);
   const p = parseProj4(grid.crs);
   if (!grid.crs) throw new InputError(invalid('crs', '', 'a CRS: cell areas need to know the projection'));
   const t = grid.transform;

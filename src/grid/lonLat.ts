@@ -1,6 +1,6 @@
 import proj4 from 'proj4';
 import { LONLAT } from '../geotiff/crs.js';
-import { parseProj4, type GridLike } from './cellArea.js';
+import { gridOf, parseProj4, type GridInput } from './cellArea.js';
 
 /** Longitudes and latitudes of cell centres, row by row. */
 export interface LonLatGrid {
@@ -19,7 +19,8 @@ export interface LonLatGrid {
  * relations λ = λ₀ ± atan2(x, ∓y) and a latitude table in ρ (the distance from the pole): millions
  * of cells a second; other projections go through proj4.
  */
-export function lonLatGrid(grid: GridLike): LonLatGrid {
+export function lonLatGrid(input: GridInput): LonLatGrid {
+  const grid = gridOf(input);
   const forward = proj4(LONLAT, grid.crs);
   const toLonLat = (x: number, y: number) => forward.inverse([x, y]) as [number, number];
   const fromLonLat = (lon: number, lat: number) => forward.forward([lon, lat]) as [number, number];

@@ -1,5 +1,6 @@
 import { InputError, invalid } from '../errors.js';
 import { LONLAT } from '../geotiff/crs.js';
+import { makeTransform } from '../geotiff/rasterNames.js';
 import type { GridLike } from './cellArea.js';
 import { lonLatGrid } from './lonLat.js';
 
@@ -32,7 +33,7 @@ export function lonLatTarget(options: LonLatTargetOptions): GridLike {
   const w = snap(west, false), e = Math.min(180, snap(east, true)), s = Math.max(-90, snap(south, false)), n = Math.min(90, snap(north, true));
   return {
     width: Math.round((e - w) / r), height: Math.round((n - s) / r), crs: LONLAT,
-    transform: { originX: w, originY: n, pixelWidth: r, pixelHeight: -r, rotationX: 0, rotationY: 0 },
+    transform: makeTransform({ origin_x: w, origin_y: n, pixel_width: r, pixel_height: -r, rotation_x: 0, rotation_y: 0 }),
   };
 }
 

@@ -1,6 +1,7 @@
 import proj4 from 'proj4';
 import { LONLAT } from '../geotiff/crs.js';
-import type { GridLike } from './cellArea.js';
+import type { GridInput } from './cellArea.js';
+import { asTransform } from './geometry.js';
 
 /** A ring of [x, y] vertices in the grid's CRS. */
 export type Ring = [number, number][];
@@ -21,8 +22,8 @@ interface Edge { y0: number; y1: number; x0: number; slope: number }
  * shared edge is crossed twice. Streaming: rows are filled on request, in any order.
  * @example const land = rasterizePolygons(rings, grid); const mask = land.rows(0, 256);
  */
-export function rasterizePolygons(rings: Ring[], grid: GridLike): PolygonRaster {
-  const t = grid.transform;
+export function rasterizePolygons(rings: Ring[], grid: GridInput): PolygonRaster {
+  const t = asTransform(grid.transform);
   const edges: Edge[] = [];
   for (const ring of rings) {
     for (let i = 0; i < ring.length; i++) {

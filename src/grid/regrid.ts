@@ -1,5 +1,5 @@
 import { InputError, LimitError, invalid } from '../errors.js';
-import { cellArea, type GridLike } from './cellArea.js';
+import { cellArea, gridOf, type GridInput, type GridLike } from './cellArea.js';
 import { pixelMap, type PixelMap } from './pixelMap.js';
 
 /** How `regridValues` resamples: as gdalwarp's `-r average | near | bilinear | mode`. */
@@ -113,7 +113,8 @@ export function mapLattice(map: PixelMap, r0: number, rows: number, cols: number
  *   kernel's widening when the target is coarser).
  * @example const out = await regridValues({ grid: ds.grid, rows }, target, { method: 'average' })
  */
-export async function regridValues(source: RowSource, target: GridLike, options: RegridValuesOptions = {}): Promise<Float32Array> {
+export async function regridValues(source: RowSource, input: GridInput, options: RegridValuesOptions = {}): Promise<Float32Array> {
+  const target = gridOf(input);
   const method = options.method ?? 'average';
   if (!REGRID_METHODS.includes(method)) throw new InputError(invalid('method', method, REGRID_METHODS.join(', ')));
   const strip = options.strip_rows ?? 256;

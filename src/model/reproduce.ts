@@ -6,6 +6,7 @@ import { openRaster, type Raster } from '../geotiff/openRaster.js';
 import type { Forest } from './randomForest.js';
 import { asNumbers } from '../geotiff/metadata.js';
 import { blockFactor, cellsAcrossOf } from '../grid/blockFactor.js';
+import { withTransform } from '../geotiff/rasterNames.js';
 
 type Table = ReturnType<typeof aq.from>;
 
@@ -116,7 +117,7 @@ export async function predictMap(forest: Forest, folder: string, options: Predic
     forest.predict(rowsOfFeatures).forEach((v, k) => { out[cells[k]] = v; });
   }
   const t = first.transform;
-  const transform = { ...t, pixelWidth: t.pixelWidth * factor, pixelHeight: t.pixelHeight * factor };
+  const transform = withTransform(t, { pixel_width: t.pixel_width * factor, pixel_height: t.pixel_height * factor });
   const result = { values: out, width, height, transform, crs: first.crs, factor };
   await Promise.all([...rasters.values()].map((r) => r.close()));
   return result;

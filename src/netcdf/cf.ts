@@ -1,6 +1,7 @@
 import { FormatError, InputError, invalid } from '../errors.js';
 import { epsgToProj4, KNOWN_CRS } from '../geotiff/crs.js';
 import { crsFromOption } from '../geotiff/transform.js';
+import { makeTransform } from '../geotiff/rasterNames.js';
 import type { Transform } from '../geotiff/types.js';
 import type { NcAttribute, NcDate, NcVariable } from './types.js';
 
@@ -123,7 +124,7 @@ export function transformOf(xs: ArrayLike<number>, ys: ArrayLike<number>, where:
   const flip = dy > 0;
   const top = flip ? ys[ys.length - 1] * unit : ys[0] * unit;
   const h = Math.abs(dy);
-  return { transform: { originX: xs[0] * unit - dx / 2, originY: top + h / 2, pixelWidth: dx, pixelHeight: -h, rotationX: 0, rotationY: 0 }, flip };
+  return { transform: makeTransform({ origin_x: xs[0] * unit - dx / 2, origin_y: top + h / 2, pixel_width: dx, pixel_height: -h, rotation_x: 0, rotation_y: 0 }), flip };
 }
 
 /** The regular step of a coordinate array (the mean step), or a FormatError saying where it is irregular. */

@@ -1,5 +1,6 @@
 import { FormatError, invalid } from '../errors.js';
 import { arrayTypeOf, type NumericDataType, type TypedArray } from '../geotiff/metadata.js';
+import { alignedArray } from '../geotiff/alignedArray.js';
 import type { ByteSource } from '../geotiff/source.js';
 import type { NcAttribute, NcDimension, NcFile, NcVariable } from './types.js';
 
@@ -178,6 +179,5 @@ function swapToNative(bytes: Uint8Array, type: NumericDataType | 'int64' | 'uint
       for (let a = i, b = i + size - 1; a < b; a++, b--) { const t = bytes[a]; bytes[a] = bytes[b]; bytes[b] = t; }
     }
   }
-  const aligned = bytes.byteOffset % size === 0 ? bytes : bytes.slice();
-  return new Type(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / size);
+  return alignedArray<TypedArray | BigInt64Array | BigUint64Array>(bytes, Type);
 }

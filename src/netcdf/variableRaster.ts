@@ -1,11 +1,13 @@
 import proj4 from 'proj4';
-import { bandTransforms } from '../geotiff/valueTransforms.js';
+import { bandTransforms, RAW, storedValue, unscaled } from '../geotiff/valueTransforms.js';
+import { registerBlockAccess } from '../geotiff/blockAccess.js';
+import { rasterNames } from '../geotiff/rasterNames.js';
 import { FormatError, InputError, LimitError, invalid } from '../errors.js';
 import { BlockCache } from '../geotiff/blocks.js';
 import type { BlockLayout } from '../geotiff/decode.js';
 import { arrayTypeOf, bytesOf, type NumericDataType, type SampleArray, type TypedArray } from '../geotiff/metadata.js';
 import { bboxOf, invertTransform, KNOWN_LONLAT } from '../geotiff/transform.js';
-import { RASTER_INTERNALS, type BlockJob, type Point, type RasterInternals, type ReadOptions, type Transform, type ValuesAtOptions } from '../geotiff/types.js';
+import type { BlockJob, Point, RasterInternals, ReadOptions, ValuesAtOptions } from '../geotiff/types.js';
 import { axisKind, cfCrs, crsOption, decodeTimes, numberAttr, textAttr, transformOf } from './cf.js';
 import type { NcFile, NcVariable, NetcdfRaster, OpenNetcdfOptions } from './types.js';
 
@@ -171,15 +173,6 @@ export async function variableRaster(file: NcFile, v: NcVariable, options: OpenN
     return out;
   };
   const ScaledType = dataType === 'float64' || dataType === 'int32' || dataType === 'uint32' ? Float64Array : Float32Array;
-  const unscale = (values: TypedArray, band: number): TypedArray => {
-    const { scale, offset } = transforms[band];
-    const out = new ScaledType(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const x = values[i];
-      out[i] = x !== x || x === noData ? NaN : x * scale + offset;
-    }
-    return out;
-  };
 
   async function read(opts: ReadOptions = {}): Promise<SampleArray[]> {
     if (opts.overview) throw new InputError(invalid('overview', opts.overview, '0 (NetCDF variables have no overviews)'), name);
@@ -195,7 +188,7 @@ export async function variableRaster(file: NcFile, v: NcVariable, options: OpenN
     for (const band of list) {
       opts.signal?.throwIfAborted();
       const stored = await readWindow(band, w.x, w.y, w.width, w.height);
-      out.push(opts.raw ? stored : unscale(stored, band));
+      out.push(opts.raw ? stored : unscaled(stored, dataType, noData, transforms[band]));
     }
     return out;
   }
@@ -221,7 +214,8 @@ export async function variableRaster(file: NcFile, v: NcVariable, options: OpenN
         const job = jobOf(band, by * across + bx);
         const block = await blockOf(job);
         const stored = block[(row - job.row) * job.cols + (col - job.col)];
-        out[slot][i] = stored !== stored || stored === noData ? NaN : opts.raw ? stored : stored * transforms[band].scale + transforms[band].offset;
+        const t = opts.raw ? RAW : transforms[band];
+        out[slot][i] = storedValue(stored, noData ?? NaN, t.scale, t.offset);
       }
     }
     return out;
@@ -244,25 +238,24 @@ export async function variableRaster(file: NcFile, v: NcVariable, options: OpenN
     },
   };
 
-  const raster: NetcdfRaster & { [RASTER_INTERNALS]: RasterInternals } = {
-    [RASTER_INTERNALS]: internals,
+  const raster = rasterNames({
     source: file.source, variable: v.name, attributes: v.attributes, band_dimension: bandDim?.name ?? null, times,
-    width, height, bands, bandNames,
-    bandUnits: Array.from({ length: bands }, () => textAttr(v.attributes, 'units')),
-    classNames: Array.from({ length: bands }, () => null),
-    sidecar: null, dataType, noData,
+    width, height, bands, band_names: bandNames,
+    band_units: Array.from({ length: bands }, () => textAttr(v.attributes, 'units')),
+    class_names: Array.from({ length: bands }, () => null),
+    sidecar: null, data_type: dataType, nodata: noData,
     scale: scaleAttr !== undefined ? transforms.map(() => scaleAttr) : null,
     offset: offsetAttr !== undefined ? transforms.map(() => offsetAttr) : null,
-    transform: transform as Transform, crs: crs.proj4, epsg: crs.epsg, bbox: bboxOf(transform, width, height), overviews: [],
+    transform, crs: crs.proj4, epsg: crs.epsg, bbox: bboxOf(transform, width, height), overviews: [],
     metadata: Object.fromEntries(Object.entries(file.attributes).map(([k, x]) => [k, Array.isArray(x) ? x.join(',') : x])),
     layout: {
       compression: v.compression, photometric: 'min-is-black', predictor: 1, tiled: v.chunks !== null,
-      blockWidth: chunkCols, blockHeight: chunkRows, interleave: 'band', littleEndian: true, bigTiff: false,
+      block_width: chunkCols, block_height: chunkRows, interleave: 'band' as const, little_endian: true, big_tiff: false,
     },
     stats: { requests: 0, bytes: 0 },
     notices,
     read, valuesAt,
     close: () => file.close(),
-  };
-  return raster;
+  }) as unknown as NetcdfRaster;
+  return registerBlockAccess(raster, internals);
 }

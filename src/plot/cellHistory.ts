@@ -6,7 +6,7 @@ import proj4 from 'proj4';
 import type { Figure } from './figure.js';
 import { regionLabels, REGIONS } from '../dataset/regions.js';
 import { parseProj4 } from '../grid/cellArea.js';
-import { LONLAT } from '../grid/geometry.js';
+import { LONLAT, withTransform } from '../grid/geometry.js';
 import type { Transform } from '../grid/geometry.js';
 import { label, PALETTE } from './style.js';
 
@@ -81,7 +81,7 @@ export interface BlockGrid {
 export function withCellHistory(figure: Figure, blocks: BlockGrid, options: { periods: string[]; value: string; units: string; values?: (number | null)[][][] }): Figure {
   const { x, y, factor, transform } = blocks;
   const blockGrid = { width: x.length, height: y.length, crs: blocks.crs,
-    transform: { ...transform, pixelWidth: transform.pixelWidth * factor, pixelHeight: transform.pixelHeight * factor } };
+    transform: withTransform(transform, { pixel_width: transform.pixel_width * factor, pixel_height: transform.pixel_height * factor }) };
   const periods = options.periods;
   const source = blocks.source_factor ?? 1;
   const cell_km = Math.abs(transform.pixelWidth) / source / 1000;

@@ -4,7 +4,7 @@ import { feature } from 'topojson-client';
 import type { Topology } from 'topojson-specification';
 import type { Figure } from './figure.js';
 import type { GridLike } from '../grid/cellArea.js';
-import { ARCTIC_POLAR_STEREOGRAPHIC, LONLAT } from '../grid/geometry.js';
+import { ARCTIC_POLAR_STEREOGRAPHIC, LONLAT, asTransform, makeTransform, type Transform, type TransformInput } from '../grid/geometry.js';
 import { projectRings, type PolygonGeometry } from '../grid/rasterize.js';
 import { blockFactor, cellsAcrossOf } from '../grid/blockFactor.js';
 import { InputError, invalid } from '../errors.js';
@@ -14,7 +14,9 @@ import { isGrid, isTable, requireSome, type TableLike } from './inputs.js';
 import { baseLayout, BLUES, DIVERGING, figure, label, periodControls, SEQUENTIAL, SLIDER_SPACE, stepFrames, stepLabel, UNITS, withAnnotations, ZONE_COLOURS, type FigureOptions } from './style.js';
 
 /** A grid of values to map: a band read with `raster.read`, a layer, a trend or a change. */
-export interface MapGrid extends GridLike {
+export interface MapGrid extends Omit<GridLike, 'transform'> {
+  /** Either spelling: snake_case (`origin_x`, …) or the deprecated camelCase. */
+  transform: TransformInput;
   values: ArrayLike<number>;
   noData?: number | null;
   /** The period the grid shows (`ds.layer` sets it): names the step when several grids are mapped. */
@@ -146,7 +148,7 @@ export function mapFigure(input: MapInput | MapInput[], options: MapFigureOption
   fig.frames = stepFrames(withStep, cells.map((c, i) => ({ name: names[i], data: level === undefined ? [{ z: c.z }] : [{ z: c.z }, { z: coarse[i].z }],
     traces: level === undefined ? [0] : [0, 1] })), 'top left', prefix);
   if (classes || options.history === false) return fig;
-  return withCellHistory(fig, { ...cells[0], crs: grids[0].crs, transform: grids[0].transform, source_factor: (grids[0] as { factor?: number }).factor }, { periods: names, value, units });
+  return withCellHistory(fig, { ...cells[0], crs: grids[0].crs, transform: asTransform(grids[0].transform), source_factor: (grids[0] as { factor?: number }).factor }, { periods: names, value, units });
 }
 
 /** What a mapped value is, for its colour scale: signed (diverging around 0), a share or probability (sequential from 0), or a magnitude (sequential). */
@@ -168,20 +170,20 @@ function isZoneGrid(value: unknown): value is ZoneGrid {
 }
 
 /** One input as a grid to map, told apart by what it is (a grid's `values` is an array; a table has methods); one with no value is refused. */
-function gridOf(input: MapInput, options: MapFigureOptions & { crs?: string }, index: number): MapGrid {
+function gridOf(input: MapInput, options: MapFigureOptions & { crs?: string }, index: number): MapGrid & { transform: Transform } {
   const which = index >= 0 ? `grid ${index + 1}: ` : '';
   let grid: MapGrid;
   if (isZoneGrid(input)) grid = { ...input.grid, values: input.zone, noData: 255, period: input.period, value: 'zone' };
   else if (isTable(input)) {
     requireSome(input.numRows(), `${which}a table of 0 rows`, 'mapFigure', 'was the table filtered to nothing, or its region or box outside the data?');
     grid = gridFromTable(input, options);
-  } else if (isGrid(input)) grid = input as MapGrid;
+  } else if (isGrid(input)) grid = { ...input as MapGrid, transform: asTransform((input as MapGrid).transform, 'mapFigure') };
   else throw new InputError(invalid('map input', typeof input === 'object' && input ? `an object with ${Object.keys(input).slice(0, 6).join(', ')}` : String(input),
     'a grid ({ values, width, height, transform, crs }, as ds.layer gives), an Arquero table with x_m, y_m and a value (ds.table), or ds.zonation(…)'));
   let withValue = 0;
   for (let i = 0; i < grid.values.length && !withValue; i++) { const v = grid.values[i]; if (v === v && v !== grid.noData) withValue++; }
   requireSome(withValue, `${which}a ${grid.width} × ${grid.height} grid without any value`, 'mapFigure', 'no cell has data there');
-  return grid;
+  return grid as MapGrid & { transform: Transform };
 }
 
 /** The colour range of a map: fixed by the options, copied from another map, or fit to the data (2–98 % of the cells of all steps) by what the value is. */
@@ -266,7 +268,7 @@ export function overlays(crs: string, extent: { x0: number; x1: number; y0: numb
 export function downsample(grid: MapGrid, max_cells_across: number, how: 'mean' | 'majority' = 'mean'): { z: (number | null)[][]; x: number[]; y: number[]; factor: number } {
   const factor = blockFactor(grid.width, grid.height, max_cells_across);
   const W = Math.ceil(grid.width / factor), H = Math.ceil(grid.height / factor);
-  const t = grid.transform;
+  const t = asTransform(grid.transform);
   const z: (number | null)[][] = [];
   for (let R = 0; R < H; R++) {
     const row: (number | null)[] = [];
@@ -305,7 +307,7 @@ function gridFromTable(table: TableLike, options: MapFigureOptions & { crs?: str
   const values = new Float32Array(width * height).fill(NaN);
   for (let i = 0; i < xs.length; i++) values[Math.round((y1 - ys[i]) / step) * width + Math.round((xs[i] - x0) / step)] = vs[i];
   return { values, width, height, value, crs: options.crs ?? ARCTIC_POLAR_STEREOGRAPHIC,
-    transform: { originX: x0 - step / 2, originY: y1 + step / 2, pixelWidth: step, pixelHeight: -step, rotationX: 0, rotationY: 0 } };
+    transform: makeTransform({ origin_x: x0 - step / 2, origin_y: y1 + step / 2, pixel_width: step, pixel_height: -step, rotation_x: 0, rotation_y: 0 }) };
 }
 
 function smallestStep(xs: ArrayLike<number>): number {

@@ -1,4 +1,5 @@
 import type { Figure } from './figure.js';
+import { asTransform } from '../grid/geometry.js';
 import type { TrendResult } from '../dataset/openDataset.js';
 import { VARIABLES } from '../dataset/discover.js';
 import { downsample, mapFigure, type MapFigureOptions, type MapGrid } from './mapFigure.js';
@@ -47,6 +48,6 @@ export function trendMap(trend: TrendResult, options: TrendMapOptions = {}): Fig
   if (layers.length === 0) return fig;
   const periodBlocks = layers.map((l) => downsample(l, 200));
   const values = periodBlocks.map((b) => b.z.map((row) => row.map((v) => (v === null ? null : Math.round(v * 100) / 100))));
-  return withCellHistory(fig, { ...periodBlocks[0], crs: layers[0].crs, transform: layers[0].transform, source_factor: (layers[0] as { factor?: number }).factor },
+  return withCellHistory(fig, { ...periodBlocks[0], crs: layers[0].crs, transform: asTransform(layers[0].transform), source_factor: (layers[0] as { factor?: number }).factor },
     { periods: layers.map((l, i) => l.period ?? `${i + 1}`), value: VARIABLES[trend.variable].column, units: VARIABLES[trend.variable].unit, values });
 }

@@ -3,6 +3,7 @@ import proj4 from 'proj4';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import { ARCTIC_POLAR_STEREOGRAPHIC, LONLAT } from '../geotiff/crs.js';
+import { makeTransform, withTransform } from '../geotiff/rasterNames.js';
 import type { Window } from '../grid/geometry.js';
 import { PRODUCT_PERIODS } from '../dataset/periods.js';
 import { lonLatGrid, type LonLatGrid } from '../grid/lonLat.js';
@@ -29,7 +30,7 @@ export function sampleGrid(resolution_m: number): SampleGrid {
   const size = (2 * half) / resolution_m;
   return {
     width: size, height: size, resolution_m, crs: CRS_3995,
-    transform: { originX: -half, originY: half, pixelWidth: resolution_m, pixelHeight: -resolution_m, rotationX: 0, rotationY: 0 },
+    transform: makeTransform({ origin_x: -half, origin_y: half, pixel_width: resolution_m, pixel_height: -resolution_m, rotation_x: 0, rotation_y: 0 }),
   };
 }
 
@@ -356,7 +357,7 @@ function coarseFields(landRings: [number, number][][], greenlandRings: [number, 
   const resolution_m = Math.max(10_000, grid.resolution_m);
   const half = (grid.width / 2) * grid.resolution_m;
   const size = Math.ceil((2 * half) / resolution_m);
-  const coarseGrid = { width: size, height: size, crs: grid.crs, transform: { ...grid.transform, originX: -half, originY: half, pixelWidth: resolution_m, pixelHeight: -resolution_m } };
+  const coarseGrid = { width: size, height: size, crs: grid.crs, transform: withTransform(grid.transform, { origin_x: -half, origin_y: half, pixel_width: resolution_m, pixel_height: -resolution_m }) };
   const land = rasterizePolygons(landRings, coarseGrid).rows(0, size);
   const greenland = rasterizePolygons(greenlandRings, coarseGrid).rows(0, size);
   // two-pass chamfer distance (3-4 weights) from sea cells

@@ -1,5 +1,5 @@
-import { InputError, invalid } from '../errors.js';
-import { RASTER_INTERNALS, type Raster, type RasterInternals } from '../geotiff/openRaster.js';
+import type { Raster } from '../geotiff/openRaster.js';
+import { blockAccessOf } from '../geotiff/blockAccess.js';
 import { runPass } from '../engine/pass.js';
 import { KERNEL_MODULE, partsOf, placeSpec, type KernelResult, type PlaceInput } from './kernels.js';
 import { emptyMoments, mergeMoments, summarizeMoments } from './moments.js';
@@ -38,8 +38,7 @@ export interface RasterStatisticsOptions {
  */
 export async function rasterStatistics(raster: Raster, options: RasterStatisticsOptions = {}): Promise<BandStatistics[]> {
   const bands = options.bands ?? Array.from({ length: raster.bands }, (_, i) => i);
-  const internals = (raster as unknown as { [RASTER_INTERNALS]?: RasterInternals })[RASTER_INTERNALS];
-  if (!internals) throw new InputError(invalid('raster', typeof raster, 'a raster from openRaster'));
+  const internals = blockAccessOf(raster);
   const grid = { width: raster.width, height: raster.height, transform: raster.transform, crs: raster.crs };
   const totals = bands.map(() => emptyMoments());
   const onProgress = progressOf(options);

@@ -182,10 +182,10 @@ describe('openRaster(path) georeferencing and band metadata agree with gdalinfo'
 
 describe('sparse files', () => {
   it('the SPARSE_OK fixtures really leave tiles unwritten, and those read as nodata', async () => {
-    const { RASTER_INTERNALS } = await import('../../src/geotiff/openRaster.js');
+    const { blockAccessOf } = await import('../../src/geotiff/blockAccess.js');
     for (const f of NAMES.filter((n) => n.endsWith('sparse')).map(fixture)) {
       const raster = await openRaster(f.tif);
-      const jobs = (raster as any)[RASTER_INTERNALS].blocks([0, 1, 2]) as { sparse: boolean; col: number; row: number; band: number }[];
+      const jobs = blockAccessOf(raster).blocks([0, 1, 2]);
       const sparse = jobs.filter((j) => j.sparse);
       expect(sparse.length, f.name).toBeGreaterThan(0);
       const [values] = asNumbers(await raster.read({ bands: [sparse[0].band], window: { x: sparse[0].col, y: sparse[0].row, width: 64, height: 64 } }));

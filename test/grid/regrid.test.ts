@@ -10,7 +10,7 @@ import { cellArea } from '../../src/grid/cellArea.js';
 import { lonLatTarget } from '../../src/grid/lonLatTarget.js';
 import { regridValues, type RegridMethod } from '../../src/grid/regrid.js';
 import { epsgToProj4 } from '../../src/geotiff/crs.js';
-import type { GridLike } from '../../src/grid/cellArea.js';
+import type { GridInput } from '../../src/grid/cellArea.js';
 import { python, referee, root, tempDir } from '../helpers.js';
 
 const script = join(root, 'test', 'grid', 'regrid_referee.py');
@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => { await Promise.all([ds, lonlat, nsidc].map((d) => d?.close())); tmp.cleanup(); });
 
 /** gdalwarp of one band onto a grid, as Float32Array and the grid it made. */
-function gdalwarp(file: string, band: number, srs: string, box: { xmin: number; ymin: number; xmax: number; ymax: number }, res: number, method: string): { values: Float32Array; grid: GridLike } {
+function gdalwarp(file: string, band: number, srs: string, box: { xmin: number; ymin: number; xmax: number; ymax: number }, res: number, method: string): { values: Float32Array; grid: GridInput } {
   const out = join(tmp.dir, `warp-${method}-${band}.f32`);
   const g = run('warp', file, String(band), out, srs, ...[box.xmin, box.ymin, box.xmax, box.ymax, res, res].map(String), method);
   const [x0, pw, , y0, , ph] = g.geotransform;
