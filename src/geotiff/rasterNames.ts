@@ -100,6 +100,6 @@ function fieldsOf(t: Transform): TransformFields {
 export function rasterNames<R extends { layout: object; transform: TransformInput }>(fields: R): R & Pick<Raster, Deprecated<typeof RASTER_NAMES>> {
   (fields as unknown as { transform: Transform }).transform = asTransform(fields.transform);
   alias(fields.layout, LAYOUT_NAMES, true);
-  alias(fields, RASTER_NAMES, false);
+  alias(fields, RASTER_NAMES, true);
   return fields as R & Pick<Raster, Deprecated<typeof RASTER_NAMES>>;
 }

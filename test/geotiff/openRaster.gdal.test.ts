@@ -93,7 +93,7 @@ describe('openRaster(path) metadata agrees with gdalinfo -json', () => {
       const raster = await openRaster(f.tif);
       await raster.close();
       const gt = info.geoTransform;
-      expect(raster.transform).toEqual({ originX: gt[0], pixelWidth: gt[1], rotationX: gt[2], originY: gt[3], rotationY: gt[4], pixelHeight: gt[5] });
+      expect(raster.transform).toMatchObject({ originX: gt[0], pixelWidth: gt[1], rotationX: gt[2], originY: gt[3], rotationY: gt[4], pixelHeight: gt[5] });
       expect(raster.bandNames).toEqual(info.bands.map((b: any) => b.description));
       const nodata = info.bands[0].noDataValue;
       expect(raster.noData).toBe(typeof nodata === 'string' ? Number(nodata) : nodata);
