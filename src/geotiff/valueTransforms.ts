@@ -11,12 +11,13 @@ export const RAW: Readonly<ValueTransform> = Object.freeze({ scale: 1, offset: -
 
 /**
  * A stored value as its value: NaN at `nodata` or NaN, else `stored × scale + offset`. Pass NaN as
- * `nodata` when the band has none (NaN never equals a value). Small enough for V8 to inline in the
- * kernels' loops.
+ * `nodata` when the band has none (NaN never equals a value); a stored NaN stays NaN through the
+ * arithmetic, so one comparison does. Small enough for V8 to inline in the kernels' loops, where a
+ * caller skips a cell with `if (v !== v) continue`.
  * @example storedValue(1234, -32768, 0.01, 0) // 12.34
  */
 export function storedValue(stored: number, nodata: number, scale: number, offset: number): number {
-  return stored !== stored || stored === nodata ? NaN : stored * scale + offset;
+  return stored === nodata ? NaN : stored * scale + offset;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The grouped summary kernel: each part's cells summarized by group (region × latitude band):
 // moments, permafrost area and a fine histogram, returned per task as the groups it touched.
 import type { BlockLayout } from '../geotiff/decode.js';
+import { storedValue } from '../geotiff/valueTransforms.js';
 import { chan } from './moments.js';
 import { frozenShare } from './frozenShare.js';
 import { weightsFor, type GroupSpec, type Part, type PlaceInput, type StatsSpec } from './kernelSpec.js';
@@ -34,7 +35,7 @@ function accumulate(values: ArrayLike<number>, layout: BlockLayout, part: Part, 
   const { cols, rows } = s;
   const stride = layout.samples;
   const { sample, scale, offset: valueOffset } = part;
-  const noData = s.noData;
+  const noData = s.noData ?? NaN;
   const labels = g.labels;
   const gridWidth = s.grid.width;
   const inv = 1 / g.width;
@@ -57,9 +58,8 @@ function accumulate(values: ArrayLike<number>, layout: BlockLayout, part: Part, 
     const lb = (s.row + r) * gridWidth + s.col;
     let at = r * layout.width * stride + sample;
     for (let c = 0; c < cols; c++, at += stride) {
-      const stored = values[at];
-      if (stored !== stored || stored === noData) continue;
-      const v = stored * scale + valueOffset;
+      const v = storedValue(values[at], noData, scale, valueOffset);
+      if (v !== v) continue;
       const grp = labels === null ? 0 : labels[lb + c];
       if (grp !== cur) {
         if (cur >= 0) {

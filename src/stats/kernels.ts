@@ -5,6 +5,7 @@
 // (src/engine/pass.ts) plans the tasks, sends them to the pool and merges the partials in place order.
 import { decodeBlock, type BlockLayout } from '../geotiff/decode.js';
 import { builtModule, samplesOf } from '../geotiff/workerPool.js';
+import { storedValue } from '../geotiff/valueTransforms.js';
 import { emptyMoments, mergeMoments, type Moments } from './moments.js';
 import { trendCells } from './trendKernel.js';
 import { groupSlices, sliceBuffers, type GroupSlice } from './groupsKernel.js';
@@ -34,9 +35,8 @@ function reducePart(values: Float32Array, width: number, stride: number, sample:
     let at = r * width * stride + sample;
     const wb = r * cols;
     for (let c = 0; c < cols; c++, at += stride) {
-      const stored = values[at];
-      if (stored !== stored || stored === nd) continue;
-      const v = stored * scale + offset;
+      const v = storedValue(values[at], nd, scale, offset);
+      if (v !== v) continue;
       if (shift !== shift) shift = v;
       const a = weights[wb + c];
       const d = v - shift;
@@ -62,10 +62,10 @@ export function trendBlock(decoded: ArrayLike<number>[], layout: BlockLayout, pa
     const out = new Float64Array(cols * rows);
     if (part.blob < 0) return out.fill(NaN);
     const values = decoded[part.blob];
+    const nd = stats.noData ?? NaN;
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
-        const v = values[(r * layout.width + c) * layout.samples + part.sample];
-        out[r * cols + c] = v !== v || v === stats.noData ? NaN : v * part.scale + part.offset;
+        out[r * cols + c] = storedValue(values[(r * layout.width + c) * layout.samples + part.sample], nd, part.scale, part.offset);
       }
     }
     return out;

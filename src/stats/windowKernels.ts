@@ -1,5 +1,6 @@
 // Window kernels for maps and zones: a block's sums over the coarse windows it touches.
 import type { BlockLayout } from '../geotiff/decode.js';
+import { storedValue } from '../geotiff/valueTransforms.js';
 import { frozenShare } from './frozenShare.js';
 import type { GroupSpec, Part, StatsSpec } from './kernelSpec.js';
 
@@ -28,15 +29,15 @@ export function blockMeans(decoded: ArrayLike<number>[], layout: BlockLayout, pa
     const sums = new Float64Array(w * h), counts = new Float64Array(w * h);
     if (part.blob < 0) return { sums, counts, c0, r0, w, h };
     const values = decoded[part.blob];
-    const stride = layout.samples;
+    const stride = layout.samples, nd = stats.noData ?? NaN;
     for (let r = 0; r < rows; r++) {
       const base = (Math.floor((row + r) / factor) - r0) * w;
       let at = r * layout.width * stride + part.sample;
       for (let c = 0; c < cols; c++, at += stride) {
-        const v = values[at];
-        if (v !== v || v === stats.noData) continue;
+        const v = storedValue(values[at], nd, part.scale, part.offset);
+        if (v !== v) continue;
         const k = base + coarseCol[c];
-        sums[k] += v * part.scale + part.offset;
+        sums[k] += v;
         counts[k]++;
       }
     }
@@ -61,18 +62,18 @@ export function blockShares(decoded: ArrayLike<number>[], layout: BlockLayout, p
     const land = new Float64Array(w * h), permafrost = new Float64Array(w * h);
     if (part.blob < 0) return { land, permafrost, c0, r0, w, h };
     const values = decoded[part.blob];
-    const stride = layout.samples;
+    const stride = layout.samples, nd = stats.noData ?? NaN;
     for (let r = 0; r < rows; r++) {
       const base = (Math.floor((row + r) / factor) - r0) * w;
       const wb = r * cols;
       let at = r * layout.width * stride + part.sample;
       for (let c = 0; c < cols; c++, at += stride) {
-        const v = values[at];
-        if (v !== v || v === stats.noData) continue;
+        const v = storedValue(values[at], nd, part.scale, part.offset);
+        if (v !== v) continue;
         const a = weights[wb + c];
         const k = base + coarseCol[c];
         land[k] += a;
-        permafrost[k] += a * frozenShare(v * part.scale + part.offset, mode, scale, table);
+        permafrost[k] += a * frozenShare(v, mode, scale, table);
       }
     }
     return { land, permafrost, c0, r0, w, h };
