@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { InputError, invalid } from '../errors.js';
 import type { Raster } from '../geotiff/openRaster.js';
 import { writeGeoTIFF } from '../geotiff/writeGeoTIFF.js';
-import { gridOf, type GridInput, type GridLike } from '../grid/cellArea.js';
+import { asGrid, type GridInput, type GridLike } from '../grid/cellArea.js';
 import { lonLatTarget, southernmostLatitude } from '../grid/lonLatTarget.js';
 import { regridBytes, regridValues, REGRID_METHODS, type RegridMethod } from '../grid/regrid.js';
 import { slotRows } from './context.js';
@@ -56,7 +56,7 @@ export function targetGrid(target: RegridTarget, from: GridLike): GridLike {
   if (!grid || !(grid.width > 0) || !(grid.height > 0) || !grid.transform || typeof grid.crs !== 'string' || !grid.crs) {
     throw new InputError(invalid('regrid target', JSON.stringify(grid)?.slice(0, 80), "a dataset, a grid { width, height, transform, crs }, or { crs: 'EPSG:4326', resolution_deg }"));
   }
-  return gridOf(grid);
+  return asGrid(grid);
 }
 
 /**

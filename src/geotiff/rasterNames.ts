@@ -1,6 +1,8 @@
 // The field names of a Raster, its layout and its transform: snake_case (`nodata`, `data_type`,
 // `origin_x`, …) is the one documented spelling; the camelCase names of earlier releases stay
-// readable (and writable) for one release as accessors over the new fields, so the two always agree.
+// readable for one release, and always agree with the new ones: on a raster and its layout as
+// accessors over the new fields; on a transform (plain numbers, read in hot loops) as plain fields
+// of a frozen object, so that neither spelling can change without the other.
 import { InputError, invalid } from '../errors.js';
 import type { Raster, Transform } from './types.js';
 
@@ -26,30 +28,30 @@ export type RasterFields<R> = Omit<R, Deprecated<typeof RASTER_NAMES> | 'layout'
   layout: Omit<Raster['layout'], Deprecated<typeof LAYOUT_NAMES>>;
 };
 
-/** Adds accessors under the deprecated names that read and write the new ones. */
-function alias<T extends object>(target: T, names: Names, enumerable: boolean): void {
+/** Adds accessors under the deprecated names that read and write the new ones (enumerable, so a spread copy keeps them). */
+function alias<T extends object>(target: T, names: Names): void {
   for (const [name, old] of Object.entries(names)) {
     if (Object.prototype.hasOwnProperty.call(target, old)) continue;
     Object.defineProperty(target, old, {
       get() { return (this as Record<string, unknown>)[name]; },
       set(v: unknown) { (this as Record<string, unknown>)[name] = v; },
-      enumerable, configurable: true,
+      enumerable: true, configurable: true,
     });
   }
 }
 
 /**
- * A transform with both spellings from its six numbers: the snake_case fields, and the deprecated
- * camelCase ones as accessors over them (enumerable, so a spread copy keeps both).
+ * A transform with both spellings from its six numbers: the snake_case fields and the deprecated
+ * camelCase ones, as plain fields of a frozen object (a spread copy keeps both; change one with
+ * `withTransform`).
  * @example makeTransform({ origin_x: -4e6, origin_y: 4e6, pixel_width: 1000, pixel_height: -1000, rotation_x: 0, rotation_y: 0 })
  */
 export function makeTransform(fields: TransformFields): Transform {
-  const t = {
-    origin_x: fields.origin_x, origin_y: fields.origin_y, pixel_width: fields.pixel_width,
-    pixel_height: fields.pixel_height, rotation_x: fields.rotation_x, rotation_y: fields.rotation_y,
-  };
-  alias(t, TRANSFORM_NAMES, true);
-  return t as Transform;
+  const { origin_x, origin_y, pixel_width, pixel_height, rotation_x, rotation_y } = fields;
+  return Object.freeze({
+    origin_x, origin_y, pixel_width, pixel_height, rotation_x, rotation_y,
+    originX: origin_x, originY: origin_y, pixelWidth: pixel_width, pixelHeight: pixel_height, rotationX: rotation_x, rotationY: rotation_y,
+  });
 }
 
 /**
@@ -91,15 +93,14 @@ function fieldsOf(t: Transform): TransformFields {
 
 /**
  * A raster's fields with the deprecated names added: `noData`, `dataType`, `bandNames`,
- * `bandUnits`, `classNames` as accessors over `nodata`, `data_type`, … (not enumerable, so a shown
- * raster lists each field once); the layout's `blockWidth`, `blockHeight`, `littleEndian`, `bigTiff`
- * and the transform's camelCase names as enumerable accessors (a spread copy keeps them). Changes
- * `fields` in place and returns it.
+ * `bandUnits`, `classNames` as accessors over `nodata`, `data_type`, …, and the layout's
+ * `blockWidth`, `blockHeight`, `littleEndian`, `bigTiff` likewise (enumerable, so a spread copy
+ * keeps them); the transform made by `asTransform`. Changes `fields` in place and returns it.
  * @example return rasterNames({ source, width, height, nodata, data_type, … });
  */
 export function rasterNames<R extends { layout: object; transform: TransformInput }>(fields: R): R & Pick<Raster, Deprecated<typeof RASTER_NAMES>> {
   (fields as unknown as { transform: Transform }).transform = asTransform(fields.transform);
-  alias(fields.layout, LAYOUT_NAMES, true);
-  alias(fields, RASTER_NAMES, true);
+  alias(fields.layout, LAYOUT_NAMES);
+  alias(fields, RASTER_NAMES);
   return fields as R & Pick<Raster, Deprecated<typeof RASTER_NAMES>>;
 }

@@ -1,7 +1,7 @@
 import type { ImageFileDirectory } from 'geotiff';
 import { FormatError, InputError, invalid } from '../errors.js';
 import { epsgToProj4 as epsgProj4 } from './crs.js';
-import { makeTransform, asTransform, type TransformInput } from './rasterNames.js';
+import { asTransform, makeTransform, withTransform, type TransformInput } from './rasterNames.js';
 import type { BBox, Transform } from './types.js';
 
 export const KNOWN_LONLAT = epsgProj4(4326)!;
@@ -48,8 +48,7 @@ export async function readTransform(ifd: ImageFileDirectory, value: (ifd: ImageF
   }
   if (pixelIsPoint) {
     // GDAL: a PixelIsPoint tie point names a pixel centre; the geotransform names its corner.
-    t.origin_x = t.origin_x - 0.5 * t.pixel_width - 0.5 * t.rotation_x;
-    t.origin_y = t.origin_y - 0.5 * t.rotation_y - 0.5 * t.pixel_height;
+    t = withTransform(t, { origin_x: t.origin_x - 0.5 * t.pixel_width - 0.5 * t.rotation_x, origin_y: t.origin_y - 0.5 * t.rotation_y - 0.5 * t.pixel_height });
   }
   return t;
 }

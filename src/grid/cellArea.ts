@@ -17,8 +17,11 @@ export interface GridLike {
 /** A grid as the public functions that take one accept it: the transform in either spelling (snake_case, or the deprecated camelCase). */
 export type GridInput = Omit<GridLike, 'transform'> & { transform: TransformInput };
 
-/** The grid with its transform in both spellings (see asTransform). */
-export function gridOf(input: GridInput): GridLike {
+/**
+ * The grid with its transform in both spellings (see asTransform).
+ * @example asGrid({ width: 2, height: 2, crs, transform: { originX: 0, originY: 0, pixelWidth: 1, pixelHeight: -1, rotationX: 0, rotationY: 0 } }).transform.pixel_width // 1
+ */
+export function asGrid(input: GridInput): GridLike {
   return { width: input.width, height: input.height, crs: input.crs, transform: asTransform(input.transform) };
 }
 
@@ -88,13 +91,13 @@ export function polarStereographicScale(lat_deg: number, options: { latTs_deg?: 
  * @example const area = cellArea(raster); area.at(5150, 5150) // ≈ 1.057 km² at the pole of a 1 km EPSG:3995 grid
  */
 export function cellArea(input: GridInput): CellArea {
-  const grid = gridOf(input);
+  const grid = asGrid(input);
   const p = parseProj4(grid.crs);
   if (!grid.crs) throw new InputError(invalid('crs', '', 'a CRS: cell areas need to know the projection'));
   const t = grid.transform;
   const earth = ellipsoidOf(p);
   const units = p.units === undefined || p.units === 'm' ? 1 : p.to_meter ? Number(p.to_meter) : NaN;
-  if (p.proj === 'stere' && earth && Math.abs(Number(p.lat_0)) === 90 && t.rotationX === 0 && t.rotationY === 0 && units === 1) {
+  if (p.proj === 'stere' && earth && Math.abs(Number(p.lat_0)) === 90 && t.rotation_x === 0 && t.rotation_y === 0 && units === 1) {
     return polarArea(grid, p, earth);
   }
   return cornerArea(grid, p);
@@ -107,7 +110,7 @@ function polarArea(grid: GridLike, p: Record<string, string>, { a, e }: Ellipsoi
   const k0 = p.k !== undefined ? Number(p.k) : p.k_0 !== undefined ? Number(p.k_0) : 1;
   const x0 = Number(p.x_0 ?? 0);
   const y0 = Number(p.y_0 ?? 0);
-  const pixel_km2 = Math.abs(t.pixelWidth * t.pixelHeight) / 1e6;
+  const pixel_km2 = Math.abs(t.pixel_width * t.pixel_height) / 1e6;
   // ρ (distance from the pole on the map) as a function of latitude, inverted by a table: k
   // depends on ρ alone. Table in ρ², linear interpolation; error below 1e-9 relative.
   const scale = (lat: number) => polarStereographicScale(lat, { latTs_deg: latTs, k0, e });
@@ -119,8 +122,8 @@ function polarArea(grid: GridLike, p: Record<string, string>, { a, e }: Ellipsoi
     return phi >= Math.PI / 2 - 1e-12 ? 0 : a * m * kk * (tt === 0 ? 0 : 1);
   };
   // furthest corner from the pole bounds the table
-  const xs = [t.originX, t.originX + grid.width * t.pixelWidth].map((x) => x - x0);
-  const ys = [t.originY, t.originY + grid.height * t.pixelHeight].map((y) => y - y0);
+  const xs = [t.origin_x, t.origin_x + grid.width * t.pixel_width].map((x) => x - x0);
+  const ys = [t.origin_y, t.origin_y + grid.height * t.pixel_height].map((y) => y - y0);
   const maxRho2 = Math.max(...xs.map((x) => x * x)) + Math.max(...ys.map((y) => y * y));
   // sample latitudes from the pole outward until ρ passes the furthest corner (or the equator)
   const lats: number[] = [];
@@ -152,18 +155,18 @@ function polarArea(grid: GridLike, p: Record<string, string>, { a, e }: Ellipsoi
     return table[i] + w * (table[i + 1] - table[i]);
   };
   const at = (col: number, row: number) => {
-    const x = t.originX + (col + 0.5) * t.pixelWidth - x0;
-    const y = t.originY + (row + 0.5) * t.pixelHeight - y0;
+    const x = t.origin_x + (col + 0.5) * t.pixel_width - x0;
+    const y = t.origin_y + (row + 0.5) * t.pixel_height - y0;
     return pixel_km2 * lookup(x * x + y * y);
   };
   return {
     method: 'polar-stereographic',
     at,
     row(row, col = 0, width = grid.width - col, out = new Float64Array(width)) {
-      const y = t.originY + (row + 0.5) * t.pixelHeight - y0;
+      const y = t.origin_y + (row + 0.5) * t.pixel_height - y0;
       const y2 = y * y;
       for (let i = 0; i < width; i++) {
-        const x = t.originX + (col + i + 0.5) * t.pixelWidth - x0;
+        const x = t.origin_x + (col + i + 0.5) * t.pixel_width - x0;
         out[i] = pixel_km2 * lookup(x * x + y2);
       }
       return out;
@@ -175,17 +178,17 @@ function cornerArea(grid: GridLike, p: Record<string, string>): CellArea {
   const t = grid.transform;
   const { a, e } = ellipsoidOf(p) ?? { a: 6378137, e: 0.0818191908426215 };
   const earth = e === 0 ? `+R=${a}` : `+a=${a} +rf=${1 / (1 - Math.sqrt(1 - e * e))}`;
-  if (p.proj === 'longlat' && t.rotationX === 0 && t.rotationY === 0) return lonLatArea(grid, a, e);
+  if (p.proj === 'longlat' && t.rotation_x === 0 && t.rotation_y === 0) return lonLatArea(grid, a, e);
   // Corners go to an ellipsoidal Lambert azimuthal equal-area projection centred on the grid,
   // where the cell is measured as a quadrilateral (proj4js has no ellipsoidal cea, and its
   // ellipsoidal laea gives NaN unless x_0 and y_0 are spelled out).
   const lonLat = `+proj=longlat ${earth} +no_defs`;
   const toLonLat = proj4(grid.crs, lonLat);
-  const [lon0, lat0] = toLonLat.forward([t.originX + (grid.width / 2) * t.pixelWidth + (grid.height / 2) * t.rotationX,
-    t.originY + (grid.width / 2) * t.rotationY + (grid.height / 2) * t.pixelHeight]);
+  const [lon0, lat0] = toLonLat.forward([t.origin_x + (grid.width / 2) * t.pixel_width + (grid.height / 2) * t.rotation_x,
+    t.origin_y + (grid.width / 2) * t.rotation_y + (grid.height / 2) * t.pixel_height]);
   const toLaea = proj4(lonLat, `+proj=laea +lat_0=${lat0} +lon_0=${lon0} +x_0=0 +y_0=0 ${earth} +units=m +no_defs`);
   const corner = (col: number, row: number): [number, number] => {
-    const xy: [number, number] = [t.originX + col * t.pixelWidth + row * t.rotationX, t.originY + col * t.rotationY + row * t.pixelHeight];
+    const xy: [number, number] = [t.origin_x + col * t.pixel_width + row * t.rotation_x, t.origin_y + col * t.rotation_y + row * t.pixel_height];
     return toLaea.forward(toLonLat.forward(xy)) as [number, number];
   };
   const at = (col: number, row: number) => {
@@ -211,9 +214,9 @@ function lonLatArea(grid: GridLike, a: number, e: number): CellArea {
   const byRow = new Float64Array(grid.height).fill(NaN);
   const at = (_col: number, row: number) => {
     if (row >= 0 && row < grid.height && byRow[row] === byRow[row]) return byRow[row];
-    const lat1 = t.originY + row * t.pixelHeight;
-    const lat2 = lat1 + t.pixelHeight;
-    const area = ((a / 1000) ** 2 * Math.abs(t.pixelWidth * rad) * Math.abs(q(lat2) - q(lat1))) / 2;
+    const lat1 = t.origin_y + row * t.pixel_height;
+    const lat2 = lat1 + t.pixel_height;
+    const area = ((a / 1000) ** 2 * Math.abs(t.pixel_width * rad) * Math.abs(q(lat2) - q(lat1))) / 2;
     if (row >= 0 && row < grid.height) byRow[row] = area;
     return area;
   };

@@ -1,6 +1,6 @@
 import proj4 from 'proj4';
 import { LONLAT } from '../geotiff/crs.js';
-import { gridOf, parseProj4, type GridInput } from './cellArea.js';
+import { asGrid, parseProj4, type GridInput } from './cellArea.js';
 
 /** Longitudes and latitudes of cell centres, row by row. */
 export interface LonLatGrid {
@@ -20,38 +20,38 @@ export interface LonLatGrid {
  * of cells a second; other projections go through proj4.
  */
 export function lonLatGrid(input: GridInput): LonLatGrid {
-  const grid = gridOf(input);
+  const grid = asGrid(input);
   const forward = proj4(LONLAT, grid.crs);
   const toLonLat = (x: number, y: number) => forward.inverse([x, y]) as [number, number];
   const fromLonLat = (lon: number, lat: number) => forward.forward([lon, lat]) as [number, number];
   const t = grid.transform;
   const p = parseProj4(grid.crs);
-  const polar = p.proj === 'stere' && Math.abs(Number(p.lat_0)) === 90 && t.rotationX === 0 && t.rotationY === 0;
-  if (p.proj === 'longlat' && !p.pm && t.rotationX === 0 && t.rotationY === 0) {
+  const polar = p.proj === 'stere' && Math.abs(Number(p.lat_0)) === 90 && t.rotation_x === 0 && t.rotation_y === 0;
+  if (p.proj === 'longlat' && !p.pm && t.rotation_x === 0 && t.rotation_y === 0) {
     // a lon/lat grid: the coordinates are the longitudes and latitudes
     return {
       toLonLat, fromLonLat,
       row(row, col, width, lon, lat) {
-        const y = t.originY + (row + 0.5) * t.pixelHeight;
-        for (let i = 0; i < width; i++) { lon[i] = t.originX + (col + i + 0.5) * t.pixelWidth; lat[i] = y; }
+        const y = t.origin_y + (row + 0.5) * t.pixel_height;
+        for (let i = 0; i < width; i++) { lon[i] = t.origin_x + (col + i + 0.5) * t.pixel_width; lat[i] = y; }
       },
-      latRow(row, _col, width, lat) { lat.fill(t.originY + (row + 0.5) * t.pixelHeight, 0, width); },
+      latRow(row, _col, width, lat) { lat.fill(t.origin_y + (row + 0.5) * t.pixel_height, 0, width); },
     };
   }
   if (!polar) {
     return {
       toLonLat, fromLonLat,
       row(row, col, width, lon, lat) {
-        const y = t.originY + (row + 0.5) * t.pixelHeight;
+        const y = t.origin_y + (row + 0.5) * t.pixel_height;
         for (let i = 0; i < width; i++) {
-          const [a, b] = toLonLat(t.originX + (col + i + 0.5) * t.pixelWidth, y);
+          const [a, b] = toLonLat(t.origin_x + (col + i + 0.5) * t.pixel_width, y);
           lon[i] = a;
           lat[i] = b;
         }
       },
       latRow(row, col, width, lat) {
-        const y = t.originY + (row + 0.5) * t.pixelHeight;
-        for (let i = 0; i < width; i++) lat[i] = toLonLat(t.originX + (col + i + 0.5) * t.pixelWidth, y)[1];
+        const y = t.origin_y + (row + 0.5) * t.pixel_height;
+        for (let i = 0; i < width; i++) lat[i] = toLonLat(t.origin_x + (col + i + 0.5) * t.pixel_width, y)[1];
       },
     };
   }
@@ -60,7 +60,7 @@ export function lonLatGrid(input: GridInput): LonLatGrid {
   const x0 = Number(p.x_0 ?? 0);
   const y0 = Number(p.y_0 ?? 0);
   // latitude as a function of ρ: tabulated from PROJ's own forward projection along the meridian
-  const corners = [t.originX, t.originX + grid.width * t.pixelWidth].flatMap((x) => [t.originY, t.originY + grid.height * t.pixelHeight].map((y) => Math.hypot(x - x0, y - y0)));
+  const corners = [t.origin_x, t.origin_x + grid.width * t.pixel_width].flatMap((x) => [t.origin_y, t.origin_y + grid.height * t.pixel_height].map((y) => Math.hypot(x - x0, y - y0)));
   const maxRho = Math.max(...corners) * 1.001 + 1;
   const n = 1 << 15;
   const step = maxRho / (n - 1);
@@ -84,9 +84,9 @@ export function lonLatGrid(input: GridInput): LonLatGrid {
   return {
     toLonLat, fromLonLat,
     row(row, col, width, lonOut, latOut) {
-      const y = t.originY + (row + 0.5) * t.pixelHeight - y0;
+      const y = t.origin_y + (row + 0.5) * t.pixel_height - y0;
       for (let i = 0; i < width; i++) {
-        const x = t.originX + (col + i + 0.5) * t.pixelWidth - x0;
+        const x = t.origin_x + (col + i + 0.5) * t.pixel_width - x0;
         latOut[i] = latitude(Math.sqrt(x * x + y * y));
         let l = lon0 + (south ? Math.atan2(x, y) : Math.atan2(x, -y)) * deg;
         if (l > 180) l -= 360;
@@ -95,9 +95,9 @@ export function lonLatGrid(input: GridInput): LonLatGrid {
       }
     },
     latRow(row, col, width, latOut) {
-      const y = t.originY + (row + 0.5) * t.pixelHeight - y0;
+      const y = t.origin_y + (row + 0.5) * t.pixel_height - y0;
       for (let i = 0; i < width; i++) {
-        const x = t.originX + (col + i + 0.5) * t.pixelWidth - x0;
+        const x = t.origin_x + (col + i + 0.5) * t.pixel_width - x0;
         latOut[i] = latitude(Math.sqrt(x * x + y * y));
       }
     },

@@ -43,7 +43,7 @@ export function southernmostLatitude(grid: GridLike): number {
   const t = grid.transform;
   let min = 90;
   const at = (c: number, r: number) => {
-    const lat = ll.toLonLat(t.originX + c * t.pixelWidth + r * t.rotationX, t.originY + c * t.rotationY + r * t.pixelHeight)[1];
+    const lat = ll.toLonLat(t.origin_x + c * t.pixel_width + r * t.rotation_x, t.origin_y + c * t.rotation_y + r * t.pixel_height)[1];
     if (lat < min) min = lat;
   };
   for (let c = 0; c <= grid.width; c++) { at(c, 0); at(c, grid.height); }

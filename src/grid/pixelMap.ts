@@ -39,38 +39,38 @@ export function pixelMap(from: GridLike, to: GridLike): PixelMap {
   const f = from.transform;
   const t = to.transform;
   const p = parseProj4(to.crs);
-  const lonLatTo = p.proj === 'longlat' && t.rotationX === 0 && t.rotationY === 0;
-  const wrap = lonLatTo && Math.abs(to.width * t.pixelWidth) >= 359.999 ? Math.round(360 / Math.abs(t.pixelWidth)) : 0;
-  const noRotation = f.rotationX === 0 && f.rotationY === 0 && t.rotationX === 0 && t.rotationY === 0;
+  const lonLatTo = p.proj === 'longlat' && t.rotation_x === 0 && t.rotation_y === 0;
+  const wrap = lonLatTo && Math.abs(to.width * t.pixel_width) >= 359.999 ? Math.round(360 / Math.abs(t.pixel_width)) : 0;
+  const noRotation = f.rotation_x === 0 && f.rotation_y === 0 && t.rotation_x === 0 && t.rotation_y === 0;
   if (noRotation && sameCrs(from.crs, to.crs)) {
     return {
       affine: true, wrap,
       row(row, c0, step, count, x, y) {
-        const Y = f.originY + row * f.pixelHeight;
-        const ry = (Y - t.originY) / t.pixelHeight;
+        const Y = f.origin_y + row * f.pixel_height;
+        const ry = (Y - t.origin_y) / t.pixel_height;
         for (let i = 0; i < count; i++) {
-          x[i] = (f.originX + (c0 + i * step) * f.pixelWidth - t.originX) / t.pixelWidth;
+          x[i] = (f.origin_x + (c0 + i * step) * f.pixel_width - t.origin_x) / t.pixel_width;
           y[i] = ry;
         }
       },
     };
   }
   const convert = proj4(from.crs, to.crs);
-  const det = t.pixelWidth * t.pixelHeight - t.rotationX * t.rotationY;
+  const det = t.pixel_width * t.pixel_height - t.rotation_x * t.rotation_y;
   return {
     affine: false, wrap,
     row(row, c0, step, count, x, y) {
       for (let i = 0; i < count; i++) {
         const c = c0 + i * step;
-        const X = f.originX + c * f.pixelWidth + row * f.rotationX;
-        const Y = f.originY + c * f.rotationY + row * f.pixelHeight;
+        const X = f.origin_x + c * f.pixel_width + row * f.rotation_x;
+        const Y = f.origin_y + c * f.rotation_y + row * f.pixel_height;
         let out: number[];
         try { out = convert.forward([X, Y]) as number[]; } catch { out = [NaN, NaN]; }
-        const dx = out[0] - t.originX;
-        const dy = out[1] - t.originY;
+        const dx = out[0] - t.origin_x;
+        const dy = out[1] - t.origin_y;
         if (!Number.isFinite(dx) || !Number.isFinite(dy)) { x[i] = NaN; y[i] = NaN; continue; }
-        x[i] = (t.pixelHeight * dx - t.rotationX * dy) / det;
-        y[i] = (-t.rotationY * dx + t.pixelWidth * dy) / det;
+        x[i] = (t.pixel_height * dx - t.rotation_x * dy) / det;
+        y[i] = (-t.rotation_y * dx + t.pixel_width * dy) / det;
         if (wrap) x[i] = ((x[i] % wrap) + wrap) % wrap;
       }
     },

@@ -30,8 +30,8 @@ export function rasterizePolygons(rings: Ring[], grid: GridInput): PolygonRaster
       const [ax, ay] = ring[i];
       const [bx, by] = ring[(i + 1) % ring.length];
       // to fractional pixel coordinates (column, row)
-      const c1 = (ax - t.originX) / t.pixelWidth, r1 = (ay - t.originY) / t.pixelHeight;
-      const c2 = (bx - t.originX) / t.pixelWidth, r2 = (by - t.originY) / t.pixelHeight;
+      const c1 = (ax - t.origin_x) / t.pixel_width, r1 = (ay - t.origin_y) / t.pixel_height;
+      const c2 = (bx - t.origin_x) / t.pixel_width, r2 = (by - t.origin_y) / t.pixel_height;
       if (!Number.isFinite(c1 + r1 + c2 + r2) || r1 === r2) continue;
       const [top, bottom] = r1 < r2 ? [[c1, r1], [c2, r2]] : [[c2, r2], [c1, r1]];
       edges.push({ y0: top[1], y1: bottom[1], x0: top[0], slope: (bottom[0] - top[0]) / (bottom[1] - top[1]) });

@@ -1,5 +1,5 @@
 import { InputError, LimitError, invalid } from '../errors.js';
-import { cellArea, gridOf, type GridInput, type GridLike } from './cellArea.js';
+import { cellArea, asGrid, type GridInput, type GridLike } from './cellArea.js';
 import { pixelMap, type PixelMap } from './pixelMap.js';
 
 /** How `regridValues` resamples: as gdalwarp's `-r average | near | bilinear | mode`. */
@@ -114,7 +114,7 @@ export function mapLattice(map: PixelMap, r0: number, rows: number, cols: number
  * @example const out = await regridValues({ grid: ds.grid, rows }, target, { method: 'average' })
  */
 export async function regridValues(source: RowSource, input: GridInput, options: RegridValuesOptions = {}): Promise<Float32Array> {
-  const target = gridOf(input);
+  const target = asGrid(input);
   const method = options.method ?? 'average';
   if (!REGRID_METHODS.includes(method)) throw new InputError(invalid('method', method, REGRID_METHODS.join(', ')));
   const strip = options.strip_rows ?? 256;
@@ -324,7 +324,7 @@ async function affineAverage(source: RowSource, target: GridLike, map: PixelMap,
   map.row(0, 0, 1, W + 1, x, y);
   const f = source.grid.transform, t = target.transform;
   const cols = axisShares(W, (c) => x[c], TW);
-  const rows = axisShares(H, (r) => (f.originY + r * f.pixelHeight - t.originY) / t.pixelHeight, TH);
+  const rows = axisShares(H, (r) => (f.origin_y + r * f.pixel_height - t.origin_y) / t.pixel_height, TH);
   const areas = cellArea(source.grid);
   const area = new Float64Array(W);
   const sumW = new Float64Array(n);

@@ -204,8 +204,8 @@ export async function variableRaster(file: NcFile, v: NcVariable, options: OpenN
       const xy = 'lon' in p ? [p.lon, p.lat] : [p.x, p.y];
       if (!Number.isFinite(xy[0]) || !Number.isFinite(xy[1])) continue;
       const [x, y] = converter ? converter.forward(xy) : xy;
-      const col = Math.floor(inverse.originX + x * inverse.pixelWidth);
-      const row = Math.floor(inverse.originY + y * inverse.pixelHeight);
+      const col = Math.floor(inverse.origin_x + x * inverse.pixel_width);
+      const row = Math.floor(inverse.origin_y + y * inverse.pixel_height);
       if (!(col >= 0 && row >= 0 && col < width && row < height)) continue;
       let by = rowStarts.length - 1;
       while (rowStarts[by] > row) by--;

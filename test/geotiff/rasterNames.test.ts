@@ -53,11 +53,13 @@ describe('Raster field names on a GDAL-written file', () => {
     await raster.close();
     raster.noData = -2;
     expect(raster.nodata).toBe(-2);
-    raster.transform.originX = 7;
-    expect(raster.transform.origin_x).toBe(7);
+    raster.dataType = 'float64';
+    expect(raster.data_type).toBe('float64');
+    expect(() => { raster.transform.originX = 7; }).toThrow(TypeError); // a transform is frozen: change it with withTransform
+    expect(raster.transform.origin_x).toBe(0);
     const copy = { ...raster };
-    expect([copy.noData, copy.nodata, copy.dataType, copy.data_type]).toEqual([-2, -2, 'float32', 'float32']);
-    expect({ ...raster.transform }).toMatchObject({ origin_x: 7, originX: 7 });
+    expect([copy.noData, copy.nodata, copy.dataType, copy.data_type]).toEqual([-2, -2, 'float64', 'float64']);
+    expect({ ...raster.transform }).toMatchObject({ origin_x: 0, originX: 0 });
   });
 });
 
