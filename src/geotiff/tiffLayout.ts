@@ -6,29 +6,29 @@ import { epsgTable } from './epsgTable.js';
 import { bytesOf, type DataType, type SampleArray } from './metadata.js';
 import { escapeXml } from '../core/escape.js';
 import { asTransform, type TransformInput } from './rasterNames.js';
-import type { Window } from './types.js';
+import type { Transform, Window } from './types.js';
 
 /**
  * What `writeGeoTIFF` writes: the grid, its georeferencing and labels, and the pixels either in
  * memory (`values`, one array per band) or from a `read` function called window by window, so a
- * raster opened with `openRaster` can be copied and a large one generated without holding it.
+ * raster opened with `openRaster` can be copied and a large one generated without holding it. The
+ * sample type, nodata and labels go under their snake_case names (`data_type`, `nodata`,
+ * `band_names`, `band_units`) or, deprecated, the camelCase ones; `data_type` (or `dataType`) is required.
  */
-export interface WritableRaster {
+export type WritableRaster = WritableGrid & Partial<WritableValues> & Partial<LegacyWritableValues>;
+
+/** What every WritableRaster gives: the grid, georeferencing and pixels. */
+export interface WritableGrid {
   width: number;
   height: number;
   /** Number of bands. */
   bands: number;
-  /** One of the numeric types (uint8 … float64): int64, uint64 and complex types are not written. */
-  dataType: DataType;
   /** Either spelling: snake_case (`origin_x`, …) or the deprecated camelCase (see asTransform). */
   transform: TransformInput;
   /** proj4 definition, or '' for none. A definition equal to a known EPSG code is written as that code. */
   crs: string;
   /** EPSG code to write instead of translating `crs`. */
   epsg?: number | null;
-  noData?: number | null;
-  bandNames?: string[];
-  bandUnits?: string[];
   /** Dataset-level metadata items (for example `{ SYNTHETIC: 'yes' }`). */
   metadata?: Record<string, string>;
   /** Pixels of every band, row by row. */
@@ -37,6 +37,53 @@ export interface WritableRaster {
   read?: (options: { window: Window }) => Promise<SampleArray[]> | SampleArray[];
   /** Where the raster was read from; writing over it is refused. */
   source?: string;
+}
+
+/** The sample type, nodata and band labels, by their names (a Raster from openRaster has them). */
+export interface WritableValues {
+  /** One of the numeric types (uint8 … float64): int64, uint64 and complex types are not written. */
+  data_type: DataType;
+  nodata?: number | null;
+  band_names?: string[];
+  band_units?: string[];
+}
+
+/** The same under the names of earlier releases (deprecated, removed in the next release). */
+export interface LegacyWritableValues {
+  /** @deprecated use data_type (removed in the next release) */
+  dataType: DataType;
+  /** @deprecated use nodata (removed in the next release) */
+  noData?: number | null;
+  /** @deprecated use band_names (removed in the next release) */
+  bandNames?: string[];
+  /** @deprecated use band_units (removed in the next release) */
+  bandUnits?: string[];
+}
+
+/** A WritableRaster as the writer reads it: snake_case names, the transform with both spellings. */
+export type Writable = Omit<WritableGrid, 'transform'> & WritableValues & { transform: Transform };
+
+/**
+ * A WritableRaster's fields under their snake_case names, each taken from either spelling; both
+ * spellings given with different values are an InputError naming the field.
+ * @example asWritable({ width: 2, height: 1, bands: 1, dataType: 'uint8', transform, crs: '', values }).data_type // 'uint8'
+ */
+export function asWritable(r: WritableRaster, where: string): Writable {
+  if (!r || typeof r !== 'object') throw new InputError(invalid('raster', String(r), 'an object { width, height, bands, data_type, transform, crs, values or read }'), where);
+  const given = r as unknown as Record<string, unknown>;
+  const pick = <T>(name: string, old: string): T => {
+    const a = given[name], b = given[old];
+    if (a !== undefined && b !== undefined && a !== b && JSON.stringify(a) !== JSON.stringify(b)) {
+      throw new InputError(invalid(name, JSON.stringify(a), `the same as ${old} (${JSON.stringify(b)}); give ${name} alone, ${old} is deprecated`), where);
+    }
+    return (a ?? b) as T;
+  };
+  return {
+    width: r.width, height: r.height, bands: r.bands, crs: r.crs, epsg: r.epsg, metadata: r.metadata, values: r.values, source: r.source,
+    read: r.read ? (options) => r.read!(options) : undefined,
+    transform: asTransform(r.transform, where),
+    data_type: pick<DataType>('data_type', 'dataType'), nodata: pick('nodata', 'noData'), band_names: pick('band_names', 'bandNames'), band_units: pick('band_units', 'bandUnits'),
+  };
 }
 
 export function header(bigTiff: boolean, ifdOffset: number): Uint8Array {
@@ -60,10 +107,10 @@ const TYPE_SIZE: Record<number, number> = { [SHORT]: 2, [LONG]: 4, [DOUBLE]: 8, 
 
 interface Entry { tag: number; type: number; values: ArrayLike<number> | string }
 
-export function buildIfd(r: WritableRaster, o: { tileSize: number; compression: string; predictor: number; bigTiff: boolean;
+export function buildIfd(r: Writable, o: { tileSize: number; compression: string; predictor: number; bigTiff: boolean;
   offsets: Float64Array; counts: Float64Array; ifdOffset: number }): Uint8Array {
-  const bps = bytesOf(r.dataType) * 8;
-  const format = r.dataType.startsWith('float') ? 3 : r.dataType.startsWith('int') ? 2 : 1;
+  const bps = bytesOf(r.data_type) * 8;
+  const format = r.data_type.startsWith('float') ? 3 : r.data_type.startsWith('int') ? 2 : 1;
   const spp = r.bands;
   const entries: Entry[] = [
     { tag: 256, type: LONG, values: [r.width] },
@@ -81,7 +128,7 @@ export function buildIfd(r: WritableRaster, o: { tileSize: number; compression: 
   ];
   if (o.predictor !== 1) entries.push({ tag: 317, type: SHORT, values: [o.predictor] });
   if (spp > 1) entries.push({ tag: 338, type: SHORT, values: new Array(spp - 1).fill(0) });
-  const t = asTransform(r.transform);
+  const t = r.transform;
   if (t.rotation_x === 0 && t.rotation_y === 0 && t.pixel_height < 0) {
     entries.push({ tag: 33550, type: DOUBLE, values: [t.pixel_width, -t.pixel_height, 0] });
     entries.push({ tag: 33922, type: DOUBLE, values: [0, 0, 0, t.origin_x, t.origin_y, 0] });
@@ -96,7 +143,7 @@ export function buildIfd(r: WritableRaster, o: { tileSize: number; compression: 
   }
   const xml = gdalMetadataXml(r);
   if (xml) entries.push({ tag: 42112, type: ASCII, values: xml });
-  if (r.noData !== undefined && r.noData !== null) entries.push({ tag: 42113, type: ASCII, values: formatNoData(r.noData) });
+  if (r.nodata !== undefined && r.nodata !== null) entries.push({ tag: 42113, type: ASCII, values: formatNoData(r.nodata) });
   entries.sort((a, b) => a.tag - b.tag);
 
   const entrySize = o.bigTiff ? 20 : 12;
@@ -153,17 +200,17 @@ function formatNoData(v: number): string {
   return String(v);
 }
 
-function gdalMetadataXml(r: WritableRaster): string {
+function gdalMetadataXml(r: Writable): string {
   const items: string[] = [];
   const escapeXml2 = (text: string) => escapeXml(escapeXml(text)); // GDAL's on-disk form: escaped twice
   for (const [name, value] of Object.entries(r.metadata ?? {})) items.push(`  <Item name="${escapeXml(name)}">${escapeXml2(String(value))}</Item>`);
-  r.bandNames?.forEach((name, i) => items.push(`  <Item name="DESCRIPTION" sample="${i}" role="description">${escapeXml2(name)}</Item>`));
-  r.bandUnits?.forEach((unit, i) => { if (unit) items.push(`  <Item name="UNITTYPE" sample="${i}" role="unittype">${escapeXml2(unit)}</Item>`); });
+  r.band_names?.forEach((name, i) => items.push(`  <Item name="DESCRIPTION" sample="${i}" role="description">${escapeXml2(name)}</Item>`));
+  r.band_units?.forEach((unit, i) => { if (unit) items.push(`  <Item name="UNITTYPE" sample="${i}" role="unittype">${escapeXml2(unit)}</Item>`); });
   return items.length ? `<GDALMetadata>\n${items.join('\n')}\n</GDALMetadata>` : '';
 }
 
 /** GeoKeys for an EPSG code, or for a user-defined polar stereographic proj4 definition. */
-function geoKeys(r: WritableRaster): { directory: number[]; doubles: number[]; ascii: string } {
+function geoKeys(r: Writable): { directory: number[]; doubles: number[]; ascii: string } {
   const keys: [number, number, number, number][] = []; // key, location, count, value/offset
   const doubles: number[] = [];
   let ascii = '';

@@ -6,8 +6,7 @@ import { FileError, InputError, invalid } from '../errors.js';
 import { checkOutputPath, type OutputPathOptions } from '../guard.js';
 import { arrayTypeOf, bytesOf, type NumericDataType, type TypedArray } from './metadata.js';
 import type { Window } from './types.js';
-import { buildIfd, header, type WritableRaster } from './tiffLayout.js';
-import { asTransform } from './rasterNames.js';
+import { asWritable, buildIfd, header, type Writable, type WritableRaster } from './tiffLayout.js';
 import type { TileEncoding } from './encode.js';
 import { workerPool } from './workerPool.js';
 import { progressOf, type OnProgress } from '../core/progress.js';
@@ -56,11 +55,12 @@ export interface WriteResult {
  * zlib thread pool; the file is written to a temporary name beside `path` and renamed at the end,
  * so a failure never leaves a half-written file or damages an existing one.
  * @example
- * await writeGeoTIFF('out/trend.tif', { width, height, bands: 1, dataType: 'float32', transform, crs,
- *   noData: -9999, bandNames: ['magt_c_per_decade'], values: [slopes] });
+ * await writeGeoTIFF('out/trend.tif', { width, height, bands: 1, data_type: 'float32', transform, crs,
+ *   nodata: -9999, band_names: ['magt_c_per_decade'], values: [slopes] });
  */
-export async function writeGeoTIFF(path: string, raster: WritableRaster, options: WriteOptions = {}): Promise<WriteResult> {
+export async function writeGeoTIFF(path: string, input: WritableRaster, options: WriteOptions = {}): Promise<WriteResult> {
   const target = resolve(path);
+  const raster = asWritable(input, target);
   checkRaster(raster, target);
   const tileSize = options.tile_size ?? options.tileSize ?? 256;
   if (!Number.isInteger(tileSize) || tileSize < 16 || tileSize % 16 !== 0 || tileSize > 4096) {
@@ -71,12 +71,12 @@ export async function writeGeoTIFF(path: string, raster: WritableRaster, options
   const level = options.level ?? 6;
   if (!Number.isInteger(level) || level < 1 || level > 9) throw new InputError(invalid('level', level, 'an integer from 1 to 9'));
   const predictor = options.predictor ?? 1;
-  const floating = raster.dataType.startsWith('float');
+  const floating = raster.data_type.startsWith('float');
   if (![1, 2, 3].includes(predictor) || (predictor === 3 && !floating)) {
     throw new InputError(invalid('predictor', predictor, floating ? '1, 2 or 3' : '1 or 2 (3 is for float data)'));
   }
   if (predictor !== 1 && compression === 'none') throw new InputError(invalid('predictor', predictor, '1 when compression is "none"'));
-  const bps = bytesOf(raster.dataType);
+  const bps = bytesOf(raster.data_type);
   const uncompressed = raster.width * raster.height * raster.bands * bps;
   const choice = options.big_tiff ?? options.bigTiff ?? 'auto';
   const bigTiff = choice === 'auto' ? uncompressed > 3.9 * 2 ** 30 : choice;
@@ -97,8 +97,8 @@ export async function writeGeoTIFF(path: string, raster: WritableRaster, options
   const handle = await open(temporary, 'wx');
   let position = bigTiff ? 16 : 8;
   try {
-    const Type = arrayTypeOf(raster.dataType as NumericDataType); // checked by checkRaster
-    const fill = raster.noData ?? 0;
+    const Type = arrayTypeOf(raster.data_type as NumericDataType); // checked by checkRaster
+    const fill = raster.nodata ?? 0;
     // tiles are encoded (predictor, DEFLATE) on the worker threads while the next ones are cut here
     const pool = workerPool();
     const encoding: TileEncoding = { size: tileSize, bps, predictor, compression, level };
@@ -163,16 +163,16 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
-function checkRaster(r: WritableRaster, target: string): void {
+function checkRaster(r: Writable, target: string): void {
   const where = target;
   if (!r || !Number.isInteger(r.width) || !Number.isInteger(r.height) || r.width < 1 || r.height < 1) {
     throw new InputError(invalid('raster size', `${r?.width} × ${r?.height}`, 'whole numbers of pixels, at least 1 × 1'), where);
   }
   if (!Number.isInteger(r.bands) || r.bands < 1 || r.bands > 65535) throw new InputError(invalid('bands', r.bands, 'a count from 1'), where);
-  if (!['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'float64'].includes(r.dataType)) {
-    throw new InputError(invalid('dataType', r.dataType, 'uint8, int16, float32 or another numeric TIFF type'), where);
+  if (!['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'float64'].includes(r.data_type)) {
+    throw new InputError(invalid('data_type', r.data_type, 'uint8, int16, float32 or another numeric TIFF type'), where);
   }
-  const t = asTransform(r.transform, where);
+  const t = r.transform;
   if (t.pixel_width === 0 || t.pixel_height === 0) {
     throw new InputError(invalid('transform', JSON.stringify(r.transform), 'finite origin and non-zero pixel size'), where);
   }
@@ -184,13 +184,13 @@ function checkRaster(r: WritableRaster, target: string): void {
   } else if (typeof r.read !== 'function') {
     throw new InputError('a raster to write needs `values` (one array per band) or a `read({ window })` function', where);
   }
-  for (const [name, list] of [['bandNames', r.bandNames], ['bandUnits', r.bandUnits]] as const) {
+  for (const [name, list] of [['band_names', r.band_names], ['band_units', r.band_units]] as const) {
     if (list && list.length !== r.bands) throw new InputError(invalid(name, `${list.length} entries`, `${r.bands}, one per band`), where);
   }
 }
 
-async function stripOf(r: WritableRaster, window: Window): Promise<TypedArray[]> {
-  const Type = arrayTypeOf(r.dataType as NumericDataType); // checked by checkRaster
+async function stripOf(r: Writable, window: Window): Promise<TypedArray[]> {
+  const Type = arrayTypeOf(r.data_type as NumericDataType); // checked by checkRaster
   if (r.values) {
     return r.values.map((v) => {
       const start = window.y * r.width;

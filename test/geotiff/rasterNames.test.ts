@@ -89,6 +89,15 @@ describe('a hand-built transform in either spelling', () => {
     }
   });
 
+  it('writeGeoTIFF takes data_type, nodata, band_names and band_units (or the deprecated camelCase), as gdalinfo reads them', async () => {
+    const path = join(dir.dir, 'labels.tif');
+    await writeGeoTIFF(path, { width: 3, height: 2, bands: 1, data_type: 'int16', nodata: -9999, band_names: ['1980-1984'], band_units: ['cm'], transform: SNAKE, crs: epsgToProj4(3995)!, values: [new Int16Array(6)] });
+    const band = JSON.parse(referee('gdalinfo', ['-json', path])).bands[0];
+    expect([band.type, band.noDataValue, band.description, band.unit]).toEqual(['Int16', -9999, '1980-1984', 'cm']);
+    await expect(writeGeoTIFF(join(dir.dir, 'clash.tif'), { width: 3, height: 2, bands: 1, data_type: 'int16', dataType: 'uint8', transform: SNAKE, crs: '', values: [new Int16Array(6)] }))
+      .rejects.toThrow(/invalid data_type: "\\"int16\\"" \(expected the same as dataType/);
+  });
+
   it('cellArea takes either spelling and gives the same areas', () => {
     const crs = epsgToProj4(3995)!;
     const a = cellArea({ width: 30, height: 20, crs, transform: SNAKE }), b = cellArea({ width: 30, height: 20, crs, transform: CAMEL });
