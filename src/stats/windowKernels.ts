@@ -94,14 +94,11 @@ export function blockValues(decoded: ArrayLike<number>[], layout: BlockLayout, p
     const out = new Float32Array(cols * rows);
     if (part.blob < 0) return { values: out.fill(NaN), col, row, cols, rows };
     const values = decoded[part.blob];
-    const stride = layout.samples;
+    const stride = layout.samples, nd = stats.noData ?? NaN;
     for (let r = 0; r < rows; r++) {
       let at = r * layout.width * stride + part.sample;
       const o = r * cols;
-      for (let c = 0; c < cols; c++, at += stride) {
-        const v = values[at];
-        out[o + c] = v !== v || v === stats.noData ? NaN : v * part.scale + part.offset;
-      }
+      for (let c = 0; c < cols; c++, at += stride) out[o + c] = storedValue(values[at], nd, part.scale, part.offset);
     }
     return { values: out, col, row, cols, rows };
   });
