@@ -121,7 +121,7 @@ export interface BlockChange {
  */
 export function blockChange(decoded: ArrayLike<number>[], layout: BlockLayout, parts: Part[], stats: StatsSpec, weights: Float64Array,
   frozen: Pick<GroupSpec, 'frozen' | 'frozenScale' | 'frozenTable'>, classes: boolean): BlockChange {
-  const { cols, rows, col, row, noData } = stats;
+  const { cols, rows, col, row } = stats, nd = stats.noData ?? NaN;
   const [from, to] = parts;
   const difference = new Float32Array(cols * rows);
   const cls = classes ? new Uint8Array(cols * rows) : null;
@@ -134,8 +134,8 @@ export function blockChange(decoded: ArrayLike<number>[], layout: BlockLayout, p
     for (let c = 0; c < cols; c++) {
       const i = r * cols + c;
       const sa = va ? va[base + c * stride + from.sample] : NaN, sb = vb ? vb[base + c * stride + to.sample] : NaN;
-      const a = sa !== sa || sa === noData ? NaN : Math.fround(sa * from.scale + from.offset);
-      const b = sb !== sb || sb === noData ? NaN : Math.fround(sb * to.scale + to.offset);
+      const a = Math.fround(storedValue(sa, nd, from.scale, from.offset));
+      const b = Math.fround(storedValue(sb, nd, to.scale, to.offset));
       const d = b - a;
       difference[i] = d;
       if (d !== d) continue;
