@@ -201,17 +201,23 @@ export const commands: Record<string, Command> = {
             [GEOTIFF_PROVENANCE_ITEM]: JSON.stringify(await provenanceOf({ builder: 'permafrost-lab export', options: { variable, period, format, crs, resolution_deg: args.number('resolution-deg'), method: method ?? null }, dataset: ds })) } });
         bar.done();
       } else if (format === 'geotiff') {
-        const { raster, band } = ds.raster(variable, period);
-        const table = region ? await ds.table(variable, period, { region }) : null;
-        const keep = table ? new Set(Array.from(table.array('x_m') as ArrayLike<number>, (x, i) => `${x},${(table.array('y_m') as ArrayLike<number>)[i]}`)) : null;
-        const [values] = await raster.read({ bands: [band] });
         const t = ds.grid.transform;
-        const data = mapArray(values as ArrayLike<number>, Float32Array, (v, i) => {
-          if (v === raster.noData) return NaN;
-          if (!keep) return v;
-          const c = i % ds.grid.width, r = Math.floor(i / ds.grid.width);
-          return keep.has(`${t.originX + (c + 0.5) * t.pixelWidth},${t.originY + (r + 0.5) * t.pixelHeight}`) ? v : NaN;
-        });
+        let data: Float32Array;
+        if (region) {
+          // the region's cells, streamed by the dataset (its window's blocks only), placed on the grid by their centres
+          const table = await ds.table(variable, period, { region });
+          data = new Float32Array(ds.grid.width * ds.grid.height).fill(NaN);
+          const xs = table.array('x_m') as ArrayLike<number>, ys = table.array('y_m') as ArrayLike<number>;
+          const vs = table.array(VARIABLES[variable].column) as ArrayLike<number>;
+          for (let i = 0; i < vs.length; i++) {
+            const c = Math.round((xs[i] - t.originX) / t.pixelWidth - 0.5), r = Math.round((ys[i] - t.originY) / t.pixelHeight - 0.5);
+            data[r * ds.grid.width + c] = vs[i];
+          }
+        } else {
+          const { raster, band } = ds.raster(variable, period);
+          const [values] = await raster.read({ bands: [band] });
+          data = mapArray(values as ArrayLike<number>, Float32Array, (v) => (v === raster.noData ? NaN : v));
+        }
         await writeGeoTIFF(out, { width: ds.grid.width, height: ds.grid.height, bands: 1, dataType: 'float32', transform: t, crs: ds.grid.crs, epsg: ds.grid.epsg,
           noData: NaN, bandNames: [`${variable} ${period}${region ? ` ${region}` : ''}`], bandUnits: [VARIABLES[variable].unit === '°C' ? 'degC' : VARIABLES[variable].unit],
           metadata: { ...(ds.synthetic ? { SYNTHETIC: 'exported from the synthetic sample; not the real product' } : {}),
