@@ -34,7 +34,7 @@ export function datasetOptions(args: Args): OpenDatasetOptions {
     out.variables = {};
     for (const pair of variables.split(',').map((p) => p.trim()).filter(Boolean)) {
       const [variable, name, extra] = pair.split('=').map((p) => p.trim());
-      if (!(variable in VARIABLES) || !name || extra !== undefined) {
+      if (!Object.hasOwn(VARIABLES, variable) || !name || extra !== undefined) {
         throw new InputError(invalid('option --netcdf-variables', pair, `variable=NAME with variable one of ${Object.keys(VARIABLES).join(', ')}, e.g. magt=T2m`));
       }
       out.variables[variable as Variable] = name;

@@ -103,7 +103,7 @@ export async function netcdfLayout(source: string, options: NetcdfLayoutOptions 
       if (skipped.length) notices.push(`${name}: variable(s) ${skipped.join(', ')} left out (none of ${Object.keys(VARIABLES).join(', ')}, or another chosen by the variables option)`);
     }
     for (const [variable, name] of Object.entries(options.variables ?? {})) {
-      if (!(variable in VARIABLES)) throw new InputError(invalid('variables key', variable, Object.keys(VARIABLES).join(', ')), path);
+      if (!Object.hasOwn(VARIABLES, variable)) throw new InputError(invalid('variables key', variable, Object.keys(VARIABLES).join(', ')), path);
       if (!found.some((f) => f.raster.variable === name)) {
         throw new InputError(invalid(`variables.${variable}`, name, `a gridded variable of the files: ${[...new Set(files.flatMap((f) => f.gridded))].join(', ')}`), path);
       }

@@ -64,7 +64,8 @@ export function placesOf(file: PassFile, index: number): Place[] {
     if (w && (job.col >= w.x + w.width || job.col + job.cols <= w.x || job.row >= w.y + w.height || job.row + job.rows <= w.y)) continue;
     const key = `${job.col},${job.row}`;
     const list = byPosition.get(key) ?? byPosition.set(key, file.bands.map(() => null)).get(key)!;
-    list[file.bands.indexOf(job.band)] = job.sparse ? null : job;
+    // every slot of this band (a band asked for twice, as a period compared with itself, fills both)
+    file.bands.forEach((band, i) => { if (band === job.band) list[i] = job.sparse ? null : job; });
   }
   const places: Place[] = [];
   for (const jobs of byPosition.values()) {

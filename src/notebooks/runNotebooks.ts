@@ -80,6 +80,8 @@ export async function runNotebookFiles(paths: string[], options: RunNotebooksOpt
   const reports: NotebookReport[] = [];
   // one Chromium for the figures' PNGs of every notebook (each kernel would otherwise start its own)
   const shared = await launchSharedChromium().catch(() => null);
+  // a browser the caller set is given back at the end
+  const browserBefore = process.env.PERMAFROST_BROWSER_WS;
   // the next notebook's kernel starts while a notebook runs (a kernel takes seconds to start): it
   // waits, ready, until the runner tells it to go
   const start = (path: string) => startExecutor(python, path, out, kernelDir, timeout, progress, shared?.endpoint);
@@ -109,7 +111,9 @@ export async function runNotebookFiles(paths: string[], options: RunNotebooksOpt
     await writeIndex(out, reports);
   } finally {
     next?.kill();
-    if (shared && process.env.PERMAFROST_BROWSER_WS === shared.endpoint) delete process.env.PERMAFROST_BROWSER_WS;
+    if (shared && process.env.PERMAFROST_BROWSER_WS === shared.endpoint) {
+      if (browserBefore === undefined) delete process.env.PERMAFROST_BROWSER_WS; else process.env.PERMAFROST_BROWSER_WS = browserBefore;
+    }
     rmSync(kernelDir, { recursive: true, force: true });
     await shared?.close().catch(() => {});
   }
@@ -210,6 +214,9 @@ function startExecutor(python: string, path: string, out: string, kernelDir: str
       }
     });
   });
+  // an executor started ahead whose spawn fails rejects before anyone awaits it: the rejection is kept for
+  // whoever awaits the report, and not reported as unhandled meanwhile
+  report.catch(() => {});
   return {
     report,
     go: () => { if (!released) { released = true; child.stdin.end('go\n'); } },

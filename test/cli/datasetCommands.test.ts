@@ -154,6 +154,7 @@ d.close()
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--netcdf-periods: "weekly" \(expected 5-year, annual, as-is\)/);
     expect(cli('summary', file, '--netcdf-variables', 'depth=T2m').stderr).toMatch(/--netcdf-variables: "depth=T2m"/);
+    expect(cli('summary', file, '--netcdf-variables', 'constructor=T2m').stderr).toMatch(/--netcdf-variables: "constructor=T2m"/);
     expect(cli('info', file, '--tries', '0').stderr).toMatch(/--tries: 0/);
   }, 120_000);
 });

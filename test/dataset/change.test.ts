@@ -37,4 +37,17 @@ describe('ds.change with the periods in one file and in a file each', () => {
     await one.close();
     await apart.close();
   }, 120_000);
+
+  it('a period compared with itself, or asked for twice, is read into both places (a change of 0 over the valid area; two equal layers)', async () => {
+    const ds = await openDataset(sampleFolder());
+    const same = await ds.change('magt', { from: '2015-2019', to: '2015-2019' });
+    const other = await ds.change('magt', { from: '1980-1984', to: '2015-2019' });
+    expect(same.summary.mean_change).toBe(0);
+    expect(same.summary.valid_area_km2).toBeCloseTo(other.summary.valid_area_km2, 6);
+    const twice = await ds.layers('magt', { periods: ['2015-2019', '2015-2019'] });
+    expect(sameBits(twice[0].values, twice[1].values)).toBe(0);
+    expect(twice[1].values.some((v) => Number.isFinite(v))).toBe(true);
+    await ds.close();
+  }, 60_000);
 });
+
